@@ -1,0 +1,62 @@
+# Fabriques — one entry point for running, testing and checking the platform.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+
+.PHONY: run install install-dev test test-browser lint check worker lock bench clean-db
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Markers make re-runs instant when the lock files have not changed.
+$(VENV)/.installed-base: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+install-dev: $(VENV)/.installed-dev
+
+## Start the platform on the embedded SQLite database with the programme history loaded.
+run: install
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_referential
+	$(PY) manage.py import_programme
+	@echo "Fabriques : http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## Run the django-tasks database worker (e-mails, long jobs).
+worker: install
+	$(PY) manage.py db_worker
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy fabriques foresight config
+
+## Lint, migrations check and the whole suite (SQLite, or DATABASE_URL when set).
+test: lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest -m "not browser" -n 2 -p no:cacheprovider
+
+## End-to-end tests in Debian's chromium (apt-get install chromium).
+test-browser: install-dev
+	$(PY) -m pytest -m browser -p no:cacheprovider
+
+check: test test-browser
+
+## Regenerate the lock files from pyproject.toml (needs network access to PyPI).
+lock: install-dev
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements/base.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.txt
+
+bench: install-dev
+	$(PY) bench/programme_100x.py

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Fabriques Prospectives — administration")
+admin.site.site_title = _("Administration des Fabriques")
+admin.site.index_title = _("Gestion du programme")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("fabriques.api.urls")),
+    path("", include("fabriques.public.urls")),
+]
+
+handler404 = "fabriques.public.views.page_not_found"
+handler500 = "fabriques.public.views.server_error"

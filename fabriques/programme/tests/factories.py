@@ -1,0 +1,68 @@
+import datetime
+
+import factory
+
+from fabriques.core.text import normalize
+from fabriques.programme import models
+
+
+class ProgrammeYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProgrammeYear
+        django_get_or_create = ["year"]
+
+    year = 2020
+    declared_territories = None
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Theme
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+    name = factory.Sequence(lambda n: f"Thème {n}")
+
+
+class AnctProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.AnctProgramme
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    name = factory.Sequence(lambda n: f"Programme {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Organisation
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = models.OrganisationKind.ELECTED_ASSOCIATION
+    search_text = factory.LazyAttribute(lambda o: normalize(f"{o.name} {o.acronym}"))
+
+
+class FabriqueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Fabrique
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"fabrique-{n}")
+    title = factory.Sequence(lambda n: f"Fabrique {n}")
+    programme_year = factory.SubFactory(ProgrammeYearFactory)
+    objective = "Accompagner des territoires."
+    start_month = datetime.date(2021, 2, 1)
+    end_month = datetime.date(2022, 3, 1)
+    status = models.FabriqueStatus.PUBLISHED
+    search_text = factory.LazyAttribute(lambda o: normalize(f"{o.title} {o.objective}"))
+
+
+class FabriqueOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.FabriqueOrganisation
+
+    fabrique = factory.SubFactory(FabriqueFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = models.Role.ELECTED_ASSOCIATION
