@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "fabriques.territories",
     "fabriques.programme",
     "fabriques.public",
+    "fabriques.opendata",
     "fabriques.api",
 ]
 

@@ -9,6 +9,7 @@ admin.site.index_title = _("Gestion du programme")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("fabriques.api.urls")),
+    path("donnees/", include("fabriques.opendata.urls")),
     path("", include("fabriques.public.urls")),
 ]
 
