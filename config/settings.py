@@ -201,3 +201,7 @@ LOGGING = {
 
 # Data files shipped with the repository.
 DATA_DIR = BASE_DIR / "data"
+PROGRAMME_SOURCE = (
+    "ANCT, « Les Fabriques Prospectives : accompagner les territoires dans les transitions », "
+    "Licence Ouverte 2.0"
+)

@@ -46,6 +46,8 @@ class Theme(models.Model):
     name = models.CharField(_("nom"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("thème")
         verbose_name_plural = _("thèmes")
@@ -61,6 +63,8 @@ class AnctProgramme(models.Model):
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     name = models.CharField(_("nom"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("programme de l'ANCT")
@@ -248,6 +252,8 @@ class Resource(models.Model):
     url = models.URLField(_("lien"), blank=True)
     file = models.FileField(_("fichier"), upload_to="resources/%Y/", blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("ressource")

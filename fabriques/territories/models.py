@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from fabriques.core.models import TimeStampedModel
 
@@ -121,6 +122,7 @@ class Qpv(models.Model):
         Commune, verbose_name=_("communes"), related_name="qpvs", blank=True
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
+    history = HistoricalRecords(excluded_fields=["search_name"])
 
     class Meta:
         verbose_name = _("quartier prioritaire (QPV)")
@@ -220,6 +222,7 @@ class Participation(TimeStampedModel):
         editable=False,
     )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("territoire accompagné")

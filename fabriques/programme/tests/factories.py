@@ -41,6 +41,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"organisation-{n}")
     name = factory.Sequence(lambda n: f"Organisation {n}")
     kind = models.OrganisationKind.ELECTED_ASSOCIATION
+    acronym = ""
     search_text = factory.LazyAttribute(lambda o: normalize(f"{o.name} {o.acronym}"))
 
 

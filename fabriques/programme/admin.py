@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from fabriques.territories.models import Participation
+
+from .models import (
+    AnctProgramme,
+    Fabrique,
+    FabriqueOrganisation,
+    Organisation,
+    ProgrammeYear,
+    Resource,
+    Theme,
+)
+from .services import fabrique_refresh_search_text, organisation_search_text
+
+
+@admin.register(ProgrammeYear)
+class ProgrammeYearAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "declared_territories", "target_fabriques"]
+    search_fields = ["year"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(AnctProgramme)
+class AnctProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "acronym", "kind", "siren"]
+    list_filter = ["kind"]
+    search_fields = ["name", "acronym", "siren", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        obj.search_text = organisation_search_text(organisation=obj)
+        super().save_model(request, obj, form, change)
+
+
+class FabriqueOrganisationInline(admin.TabularInline):
+    model = FabriqueOrganisation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "contact_name", "amount", "position"]
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["commune", "epci", "qpv"]
+    fields = ["label", "kind", "commune", "epci", "qpv", "position"]
+
+
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    extra = 0
+
+
+@admin.register(Fabrique)
+class FabriqueAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "programme_year", "status", "start_month", "end_month"]
+    list_filter = ["programme_year", "status", "themes", "anct_programmes"]
+    search_fields = ["title", "slug", "search_text"]
+    list_select_related = ["programme_year"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["themes", "anct_programmes"]
+    inlines = [FabriqueOrganisationInline, ParticipationInline, ResourceInline]
+    fieldsets = [
+        (None, {"fields": ["title", "title_note", "slug", "programme_year", "status"]}),
+        (_("Contenu"), {"fields": ["summary", "objective", "themes", "anct_programmes"]}),
+        (_("Calendrier et financement"), {"fields": ["start_month", "end_month", "cofinancing"]}),
+        (_("Provenance"), {"fields": ["source"]}),
+    ]
+
+    @transaction.atomic
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The catalogue searches titles, organisations and territories: refresh once all is saved.
+        fabrique_refresh_search_text(fabrique=form.instance)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Participation:
+            # The denormalised département follows the referential entity.
+            for instance in formset.save(commit=False):
+                entity = instance.qpv or instance.epci or instance.commune
+                instance.departement = entity.departement
+                instance.save()
+            for obj in formset.deleted_objects:
+                obj.delete()
+            formset.save_m2m()
+            return
+        super().save_formset(request, form, formset, change)
