@@ -8,6 +8,6 @@ class User(AbstractUser):
 
     email = models.EmailField(_("adresse électronique"), blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")

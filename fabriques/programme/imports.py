@@ -245,7 +245,7 @@ def _read_fabrique(path: Path, root: Path) -> _FabriqueSpec:
     src = _Source(file, slug)
     if not isinstance(raw["year"], int):
         raise src.error(_("une année est attendue (par exemple 2021)."), "year")
-    values = {
+    values: dict[str, Any] = {
         "title": _str(src, raw, "title", max_length=250),
         "title_note": _str(src, raw, "title_note", max_length=300),
         "summary": _str(src, raw, "summary", max_length=500),

@@ -148,7 +148,9 @@ class Fabrique(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="fabriques",
     )
-    themes = models.ManyToManyField(Theme, verbose_name=_("thèmes"), related_name="fabriques")
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("thèmes"), related_name="fabriques", blank=True
+    )
     summary = models.CharField(_("résumé"), max_length=500, blank=True)
     objective = models.TextField(_("objectif (Markdown)"), blank=True)
     start_month = models.DateField(

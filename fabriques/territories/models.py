@@ -271,8 +271,9 @@ class Participation(TimeStampedModel):
 
     @property
     def code(self) -> str:
-        if self.kind == ParticipationKind.COMMUNE:
+        """INSEE code of a commune, SIREN of an EPCI, QPV code (may be empty)."""
+        if self.kind == ParticipationKind.COMMUNE and self.commune is not None:
             return self.commune.code
-        if self.kind == ParticipationKind.EPCI:
+        if self.kind == ParticipationKind.EPCI and self.epci is not None:
             return self.epci.siren
-        return self.qpv.code
+        return self.qpv.code if self.qpv is not None else ""
