@@ -7,213 +7,608 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programme', '0001_initial'),
+        ("programme", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Departement',
+            name="Departement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=3, unique=True, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('zone', models.CharField(choices=[('metro', 'Métropole'), ('drom', 'Outre-mer (DROM)'), ('com', "Collectivité d'outre-mer")], default='metro', max_length=5, verbose_name='zone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=3, unique=True, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "zone",
+                    models.CharField(
+                        choices=[
+                            ("metro", "Métropole"),
+                            ("drom", "Outre-mer (DROM)"),
+                            ("com", "Collectivité d'outre-mer"),
+                        ],
+                        default="metro",
+                        max_length=5,
+                        verbose_name="zone",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'département',
-                'verbose_name_plural': 'départements',
-                'ordering': ['code'],
+                "verbose_name": "département",
+                "verbose_name_plural": "départements",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=3, unique=True, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('zone', models.CharField(choices=[('metro', 'Métropole'), ('drom', 'Outre-mer (DROM)'), ('com', "Collectivité d'outre-mer")], default='metro', max_length=5, verbose_name='zone')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=3, unique=True, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "zone",
+                    models.CharField(
+                        choices=[
+                            ("metro", "Métropole"),
+                            ("drom", "Outre-mer (DROM)"),
+                            ("com", "Collectivité d'outre-mer"),
+                        ],
+                        default="metro",
+                        max_length=5,
+                        verbose_name="zone",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'région',
-                'verbose_name_plural': 'régions',
-                'ordering': ['code'],
+                "verbose_name": "région",
+                "verbose_name_plural": "régions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=5, unique=True, verbose_name='code INSEE')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('search_name', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='nom normalisé')),
-                ('siren', models.CharField(blank=True, max_length=9, verbose_name='SIREN')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population municipale')),
-                ('postal_codes', models.JSONField(blank=True, default=list, verbose_name='codes postaux')),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='territories.departement', verbose_name='département')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=5, unique=True, verbose_name="code INSEE")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "search_name",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=200, verbose_name="nom normalisé"
+                    ),
+                ),
+                ("siren", models.CharField(blank=True, max_length=9, verbose_name="SIREN")),
+                (
+                    "population",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="population municipale"
+                    ),
+                ),
+                (
+                    "postal_codes",
+                    models.JSONField(blank=True, default=list, verbose_name="codes postaux"),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="communes",
+                        to="territories.departement",
+                        verbose_name="département",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commune',
-                'verbose_name_plural': 'communes',
-                'ordering': ['code'],
+                "verbose_name": "commune",
+                "verbose_name_plural": "communes",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Epci',
+            name="Epci",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('siren', models.CharField(max_length=9, unique=True, verbose_name='SIREN')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('search_name', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='nom normalisé')),
-                ('nature', models.CharField(choices=[('CC', 'Communauté de communes'), ('CA', "Communauté d'agglomération"), ('CU', 'Communauté urbaine'), ('METRO', 'Métropole'), ('EPT', 'Établissement public territorial')], max_length=5, verbose_name='nature juridique')),
-                ('financing', models.CharField(blank=True, max_length=10, verbose_name='mode de financement')),
-                ('population', models.PositiveIntegerField(blank=True, null=True, verbose_name='population municipale')),
-                ('communes', models.ManyToManyField(blank=True, related_name='epcis', to='territories.commune', verbose_name='communes membres')),
-                ('departement', models.ForeignKey(help_text='Département où se trouve la majorité des communes membres.', on_delete=django.db.models.deletion.PROTECT, related_name='epcis', to='territories.departement', verbose_name='département principal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("siren", models.CharField(max_length=9, unique=True, verbose_name="SIREN")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "search_name",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=200, verbose_name="nom normalisé"
+                    ),
+                ),
+                (
+                    "nature",
+                    models.CharField(
+                        choices=[
+                            ("CC", "Communauté de communes"),
+                            ("CA", "Communauté d'agglomération"),
+                            ("CU", "Communauté urbaine"),
+                            ("METRO", "Métropole"),
+                            ("EPT", "Établissement public territorial"),
+                        ],
+                        max_length=5,
+                        verbose_name="nature juridique",
+                    ),
+                ),
+                (
+                    "financing",
+                    models.CharField(blank=True, max_length=10, verbose_name="mode de financement"),
+                ),
+                (
+                    "population",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="population municipale"
+                    ),
+                ),
+                (
+                    "communes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="epcis",
+                        to="territories.commune",
+                        verbose_name="communes membres",
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        help_text="Département où se trouve la majorité des communes membres.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="epcis",
+                        to="territories.departement",
+                        verbose_name="département principal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'EPCI',
-                'verbose_name_plural': 'EPCI',
-                'ordering': ['name'],
+                "verbose_name": "EPCI",
+                "verbose_name_plural": "EPCI",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalQpv',
+            name="HistoricalQpv",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(blank=True, max_length=20, verbose_name='code QPV')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('departement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='territories.departement', verbose_name='département')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=20, verbose_name="code QPV")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="territories.departement",
+                        verbose_name="département",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical quartier prioritaire (QPV)',
-                'verbose_name_plural': 'historical quartiers prioritaires (QPV)',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical quartier prioritaire (QPV)",
+                "verbose_name_plural": "historical quartiers prioritaires (QPV)",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Qpv',
+            name="Qpv",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, max_length=20, verbose_name='code QPV')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('search_name', models.CharField(db_index=True, editable=False, max_length=200, verbose_name='nom normalisé')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('communes', models.ManyToManyField(blank=True, related_name='qpvs', to='territories.commune', verbose_name='communes')),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='qpvs', to='territories.departement', verbose_name='département')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=20, verbose_name="code QPV")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                (
+                    "search_name",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=200, verbose_name="nom normalisé"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "communes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="qpvs",
+                        to="territories.commune",
+                        verbose_name="communes",
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="qpvs",
+                        to="territories.departement",
+                        verbose_name="département",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quartier prioritaire (QPV)',
-                'verbose_name_plural': 'quartiers prioritaires (QPV)',
-                'ordering': ['name'],
+                "verbose_name": "quartier prioritaire (QPV)",
+                "verbose_name_plural": "quartiers prioritaires (QPV)",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('label', models.CharField(help_text="Le nom du territoire tel que publié par l'ANCT.", max_length=300, verbose_name='libellé publié')),
-                ('kind', models.CharField(choices=[('commune', 'Commune'), ('epci', 'Intercommunalité (EPCI)'), ('qpv', 'Quartier prioritaire (QPV)')], max_length=10, verbose_name='type de territoire')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('commune', models.ForeignKey(blank=True, help_text='La commune accompagnée, ou la commune qui porte le QPV.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='territories.commune', verbose_name='commune')),
-                ('departement', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='territories.departement', verbose_name='département')),
-                ('epci', models.ForeignKey(blank=True, help_text="L'EPCI accompagné, ou l'EPCI qui porte le QPV.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='territories.epci', verbose_name='EPCI')),
-                ('fabrique', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='programme.fabrique', verbose_name='Fabrique')),
-                ('qpv', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='territories.qpv', verbose_name='QPV')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="Le nom du territoire tel que publié par l'ANCT.",
+                        max_length=300,
+                        verbose_name="libellé publié",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("commune", "Commune"),
+                            ("epci", "Intercommunalité (EPCI)"),
+                            ("qpv", "Quartier prioritaire (QPV)"),
+                        ],
+                        max_length=10,
+                        verbose_name="type de territoire",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="La commune accompagnée, ou la commune qui porte le QPV.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="territories.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="territories.departement",
+                        verbose_name="département",
+                    ),
+                ),
+                (
+                    "epci",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="L'EPCI accompagné, ou l'EPCI qui porte le QPV.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="territories.epci",
+                        verbose_name="EPCI",
+                    ),
+                ),
+                (
+                    "fabrique",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="programme.fabrique",
+                        verbose_name="Fabrique",
+                    ),
+                ),
+                (
+                    "qpv",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="territories.qpv",
+                        verbose_name="QPV",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'territoire accompagné',
-                'verbose_name_plural': 'territoires accompagnés',
-                'ordering': ['fabrique', 'position', 'id'],
+                "verbose_name": "territoire accompagné",
+                "verbose_name_plural": "territoires accompagnés",
+                "ordering": ["fabrique", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalParticipation',
+            name="HistoricalParticipation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('label', models.CharField(help_text="Le nom du territoire tel que publié par l'ANCT.", max_length=300, verbose_name='libellé publié')),
-                ('kind', models.CharField(choices=[('commune', 'Commune'), ('epci', 'Intercommunalité (EPCI)'), ('qpv', 'Quartier prioritaire (QPV)')], max_length=10, verbose_name='type de territoire')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('commune', models.ForeignKey(blank=True, db_constraint=False, help_text='La commune accompagnée, ou la commune qui porte le QPV.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='territories.commune', verbose_name='commune')),
-                ('departement', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='territories.departement', verbose_name='département')),
-                ('epci', models.ForeignKey(blank=True, db_constraint=False, help_text="L'EPCI accompagné, ou l'EPCI qui porte le QPV.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='territories.epci', verbose_name='EPCI')),
-                ('fabrique', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.fabrique', verbose_name='Fabrique')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('qpv', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='territories.qpv', verbose_name='QPV')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="créé le"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="Le nom du territoire tel que publié par l'ANCT.",
+                        max_length=300,
+                        verbose_name="libellé publié",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("commune", "Commune"),
+                            ("epci", "Intercommunalité (EPCI)"),
+                            ("qpv", "Quartier prioritaire (QPV)"),
+                        ],
+                        max_length=10,
+                        verbose_name="type de territoire",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="La commune accompagnée, ou la commune qui porte le QPV.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="territories.commune",
+                        verbose_name="commune",
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="territories.departement",
+                        verbose_name="département",
+                    ),
+                ),
+                (
+                    "epci",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="L'EPCI accompagné, ou l'EPCI qui porte le QPV.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="territories.epci",
+                        verbose_name="EPCI",
+                    ),
+                ),
+                (
+                    "fabrique",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.fabrique",
+                        verbose_name="Fabrique",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "qpv",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="territories.qpv",
+                        verbose_name="QPV",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical territoire accompagné',
-                'verbose_name_plural': 'historical territoires accompagnés',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical territoire accompagné",
+                "verbose_name_plural": "historical territoires accompagnés",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ReferentialRelease',
+            name="ReferentialRelease",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('package', models.CharField(max_length=100, verbose_name='paquet')),
-                ('version', models.CharField(max_length=30, verbose_name='version')),
-                ('licence', models.CharField(max_length=200, verbose_name='licence')),
-                ('integrity', models.CharField(max_length=200, verbose_name='empreinte')),
-                ('counts', models.JSONField(default=dict, verbose_name='effectifs')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("package", models.CharField(max_length=100, verbose_name="paquet")),
+                ("version", models.CharField(max_length=30, verbose_name="version")),
+                ("licence", models.CharField(max_length=200, verbose_name="licence")),
+                ("integrity", models.CharField(max_length=200, verbose_name="empreinte")),
+                ("counts", models.JSONField(default=dict, verbose_name="effectifs")),
             ],
             options={
-                'verbose_name': 'version du référentiel',
-                'verbose_name_plural': 'versions du référentiel',
-                'constraints': [models.UniqueConstraint(fields=('package', 'version'), name='territories_referentialrelease_unique')],
+                "verbose_name": "version du référentiel",
+                "verbose_name_plural": "versions du référentiel",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("package", "version"), name="territories_referentialrelease_unique"
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='departement',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departements', to='territories.region', verbose_name='région'),
+            model_name="departement",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="departements",
+                to="territories.region",
+                verbose_name="région",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='qpv',
-            constraint=models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('code',), name='territories_qpv_code_unique'),
+            model_name="qpv",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("code", ""), _negated=True),
+                fields=("code",),
+                name="territories_qpv_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='qpv',
-            constraint=models.UniqueConstraint(fields=('departement', 'name'), name='territories_qpv_name_unique_per_departement'),
+            model_name="qpv",
+            constraint=models.UniqueConstraint(
+                fields=("departement", "name"), name="territories_qpv_name_unique_per_departement"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('commune__isnull', False), ('epci__isnull', True), ('kind', 'commune'), ('qpv__isnull', True)), models.Q(('commune__isnull', True), ('epci__isnull', False), ('kind', 'epci'), ('qpv__isnull', True)), models.Q(('commune__isnull', False), ('epci__isnull', True), ('kind', 'qpv'), ('qpv__isnull', False)), models.Q(('commune__isnull', True), ('epci__isnull', False), ('kind', 'qpv'), ('qpv__isnull', False)), _connector='OR'), name='territories_participation_one_entity'),
+            model_name="participation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("commune__isnull", False),
+                        ("epci__isnull", True),
+                        ("kind", "commune"),
+                        ("qpv__isnull", True),
+                    ),
+                    models.Q(
+                        ("commune__isnull", True),
+                        ("epci__isnull", False),
+                        ("kind", "epci"),
+                        ("qpv__isnull", True),
+                    ),
+                    models.Q(
+                        ("commune__isnull", False),
+                        ("epci__isnull", True),
+                        ("kind", "qpv"),
+                        ("qpv__isnull", False),
+                    ),
+                    models.Q(
+                        ("commune__isnull", True),
+                        ("epci__isnull", False),
+                        ("kind", "qpv"),
+                        ("qpv__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="territories_participation_one_entity",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'commune')), fields=('fabrique', 'commune'), name='territories_participation_unique_commune'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "commune")),
+                fields=("fabrique", "commune"),
+                name="territories_participation_unique_commune",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'epci')), fields=('fabrique', 'epci'), name='territories_participation_unique_epci'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "epci")),
+                fields=("fabrique", "epci"),
+                name="territories_participation_unique_epci",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'qpv')), fields=('fabrique', 'qpv'), name='territories_participation_unique_qpv'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "qpv")),
+                fields=("fabrique", "qpv"),
+                name="territories_participation_unique_qpv",
+            ),
         ),
     ]
