@@ -1,0 +1,221 @@
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from foresight.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+MICMAC = {"variables": ["A", "B"], "matrix": [[0, 1], [2, 0]]}
+MACTOR = {
+    "actors": ["A", "B"],
+    "objectives": ["O"],
+    "mid": [[0, 1], [2, 0]],
+    "positions": [[1], [-1]],
+}
+MORPHO = {
+    "components": [{"name": "X", "hypotheses": ["x1", "x2"]}, {"name": "Y", "hypotheses": ["y1"]}],
+    "exclusions": [[["X", "x1"], ["Y", "y1"]]],
+}
+CIB = {
+    "descriptors": [{"name": "A", "variants": ["a1", "a2"]}, {"name": "B", "variants": ["b1"]}],
+    "matrix": [[0, 0, 1], [0, 0, -1], [1, 0, 0]],
+}
+SMIC = {"hypotheses": ["A"], "p": [0.5], "p_if": [[None]], "p_if_not": [[None]]}
+MULTIPOL = {
+    "actions": ["A"],
+    "criteria": ["c"],
+    "scores": [[1]],
+    "policies": [{"name": "p", "weights": [1]}],
+}
+REGNIER = {"statements": ["S"], "votes": [["dark_green", "white"]]}
+DELPHI = {
+    "questions": [{"name": "Q", "rounds": [[1, 2]]}],
+    "consensus": {"rule": "iqr_at_most", "value": 1},
+}
+VALID = {
+    "micmac": MICMAC,
+    "mactor": MACTOR,
+    "morpho": MORPHO,
+    "cib": CIB,
+    "smic": SMIC,
+    "multipol": MULTIPOL,
+    "regnier": REGNIER,
+    "delphi": DELPHI,
+}
+
+
+def call(monkeypatch, capsys, method, text):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    try:
+        code = main([method, "-"])
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("method", sorted(VALID))
+def test_valid_input_exits_zero_with_json(monkeypatch, capsys, method):
+    code, out, err = call(monkeypatch, capsys, method, json.dumps(VALID[method]))
+    assert (code, err) == (0, "")
+    assert isinstance(json.loads(out), dict)
+
+
+BAD = [
+    ("micmac", {**MICMAC, "matrix": [[0, 1]]}, "matrix: matrix is not square"),
+    ("micmac", {**MICMAC, "matrix": [[0, 4], [1, 0]]}, "matrix[0][1]: value 4 out of scale 0..3"),
+    ("micmac", {**MICMAC, "matrix": [[1, 0], [1, 0]]}, "matrix[0][0]: the diagonal must be 0"),
+    ("micmac", {**MICMAC, "matrix": [[0, "Q"], [1, 0]]}, "matrix[0][1]"),
+    ("micmac", {**MICMAC, "variables": ["A", "A"]}, "variables[1]: duplicate name 'A'"),
+    ("micmac", {**MICMAC, "max_power": 1}, "max_power"),
+    ("micmac", {"matrix": [[0]]}, "variables: missing required field"),
+    ("mactor", {**MACTOR, "mid": [[0, 5], [1, 0]]}, "mid[0][1]: value 5 out of scale 0..4"),
+    (
+        "mactor",
+        {**MACTOR, "positions": [[1], [-5]]},
+        "positions[1][0]: value -5 out of scale -4..4",
+    ),
+    ("mactor", {**MACTOR, "positions": [[1]]}, "positions: expected 2 rows"),
+    ("mactor", {**MACTOR, "objectives": ["O", "O"]}, "objectives[1]: duplicate name"),
+    (
+        "morpho",
+        {**MORPHO, "exclusions": [[["X", "x9"]]]},
+        "exclusions[0][0][1]: unknown hypothesis 'x9'",
+    ),
+    (
+        "morpho",
+        {**MORPHO, "exclusions": [[["Z", "x1"]]]},
+        "exclusions[0][0][0]: unknown component 'Z'",
+    ),
+    (
+        "morpho",
+        {**MORPHO, "components": [{"name": "X", "hypotheses": []}]},
+        "components[0].hypotheses: empty component",
+    ),
+    ("morpho", {**MORPHO, "mode": "all"}, "mode"),
+    (
+        "morpho",
+        {**MORPHO, "exclusions": [[["X", "x1"], ["X", "x2"]]]},
+        "exclusions[0]: both elements",
+    ),
+    ("morpho", {**MORPHO, "preferences": {"X": {"x3": 1}}}, "preferences.X.x3: unknown hypothesis"),
+    (
+        "cib",
+        {**CIB, "descriptors": [{"name": "A", "variants": []}]},
+        "descriptors[0].variants: empty descriptor 'A'",
+    ),
+    ("cib", {**CIB, "matrix": [[0, 1, 1], [0, 0, -1], [1, 0, 0]]}, "matrix[0][1]: must be 0"),
+    ("cib", {**CIB, "matrix": [[0, 0, 1], [0, 0, -1]]}, "matrix: matrix is not square"),
+    (
+        "cib",
+        {**CIB, "matrix": [[0, 0, 1.5], [0, 0, -1], [1, 0, 0]]},
+        "matrix[0][2]: expected an integer",
+    ),
+    ("cib", {**CIB, "max_inconsistency": -1}, "max_inconsistency"),
+    (
+        "cib",
+        {
+            **CIB,
+            "descriptors": [{"name": "A", "variants": ["a1"]}, {"name": "A", "variants": ["b"]}],
+        },
+        "descriptors[1].name: duplicate name",
+    ),
+    ("smic", {**SMIC, "p": [1.5]}, "p[0]: value 1.5 out of scale 0..1"),
+    ("smic", {**SMIC, "p": [0.5, 0.5]}, "p: expected 1 probabilities"),
+    ("smic", {**SMIC, "p_if": [[None, 0.5]]}, "p_if[0]: matrix is not square"),
+    (
+        "multipol",
+        {**MULTIPOL, "policies": [{"name": "p", "weights": [0]}]},
+        "policies[0].weights: all weights are zero",
+    ),
+    ("multipol", {**MULTIPOL, "scores": [[1, 2]]}, "scores[0]: expected 1 values"),
+    ("regnier", {**REGNIER, "votes": [["green"]]}, "votes[0][0]: unknown colour 'green'"),
+    (
+        "regnier",
+        {"statements": ["S", "T"], "votes": [["white"], ["white", "black"]]},
+        "votes[1]: expected 1 votes",
+    ),
+    (
+        "delphi",
+        {**DELPHI, "consensus": {"rule": "vibes", "value": 1}},
+        "consensus.rule: unknown rule",
+    ),
+    (
+        "delphi",
+        {**DELPHI, "questions": [{"name": "Q", "rounds": [[]]}]},
+        "questions[0].rounds[0]: expected at least 1",
+    ),
+    (
+        "delphi",
+        {**DELPHI, "questions": [{"name": "Q", "rounds": [["x"]]}]},
+        "questions[0].rounds[0][0]: expected a number",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "doc", "message"), BAD, ids=[f"{m}-{i}" for i, (m, _, _) in enumerate(BAD)]
+)
+def test_bad_input_exits_two_naming_the_field(monkeypatch, capsys, method, doc, message):
+    code, out, err = call(monkeypatch, capsys, method, json.dumps(doc))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert message in err, err
+
+
+@pytest.mark.parametrize("method", sorted(VALID))
+def test_unknown_field_is_refused(monkeypatch, capsys, method):
+    code, _, err = call(monkeypatch, capsys, method, json.dumps({**VALID[method], "colour": 1}))
+    assert code == 2
+    assert "colour: unknown field" in err
+
+
+@pytest.mark.parametrize("text", ["{", "[1, 2]", '{"variables": NaN}'])
+def test_malformed_documents(monkeypatch, capsys, text):
+    code, _, err = call(monkeypatch, capsys, "micmac", text)
+    assert code == 2
+    assert err.startswith("foresight micmac: input") and err.count("\n") == 1
+
+
+def test_unknown_method(monkeypatch, capsys):
+    code, _, err = call(monkeypatch, capsys, "swot", "{}")
+    assert code == 2
+    assert "method: unknown method 'swot'" in err
+
+
+def test_real_process_reads_a_file_and_stdin(tmp_path):
+    path = tmp_path / "cib.json"
+    path.write_text(json.dumps(CIB), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "foresight", "cib", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["scenario_space"] == 2
+    bad = subprocess.run(
+        [sys.executable, "-m", "foresight", "micmac", "-"],
+        cwd=ROOT,
+        input=json.dumps({**MICMAC, "matrix": [[0, 9], [1, 0]]}),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr == "foresight micmac: matrix[0][1]: value 9 out of scale 0..3\n"
+
+
+def test_library_never_imports_django():
+    code = "import sys, foresight.__main__, foresight.micmac, foresight.mactor, foresight.morpho, foresight.cib, foresight.smic, foresight.multipol, foresight.regnier, foresight.delphi; print('django' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
