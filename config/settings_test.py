@@ -13,3 +13,5 @@ STORAGES = {
 DEBUG = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+# Cached results are versioned by data; tests that exercise the cache override this.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -37,3 +37,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ChangeCounter(models.Model):
+    """A counter bumped by every write to a family of data, used to version cached results.
+
+    Cached aggregates (statistics) are stored under a key that includes the counter, so a write
+    makes them unreachable at once on every application server, whatever the cache backend.
+    """
+
+    name = models.CharField(_("nom"), max_length=50, unique=True)
+    value = models.BigIntegerField(_("valeur"), default=0)
+
+    class Meta:
+        verbose_name = _("compteur de modifications")
+        verbose_name_plural = _("compteurs de modifications")
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.value}"

@@ -6,3 +6,8 @@ class ProgrammeConfig(AppConfig):
     name = "fabriques.programme"
     label = "programme"
     verbose_name = _("Programme")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -1,0 +1,194 @@
+"""Template helpers of the public site: safe Markdown, French months and periods, DSFR widgets.
+
+None of them touches the database: they only format what selectors already loaded.
+"""
+
+import datetime
+import re
+
+import markdown as markdown_lib
+import nh3
+from django import template
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+# Markdown written by ANCT staff: text formatting, lists, links, quotes, simple tables.
+# No images, no raw HTML attributes beyond links: nh3 removes everything else.
+MARKDOWN_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "blockquote", "code", "pre",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "abbr", "sup", "sub",
+}  # fmt: skip
+MARKDOWN_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+@register.filter(is_safe=True)
+def markdown(text: str | None, heading_offset: int = 2) -> SafeString:
+    """Render Markdown to sanitised HTML.
+
+    Headings are shifted down by `heading_offset` levels (``#`` becomes ``<h3>`` by default)
+    because the text sits under the page's ``<h1>`` and a section ``<h2>``: a page keeps a
+    single ``<h1>`` and a coherent outline (RGAA 9.1).
+    """
+    if not text:
+        return mark_safe("")
+    html = markdown_lib.markdown(str(text), extensions=["sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=MARKDOWN_TAGS,
+        attributes=MARKDOWN_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    offset = int(heading_offset or 0)
+    if offset:
+        clean = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + offset, 6)}>", clean)
+    return mark_safe(clean)  # sanitised by nh3 just above
+
+
+@register.filter
+def month(value: datetime.date | None) -> str:
+    """« juin 2021 »: the month and year of a first-of-month date, in French."""
+    if not value:
+        return ""
+    return date_format(value, "F Y")
+
+
+def _elide_de(text: str) -> str:
+    """French elision: « de avril » becomes « d’avril »."""
+    return f"d’{text}" if text[:1].lower() in "aàâeéèêiîoôuy" else f"de {text}"
+
+
+@register.filter
+def period(fabrique) -> str:
+    """« de juin 2021 à juin 2022 », « d’avril 2021 à mars 2022 », or one bound, or ""."""
+    start, end = month(fabrique.start_month), month(fabrique.end_month)
+    if start and end:
+        return _("%(start)s à %(end)s") % {"start": _elide_de(start), "end": end}
+    if start:
+        return _("à partir %(start)s") % {"start": _elide_de(start)}
+    if end:
+        return _("jusqu’en %(end)s") % {"end": end}
+    return ""
+
+
+STATUS_BADGES = {
+    "running": "fr-badge--info",
+    "closing": "fr-badge--new",
+    "published": "fr-badge--success",
+    "follow_up": "fr-badge--purple-glycine",
+}
+
+
+@register.filter
+def status_badge_class(status: str) -> str:
+    return STATUS_BADGES.get(status, "")
+
+
+@register.simple_tag
+def territory_url(obj) -> str:
+    """URL of a territory page, for a Participation, a Commune, an Epci or a Qpv."""
+    from fabriques.territories.models import Commune, Epci, Participation, Qpv
+
+    if isinstance(obj, Participation):
+        obj = obj.entity
+    if isinstance(obj, Commune):
+        return reverse("public:territory_commune", args=[obj.code])
+    if isinstance(obj, Epci):
+        return reverse("public:territory_epci", args=[obj.siren])
+    if isinstance(obj, Qpv):
+        return reverse("public:territory_qpv", args=[obj.pk])
+    return ""
+
+
+# Main navigation: which section each URL name belongs to.
+NAV_SECTIONS = {
+    "public:home": "home",
+    "public:catalogue": "fabriques",
+    "public:fabrique_detail": "fabriques",
+    "public:territory_list": "territoires",
+    "public:territory_commune": "territoires",
+    "public:territory_epci": "territoires",
+    "public:territory_qpv": "territoires",
+    "public:organisation_list": "organisations",
+    "public:organisation_detail": "organisations",
+    "public:statistics": "statistiques",
+}
+NAV_SECTION_INDEX = {
+    "public:home",
+    "public:catalogue",
+    "public:territory_list",
+    "public:organisation_list",
+    "public:statistics",
+}
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, section: str) -> SafeString:
+    """The aria-current attribute of a main navigation link (RGAA 12.x, DSFR navigation).
+
+    ``aria-current="page"`` on the section's own page, ``"true"`` on its sub-pages. Works
+    without a request (the 500 page is rendered without one).
+    """
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return mark_safe("")
+    view_name = match.view_name
+    current = NAV_SECTIONS.get(view_name) or {
+        "opendata": "donnees",
+        "api": "api",
+    }.get(match.namespace.split(":")[0] if match.namespace else "")
+    if current != section:
+        return mark_safe("")
+    value = "page" if view_name in NAV_SECTION_INDEX or view_name == "opendata:index" else "true"
+    return format_html(' aria-current="{}"', value)
+
+
+@register.inclusion_tag("includes/breadcrumb.html")
+def breadcrumb(current: str, *links: str) -> dict:
+    """DSFR breadcrumb: Accueil, then (label, url) pairs, then the current page.
+
+    Usage: ``{% breadcrumb fabrique.title _("Les Fabriques") catalogue_url %}``.
+    """
+    if len(links) % 2:
+        raise template.TemplateSyntaxError("breadcrumb expects (label, url) pairs")
+    items = [{"label": _("Accueil"), "url": reverse("public:home")}]
+    items += [{"label": links[i], "url": links[i + 1]} for i in range(0, len(links), 2)]
+    return {"items": items, "current": current}
+
+
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def pagination(context, page_obj, anchor: str = "") -> dict:
+    """DSFR pagination that keeps the other query parameters (filters) in each link."""
+    request = context.get("request")
+    params = request.GET.copy() if request is not None else None
+
+    def href(number: int) -> str:
+        if params is None:
+            return f"?page={number}{anchor}"
+        query = params.copy()
+        query["page"] = str(number)
+        return f"?{query.urlencode()}{anchor}"
+
+    paginator = page_obj.paginator
+    pages = [
+        {"number": n, "href": href(n), "current": n == page_obj.number}
+        if isinstance(n, int)
+        else {"ellipsis": True}
+        for n in paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1)
+    ]
+    return {
+        "page_obj": page_obj,
+        "pages": pages,
+        "first_href": href(1) if page_obj.has_previous() else "",
+        "previous_href": href(page_obj.previous_page_number()) if page_obj.has_previous() else "",
+        "next_href": href(page_obj.next_page_number()) if page_obj.has_next() else "",
+        "last_href": href(paginator.num_pages) if page_obj.has_next() else "",
+    }
