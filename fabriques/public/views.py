@@ -1,13 +1,121 @@
-from django.http import HttpResponse, HttpResponseNotFound, HttpResponseServerError
+"""The public site: read-only pages over the programme and territory selectors.
+
+Each view parses its input, calls a selector and renders. Nothing here writes.
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseNotFound, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from fabriques.programme import selectors as programme
+from fabriques.territories import selectors as territories
+
+from .forms import CatalogueFilterForm, OrganisationFilterForm, TerritoryFilterForm
+
+CATALOGUE_PAGE_SIZE = 20
+TERRITORY_PAGE_SIZE = 50
+ORGANISATION_PAGE_SIZE = 50
 
 
+@require_safe
 def home(request):
-    return HttpResponse("Fabriques")
+    return render(request, "public/home.html", {"overview": programme.home_overview()})
+
+
+@require_safe
+def catalogue(request):
+    form = CatalogueFilterForm(request.GET, options=programme.catalogue_options())
+    fabriques = programme.fabrique_catalogue(form.filters())
+    page = Paginator(fabriques, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/catalogue.html", {"form": form, "page_obj": page})
+
+
+@require_safe
+def fabrique_detail(request, slug: str):
+    detail = programme.fabrique_detail(slug=slug)
+    if detail is None:
+        raise Http404(_("Cette Fabrique n’existe pas ou n’est pas publiée."))
+    return render(
+        request, "public/fabrique_detail.html", {"detail": detail, "fabrique": detail.fabrique}
+    )
+
+
+@require_safe
+def territory_list(request):
+    form = TerritoryFilterForm(request.GET)
+    items = territories.accompanied_territories(**form.applied())
+    page = Paginator(items, TERRITORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/territory_list.html", {"form": form, "page_obj": page})
+
+
+@require_safe
+def territory_commune(request, code: str):
+    page = territories.commune_page(code=code)
+    if page is None:
+        raise Http404(_("Aucune commune ne porte ce code INSEE."))
+    return render(request, "public/territory_commune.html", {"page": page})
+
+
+@require_safe
+def territory_epci(request, siren: str):
+    page = territories.epci_page(siren=siren)
+    if page is None:
+        raise Http404(_("Aucune intercommunalité ne porte ce numéro SIREN."))
+    return render(request, "public/territory_epci.html", {"page": page})
+
+
+@require_safe
+def territory_qpv(request, pk: int):
+    page = territories.qpv_page(pk=pk)
+    if page is None:
+        raise Http404(_("Ce quartier prioritaire est inconnu."))
+    return render(request, "public/territory_qpv.html", {"page": page})
+
+
+@require_safe
+def organisation_list(request):
+    form = OrganisationFilterForm(request.GET)
+    organisations = programme.organisation_list(**form.applied())
+    page = Paginator(organisations, ORGANISATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/organisation_list.html", {"form": form, "page_obj": page})
+
+
+@require_safe
+def organisation_detail(request, slug: str):
+    detail = programme.organisation_detail(slug=slug)
+    if detail is None:
+        raise Http404(_("Cette organisation n’a participé à aucune Fabrique publiée."))
+    return render(
+        request,
+        "public/organisation_detail.html",
+        {"detail": detail, "organisation": detail.organisation},
+    )
+
+
+def _contact() -> dict:
+    # Optional setting: the platform's contact address, when the deployment has one.
+    return {"contact_email": getattr(settings, "CONTACT_EMAIL", "")}
+
+
+@require_safe
+def accessibility(request):
+    return render(request, "public/accessibility.html", _contact())
+
+
+@require_safe
+def legal(request):
+    return render(request, "public/legal.html", _contact())
 
 
 def page_not_found(request, exception=None):
-    return HttpResponseNotFound("Page non trouvée")
+    """handler404: the DSFR « page non trouvée », with a 404 status."""
+    return HttpResponseNotFound(loader.render_to_string("404.html", request=request))
 
 
 def server_error(request):
-    return HttpResponseServerError("Erreur")
+    """handler500: rendered without the request or the database, which may be what failed."""
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -26,12 +26,12 @@ def test_home_catalogue_filter_fabrique_territory(programme, live_server, page, 
     ).first.click()
     page.wait_for_load_state()
     assert "/fabriques/" in page.url
-    assert page.get_by_text("2021").first.is_visible()
+    assert page.get_by_role("heading", name=re.compile("initiées en 2021")).is_visible()
     assert_accessible(page)
 
     # Accent-insensitive search: "sante" finds the Fabrique on santé environnementale.
-    page.get_by_label(re.compile("Rechercher", re.I)).first.fill("sante environnementale")
-    page.get_by_role("button", name=re.compile("Rechercher|Filtrer|Appliquer", re.I)).first.click()
+    page.get_by_label(re.compile("^Rechercher", re.I)).last.fill("sante environnementale")
+    page.get_by_role("button", name="Afficher les Fabriques").click()
     page.wait_for_load_state()
     assert "q=sante" in page.url
     link = page.get_by_role("link", name=re.compile("santé environnementale", re.I)).first
@@ -57,7 +57,7 @@ def test_home_catalogue_filter_fabrique_territory(programme, live_server, page, 
 
 
 def test_catalogue_filter_by_year_and_statistics(programme, live_server, page, assert_accessible):
-    page.goto(live_server.url + "/fabriques/?annee=2020")
+    page.goto(live_server.url + "/fabriques/?year=2020")
     assert_accessible(page)
     page.goto(live_server.url + "/statistiques/")
     assert page.locator("table caption").count() >= 3

@@ -1,0 +1,192 @@
+"""Selectors behind the public pages, and the template helpers that format their results."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from fabriques.core.templatetags.fabriques_tags import markdown, month, period
+from fabriques.programme import selectors
+from fabriques.programme.models import FabriqueStatus, Role
+from fabriques.programme.tests.factories import (
+    FabriqueOrganisationFactory,
+    OrganisationFactory,
+    ProgrammeYearFactory,
+)
+from fabriques.public.tests.factories import SharedTerritories, build_fabrique, build_programme
+from fabriques.territories import selectors as territories
+from fabriques.territories.tests.factories import ParticipationFactory
+
+# --- Template helpers (no database) ------------------------------------------------------
+
+
+def test_search_words_are_normalised():
+    assert selectors.search_words("  Santé  l’Économie ") == ["sante", "l", "economie"]
+    assert selectors.search_words("") == []
+
+
+def test_month_is_french():
+    assert month(datetime.date(2021, 6, 1)) == "juin 2021"
+    assert month(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ((2021, 6), (2022, 6), "de juin 2021 à juin 2022"),
+        ((2021, 4), (2022, 8), "d’avril 2021 à août 2022"),
+        ((2019, 10), None, "à partir d’octobre 2019"),
+        ((2019, 11), None, "à partir de novembre 2019"),
+        (None, (2021, 7), "jusqu’en juillet 2021"),
+        (None, None, ""),
+    ],
+)
+def test_period_uses_french_elision(start, end, expected):
+    fabrique = SimpleNamespace(
+        start_month=datetime.date(*start, 1) if start else None,
+        end_month=datetime.date(*end, 1) if end else None,
+    )
+    assert period(fabrique).replace("\xa0", " ") == expected
+
+
+def test_markdown_is_sanitised_and_headings_shifted():
+    html = markdown(
+        "# Titre\n\n**gras** [lien](https://anct.gouv.fr) [mal](javascript:alert(1))\n\n"
+        '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    )
+    assert "<h3>Titre</h3>" in html
+    assert '<a href="https://anct.gouv.fr" rel="noopener noreferrer">lien</a>' in html
+    assert "javascript:" not in html and "<img" not in html and "<script" not in html
+    assert "onerror" not in html
+    assert markdown("") == ""
+
+
+# --- Programme selectors -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_home_overview_keeps_declared_and_counted_apart():
+    build_programme(4, shared=False)  # one Fabrique per year 2018–2021, 3 territories each
+    overview = selectors.home_overview()
+    assert overview.fabriques == 4
+    assert overview.counted_territories == 12
+    assert overview.declared_territories == 12 + 12 + 20 + 4
+    assert overview.declared_complete is True
+    assert (overview.first_year, overview.last_year) == (2018, 2021)
+    assert overview.departements == 2
+    assert [f.programme_year.year for f in overview.latest] == [2021, 2020, 2019]
+
+
+@pytest.mark.django_db
+def test_home_overview_ignores_years_and_fabriques_that_are_not_public():
+    build_fabrique(year=2019)
+    build_fabrique(year=2022, status=FabriqueStatus.DESIGNED)
+    ProgrammeYearFactory(year=2019, declared_territories=None)
+    overview = selectors.home_overview()
+    assert [row.year for row in overview.years] == [2019]
+    assert overview.declared_territories is None and overview.declared_complete is False
+
+
+@pytest.mark.django_db
+def test_catalogue_lists_a_fabrique_once_even_when_several_territories_match():
+    fabrique = build_fabrique()
+    SharedTerritories(fabrique.participations.first().departement).join(fabrique)
+    departement = fabrique.participations.first().departement
+    filters = selectors.CatalogueFilters(departement=departement.code, kind="commune")
+    assert list(selectors.fabrique_catalogue(filters)) == [fabrique]
+
+
+@pytest.mark.django_db
+def test_catalogue_options_only_offer_values_of_public_fabriques():
+    public = build_fabrique(year=2019)
+    draft = build_fabrique(year=2023, status=FabriqueStatus.IDEA)
+    secret = OrganisationFactory(slug="secret")
+    FabriqueOrganisationFactory(fabrique=draft, organisation=secret, role=Role.ELECTED_ASSOCIATION)
+    options = selectors.catalogue_options()
+    assert options.years == [2019]
+    assert [o.slug for o in options.associations] == ["amf"]
+    departements = {p.departement.code for p in public.participations.all()}
+    assert {d.code for d in options.departements} == departements
+    assert len(options.regions) == 1
+
+
+@pytest.mark.django_db
+def test_fabrique_detail_splits_roles_and_hides_drafts():
+    fabrique = build_fabrique()
+    detail = selectors.fabrique_detail(slug=fabrique.slug)
+    assert [r.role for r in detail.associations] == [Role.ELECTED_ASSOCIATION]
+    assert detail.partners[0].contact_name == "Coline Perrin"
+    assert len(detail.cofunders) == len(detail.providers) == 1
+    assert [p.kind for p in detail.participations] == ["commune", "epci", "qpv"]
+    draft = build_fabrique(status=FabriqueStatus.DESIGNED)
+    assert selectors.fabrique_detail(slug=draft.slug) is None
+    assert selectors.fabrique_detail(slug="inconnue") is None
+
+
+@pytest.mark.django_db
+def test_organisation_selectors_count_only_public_fabriques():
+    fabriques = build_programme(3, shared=False)
+    draft = build_fabrique(status=FabriqueStatus.DESIGNED)
+    amf = selectors.organisation_list(kind="elected_association").get()
+    assert amf.slug == "amf" and amf.n_fabriques == 3 and amf.n_elected_association == 3
+    assert amf.n_partner == 0
+    detail = selectors.organisation_detail(slug="amf")
+    assert detail.fabriques_count == 3
+    assert {r.fabrique for r in detail.groups[0].roles} == set(fabriques)
+    assert draft not in {r.fabrique for r in detail.groups[0].roles}
+    assert [o.slug for o in selectors.organisation_list(q="MAIRES")] == ["amf"]
+
+
+# --- Territory selectors -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_commune_page_relations():
+    fabriques = build_programme(1)
+    shared = SharedTerritories.load()
+    # A QPV of the commune, hosted by the EPCI rather than the commune.
+    ParticipationFactory(
+        fabrique=build_fabrique(title="Autre"),
+        as_qpv=True,
+        qpv=shared.qpv,
+        commune=None,
+        epci=shared.epci,
+        label="Nantes Métropole – QPV Bellevue",
+    )
+    page = territories.commune_page(code="44109")
+    relations = {(row.fabrique.title, row.relation) for row in page.fabriques}
+    assert relations == {
+        (fabriques[0].title, "self"),
+        (fabriques[0].title, "epci"),
+        (fabriques[0].title, "hosted_qpv"),
+        ("Autre", "qpv_in_commune"),
+    }
+    assert territories.commune_page(code="00000x") is None
+
+
+@pytest.mark.django_db
+def test_epci_and_qpv_pages():
+    build_programme(2)
+    shared = SharedTerritories.load()
+    epci = territories.epci_page(siren=shared.epci.siren)
+    assert [c.code for c in epci.communes] == ["44109"]
+    assert sorted(row.relation for row in epci.fabriques) == sorted(
+        ["self", "member", "member_qpv"] * 2
+    )
+    qpv = territories.qpv_page(pk=shared.qpv.pk)
+    assert qpv.hosts == [shared.commune]
+    assert len(qpv.fabriques) == 2
+    assert territories.epci_page(siren="000000000") is None
+    assert territories.qpv_page(pk=0) is None
+
+
+@pytest.mark.django_db
+def test_accompanied_territories_groups_participations_and_hides_drafts():
+    build_programme(2)
+    build_fabrique(status=FabriqueStatus.DESIGNED)
+    items = territories.accompanied_territories()
+    assert len(items) == 2 * 3 + 3
+    shared = [t for t in items if len(t.participations) == 2]
+    assert {t.kind for t in shared} == {"commune", "epci", "qpv"}
+    assert [t.departement.code for t in items] == sorted(t.departement.code for t in items)
+    assert {t.kind for t in territories.accompanied_territories(kind="epci")} == {"epci"}
