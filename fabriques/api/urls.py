@@ -1,2 +1,36 @@
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import docs, errors, views
+
 app_name = "api"
-urlpatterns: list = []
+
+v1 = [
+    path("", views.Root.as_view(), name="root"),
+    path("fabriques/", views.FabriqueList.as_view(), name="fabrique-list"),
+    path("fabriques/<slug:slug>/", views.FabriqueDetail.as_view(), name="fabrique-detail"),
+    path("territories/", views.TerritoryList.as_view(), name="territory-list"),
+    path(
+        "territories/<str:identifier>/",
+        views.TerritoryDetail.as_view(),
+        name="territory-detail",
+    ),
+    path("organisations/", views.OrganisationList.as_view(), name="organisation-list"),
+    path(
+        "organisations/<slug:slug>/",
+        views.OrganisationDetail.as_view(),
+        name="organisation-detail",
+    ),
+    path("themes/", views.ThemeList.as_view(), name="theme-list"),
+    path("programmes/", views.ProgrammeList.as_view(), name="programme-list"),
+    path("statistics/", views.Statistics.as_view(), name="statistics"),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", docs.docs, name="docs"),
+    # Anything else under /api/ ending with a slash answers a JSON 404 in the API's error
+    # format; without a slash, CommonMiddleware first redirects to the address with one.
+    re_path(r"^(?:.*/)?$", errors.not_found),
+]

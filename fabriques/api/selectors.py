@@ -1,0 +1,290 @@
+"""Reads behind the API: public objects only, with the joins and prefetches each endpoint needs.
+
+Every list reads a fixed number of queries whatever the number of rows (see the query budgets
+in tests/test_api.py). The open-data exports reuse the Fabrique and participation querysets.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, When
+from django.utils.text import slugify
+
+from fabriques.programme.models import (
+    PUBLIC_STATUSES,
+    AnctProgramme,
+    Fabrique,
+    FabriqueOrganisation,
+    Organisation,
+    Resource,
+    Theme,
+)
+from fabriques.territories.models import Commune, Epci, Participation, ParticipationKind, Qpv
+
+PUBLIC = Q(status__in=PUBLIC_STATUSES)
+
+
+def participations_with_referential():
+    """Participations with their entity, département and région: no query per row."""
+    return Participation.objects.select_related(
+        "commune", "epci", "qpv__departement", "departement__region"
+    ).order_by("position", "id")
+
+
+def public_fabriques():
+    """Public Fabriques, most recent year first, with everything the API and exports show.
+
+    Queries: the Fabriques (joined with their year), then one each for themes, ANCT
+    programmes, organisation roles and participations.
+    """
+    return (
+        Fabrique.objects.filter(PUBLIC)
+        .select_related("programme_year")
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+            Prefetch("anct_programmes", queryset=AnctProgramme.objects.order_by("name")),
+            Prefetch(
+                "roles",
+                queryset=FabriqueOrganisation.objects.select_related("organisation").order_by(
+                    "role", "position", "id"
+                ),
+            ),
+            Prefetch("participations", queryset=participations_with_referential()),
+        )
+        .order_by("-programme_year__year", "title", "slug")
+    )
+
+
+def public_fabrique_detail():
+    return public_fabriques().prefetch_related(
+        Prefetch("resources", queryset=Resource.objects.order_by("position", "id"))
+    )
+
+
+def public_participations():
+    """Participations of public Fabriques, in catalogue order, with Fabrique and referential."""
+    return (
+        Participation.objects.filter(fabrique__status__in=PUBLIC_STATUSES)
+        .select_related(
+            "fabrique__programme_year",
+            "commune",
+            "epci",
+            "qpv__departement",
+            "departement__region",
+        )
+        .order_by(
+            "-fabrique__programme_year__year",
+            "fabrique__title",
+            "fabrique__slug",
+            "position",
+            "id",
+        )
+    )
+
+
+def has_public_role():
+    return Exists(
+        FabriqueOrganisation.objects.filter(
+            organisation=OuterRef("pk"), fabrique__status__in=PUBLIC_STATUSES
+        )
+    )
+
+
+def public_organisations():
+    """Organisations that play a role in at least one public Fabrique, with that count."""
+    return (
+        Organisation.objects.filter(has_public_role())
+        .annotate(
+            fabriques_count=Count(
+                "roles__fabrique",
+                filter=Q(roles__fabrique__status__in=PUBLIC_STATUSES),
+                distinct=True,
+            )
+        )
+        .order_by("name", "slug")
+    )
+
+
+def public_organisation_detail():
+    return public_organisations().prefetch_related(
+        Prefetch(
+            "roles",
+            queryset=FabriqueOrganisation.objects.filter(fabrique__status__in=PUBLIC_STATUSES)
+            .select_related("fabrique__programme_year")
+            .order_by("role", "-fabrique__programme_year__year", "fabrique__title", "id"),
+        )
+    )
+
+
+def _public_count(relation: str):
+    return Count(relation, filter=Q(**{f"{relation}__status__in": PUBLIC_STATUSES}), distinct=True)
+
+
+def themes_with_counts():
+    return Theme.objects.annotate(fabriques_count=_public_count("fabriques")).order_by(
+        "name", "slug"
+    )
+
+
+def programmes_with_counts():
+    return AnctProgramme.objects.annotate(fabriques_count=_public_count("fabriques")).order_by(
+        "name", "slug"
+    )
+
+
+# Territories ---------------------------------------------------------------------------------
+#
+# An accompanied territory is a referential entity (commune, EPCI or QPV) that took part in at
+# least one public Fabrique; its participations are grouped under it. Its identifier is built
+# from official codes so that it survives a re-import: "commune-16015", "epci-200071827",
+# "qpv-QN01601M", or, for a QPV whose code is unknown, "qpv-<département>-<slug of its name>"
+# (QPV names are unique within a département).
+
+ENTITY_ID = Case(
+    When(kind=ParticipationKind.COMMUNE, then=F("commune_id")),
+    When(kind=ParticipationKind.EPCI, then=F("epci_id")),
+    default=F("qpv_id"),
+)
+ENTITY_NAME = Case(
+    When(kind=ParticipationKind.COMMUNE, then=F("commune__name")),
+    When(kind=ParticipationKind.EPCI, then=F("epci__name")),
+    default=F("qpv__name"),
+    output_field=CharField(),
+)
+ENTITY_MODELS: dict[str, type[Commune] | type[Epci] | type[Qpv]] = {
+    ParticipationKind.COMMUNE: Commune,
+    ParticipationKind.EPCI: Epci,
+    ParticipationKind.QPV: Qpv,
+}
+
+
+@dataclass
+class Territory:
+    kind: str
+    entity: Commune | Epci | Qpv
+    participations: list[Participation] = field(default_factory=list)
+
+    @property
+    def code(self) -> str | None:
+        if isinstance(self.entity, Epci):
+            return self.entity.siren
+        return self.entity.code or None
+
+    @property
+    def identifier(self) -> str:
+        return territory_identifier(self.kind, self.entity)
+
+    @property
+    def name(self) -> str:
+        return self.entity.name
+
+    @property
+    def departement(self):
+        return self.entity.departement
+
+
+def territory_identifier(kind: str, entity: Commune | Epci | Qpv) -> str:
+    if isinstance(entity, Epci):
+        return f"epci-{entity.siren}"
+    if isinstance(entity, Qpv) and not entity.code:
+        return f"qpv-{entity.departement.code}-{slugify(entity.name)}"
+    return f"{kind}-{entity.code}"
+
+
+def public_territory_participations():
+    return Participation.objects.filter(fabrique__status__in=PUBLIC_STATUSES)
+
+
+def territory_keys(participations):
+    """One row per referential entity among ``participations``, by name: for pagination."""
+    return (
+        participations.annotate(entity_id=ENTITY_ID, entity_name=ENTITY_NAME)
+        .values("kind", "entity_id", "entity_name")
+        .annotate(fabriques_count=Count("fabrique_id", distinct=True))
+        .order_by("entity_name", "kind", "entity_id")
+    )
+
+
+def _entity_filter(ids_by_kind: dict[str, list[int]]) -> Q:
+    condition = Q(pk__in=[])
+    for kind, ids in ids_by_kind.items():
+        condition |= Q(kind=kind, **{f"{kind}_id__in": ids})
+    return condition
+
+
+def load_territories(keys) -> list[Territory]:
+    """Territories for a page of ``territory_keys`` rows, in the same order.
+
+    Queries: one per kind present on the page (the entities with département and région),
+    then one for all their public participations with their Fabrique.
+    """
+    ids_by_kind: dict[str, list[int]] = defaultdict(list)
+    for key in keys:
+        ids_by_kind[key["kind"]].append(key["entity_id"])
+    entities = {
+        (kind, entity.pk): entity
+        for kind, ids in ids_by_kind.items()
+        for entity in ENTITY_MODELS[kind]
+        .objects.filter(pk__in=ids)
+        .select_related("departement__region")
+    }
+    territories = {
+        (key["kind"], key["entity_id"]): Territory(
+            kind=key["kind"], entity=entities[(key["kind"], key["entity_id"])]
+        )
+        for key in keys
+    }
+    if territories:
+        participations = (
+            public_territory_participations()
+            .filter(_entity_filter(ids_by_kind))
+            .select_related("fabrique__programme_year")
+            .order_by("-fabrique__programme_year__year", "fabrique__title", "fabrique__slug")
+        )
+        for participation in participations:
+            entity_id = getattr(participation, f"{participation.kind}_id")
+            territories[(participation.kind, entity_id)].participations.append(participation)
+    return list(territories.values())
+
+
+def find_territory_entity(identifier: str):
+    """The (kind, entity) an identifier names, or None. Reads one query at most."""
+    kind, _, rest = identifier.partition("-")
+    if not rest:
+        return None
+    entity: Commune | Epci | Qpv | None
+    if kind == ParticipationKind.COMMUNE:
+        entity = Commune.objects.filter(code=rest).first()
+    elif kind == ParticipationKind.EPCI:
+        entity = Epci.objects.filter(siren=rest).first()
+    elif kind == ParticipationKind.QPV:
+        departement_code, _, name_slug = rest.partition("-")
+        qpvs = Qpv.objects.select_related("departement")
+        if name_slug:
+            # Unknown code: match the slug of the name among the département's QPV.
+            entity = next(
+                (
+                    qpv
+                    for qpv in qpvs.filter(code="", departement__code=departement_code)
+                    if slugify(qpv.name) == name_slug
+                ),
+                None,
+            )
+        else:
+            entity = qpvs.filter(code=rest).first()
+    else:
+        return None
+    return (kind, entity) if entity is not None else None
+
+
+def public_territory(identifier: str) -> Territory | None:
+    """The accompanied territory an identifier names, or None when it took part in no public
+    Fabrique."""
+    found = find_territory_entity(identifier)
+    if found is None:
+        return None
+    kind, entity = found
+    keys = [{"kind": kind, "entity_id": entity.pk}]
+    territories = load_territories(keys)
+    territory = territories[0]
+    return territory if territory.participations else None

@@ -1,0 +1,218 @@
+"""The open datasets: one row builder per dataset, described by its Table Schema.
+
+Each dataset's columns are the ``fields`` of its descriptor in ``schemas/<name>.schema.json``
+(the single source of truth: a test checks that the rows carry exactly those keys). Rows hold
+Python values: ``None`` for a missing value, a list for a list of names. The CSV writer joins
+lists with " | " and writes ``None`` as an empty cell; the JSON writer keeps lists as arrays and
+``None`` as null.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fabriques.api.selectors import (
+    public_fabriques,
+    public_organisations,
+    public_participations,
+    territory_identifier,
+)
+from fabriques.programme.models import PUBLIC_STATUSES, FabriqueOrganisation, Role
+from fabriques.territories.models import ParticipationKind
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+LIST_SEPARATOR = " | "
+
+
+def _month(value) -> str | None:
+    return f"{value:%Y-%m}" if value else None
+
+
+def _names(objects) -> list[str]:
+    return [obj.name for obj in objects]
+
+
+def fabrique_rows() -> list[dict]:
+    """One row per public Fabrique. Queries: 5 (Fabriques, themes, programmes, roles,
+    participations)."""
+    rows = []
+    for fabrique in public_fabriques():
+        roles = list(fabrique.roles.all())
+        by_role = {
+            role: [r.organisation.name for r in roles if r.role == role] for role in Role.values
+        }
+        rows.append(
+            {
+                "slug": fabrique.slug,
+                "title": fabrique.title,
+                "year": fabrique.programme_year.year,
+                "status": fabrique.status,
+                "start_month": _month(fabrique.start_month),
+                "end_month": _month(fabrique.end_month),
+                "themes": _names(fabrique.themes.all()),
+                "anct_programmes": _names(fabrique.anct_programmes.all()),
+                "associations": by_role[Role.ELECTED_ASSOCIATION],
+                "partners": by_role[Role.PARTNER],
+                "cofunders": by_role[Role.COFUNDER],
+                "providers": by_role[Role.PROVIDER],
+                "territories_count": len(fabrique.participations.all()),
+                "summary": fabrique.summary or None,
+                "objective": fabrique.objective or None,
+                "cofinancing": fabrique.cofinancing or None,
+            }
+        )
+    return rows
+
+
+def participation_rows() -> list[dict]:
+    """One row per territory accompanied by a public Fabrique. Queries: 1."""
+    rows = []
+    for participation in public_participations():
+        fabrique = participation.fabrique
+        entity = participation.entity
+        departement = participation.departement
+        rows.append(
+            {
+                "fabrique_slug": fabrique.slug,
+                "fabrique_title": fabrique.title,
+                "year": fabrique.programme_year.year,
+                "label": participation.label,
+                "kind": participation.kind,
+                "code": participation.code or None,
+                "name": entity.name,
+                "territory_id": territory_identifier(participation.kind, entity),
+                "commune_code": participation.commune.code if participation.commune else None,
+                "epci_siren": participation.epci.siren if participation.epci else None,
+                "qpv_code": (
+                    participation.qpv.code or None
+                    if participation.kind == ParticipationKind.QPV
+                    else None
+                ),
+                "departement": departement.code,
+                "departement_name": departement.name,
+                "region": departement.region.code,
+                "region_name": departement.region.name,
+            }
+        )
+    return rows
+
+
+def organisation_rows() -> list[dict]:
+    """One row per organisation with a role in a public Fabrique. Queries: 1."""
+    return [
+        {
+            "slug": organisation.slug,
+            "name": organisation.name,
+            "acronym": organisation.acronym or None,
+            "kind": organisation.kind,
+            "kind_label": str(organisation.get_kind_display()),
+            "siren": organisation.siren or None,
+            "website": organisation.website or None,
+            "fabriques_count": organisation.fabriques_count,
+        }
+        for organisation in public_organisations()
+    ]
+
+
+def role_rows() -> list[dict]:
+    """One row per role of an organisation in a public Fabrique. Queries: 1."""
+    roles = (
+        FabriqueOrganisation.objects.filter(fabrique__status__in=PUBLIC_STATUSES)
+        .select_related("fabrique__programme_year", "organisation")
+        .order_by(
+            "-fabrique__programme_year__year",
+            "fabrique__title",
+            "fabrique__slug",
+            "role",
+            "position",
+            "id",
+        )
+    )
+    return [
+        {
+            "fabrique_slug": role.fabrique.slug,
+            "year": role.fabrique.programme_year.year,
+            "organisation_slug": role.organisation.slug,
+            "organisation_name": role.organisation.name,
+            "role": role.role,
+            "role_label": str(role.get_role_display()),
+        }
+        for role in roles
+    ]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str | Promise
+    description: str | Promise
+    rows: Callable[[], list[dict]]
+
+    @property
+    def schema(self) -> dict:
+        return load_schema(self.name)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f["name"] for f in self.schema["fields"]]
+
+
+@cache
+def load_schema(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+DATASETS: dict[str, Dataset] = {
+    dataset.name: dataset
+    for dataset in [
+        Dataset(
+            name="fabriques",
+            title=_("Fabriques"),
+            description=_(
+                "Une ligne par Fabrique publiée : année, période, thèmes, programmes de "
+                "l'ANCT, organisations par rôle et nombre de territoires accompagnés."
+            ),
+            rows=fabrique_rows,
+        ),
+        Dataset(
+            name="participations",
+            title=_("Territoires accompagnés"),
+            description=_(
+                "Une ligne par territoire accompagné dans une Fabrique : libellé publié, "
+                "type, codes officiels (INSEE, SIREN, QPV), département et région."
+            ),
+            rows=participation_rows,
+        ),
+        Dataset(
+            name="organisations",
+            title=_("Organisations"),
+            description=_(
+                "Une ligne par organisation ayant un rôle dans au moins une Fabrique : "
+                "associations d'élus, partenaires, cofinanceurs, prestataires."
+            ),
+            rows=organisation_rows,
+        ),
+        Dataset(
+            name="roles",
+            title=_("Rôles des organisations"),
+            description=_(
+                "Une ligne par rôle d'une organisation dans une Fabrique : la table qui relie "
+                "les deux fichiers précédents."
+            ),
+            rows=role_rows,
+        ),
+    ]
+}
+
+
+def csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    return str(value)

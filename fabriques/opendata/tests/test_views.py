@@ -1,0 +1,88 @@
+"""The /donnees/ page and the download addresses."""
+
+import json
+
+import pytest
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import escape
+
+from fabriques.api.tests.dataset import build_programme, make_fabriques
+from fabriques.opendata.datasets import DATASETS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def programme():
+    return build_programme()
+
+
+def test_index_lists_every_dataset_with_its_files_schema_and_licence(client, programme):
+    response = client.get(reverse("opendata:index"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Données ouvertes</h1>" in html
+    for dataset in DATASETS.values():
+        assert escape(str(dataset.title)) in html
+        assert escape(str(dataset.description)) in html
+        for ext in ("csv", "json", "schema.json"):
+            url = reverse("opendata:download", kwargs={"dataset": dataset.name, "ext": ext})
+            assert f'href="{url}"' in html
+    assert "Licence Ouverte / Open Licence version 2.0" in html
+    assert "https://www.etalab.gouv.fr/licence-ouverte-open-licence" in html
+    for view in ("api:fabrique-list", "api:territory-list", "api:organisation-list", "api:docs"):
+        assert f'href="{reverse(view)}"' in html
+
+
+def test_index_shows_real_sizes_and_row_counts(client, programme):
+    html = client.get(reverse("opendata:index")).content.decode()
+    content = b"".join(client.get("/donnees/participations.csv").streaming_content)
+    assert f"CSV – {filesizeformat(len(content))}" in html
+    assert "6 lignes" in html  # six participations in public Fabriques
+
+
+def test_index_query_count_does_not_grow_with_data(client, django_assert_max_num_queries):
+    make_fabriques(2)
+    with django_assert_max_num_queries(20) as small:
+        client.get(reverse("opendata:index"))
+    make_fabriques(28, start=2)
+    with django_assert_max_num_queries(20) as large:
+        client.get(reverse("opendata:index"))
+    # fabriques (5) + participations, organisations, roles (1 each) + whatever the base
+    # template reads: the same number at both sizes.
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("ext", "content_type"),
+    [("csv", "text/csv; charset=utf-8"), ("json", "application/json; charset=utf-8")],
+)
+def test_downloads_stream_as_attachments(client, programme, ext, content_type):
+    response = client.get(reverse("opendata:download", kwargs={"dataset": "fabriques", "ext": ext}))
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == f'attachment; filename="fabriques.{ext}"'
+
+
+def test_schema_descriptor_points_to_its_files(client, programme):
+    response = client.get("/donnees/participations.schema.json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    descriptor = json.loads(response.content)
+    assert descriptor["path"] == "http://testserver/donnees/participations.schema.json"
+    assert descriptor["homepage"] == "http://testserver/donnees/"
+    assert [r["path"] for r in descriptor["resources"]] == [
+        "http://testserver/donnees/participations.csv",
+        "http://testserver/donnees/participations.json",
+    ]
+    assert descriptor["fields"] == DATASETS["participations"].schema["fields"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/donnees/inconnu.csv", "/donnees/fabriques.xlsx", "/donnees/fabriques.schema.csv"],
+)
+def test_unknown_downloads_are_404(client, programme, path):
+    assert client.get(path).status_code == 404
