@@ -97,6 +97,9 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
+# Django 6 default, adopted now: scheme-less URLs typed in forms are https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -118,7 +121,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
+# Only production collects static files (Procfile's release step); local runs serve them from
+# the apps through WhiteNoise's finders, so no STATIC_ROOT is needed there.
+STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default="") or None
 STATICFILES_DIRS = [BASE_DIR / "fabriques" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
@@ -153,6 +158,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587 ; the console in development.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Shown on the accessibility statement and legal notice when set.
+CONTACT_EMAIL = env.str("DJANGO_CONTACT_EMAIL", default="")
 DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Fabriques <ne-pas-repondre@fabriques.local>"
 )
@@ -174,7 +181,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "fabriques.api.pagination.Pagination",
-    "PAGE_SIZE": 50,
+    "PAGE_SIZE": 20,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": [],

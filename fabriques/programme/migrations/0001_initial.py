@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,323 +15,833 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AnctProgramme',
+            name="AnctProgramme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='identifiant')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="identifiant")),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': "programme de l'ANCT",
-                'verbose_name_plural': "programmes de l'ANCT",
-                'ordering': ['name'],
+                "verbose_name": "programme de l'ANCT",
+                "verbose_name_plural": "programmes de l'ANCT",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='identifiant')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='nom')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="identifiant")),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="nom")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'thème',
-                'verbose_name_plural': 'thèmes',
-                'ordering': ['name'],
+                "verbose_name": "thème",
+                "verbose_name_plural": "thèmes",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Fabrique',
+            name="Fabrique",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='identifiant')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('title_note', models.CharField(blank=True, help_text="Provenance du titre lorsqu'il n'est pas l'intitulé officiel.", max_length=300, verbose_name='note sur le titre')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='résumé')),
-                ('objective', models.TextField(blank=True, verbose_name='objectif (Markdown)')),
-                ('start_month', models.DateField(blank=True, help_text='Premier jour du mois.', null=True, verbose_name='mois de début')),
-                ('end_month', models.DateField(blank=True, help_text='Premier jour du mois.', null=True, verbose_name='mois de fin')),
-                ('status', models.CharField(choices=[('idea', 'Idée'), ('designed', 'Conçue'), ('call_open', 'Appel à volontaires ouvert'), ('selection', 'Sélection des territoires'), ('running', 'En cours'), ('closing', 'En clôture'), ('published', 'Terminée et publiée'), ('follow_up', 'Suivi')], default='idea', max_length=20, verbose_name='statut')),
-                ('cofinancing', models.TextField(blank=True, verbose_name='cofinancement')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('search_text', models.TextField(blank=True, editable=False, verbose_name='texte de recherche')),
-                ('anct_programmes', models.ManyToManyField(blank=True, related_name='fabriques', to='programme.anctprogramme', verbose_name="programmes de l'ANCT liés")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="identifiant")),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                (
+                    "title_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Provenance du titre lorsqu'il n'est pas l'intitulé officiel.",
+                        max_length=300,
+                        verbose_name="note sur le titre",
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="résumé")),
+                ("objective", models.TextField(blank=True, verbose_name="objectif (Markdown)")),
+                (
+                    "start_month",
+                    models.DateField(
+                        blank=True,
+                        help_text="Premier jour du mois.",
+                        null=True,
+                        verbose_name="mois de début",
+                    ),
+                ),
+                (
+                    "end_month",
+                    models.DateField(
+                        blank=True,
+                        help_text="Premier jour du mois.",
+                        null=True,
+                        verbose_name="mois de fin",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("idea", "Idée"),
+                            ("designed", "Conçue"),
+                            ("call_open", "Appel à volontaires ouvert"),
+                            ("selection", "Sélection des territoires"),
+                            ("running", "En cours"),
+                            ("closing", "En clôture"),
+                            ("published", "Terminée et publiée"),
+                            ("follow_up", "Suivi"),
+                        ],
+                        default="idea",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("cofinancing", models.TextField(blank=True, verbose_name="cofinancement")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "search_text",
+                    models.TextField(blank=True, editable=False, verbose_name="texte de recherche"),
+                ),
+                (
+                    "anct_programmes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="fabriques",
+                        to="programme.anctprogramme",
+                        verbose_name="programmes de l'ANCT liés",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Fabrique',
-                'verbose_name_plural': 'Fabriques',
-                'ordering': ['-programme_year__year', 'title'],
+                "verbose_name": "Fabrique",
+                "verbose_name_plural": "Fabriques",
+                "ordering": ["-programme_year__year", "title"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAnctProgramme',
+            name="HistoricalAnctProgramme",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, verbose_name='identifiant')),
-                ('name', models.CharField(db_index=True, max_length=200, verbose_name='nom')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, verbose_name="identifiant")),
+                ("name", models.CharField(db_index=True, max_length=200, verbose_name="nom")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "historical programme de l'ANCT",
-                'verbose_name_plural': "historical programmes de l'ANCT",
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalOrganisation',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('slug', models.SlugField(max_length=120, verbose_name='identifiant')),
-                ('name', models.CharField(max_length=250, verbose_name='nom')),
-                ('acronym', models.CharField(blank=True, max_length=40, verbose_name='sigle')),
-                ('kind', models.CharField(choices=[('elected_association', "Association d'élus"), ('ministry', 'Ministère'), ('directorate', "Direction d'administration centrale"), ('operator', 'Opérateur national'), ('research', 'Organisme de recherche'), ('network', 'Réseau'), ('provider', 'Prestataire'), ('local_authority', 'Collectivité territoriale'), ('other', 'Autre')], max_length=30, verbose_name='type')),
-                ('siren', models.CharField(blank=True, max_length=9, verbose_name='SIREN')),
-                ('website', models.URLField(blank=True, verbose_name='site internet')),
-                ('search_text', models.TextField(blank=True, editable=False, verbose_name='texte de recherche')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical organisation',
-                'verbose_name_plural': 'historical organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalProgrammeYear',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='année')),
-                ('declared_territories', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="territoires accompagnés (déclaré par l'ANCT)")),
-                ('target_fabriques', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='nombre de Fabriques visé')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical année de programme',
-                'verbose_name_plural': 'historical années de programme',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalResource',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('url', models.URLField(blank=True, verbose_name='lien')),
-                ('file', models.TextField(blank=True, max_length=100, verbose_name='fichier')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('fabrique', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.fabrique', verbose_name='Fabrique')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical ressource',
-                'verbose_name_plural': 'historical ressources',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalTheme',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, verbose_name='identifiant')),
-                ('name', models.CharField(db_index=True, max_length=120, verbose_name='nom')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical thème',
-                'verbose_name_plural': 'historical thèmes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical programme de l'ANCT",
+                "verbose_name_plural": "historical programmes de l'ANCT",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="HistoricalOrganisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifié le')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='identifiant')),
-                ('name', models.CharField(max_length=250, verbose_name='nom')),
-                ('acronym', models.CharField(blank=True, max_length=40, verbose_name='sigle')),
-                ('kind', models.CharField(choices=[('elected_association', "Association d'élus"), ('ministry', 'Ministère'), ('directorate', "Direction d'administration centrale"), ('operator', 'Opérateur national'), ('research', 'Organisme de recherche'), ('network', 'Réseau'), ('provider', 'Prestataire'), ('local_authority', 'Collectivité territoriale'), ('other', 'Autre')], max_length=30, verbose_name='type')),
-                ('siren', models.CharField(blank=True, max_length=9, verbose_name='SIREN')),
-                ('website', models.URLField(blank=True, verbose_name='site internet')),
-                ('search_text', models.TextField(blank=True, editable=False, verbose_name='texte de recherche')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="créé le"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                ("slug", models.SlugField(max_length=120, verbose_name="identifiant")),
+                ("name", models.CharField(max_length=250, verbose_name="nom")),
+                ("acronym", models.CharField(blank=True, max_length=40, verbose_name="sigle")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("elected_association", "Association d'élus"),
+                            ("ministry", "Ministère"),
+                            ("directorate", "Direction d'administration centrale"),
+                            ("operator", "Opérateur national"),
+                            ("research", "Organisme de recherche"),
+                            ("network", "Réseau"),
+                            ("provider", "Prestataire"),
+                            ("local_authority", "Collectivité territoriale"),
+                            ("other", "Autre"),
+                        ],
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("siren", models.CharField(blank=True, max_length=9, verbose_name="SIREN")),
+                ("website", models.URLField(blank=True, verbose_name="site internet")),
+                (
+                    "search_text",
+                    models.TextField(blank=True, editable=False, verbose_name="texte de recherche"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('siren', ''), ('siren__regex', '^[0-9]{9}$'), _connector='OR'), name='programme_organisation_siren_format')],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalFabriqueOrganisation',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('elected_association', "Association d'élus partenaire"), ('partner', 'Partenaire'), ('cofunder', 'Cofinanceur'), ('provider', 'Prestataire')], max_length=30, verbose_name='rôle')),
-                ('contact_name', models.CharField(blank=True, help_text='Seulement lorsque la source publique la nomme.', max_length=200, verbose_name='personne contact')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='montant (€)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('fabrique', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.fabrique', verbose_name='Fabrique')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.organisation', verbose_name='organisation')),
-            ],
-            options={
-                'verbose_name': "historical rôle d'une organisation",
-                'verbose_name_plural': 'historical rôles des organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organisation",
+                "verbose_name_plural": "historical organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ProgrammeYear',
+            name="HistoricalProgrammeYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='année')),
-                ('declared_territories', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="territoires accompagnés (déclaré par l'ANCT)")),
-                ('target_fabriques', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='nombre de Fabriques visé')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="année")),
+                (
+                    "declared_territories",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="territoires accompagnés (déclaré par l'ANCT)",
+                    ),
+                ),
+                (
+                    "target_fabriques",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="nombre de Fabriques visé"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'année de programme',
-                'verbose_name_plural': 'années de programme',
-                'ordering': ['-year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='programme_programmeyear_year_range')],
+                "verbose_name": "historical année de programme",
+                "verbose_name_plural": "historical années de programme",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalResource",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                ("url", models.URLField(blank=True, verbose_name="lien")),
+                ("file", models.TextField(blank=True, max_length=100, verbose_name="fichier")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "fabrique",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.fabrique",
+                        verbose_name="Fabrique",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical ressource",
+                "verbose_name_plural": "historical ressources",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalTheme",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, verbose_name="identifiant")),
+                ("name", models.CharField(db_index=True, max_length=120, verbose_name="nom")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical thème",
+                "verbose_name_plural": "historical thèmes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Organisation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifié le")),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="identifiant")),
+                ("name", models.CharField(max_length=250, verbose_name="nom")),
+                ("acronym", models.CharField(blank=True, max_length=40, verbose_name="sigle")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("elected_association", "Association d'élus"),
+                            ("ministry", "Ministère"),
+                            ("directorate", "Direction d'administration centrale"),
+                            ("operator", "Opérateur national"),
+                            ("research", "Organisme de recherche"),
+                            ("network", "Réseau"),
+                            ("provider", "Prestataire"),
+                            ("local_authority", "Collectivité territoriale"),
+                            ("other", "Autre"),
+                        ],
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                ("siren", models.CharField(blank=True, max_length=9, verbose_name="SIREN")),
+                ("website", models.URLField(blank=True, verbose_name="site internet")),
+                (
+                    "search_text",
+                    models.TextField(blank=True, editable=False, verbose_name="texte de recherche"),
+                ),
+            ],
+            options={
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("siren", ""), ("siren__regex", "^[0-9]{9}$"), _connector="OR"
+                        ),
+                        name="programme_organisation_siren_format",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalFabrique',
+            name="HistoricalFabriqueOrganisation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='créé le')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='modifié le')),
-                ('slug', models.SlugField(max_length=120, verbose_name='identifiant')),
-                ('title', models.CharField(max_length=250, verbose_name='titre')),
-                ('title_note', models.CharField(blank=True, help_text="Provenance du titre lorsqu'il n'est pas l'intitulé officiel.", max_length=300, verbose_name='note sur le titre')),
-                ('summary', models.CharField(blank=True, max_length=500, verbose_name='résumé')),
-                ('objective', models.TextField(blank=True, verbose_name='objectif (Markdown)')),
-                ('start_month', models.DateField(blank=True, help_text='Premier jour du mois.', null=True, verbose_name='mois de début')),
-                ('end_month', models.DateField(blank=True, help_text='Premier jour du mois.', null=True, verbose_name='mois de fin')),
-                ('status', models.CharField(choices=[('idea', 'Idée'), ('designed', 'Conçue'), ('call_open', 'Appel à volontaires ouvert'), ('selection', 'Sélection des territoires'), ('running', 'En cours'), ('closing', 'En clôture'), ('published', 'Terminée et publiée'), ('follow_up', 'Suivi')], default='idea', max_length=20, verbose_name='statut')),
-                ('cofinancing', models.TextField(blank=True, verbose_name='cofinancement')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme_year', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.programmeyear', verbose_name="année d'initiation")),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("elected_association", "Association d'élus partenaire"),
+                            ("partner", "Partenaire"),
+                            ("cofunder", "Cofinanceur"),
+                            ("provider", "Prestataire"),
+                        ],
+                        max_length=30,
+                        verbose_name="rôle",
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Seulement lorsque la source publique la nomme.",
+                        max_length=200,
+                        verbose_name="personne contact",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="montant (€)",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "fabrique",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.fabrique",
+                        verbose_name="Fabrique",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical Fabrique',
-                'verbose_name_plural': 'historical Fabriques',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical rôle d'une organisation",
+                "verbose_name_plural": "historical rôles des organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="ProgrammeYear",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="année")),
+                (
+                    "declared_territories",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="territoires accompagnés (déclaré par l'ANCT)",
+                    ),
+                ),
+                (
+                    "target_fabriques",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="nombre de Fabriques visé"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+            ],
+            options={
+                "verbose_name": "année de programme",
+                "verbose_name_plural": "années de programme",
+                "ordering": ["-year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                        name="programme_programmeyear_year_range",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalFabrique",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="créé le"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="modifié le"),
+                ),
+                ("slug", models.SlugField(max_length=120, verbose_name="identifiant")),
+                ("title", models.CharField(max_length=250, verbose_name="titre")),
+                (
+                    "title_note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Provenance du titre lorsqu'il n'est pas l'intitulé officiel.",
+                        max_length=300,
+                        verbose_name="note sur le titre",
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=500, verbose_name="résumé")),
+                ("objective", models.TextField(blank=True, verbose_name="objectif (Markdown)")),
+                (
+                    "start_month",
+                    models.DateField(
+                        blank=True,
+                        help_text="Premier jour du mois.",
+                        null=True,
+                        verbose_name="mois de début",
+                    ),
+                ),
+                (
+                    "end_month",
+                    models.DateField(
+                        blank=True,
+                        help_text="Premier jour du mois.",
+                        null=True,
+                        verbose_name="mois de fin",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("idea", "Idée"),
+                            ("designed", "Conçue"),
+                            ("call_open", "Appel à volontaires ouvert"),
+                            ("selection", "Sélection des territoires"),
+                            ("running", "En cours"),
+                            ("closing", "En clôture"),
+                            ("published", "Terminée et publiée"),
+                            ("follow_up", "Suivi"),
+                        ],
+                        default="idea",
+                        max_length=20,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("cofinancing", models.TextField(blank=True, verbose_name="cofinancement")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme_year",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.programmeyear",
+                        verbose_name="année d'initiation",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical Fabrique",
+                "verbose_name_plural": "historical Fabriques",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='fabrique',
-            name='programme_year',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fabriques', to='programme.programmeyear', verbose_name="année d'initiation"),
+            model_name="fabrique",
+            name="programme_year",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="fabriques",
+                to="programme.programmeyear",
+                verbose_name="année d'initiation",
+            ),
         ),
         migrations.AddField(
-            model_name='fabrique',
-            name='themes',
-            field=models.ManyToManyField(blank=True, related_name='fabriques', to='programme.theme', verbose_name='thèmes'),
+            model_name="fabrique",
+            name="themes",
+            field=models.ManyToManyField(
+                blank=True, related_name="fabriques", to="programme.theme", verbose_name="thèmes"
+            ),
         ),
         migrations.CreateModel(
-            name='FabriqueOrganisation',
+            name="FabriqueOrganisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('elected_association', "Association d'élus partenaire"), ('partner', 'Partenaire'), ('cofunder', 'Cofinanceur'), ('provider', 'Prestataire')], max_length=30, verbose_name='rôle')),
-                ('contact_name', models.CharField(blank=True, help_text='Seulement lorsque la source publique la nomme.', max_length=200, verbose_name='personne contact')),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='montant (€)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('fabrique', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='programme.fabrique', verbose_name='Fabrique')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='roles', to='programme.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("elected_association", "Association d'élus partenaire"),
+                            ("partner", "Partenaire"),
+                            ("cofunder", "Cofinanceur"),
+                            ("provider", "Prestataire"),
+                        ],
+                        max_length=30,
+                        verbose_name="rôle",
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Seulement lorsque la source publique la nomme.",
+                        max_length=200,
+                        verbose_name="personne contact",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="montant (€)",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                (
+                    "fabrique",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="programme.fabrique",
+                        verbose_name="Fabrique",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="roles",
+                        to="programme.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "rôle d'une organisation",
-                'verbose_name_plural': 'rôles des organisations',
-                'ordering': ['fabrique', 'role', 'position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('fabrique', 'organisation', 'role'), name='programme_fabriqueorganisation_unique_role')],
+                "verbose_name": "rôle d'une organisation",
+                "verbose_name_plural": "rôles des organisations",
+                "ordering": ["fabrique", "role", "position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("fabrique", "organisation", "role"),
+                        name="programme_fabriqueorganisation_unique_role",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Resource',
+            name="Resource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('url', models.URLField(blank=True, verbose_name='lien')),
-                ('file', models.FileField(blank=True, upload_to='resources/%Y/', verbose_name='fichier')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='ordre')),
-                ('fabrique', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='resources', to='programme.fabrique', verbose_name='Fabrique')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                ("url", models.URLField(blank=True, verbose_name="lien")),
+                (
+                    "file",
+                    models.FileField(blank=True, upload_to="resources/%Y/", verbose_name="fichier"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="ordre")),
+                (
+                    "fabrique",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resources",
+                        to="programme.fabrique",
+                        verbose_name="Fabrique",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ressource',
-                'verbose_name_plural': 'ressources',
-                'ordering': ['fabrique', 'position', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('url', ''), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='programme_resource_link_or_file')],
+                "verbose_name": "ressource",
+                "verbose_name_plural": "ressources",
+                "ordering": ["fabrique", "position", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("url", ""), _negated=True),
+                            models.Q(("file", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="programme_resource_link_or_file",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='fabrique',
-            index=models.Index(fields=['status'], name='programme_fabrique_status_idx'),
+            model_name="fabrique",
+            index=models.Index(fields=["status"], name="programme_fabrique_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='fabrique',
-            constraint=models.CheckConstraint(condition=models.Q(('start_month__isnull', True), ('end_month__isnull', True), ('end_month__gt', models.F('start_month')), _connector='OR'), name='programme_fabrique_end_after_start'),
+            model_name="fabrique",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_month__isnull", True),
+                    ("end_month__isnull", True),
+                    ("end_month__gt", models.F("start_month")),
+                    _connector="OR",
+                ),
+                name="programme_fabrique_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fabrique',
-            constraint=models.CheckConstraint(condition=models.Q(('start_month__isnull', True), ('start_month__day', 1), _connector='OR'), name='programme_fabrique_start_first_of_month'),
+            model_name="fabrique",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_month__isnull", True), ("start_month__day", 1), _connector="OR"
+                ),
+                name="programme_fabrique_start_first_of_month",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fabrique',
-            constraint=models.CheckConstraint(condition=models.Q(('end_month__isnull', True), ('end_month__day', 1), _connector='OR'), name='programme_fabrique_end_first_of_month'),
+            model_name="fabrique",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_month__isnull", True), ("end_month__day", 1), _connector="OR"
+                ),
+                name="programme_fabrique_end_first_of_month",
+            ),
         ),
     ]
