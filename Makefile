@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run install install-dev test test-browser lint check worker lock bench clean-db
+.PHONY: run install install-dev test test-browser lint check worker lock bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,4 @@ lock: install-dev
 
 bench: install-dev
 	$(PY) bench/programme_100x.py
+	$(PY) bench/foresight.py --quick

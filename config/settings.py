@@ -97,9 +97,6 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
-# Django 6 default, adopted now: scheme-less URLs typed in forms are https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
