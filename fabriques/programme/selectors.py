@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from fabriques.core.text import normalize
+from fabriques.core.versioning import cached_by_version
 from fabriques.territories.models import Departement, Participation, Region
 
 from .models import (
@@ -109,15 +110,13 @@ class HomeOverview:
 
 
 def home_overview(*, latest: int = 3) -> HomeOverview:
-    """Key figures and the latest Fabriques for the home page (5 queries)."""
-    years = [row for row in year_statistics() if row.fabriques]
+    """Key figures (from the cached statistics) and the latest Fabriques for the home page."""
+    from .statistics import public_statistics  # statistics builds on this module
+
+    figures = public_statistics()
+    years = [row for row in figures.years if row.fabriques]
     declared = [row.declared_territories for row in years if row.declared_territories is not None]
-    departements = (
-        Participation.objects.filter(fabrique__status__in=PUBLIC_STATUSES)
-        .values("departement")
-        .distinct()
-        .count()
-    )
+    departements = len(figures.departements)
     latest_fabriques = list(
         _card_queryset(public_fabriques()).order_by(
             "-programme_year__year", F("start_month").desc(nulls_last=True), "title"
@@ -167,8 +166,13 @@ class CatalogueOptions:
 
 
 def catalogue_options() -> CatalogueOptions:
-    """Filter choices of the catalogue (5 queries: years, themes, associations, programmes,
-    départements with their régions)."""
+    """Filter choices of the catalogue, computed once per data version (see core.versioning):
+    one query when cached, else six (version, years, themes, associations, programmes,
+    départements with their régions), whose cost grows with the programme."""
+    return cached_by_version("catalogue-options", _catalogue_options)
+
+
+def _catalogue_options() -> CatalogueOptions:
     public = Q(fabriques__status__in=PUBLIC_STATUSES)
     return CatalogueOptions(
         years=list(
