@@ -5,6 +5,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from fabriques.core.versioning import cached_by_version
+
 from .datasets import DATASETS, LIST_SEPARATOR
 from .exports import csv_chunks, descriptor, json_chunks, size
 from .licence import LICENCE
@@ -26,8 +28,9 @@ def _absolute_url_builder(request):
     return absolute
 
 
-def index(request):
-    """Every dataset with its description, sizes, schema and licence, then the API."""
+def _dataset_summaries() -> list[dict]:
+    """Rows, columns and real file sizes of each dataset: building every file to measure it
+    grows with the programme, so the result is cached per data version."""
     datasets = []
     for dataset in DATASETS.values():
         rows = dataset.rows()  # a fixed number of queries per dataset, whatever its size
@@ -60,6 +63,12 @@ def index(request):
                 ),
             }
         )
+    return datasets
+
+
+def index(request):
+    """Every dataset with its description, sizes, schema and licence, then the API."""
+    datasets = cached_by_version("opendata-index", _dataset_summaries)
     api = [
         (_("Fabriques"), reverse("api:fabrique-list")),
         (_("Territoires accompagnés"), reverse("api:territory-list")),

@@ -47,8 +47,9 @@ def fabrique_detail(request, slug: str):
 @require_safe
 def territory_list(request):
     form = TerritoryFilterForm(request.GET)
-    items = territories.accompanied_territories(**form.applied())
-    page = Paginator(items, TERRITORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = territories.accompanied_territories_page(
+        **form.applied(), page_number=request.GET.get("page"), per_page=TERRITORY_PAGE_SIZE
+    )
     return render(request, "public/territory_list.html", {"form": form, "page_obj": page})
 
 

@@ -6,7 +6,9 @@ participations; templates only read what is loaded here.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Lower
 
 from fabriques.programme.models import PUBLIC_STATUSES
 
@@ -171,22 +173,53 @@ class AccompaniedTerritory:
         return self.participations[0].host if self.participations else None
 
 
-def accompanied_territories(*, kind: str | None = None) -> list[AccompaniedTerritory]:
-    """Every territory accompanied by a public Fabrique, by département then name (1 query)."""
-    participations = public_participations()
+def accompanied_territories_page(
+    *, kind: str | None = None, page_number: object = 1, per_page: int = 20
+) -> Page:
+    """One page of accompanied territories, paginated in SQL (3 queries whatever the data).
+
+    The distinct territories are counted and sliced in the database, by département then
+    name; only the page's participations are then loaded.
+    """
+    rows = Participation.objects.filter(fabrique__status__in=PUBLIC_STATUSES)
     if kind:
-        participations = participations.filter(kind=kind)
+        rows = rows.filter(kind=kind)
+    entity_id = Case(
+        When(kind=ParticipationKind.QPV, then=F("qpv_id")),
+        When(kind=ParticipationKind.EPCI, then=F("epci_id")),
+        default=F("commune_id"),
+    )
+    entity_name = Case(
+        When(kind=ParticipationKind.QPV, then=F("qpv__name")),
+        When(kind=ParticipationKind.EPCI, then=F("epci__name")),
+        default=F("commune__name"),
+    )
+    keys = (
+        rows.annotate(entity_id=entity_id, sort_name=Lower(entity_name))
+        .values("kind", "entity_id", "departement__code", "sort_name")
+        .distinct()
+        .order_by("departement__code", "sort_name", "kind", "entity_id")
+    )
+    page = Paginator(keys, per_page).get_page(page_number)
+    wanted = [(key["kind"], key["entity_id"]) for key in page.object_list]
+    by_kind: dict[str, list[int]] = {}
+    for key_kind, pk in wanted:
+        by_kind.setdefault(key_kind, []).append(pk)
+    match = Q(pk__in=[])
+    for key_kind, pks in by_kind.items():
+        field_name = {"commune": "commune_id", "epci": "epci_id", "qpv": "qpv_id"}[key_kind]
+        match |= Q(kind=key_kind, **{f"{field_name}__in": pks})
     territories: dict[tuple[str, int], AccompaniedTerritory] = {}
-    for participation in participations:
-        key = (participation.kind, participation.entity.pk)
+    for participation in public_participations().filter(match):
+        entity = participation.entity
+        key = (participation.kind, entity.pk)
         if key not in territories:
             territories[key] = AccompaniedTerritory(
                 kind=participation.kind,
-                entity=participation.entity,
+                entity=entity,
                 departement=participation.departement,
-                label=participation.entity.name,
+                label=entity.name,
             )
         territories[key].participations.append(participation)
-    return sorted(
-        territories.values(), key=lambda t: (t.departement.code, t.label.casefold(), t.kind)
-    )
+    page.object_list = [territories[key] for key in wanted if key in territories]
+    return page

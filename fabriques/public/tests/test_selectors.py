@@ -184,9 +184,17 @@ def test_epci_and_qpv_pages():
 def test_accompanied_territories_groups_participations_and_hides_drafts():
     build_programme(2)
     build_fabrique(status=FabriqueStatus.DESIGNED)
-    items = territories.accompanied_territories()
-    assert len(items) == 2 * 3 + 3
+    page = territories.accompanied_territories_page(per_page=100)
+    items = page.object_list
+    assert page.paginator.count == len(items) == 2 * 3 + 3
     shared = [t for t in items if len(t.participations) == 2]
     assert {t.kind for t in shared} == {"commune", "epci", "qpv"}
     assert [t.departement.code for t in items] == sorted(t.departement.code for t in items)
-    assert {t.kind for t in territories.accompanied_territories(kind="epci")} == {"epci"}
+    epcis = territories.accompanied_territories_page(kind="epci", per_page=100).object_list
+    assert epcis and {t.kind for t in epcis} == {"epci"}
+    # Paginated in the database: a page of 4 then the rest, in the same order.
+    first = territories.accompanied_territories_page(per_page=4)
+    second = territories.accompanied_territories_page(per_page=4, page_number=2)
+    third = territories.accompanied_territories_page(per_page=4, page_number=3)
+    paged = [*first.object_list, *second.object_list, *third.object_list]
+    assert [(t.kind, t.entity.pk) for t in paged] == [(t.kind, t.entity.pk) for t in items]

@@ -451,8 +451,9 @@ BUDGETS = {
     # the Fabrique with its year; themes; programmes; roles with organisations; resources;
     # territories with commune, EPCI, QPV, département and région.
     "fabrique_detail": 6,
-    # participations of public Fabriques with everything the table shows.
-    "territory_list": 1,
+    # count of distinct territories; the page's territories; their participations with
+    # everything the table shows.
+    "territory_list": 3,
     # commune with département and région; its EPCI; its QPV; participations.
     "territory_commune": 4,
     # EPCI with département and région; member communes; participations.
