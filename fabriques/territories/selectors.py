@@ -174,7 +174,7 @@ class AccompaniedTerritory:
 
 
 def accompanied_territories_page(
-    *, kind: str | None = None, page_number: object = 1, per_page: int = 20
+    *, kind: str | None = None, page_number: int | str | None = 1, per_page: int = 20
 ) -> Page:
     """One page of accompanied territories, paginated in SQL (3 queries whatever the data).
 
@@ -221,5 +221,6 @@ def accompanied_territories_page(
                 label=entity.name,
             )
         territories[key].participations.append(participation)
-    page.object_list = [territories[key] for key in wanted if key in territories]
+    # The page keeps its paginator; its rows become the loaded territories, in page order.
+    page.object_list = [territories[key] for key in wanted if key in territories]  # type: ignore[misc]
     return page
