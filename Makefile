@@ -43,6 +43,7 @@ lint: install-dev
 
 ## Lint, migrations check and the whole suite (SQLite, or DATABASE_URL when set).
 test: lint
+	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -m "not browser" -n 2 -p no:cacheprovider
 
