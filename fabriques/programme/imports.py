@@ -369,14 +369,18 @@ def read_programme(root: Path) -> _Programme:
 # --- Writing ----------------------------------------------------------------------------------
 
 
-def _upsert(
-    report: ImportReport, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
+def _save_row(
+    report: ImportReport,
+    model: type[models.Model],
+    obj: models.Model | None,
+    create: dict[str, Any],
+    values: dict[str, Any],
 ) -> Any:
-    """Create or update one row, saving only when something changed (idempotence)."""
+    """Create the row (create + values) when obj is None, else update the fields of values
+    that differ; saving nothing when nothing changed is what makes the import idempotent."""
     label = model._meta.model_name or ""
-    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
-        obj = model(**lookup, **values)
+        obj = model(**{**create, **values})
         obj.full_clean()
         obj.save()
         report.created[label] += 1
@@ -391,6 +395,14 @@ def _upsert(
     else:
         report.unchanged[label] += 1
     return obj
+
+
+def _upsert(
+    report: ImportReport, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
+) -> Any:
+    """Create or update the row found by lookup."""
+    obj = model._default_manager.filter(**lookup).first()
+    return _save_row(report, model, obj, lookup, values)
 
 
 def _set_m2m(report: ImportReport, manager: Any, objs: list[models.Model], label: str) -> None:
@@ -458,22 +470,9 @@ def _sync_participations(report: ImportReport, fabrique: Fabrique, specs: list[_
             raise spec.src.error(_("territoire en double dans cette Fabrique."), "label")
         seen.add(key)
         wanted = {"label": spec.label, "position": position, "departement": values["departement"]}
-        participation = existing.get(key)
-        if participation is None:
-            participation = Participation(fabrique=fabrique, **{**values, **wanted})
-            participation.full_clean()
-            participation.save()
-            report.created["participation"] += 1
-            continue
-        changed = [k for k, v in wanted.items() if getattr(participation, k) != v]
-        if changed:
-            for k in changed:
-                setattr(participation, k, wanted[k])
-            participation.full_clean()
-            participation.save(update_fields=[*changed, "updated_at"])
-            report.updated["participation"] += 1
-        else:
-            report.unchanged["participation"] += 1
+        _save_row(
+            report, Participation, existing.get(key), {"fabrique": fabrique, **values}, wanted
+        )
     for key, participation in existing.items():
         if key not in seen:
             participation.delete()
@@ -495,22 +494,13 @@ def _sync_roles(
         if key in seen:
             raise src.error(_("rôle en double pour cette organisation."), "role")
         seen.add(key)
-        row = existing.get(key)
-        wanted = {"contact_name": contact, "position": position}
-        if row is None:
-            row = FabriqueOrganisation(
-                fabrique=fabrique, organisation=organisation, role=role, **wanted
-            )
-            row.full_clean()
-            row.save()
-            report.created["fabriqueorganisation"] += 1
-        elif any(getattr(row, k) != v for k, v in wanted.items()):
-            for k, v in wanted.items():
-                setattr(row, k, v)
-            row.save(update_fields=list(wanted))
-            report.updated["fabriqueorganisation"] += 1
-        else:
-            report.unchanged["fabriqueorganisation"] += 1
+        _save_row(
+            report,
+            FabriqueOrganisation,
+            existing.get(key),
+            {"fabrique": fabrique, "organisation": organisation, "role": role},
+            {"contact_name": contact, "position": position},
+        )
     for key, row in existing.items():
         if key not in seen:
             row.delete()

@@ -1,6 +1,5 @@
 """Writes for the programme: Fabriques, organisations and their roles."""
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fabriques.core.text import normalize
@@ -47,11 +46,3 @@ def fabrique_cohort_errors(*, status: str, territory_count: int) -> list[str]:
             % {"min": MIN_TERRITORIES, "max": MAX_TERRITORIES, "count": territory_count}
         ]
     return []
-
-
-@transaction.atomic
-def fabrique_refresh_all_search_texts() -> int:
-    changed = 0
-    for fabrique in Fabrique.objects.all():
-        changed += fabrique_refresh_search_text(fabrique=fabrique)
-    return changed
