@@ -7,7 +7,7 @@ in tests/test_api.py). The open-data exports reuse the Fabrique and participatio
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Prefetch, Q, When
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.text import slugify
 
 from fabriques.programme.models import (
@@ -20,6 +20,7 @@ from fabriques.programme.models import (
     Theme,
 )
 from fabriques.territories.models import Commune, Epci, Participation, ParticipationKind, Qpv
+from fabriques.territories.selectors import ENTITY_ID, ENTITY_NAME, entity_filter
 
 PUBLIC = Q(status__in=PUBLIC_STATUSES)
 
@@ -58,27 +59,6 @@ def public_fabriques():
 def public_fabrique_detail():
     return public_fabriques().prefetch_related(
         Prefetch("resources", queryset=Resource.objects.order_by("position", "id"))
-    )
-
-
-def public_participations():
-    """Participations of public Fabriques, in catalogue order, with Fabrique and referential."""
-    return (
-        Participation.objects.filter(fabrique__status__in=PUBLIC_STATUSES)
-        .select_related(
-            "fabrique__programme_year",
-            "commune",
-            "epci",
-            "qpv__departement",
-            "departement__region",
-        )
-        .order_by(
-            "-fabrique__programme_year__year",
-            "fabrique__title",
-            "fabrique__slug",
-            "position",
-            "id",
-        )
     )
 
 
@@ -140,17 +120,6 @@ def programmes_with_counts():
 # "qpv-QN01601M", or, for a QPV whose code is unknown, "qpv-<département>-<slug of its name>"
 # (QPV names are unique within a département).
 
-ENTITY_ID = Case(
-    When(kind=ParticipationKind.COMMUNE, then=F("commune_id")),
-    When(kind=ParticipationKind.EPCI, then=F("epci_id")),
-    default=F("qpv_id"),
-)
-ENTITY_NAME = Case(
-    When(kind=ParticipationKind.COMMUNE, then=F("commune__name")),
-    When(kind=ParticipationKind.EPCI, then=F("epci__name")),
-    default=F("qpv__name"),
-    output_field=CharField(),
-)
 ENTITY_MODELS: dict[str, type[Commune] | type[Epci] | type[Qpv]] = {
     ParticipationKind.COMMUNE: Commune,
     ParticipationKind.EPCI: Epci,
@@ -205,13 +174,6 @@ def territory_keys(participations):
     )
 
 
-def _entity_filter(ids_by_kind: dict[str, list[int]]) -> Q:
-    condition = Q(pk__in=[])
-    for kind, ids in ids_by_kind.items():
-        condition |= Q(kind=kind, **{f"{kind}_id__in": ids})
-    return condition
-
-
 def load_territories(keys) -> list[Territory]:
     """Territories for a page of ``territory_keys`` rows, in the same order.
 
@@ -237,7 +199,7 @@ def load_territories(keys) -> list[Territory]:
     if territories:
         participations = (
             public_territory_participations()
-            .filter(_entity_filter(ids_by_kind))
+            .filter(entity_filter(ids_by_kind))
             .select_related("fabrique__programme_year")
             .order_by("-fabrique__programme_year__year", "fabrique__title", "fabrique__slug")
         )

@@ -16,14 +16,9 @@ from pathlib import Path
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from fabriques.api.selectors import (
-    public_fabriques,
-    public_organisations,
-    public_participations,
-    territory_identifier,
-)
+from fabriques.api.selectors import public_fabriques, public_organisations, territory_identifier
 from fabriques.programme.models import PUBLIC_STATUSES, FabriqueOrganisation, Role
-from fabriques.territories.models import ParticipationKind
+from fabriques.territories.selectors import public_participations
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 LIST_SEPARATOR = " | "
@@ -88,11 +83,8 @@ def participation_rows() -> list[dict]:
                 "territory_id": territory_identifier(participation.kind, entity),
                 "commune_code": participation.commune.code if participation.commune else None,
                 "epci_siren": participation.epci.siren if participation.epci else None,
-                "qpv_code": (
-                    participation.qpv.code or None
-                    if participation.kind == ParticipationKind.QPV
-                    else None
-                ),
+                # A QPV is set exactly on QPV participations (territories_participation_one_entity).
+                "qpv_code": (participation.qpv.code or None) if participation.qpv else None,
                 "departement": departement.code,
                 "departement_name": departement.name,
                 "region": departement.region.code,

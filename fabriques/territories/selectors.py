@@ -7,7 +7,7 @@ participations; templates only read what is loaded here.
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Lower
 
 from fabriques.programme.models import PUBLIC_STATUSES
@@ -37,12 +37,40 @@ class TerritoryFabrique:
 
 
 def public_participations() -> QuerySet[Participation]:
-    """Participations in public Fabriques, with everything a row of a table shows."""
+    """Participations in public Fabriques, most recent first, with everything a row of a table
+    or an export shows (site, API, open data)."""
     return (
         Participation.objects.filter(fabrique__status__in=PUBLIC_STATUSES)
-        .select_related("fabrique__programme_year", "commune", "epci", "qpv", "departement__region")
-        .order_by("-fabrique__programme_year__year", "fabrique__title", "position", "id")
+        .select_related(
+            "fabrique__programme_year", "commune", "epci", "qpv__departement", "departement__region"
+        )
+        .order_by(
+            "-fabrique__programme_year__year", "fabrique__title", "fabrique__slug", "position", "id"
+        )
     )
+
+
+# The referential entity a participation points to (for a QPV, the QPV rather than its host),
+# as SQL expressions: they group participations by territory for pagination in the database.
+ENTITY_ID = Case(
+    When(kind=ParticipationKind.QPV, then=F("qpv_id")),
+    When(kind=ParticipationKind.EPCI, then=F("epci_id")),
+    default=F("commune_id"),
+)
+ENTITY_NAME = Case(
+    When(kind=ParticipationKind.QPV, then=F("qpv__name")),
+    When(kind=ParticipationKind.EPCI, then=F("epci__name")),
+    default=F("commune__name"),
+    output_field=CharField(),
+)
+
+
+def entity_filter(ids_by_kind: dict[str, list[int]]) -> Q:
+    """Participations whose entity is one of the given ids, per kind."""
+    condition = Q(pk__in=[])
+    for kind, ids in ids_by_kind.items():
+        condition |= Q(kind=kind, **{f"{kind}_id__in": ids})
+    return condition
 
 
 @dataclass(frozen=True)
@@ -184,18 +212,8 @@ def accompanied_territories_page(
     rows = Participation.objects.filter(fabrique__status__in=PUBLIC_STATUSES)
     if kind:
         rows = rows.filter(kind=kind)
-    entity_id = Case(
-        When(kind=ParticipationKind.QPV, then=F("qpv_id")),
-        When(kind=ParticipationKind.EPCI, then=F("epci_id")),
-        default=F("commune_id"),
-    )
-    entity_name = Case(
-        When(kind=ParticipationKind.QPV, then=F("qpv__name")),
-        When(kind=ParticipationKind.EPCI, then=F("epci__name")),
-        default=F("commune__name"),
-    )
     keys = (
-        rows.annotate(entity_id=entity_id, sort_name=Lower(entity_name))
+        rows.annotate(entity_id=ENTITY_ID, sort_name=Lower(ENTITY_NAME))
         .values("kind", "entity_id", "departement__code", "sort_name")
         .distinct()
         .order_by("departement__code", "sort_name", "kind", "entity_id")
@@ -205,12 +223,8 @@ def accompanied_territories_page(
     by_kind: dict[str, list[int]] = {}
     for key_kind, pk in wanted:
         by_kind.setdefault(key_kind, []).append(pk)
-    match = Q(pk__in=[])
-    for key_kind, pks in by_kind.items():
-        field_name = {"commune": "commune_id", "epci": "epci_id", "qpv": "qpv_id"}[key_kind]
-        match |= Q(kind=key_kind, **{f"{field_name}__in": pks})
     territories: dict[tuple[str, int], AccompaniedTerritory] = {}
-    for participation in public_participations().filter(match):
+    for participation in public_participations().filter(entity_filter(by_kind)):
         entity = participation.entity
         key = (participation.kind, entity.pk)
         if key not in territories:
