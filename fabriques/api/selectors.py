@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.text import slugify
 
+from fabriques.programme import selectors as programme_selectors
 from fabriques.programme.models import (
     PUBLIC_STATUSES,
     AnctProgramme,
-    Fabrique,
     FabriqueOrganisation,
     Organisation,
     Resource,
@@ -21,15 +21,6 @@ from fabriques.programme.models import (
 )
 from fabriques.territories.models import Commune, Epci, Participation, ParticipationKind, Qpv
 from fabriques.territories.selectors import ENTITY_ID, ENTITY_NAME, entity_filter
-
-PUBLIC = Q(status__in=PUBLIC_STATUSES)
-
-
-def participations_with_referential():
-    """Participations with their entity, département and région: no query per row."""
-    return Participation.objects.select_related(
-        "commune", "epci", "qpv__departement", "departement__region"
-    ).order_by("position", "id")
 
 
 def public_fabriques():
@@ -39,7 +30,7 @@ def public_fabriques():
     programmes, organisation roles and participations.
     """
     return (
-        Fabrique.objects.filter(PUBLIC)
+        programme_selectors.public_fabriques()
         .select_related("programme_year")
         .prefetch_related(
             Prefetch("themes", queryset=Theme.objects.order_by("name")),
@@ -50,7 +41,7 @@ def public_fabriques():
                     "role", "position", "id"
                 ),
             ),
-            Prefetch("participations", queryset=participations_with_referential()),
+            programme_selectors.participations_prefetch(),
         )
         .order_by("-programme_year__year", "title", "slug")
     )

@@ -61,11 +61,12 @@ def public_fabriques() -> QuerySet[Fabrique]:
     return Fabrique.objects.filter(status__in=PUBLIC_STATUSES)
 
 
-def _participations_prefetch(to_attr: str | None = None) -> Prefetch:
+def participations_prefetch(to_attr: str | None = None) -> Prefetch:
+    """A Fabrique's participations in published order, with entity, département and région."""
     return Prefetch(
         "participations",
         queryset=Participation.objects.select_related(
-            "commune", "epci", "qpv", "departement__region"
+            "commune", "epci", "qpv__departement", "departement__region"
         ).order_by("position", "id"),
         to_attr=to_attr,
     )
@@ -288,7 +289,7 @@ def fabrique_detail(*, slug: str) -> FabriqueDetail | None:
                 ),
             ),
             Prefetch("resources", queryset=Resource.objects.order_by("position", "id")),
-            _participations_prefetch(),
+            participations_prefetch(),
         )
         .filter(slug=slug)
         .first()
