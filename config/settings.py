@@ -41,10 +41,17 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "mozilla_django_oidc",
     "fabriques.core",
     "fabriques.accounts",
     "fabriques.territories",
     "fabriques.programme",
+    "fabriques.calls",
+    "fabriques.deliverables",
+    "fabriques.workspace",
     "fabriques.public",
     "fabriques.opendata",
     "fabriques.api",
@@ -58,9 +65,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -77,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fabriques.core.context_processors.site",
+                "fabriques.workspace.context_processors.grants",
             ],
         },
     },
@@ -170,9 +181,54 @@ TASKS = {
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out person is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    "fabriques.accounts.oidc.ProConnectBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "workspace:home"
+LOGOUT_REDIRECT_URL = "public:home"
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
+PASSWORD_RESET_TIMEOUT = 3600 * 24
+# Invitation links (single use) expire after this many days.
+INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
+
+# Brute-force protection (django-axes): lock a username+IP pair after repeated failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+
+# ProConnect (OpenID Connect) for State and local-authority agents. Disabled until the
+# client is configured; PROCONNECT_BASE_URL is the issuer (e.g. https://auth.agentconnect.gouv.fr/api/v2).
+PROCONNECT_BASE_URL = env.str("PROCONNECT_BASE_URL", default="").rstrip("/")
+PROCONNECT_ENABLED = bool(PROCONNECT_BASE_URL) and env.bool("PROCONNECT_ENABLED", default=True)
+OIDC_RP_CLIENT_ID = env.str("PROCONNECT_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("PROCONNECT_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env.str("PROCONNECT_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email given_name usual_name uid siret"
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str(
+    "PROCONNECT_AUTHORIZATION_ENDPOINT", default=f"{PROCONNECT_BASE_URL}/authorize"
+)
+OIDC_OP_TOKEN_ENDPOINT = env.str(
+    "PROCONNECT_TOKEN_ENDPOINT", default=f"{PROCONNECT_BASE_URL}/token"
+)
+OIDC_OP_USER_ENDPOINT = env.str(
+    "PROCONNECT_USERINFO_ENDPOINT", default=f"{PROCONNECT_BASE_URL}/userinfo"
+)
+OIDC_OP_JWKS_ENDPOINT = env.str("PROCONNECT_JWKS_ENDPOINT", default=f"{PROCONNECT_BASE_URL}/jwks")
+OIDC_OP_LOGOUT_ENDPOINT = env.str(
+    "PROCONNECT_LOGOUT_ENDPOINT", default=f"{PROCONNECT_BASE_URL}/session/end"
+)
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_CREATE_USER = env.bool("PROCONNECT_CREATE_USER", default=True)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_OP_LOGOUT_URL_METHOD = "fabriques.accounts.oidc.provider_logout_url"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -8,6 +8,11 @@ admin.site.index_title = _("Gestion du programme")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("compte/", include("fabriques.accounts.urls")),
+    path("espace/", include("fabriques.workspace.urls")),
+    path("espace/fabriques/", include("fabriques.programme.urls")),
+    path("", include("fabriques.calls.urls")),
+    path("", include("fabriques.deliverables.urls")),
     path("api/", include("fabriques.api.urls")),
     path("donnees/", include("fabriques.opendata.urls")),
     path("", include("fabriques.public.urls")),

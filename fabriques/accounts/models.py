@@ -1,13 +1,198 @@
+"""People, their memberships (roles held per object) and invitations."""
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from fabriques.core.models import TimeStampedModel
 
 
 class User(AbstractUser):
-    """Custom user from the first migration; roles come through memberships (later issue)."""
+    """A person who logs in; what they may do comes from their memberships."""
 
     email = models.EmailField(_("adresse électronique"), blank=True)
 
     class Meta:
         verbose_name = _("utilisateur")
         verbose_name_plural = _("utilisateurs")
+        constraints = [
+            # Accounts are matched by e-mail (ProConnect, invitations): one account per address.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="accounts_user_email_unique"
+            )
+        ]
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email or self.username
+
+
+class MembershipRole(models.TextChoices):
+    ANCT_ADMIN = "anct_admin", _("Administrateur ANCT")
+    ANCT_PILOT = "anct_pilot", _("Pilote ANCT")
+    PARTNER_MEMBER = "partner_member", _("Membre d'une organisation partenaire")
+    PROVIDER_CONSULTANT = "provider_consultant", _("Consultant du prestataire")
+    ELECTED_REFERENT = "elected_referent", _("Élu référent")
+    TECHNICAL_REFERENT = "technical_referent", _("Référent technique")
+
+
+# Which object each role is held on.
+PROGRAMME_ROLES = (MembershipRole.ANCT_ADMIN,)
+FABRIQUE_ROLES = (MembershipRole.ANCT_PILOT,)
+ORGANISATION_ROLES = (MembershipRole.PARTNER_MEMBER, MembershipRole.PROVIDER_CONSULTANT)
+PARTICIPATION_ROLES = (MembershipRole.ELECTED_REFERENT, MembershipRole.TECHNICAL_REFERENT)
+
+
+class Membership(TimeStampedModel):
+    """A role a person holds on one object: the programme, a Fabrique, an organisation, a territory."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("rôle"), max_length=30, choices=MembershipRole.choices)
+    fabrique = models.ForeignKey(
+        "programme.Fabrique",
+        verbose_name=_("Fabrique"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        "programme.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    participation = models.ForeignKey(
+        "territories.Participation",
+        verbose_name=_("territoire accompagné"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    mandate = models.CharField(
+        _("mandat ou fonction"), max_length=200, blank=True, help_text=_("Ex. : maire, DGS.")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accordé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rôle d'une personne")
+        verbose_name_plural = _("rôles des personnes")
+        ordering = ["user", "role", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role__in=[r.value for r in PROGRAMME_ROLES],
+                        fabrique__isnull=True,
+                        organisation__isnull=True,
+                        participation__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r.value for r in FABRIQUE_ROLES],
+                        fabrique__isnull=False,
+                        organisation__isnull=True,
+                        participation__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r.value for r in ORGANISATION_ROLES],
+                        fabrique__isnull=True,
+                        organisation__isnull=False,
+                        participation__isnull=True,
+                    )
+                    | Q(
+                        role__in=[r.value for r in PARTICIPATION_ROLES],
+                        fabrique__isnull=True,
+                        organisation__isnull=True,
+                        participation__isnull=False,
+                    )
+                ),
+                name="accounts_membership_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(role__in=[r.value for r in PROGRAMME_ROLES]),
+                name="accounts_membership_unique_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "fabrique"],
+                condition=Q(fabrique__isnull=False),
+                name="accounts_membership_unique_fabrique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="accounts_membership_unique_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "participation"],
+                condition=Q(participation__isnull=False),
+                name="accounts_membership_unique_participation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.fabrique or self.organisation or self.participation
+        role = self.get_role_display()
+        return f"{self.user} — {role} ({target})" if target else f"{self.user} — {role}"
+
+
+class InvitationPurpose(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    SIGNUP = "signup", _("Création de compte")
+
+
+class Invitation(TimeStampedModel):
+    """A single-use, expiring link to set a password. Only the token's hash is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne invitée"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("adresse électronique"))
+    purpose = models.CharField(
+        _("objet"),
+        max_length=20,
+        choices=InvitationPurpose.choices,
+        default=InvitationPurpose.INVITATION,
+    )
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invitée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.created_at:%Y-%m-%d})"

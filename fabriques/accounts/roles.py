@@ -1,0 +1,221 @@
+"""Who may do what: one place that turns a person's memberships into grants.
+
+A person's memberships are read once per request (two queries) into a `Grants` value; every
+access decision is then a set lookup. The `rules` predicates below are the vocabulary that
+each app's `access.py` uses; views never check roles themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import rules
+
+from .models import MembershipRole
+
+_CACHE_ATTR = "_fabriques_grants"
+
+
+@dataclass(frozen=True)
+class Grants:
+    user_id: int | None = None
+    is_admin: bool = False
+    piloted: frozenset[int] = field(default_factory=frozenset)
+    partner_organisations: frozenset[int] = field(default_factory=frozenset)
+    provider_organisations: frozenset[int] = field(default_factory=frozenset)
+    partner_fabriques: frozenset[int] = field(default_factory=frozenset)
+    provider_fabriques: frozenset[int] = field(default_factory=frozenset)
+    referent_participations: frozenset[int] = field(default_factory=frozenset)
+    referent_fabriques: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_anct(self) -> bool:
+        """ANCT staff: an administrator or the pilot of at least one Fabrique."""
+        return self.is_admin or bool(self.piloted)
+
+    @property
+    def has_workspace(self) -> bool:
+        return self.is_anct or bool(
+            self.partner_fabriques
+            | self.provider_fabriques
+            | self.referent_fabriques
+            | self.partner_organisations
+            | self.provider_organisations
+        )
+
+    def manages(self, fabrique_id: int) -> bool:
+        """Design, cycle, calls, selection and deliverable review of a Fabrique."""
+        return self.is_admin or fabrique_id in self.piloted
+
+    def is_provider_of(self, fabrique_id: int) -> bool:
+        return fabrique_id in self.provider_fabriques
+
+    def is_partner_of(self, fabrique_id: int) -> bool:
+        return fabrique_id in self.partner_fabriques
+
+    def is_referent_in(self, fabrique_id: int) -> bool:
+        return fabrique_id in self.referent_fabriques
+
+    def sees(self, fabrique_id: int) -> bool:
+        """The Fabrique's collective work (calendar, accepted deliverables, cohort)."""
+        return (
+            self.manages(fabrique_id)
+            or self.is_provider_of(fabrique_id)
+            or self.is_partner_of(fabrique_id)
+            or self.is_referent_in(fabrique_id)
+        )
+
+    def visible_fabrique_ids(self) -> frozenset[int] | None:
+        """Ids of the Fabriques this person sees in their workspace; None means all."""
+        if self.is_admin:
+            return None
+        return (
+            self.piloted
+            | self.provider_fabriques
+            | self.partner_fabriques
+            | (self.referent_fabriques)
+        )
+
+
+ANONYMOUS = Grants()
+
+
+def grants_for(user: Any, *, refresh: bool = False) -> Grants:
+    """The person's grants, computed once and kept on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None and not refresh:
+        return cached
+    grants = _compute(user)
+    setattr(user, _CACHE_ATTR, grants)
+    return grants
+
+
+def forget_grants(user: Any) -> None:
+    """Drop the cached grants after memberships change in the same request."""
+    if user is not None and hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _compute(user: Any) -> Grants:
+    from fabriques.programme.models import FabriqueOrganisation, Role
+
+    from .models import Membership
+
+    is_admin = False
+    piloted: set[int] = set()
+    partner_orgs: set[int] = set()
+    provider_orgs: set[int] = set()
+    participations: set[int] = set()
+    referent_fabriques: set[int] = set()
+    rows = Membership.objects.filter(user=user).values_list(
+        "role", "fabrique_id", "organisation_id", "participation_id", "participation__fabrique_id"
+    )
+    for role, fabrique_id, organisation_id, participation_id, participation_fabrique in rows:
+        if role == MembershipRole.ANCT_ADMIN:
+            is_admin = True
+        elif role == MembershipRole.ANCT_PILOT:
+            piloted.add(fabrique_id)
+        elif role == MembershipRole.PARTNER_MEMBER:
+            partner_orgs.add(organisation_id)
+        elif role == MembershipRole.PROVIDER_CONSULTANT:
+            provider_orgs.add(organisation_id)
+        else:
+            participations.add(participation_id)
+            referent_fabriques.add(participation_fabrique)
+    partner_fabriques: set[int] = set()
+    provider_fabriques: set[int] = set()
+    if partner_orgs or provider_orgs:
+        roles = FabriqueOrganisation.objects.filter(
+            organisation_id__in=partner_orgs | provider_orgs
+        ).values_list("fabrique_id", "organisation_id", "role")
+        for fabrique_id, organisation_id, role in roles:
+            # A provider's people see the Fabriques under its contract; a partner's people
+            # see those where the organisation co-designs, partners or co-funds.
+            if role == Role.PROVIDER and organisation_id in provider_orgs:
+                provider_fabriques.add(fabrique_id)
+            elif role != Role.PROVIDER and organisation_id in partner_orgs:
+                partner_fabriques.add(fabrique_id)
+    return Grants(
+        user_id=user.pk,
+        is_admin=is_admin,
+        piloted=frozenset(piloted),
+        partner_organisations=frozenset(partner_orgs),
+        provider_organisations=frozenset(provider_orgs),
+        partner_fabriques=frozenset(partner_fabriques),
+        provider_fabriques=frozenset(provider_fabriques),
+        referent_participations=frozenset(participations),
+        referent_fabriques=frozenset(referent_fabriques),
+    )
+
+
+def _fabrique_id(obj: Any) -> int | None:
+    """Accept a Fabrique, or anything with a fabrique_id (call, participation, deliverable)."""
+    if obj is None:
+        return None
+    if obj._meta.label_lower == "programme.fabrique":
+        return obj.pk
+    return getattr(obj, "fabrique_id", None)
+
+
+# Predicates: the vocabulary of the access functions in each app's access.py.
+@rules.predicate
+def is_anct_admin(user: Any) -> bool:
+    return grants_for(user).is_admin
+
+
+@rules.predicate
+def is_anct_staff(user: Any) -> bool:
+    return grants_for(user).is_anct
+
+
+@rules.predicate
+def manages_fabrique(user: Any, obj: Any) -> bool:
+    fabrique_id = _fabrique_id(obj)
+    return fabrique_id is not None and grants_for(user).manages(fabrique_id)
+
+
+@rules.predicate
+def provides_fabrique(user: Any, obj: Any) -> bool:
+    fabrique_id = _fabrique_id(obj)
+    return fabrique_id is not None and grants_for(user).is_provider_of(fabrique_id)
+
+
+@rules.predicate
+def partners_fabrique(user: Any, obj: Any) -> bool:
+    fabrique_id = _fabrique_id(obj)
+    return fabrique_id is not None and grants_for(user).is_partner_of(fabrique_id)
+
+
+@rules.predicate
+def sees_fabrique(user: Any, obj: Any) -> bool:
+    fabrique_id = _fabrique_id(obj)
+    return fabrique_id is not None and grants_for(user).sees(fabrique_id)
+
+
+@rules.predicate
+def is_referent_of(user: Any, participation: Any) -> bool:
+    return participation is not None and (
+        participation.pk in grants_for(user).referent_participations
+    )
+
+
+rules.add_perm(
+    "programme.view_workspace",
+    is_anct_staff | rules.predicate(lambda user: grants_for(user).has_workspace),
+)
+rules.add_perm("programme.manage_programme", is_anct_admin)
+rules.add_perm("programme.create_fabrique", is_anct_admin)
+rules.add_perm("programme.manage_fabrique", manages_fabrique)
+rules.add_perm("programme.see_fabrique", sees_fabrique)
+rules.add_perm("programme.provide_fabrique", provides_fabrique)
+rules.add_perm(
+    "territories.see_participation", manages_fabrique | is_referent_of | provides_fabrique
+)
+rules.add_perm("core.view_audit", is_anct_admin)

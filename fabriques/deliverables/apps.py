@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliverablesConfig(AppConfig):
+    name = "fabriques.deliverables"
+    label = "deliverables"
+    verbose_name = _("Suivi du prestataire et livrables")
