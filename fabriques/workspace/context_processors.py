@@ -8,8 +8,8 @@ from .menu import menu_entries
 
 def grants(request: HttpRequest) -> dict:
     """The person's grants and menu; computed only if a template reads them."""
-    lazy_grants = SimpleLazyObject(lambda: grants_for(getattr(request, "user", None)))
+    user = getattr(request, "user", None)
     return {
-        "grants": lazy_grants,
-        "workspace_menu_entries": SimpleLazyObject(lambda: menu_entries(lazy_grants)),
+        "grants": SimpleLazyObject(lambda: grants_for(user)),
+        "workspace_menu_entries": SimpleLazyObject(lambda: menu_entries(grants_for(user))),
     }
