@@ -15,3 +15,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 # Cached results are versioned by data; tests that exercise the cache override this.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# A test that checks the second factor for staff turns it on with the `settings` fixture.
+OTP_REQUIRED_FOR_STAFF = False

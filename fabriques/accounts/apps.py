@@ -8,5 +8,14 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         # Registers the permission rules (rules.add_perm) the access functions rely on.
         from . import roles  # noqa: F401
+        from .data_sources import register_sources
+        from .otp import second_factor_on_login
+
+        register_sources()
+        # Every way in (login page, admin, invitation, ProConnect, tests' force_login) notes
+        # in the session whether a second factor is still owed; it writes nothing else.
+        user_logged_in.connect(second_factor_on_login, dispatch_uid="accounts_second_factor")

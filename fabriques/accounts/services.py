@@ -8,11 +8,17 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fabriques.core.emails import email_queue
 from fabriques.core.services import audit_event_create
@@ -151,7 +157,7 @@ def invitation_create(
 
 
 def invitation_url(token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("accounts:invitation_accept", args=[token])
+    return _absolute(reverse("accounts:invitation_accept", args=[token]))
 
 
 @transaction.atomic
@@ -173,6 +179,36 @@ def user_invite(
     A new person (or one who never set a password) gets a single-use link to set one;
     someone who already logs in gets a notice of their new access.
     """
+    user, _link = user_invite_with_link(
+        email=email,
+        invited_by=invited_by,
+        first_name=first_name,
+        last_name=last_name,
+        role=role,
+        fabrique=fabrique,
+        organisation=organisation,
+        participation=participation,
+        mandate=mandate,
+        reason=reason,
+    )
+    return user
+
+
+@transaction.atomic
+def user_invite_with_link(
+    *,
+    email: str,
+    invited_by: Any = None,
+    first_name: str = "",
+    last_name: str = "",
+    role: str | None = None,
+    fabrique: Any = None,
+    organisation: Any = None,
+    participation: Any = None,
+    mandate: str = "",
+    reason: str = "",
+) -> tuple[User, str | None]:
+    """`user_invite`, also returning the invitation link (None when only a notice was sent)."""
     user, _created = user_get_or_create(
         email=email, first_name=first_name, last_name=last_name, actor=invited_by
     )
@@ -194,7 +230,7 @@ def user_invite(
         "target": fabrique or organisation or participation,
         "reason": reason,
         "invited_by": invited_by if getattr(invited_by, "pk", None) else None,
-        "login_url": settings.SITE_URL.rstrip("/") + reverse("accounts:login"),
+        "login_url": _absolute(reverse("accounts:login")),
     }
     if user.has_usable_password():
         email_queue(
@@ -203,14 +239,339 @@ def user_invite(
             template="accounts/emails/access_granted",
             context=context,
         )
-    else:
-        _invitation, token = invitation_create(user=user, invited_by=invited_by)
-        context["invitation_url"] = invitation_url(token)
-        context["ttl_days"] = settings.INVITATION_TTL_DAYS
+        return user, None
+    _invitation, token = invitation_create(user=user, invited_by=invited_by)
+    link = invitation_url(token)
+    context["invitation_url"] = link
+    context["ttl_days"] = settings.INVITATION_TTL_DAYS
+    email_queue(
+        to=[user.email],
+        subject=_("Fabriques Prospectives : votre invitation"),
+        template="accounts/emails/invitation",
+        context=context,
+    )
+    return user, link
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# --- Invitations and sign-up links --------------------------------------------------------
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _l("valide")
+    UNKNOWN = "unknown", _l("inconnue")
+    USED = "used", _l("déjà utilisée")
+    EXPIRED = "expired", _l("expirée")
+    INACTIVE = "inactive", _l("compte désactivé")
+
+
+def invitation_find(token: str) -> tuple[Invitation | None, InvitationState]:
+    """The invitation a link points to, whatever its state, and that state."""
+    invitation = (
+        Invitation.objects.select_related("user", "invited_by")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+    return invitation, _invitation_state(invitation)
+
+
+def _invitation_state(invitation: Invitation | None) -> InvitationState:
+    if invitation is None:
+        return InvitationState.UNKNOWN
+    if invitation.accepted_at is not None:
+        return InvitationState.USED
+    if invitation.expires_at <= timezone.now():
+        return InvitationState.EXPIRED
+    if not invitation.user.is_active:
+        return InvitationState.INACTIVE
+    return InvitationState.PENDING
+
+
+INVITATION_STATE_ERRORS = {
+    InvitationState.UNKNOWN: _l("Ce lien n’est pas valide."),
+    InvitationState.USED: _l("Ce lien a déjà servi : il ne peut être utilisé qu’une fois."),
+    InvitationState.EXPIRED: _l("Ce lien a expiré."),
+    InvitationState.INACTIVE: _l("Ce compte est désactivé."),
+}
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    """Set the invited person's password and use up the link; returns the account to log in."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("user")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+    state = _invitation_state(invitation)
+    if invitation is None or state != InvitationState.PENDING:
+        raise ValidationError(INVITATION_STATE_ERRORS[state], code=state.value)
+    user = invitation.user
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at", "updated_at"])
+    audit_event_create(
+        action="invitation.accepted",
+        obj=invitation,
+        actor=user,
+        summary=_("Invitation acceptée par %s") % user.email,
+        data={"purpose": invitation.purpose},
+    )
+    return user
+
+
+@transaction.atomic
+def user_signup(*, email: str, first_name: str, last_name: str) -> None:
+    """A local-authority agent asks for an account: e-mail them a link, never say if one exists.
+
+    A new address gets an account without a password and a single-use link to choose one;
+    an address that already logs in gets a reminder with a password reset link instead.
+    """
+    user = user_find_by_email(email)
+    if user is not None and not user.is_active:
+        return
+    if user is not None and user.has_usable_password():
         email_queue(
             to=[user.email],
-            subject=_("Fabriques Prospectives : votre invitation"),
-            template="accounts/emails/invitation",
-            context=context,
+            subject=_("Fabriques Prospectives : vous avez déjà un compte"),
+            template="accounts/emails/account_exists",
+            context={
+                "user": user,
+                "login_url": _absolute(reverse("accounts:login")),
+                "reset_url": password_reset_url(user),
+                "reset_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            },
         )
+        return
+    if user is None:
+        user, _created = user_get_or_create(
+            email=email, first_name=first_name.strip(), last_name=last_name.strip()
+        )
+    _invitation, token = invitation_create(user=user, purpose=InvitationPurpose.SIGNUP)
+    email_queue(
+        to=[user.email],
+        subject=_("Fabriques Prospectives : créez votre mot de passe"),
+        template="accounts/emails/signup",
+        context={
+            "user": user,
+            "invitation_url": invitation_url(token),
+            "ttl_days": settings.INVITATION_TTL_DAYS,
+        },
+    )
+
+
+def password_reset_url(user: User) -> str:
+    """An absolute link to choose a new password, valid PASSWORD_RESET_TIMEOUT seconds."""
+    return _absolute(
+        reverse(
+            "accounts:password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    )
+
+
+# --- The person's own account -------------------------------------------------------------
+
+
+@transaction.atomic
+def user_update_names(*, user: User, first_name: str, last_name: str, actor: Any) -> User:
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name"])
+    audit_event_create(
+        action="user.updated", obj=user, actor=actor, summary=_("Nom et prénom modifiés")
+    )
     return user
+
+
+@transaction.atomic
+def user_proconnect_login(
+    *, email: str, first_name: str = "", last_name: str = "", create: bool = True
+) -> User:
+    """The account a ProConnect identity logs into, matched by e-mail address (any case).
+
+    An invited account is reused (its empty names are filled from ProConnect); an unknown
+    address gets a new account when `create` is true. Refuses deactivated accounts.
+    """
+    first_name, last_name = first_name.strip()[:150], last_name.strip()[:150]
+    user = user_find_by_email(email)
+    created = False
+    if user is None:
+        if not create:
+            raise ValidationError(
+                _(
+                    "Aucun compte de la plateforme n’utilise l’adresse %(email)s. "
+                    "Demandez une invitation à l’équipe du programme."
+                ),
+                code="unknown_account",
+                params={"email": normalize_email(email)},
+            )
+        user, created = user_get_or_create(email=email, first_name=first_name, last_name=last_name)
+    elif not user.is_active:
+        raise ValidationError(
+            _("Ce compte est désactivé. Contactez l’équipe du programme."), code="inactive"
+        )
+    else:
+        changed = []
+        if not user.first_name and first_name:
+            user.first_name = first_name
+            changed.append("first_name")
+        if not user.last_name and last_name:
+            user.last_name = last_name
+            changed.append("last_name")
+        if changed:
+            user.save(update_fields=changed)
+    audit_event_create(
+        action="user.login_proconnect",
+        obj=user,
+        actor=user,
+        summary=_("Connexion avec ProConnect"),
+        data={"created": created},
+    )
+    return user
+
+
+@transaction.atomic
+def totp_device_create(*, user: User, key: str, last_t: int) -> TOTPDevice:
+    """Confirm a new authenticator app for the person; it replaces any earlier one.
+
+    `last_t` is the time step of the code that confirmed it, so that code cannot serve again.
+    """
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice(
+        user=user,
+        name=str(_("Application d’authentification")),
+        key=key,
+        confirmed=True,
+        last_t=last_t,
+    )
+    device.full_clean()
+    device.save()
+    audit_event_create(
+        action="user.totp_added",
+        obj=user,
+        actor=user,
+        summary=_("Application d’authentification configurée"),
+    )
+    return device
+
+
+# --- Personal data (RGPD) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def user_data_export(*, user: User) -> dict[str, Any]:
+    """Everything the platform keeps about the person, as JSON-serialisable data."""
+    from .personal_data import sources
+
+    data = {
+        "generated_at": timezone.now().isoformat(),
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "has_password": user.has_usable_password(),
+        },
+        "sources": {
+            source.key: {"label": str(source.label), "rows": source.export(user)}
+            for source in sources()
+        },
+    }
+    audit_event_create(
+        action="user.data_exported",
+        obj=user,
+        actor=user,
+        summary=_("Export des données personnelles"),
+    )
+    return data
+
+
+ERASED_NAME = "Compte supprimé"
+
+
+@transaction.atomic
+def user_erase(*, user: User, actor: Any, reason: str = "") -> dict[str, int]:
+    """Erase a person's data: every registered source, then the account itself is anonymised.
+
+    The row stays (inactive, without name, address or password) so that audit events keep
+    an author that no longer identifies anyone. Returns what each source changed.
+    """
+    from axes.models import AccessAttempt
+
+    from .personal_data import sources
+
+    counts = {source.key: source.erase(user) for source in sources()}
+    email = user.email
+    user.username = f"supprime-{user.pk}"
+    user.first_name = ERASED_NAME
+    user.last_name = ""
+    user.email = ""
+    user.set_unusable_password()
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    user.full_clean(exclude=["password"])
+    user.save(
+        update_fields=[
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "password",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "last_login",
+        ]
+    )
+    user.groups.clear()
+    user.user_permissions.clear()
+    if email:
+        AccessAttempt.objects.filter(username__iexact=email).delete()
+    forget_grants(user)
+    audit_event_create(
+        action="user.erased",
+        obj=user,
+        actor=actor,
+        summary=_("Données personnelles effacées à la demande de la personne")
+        if getattr(actor, "pk", None) == user.pk
+        else _("Données personnelles effacées"),
+        data={"erased": counts, "reason": reason} if reason else {"erased": counts},
+    )
+    return counts
+
+
+ACCOUNT_INACTIVITY_DAYS = 365
+
+
+def users_purge_inactive(
+    *, days: int = ACCOUNT_INACTIVITY_DAYS, now: Any = None, dry_run: bool = False
+) -> list[int]:
+    """Erase the accounts nobody has used for `days` days (last login, or creation if never).
+
+    Returns the ids of the accounts erased (or that would be, with `dry_run`). Each account
+    is erased in its own transaction, so one failure does not undo the others.
+    """
+    from .selectors import users_inactive_since
+
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    ids = list(users_inactive_since(cutoff).values_list("pk", flat=True))
+    if dry_run:
+        return ids
+    for user in User.objects.filter(pk__in=ids):
+        user_erase(user=user, actor=None, reason="inactive")
+    return ids

@@ -1,11 +1,36 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import oidc, views
 
 app_name = "accounts"
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.profile, name="profile"),
+    path("connexion/", views.LoginView.as_view(), name="login"),
+    path("deconnexion/", views.logout, name="logout"),
+    path("proconnect/", oidc.ProConnectAuthenticateView.as_view(), name="oidc_authenticate"),
+    path("proconnect/retour/", oidc.ProConnectCallbackView.as_view(), name="oidc_callback"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("creer/", views.signup, name="signup"),
+    path("creer/envoye/", views.signup_done, name="signup_done"),
+    path("mot-de-passe/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/envoye/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/termine/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "mot-de-passe/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("second-facteur/", views.totp_setup, name="totp_setup"),
+    path("second-facteur/code/", views.totp_verify, name="totp_verify"),
+    path("mes-donnees/", views.data_export, name="data_export"),
+    path("suppression/", views.erasure, name="erasure"),
+    path("suppression/effectuee/", views.erasure_done, name="erasure_done"),
 ]

@@ -23,4 +23,5 @@ urlpatterns = [
     path("statistiques/", statistics_views.statistics_page, name="statistics"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
+    path("donnees-personnelles/", views.privacy, name="privacy"),
 ]

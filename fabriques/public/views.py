@@ -5,7 +5,12 @@ Each view parses its input, calls a selector and renders. Nothing here writes.
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotFound, HttpResponseServerError
+from django.http import (
+    Http404,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    HttpResponseServerError,
+)
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -112,9 +117,28 @@ def legal(request):
     return render(request, "public/legal.html", _contact())
 
 
+@require_safe
+def privacy(request):
+    return render(
+        request,
+        "public/privacy.html",
+        {
+            **_contact(),
+            # Set by the calls app; a year when it is not there.
+            "application_retention_days": getattr(settings, "APPLICATION_RETENTION_DAYS", 365),
+            "invitation_ttl_days": getattr(settings, "INVITATION_TTL_DAYS", 14),
+        },
+    )
+
+
 def page_not_found(request, exception=None):
     """handler404: the DSFR « page non trouvée », with a 404 status."""
     return HttpResponseNotFound(loader.render_to_string("404.html", request=request))
+
+
+def permission_denied(request, exception=None):
+    """handler403: the DSFR « accès refusé », with a 403 status."""
+    return HttpResponseForbidden(loader.render_to_string("403.html", request=request))
 
 
 def server_error(request):

@@ -1,5 +1,9 @@
+import datetime
+
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fabriques.accounts import models
 
@@ -22,3 +26,24 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = models.MembershipRole.ANCT_ADMIN
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app; compute its codes with django_otp.oath.totp(bin_key)."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Application d’authentification"
+    confirmed = True
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Invitation
+
+    user = factory.SubFactory(UserFactory)
+    email = factory.LazyAttribute(lambda o: o.user.email)
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))

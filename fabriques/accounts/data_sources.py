@@ -1,0 +1,105 @@
+"""The personal data the accounts app keeps about a person: roles, invitations, second factor.
+
+Registered in AccountsConfig.ready() with the other apps' sources (see personal_data.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import Invitation, Membership
+from .personal_data import PersonalDataSource, register
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def memberships_export(user: Any) -> list[dict[str, Any]]:
+    memberships = Membership.objects.filter(user=user).select_related(
+        "fabrique", "organisation", "participation", "granted_by"
+    )
+    return [
+        {
+            "role": membership.role,
+            "role_label": str(membership.get_role_display()),
+            "fabrique": membership.fabrique.title if membership.fabrique else None,
+            "organisation": membership.organisation.name if membership.organisation else None,
+            "participation": membership.participation.label if membership.participation else None,
+            "mandate": membership.mandate,
+            "granted_by": membership.granted_by.display_name if membership.granted_by else None,
+            "created_at": _iso(membership.created_at),
+        }
+        for membership in memberships
+    ]
+
+
+def memberships_erase(user: Any) -> int:
+    count, _per_model = Membership.objects.filter(user=user).delete()
+    return count
+
+
+def invitations_export(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "email": invitation.email,
+            "purpose": invitation.purpose,
+            "created_at": _iso(invitation.created_at),
+            "expires_at": _iso(invitation.expires_at),
+            "accepted_at": _iso(invitation.accepted_at),
+        }
+        for invitation in Invitation.objects.filter(user=user).order_by("created_at")
+    ]
+
+
+def invitations_erase(user: Any) -> int:
+    count, _per_model = Invitation.objects.filter(user=user).delete()
+    return count
+
+
+def second_factor_export(user: Any) -> list[dict[str, Any]]:
+    # The secret key stays out of the export: it is a credential, not information about you.
+    return [
+        {
+            "name": device.name,
+            "confirmed": device.confirmed,
+            "created_at": _iso(device.created_at),
+            "last_used_at": _iso(device.last_used_at),
+        }
+        for device in TOTPDevice.objects.filter(user=user).order_by("id")
+    ]
+
+
+def second_factor_erase(user: Any) -> int:
+    count, _per_model = TOTPDevice.objects.filter(user=user).delete()
+    return count
+
+
+def register_sources() -> None:
+    register(
+        PersonalDataSource(
+            key="accounts.memberships",
+            label=_("Rôles sur la plateforme"),
+            export=memberships_export,
+            erase=memberships_erase,
+        )
+    )
+    register(
+        PersonalDataSource(
+            key="accounts.invitations",
+            label=_("Invitations et liens de création de compte"),
+            export=invitations_export,
+            erase=invitations_erase,
+        )
+    )
+    register(
+        PersonalDataSource(
+            key="accounts.second_factor",
+            label=_("Applications d’authentification (second facteur)"),
+            export=second_factor_export,
+            erase=second_factor_erase,
+        )
+    )

@@ -1,0 +1,63 @@
+"""Keeps a person who still owes a second factor out of the signed-in pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from .otp import SESSION_KEY, SETUP
+
+# Pages open to anyone (the public site, open data, the read-only API) need no second factor.
+OPEN_NAMESPACES = frozenset({"public", "opendata", "api"})
+OPEN_ACCOUNT_PAGES = frozenset(
+    {
+        "login",
+        "logout",
+        "totp_setup",
+        "totp_verify",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "invitation_accept",
+        "signup",
+        "signup_done",
+        "oidc_authenticate",
+        "oidc_callback",
+        "erasure_done",
+    }
+)
+
+
+class SecondFactorMiddleware:
+    """After django_otp's OTPMiddleware: sends to the code (or set-up) page until it is done.
+
+    Reads only the session flag set at login (see otp.py), so it costs no query.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        session = getattr(request, "session", None)
+        owed = session.get(SESSION_KEY) if session is not None else None
+        if not owed or not request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None:
+            namespaces = match.namespaces
+            if namespaces and namespaces[0] in OPEN_NAMESPACES:
+                return None
+            if namespaces == ["accounts"] and match.url_name in OPEN_ACCOUNT_PAGES:
+                return None
+        target = reverse("accounts:totp_setup" if owed == SETUP else "accounts:totp_verify")
+        return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
