@@ -6,3 +6,19 @@ class CallsConfig(AppConfig):
     name = "fabriques.calls"
     label = "calls"
     verbose_name = _("Appels à volontaires et candidatures")
+
+    def ready(self) -> None:
+        from fabriques.accounts.personal_data import PersonalDataSource, register
+
+        # Registers the permission rules (rules.add_perm) of calls and applications.
+        from . import access  # noqa: F401
+        from .personal_data import erase_applications, export_applications
+
+        register(
+            PersonalDataSource(
+                key="calls.applications",
+                label=_("Candidatures aux appels à volontaires"),
+                export=export_applications,
+                erase=erase_applications,
+            )
+        )

@@ -4,12 +4,26 @@ Each selector costs a fixed number of queries whatever the number of Fabriques o
 participations; templates only read what is loaded here.
 """
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, CharField, F, Prefetch, Q, QuerySet, When
-from django.db.models.functions import Lower
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Lower, Replace
 
+from fabriques.core.text import normalize
 from fabriques.programme.models import PUBLIC_STATUSES
 
 from .models import Commune, Departement, Epci, Participation, ParticipationKind, Qpv
@@ -238,3 +252,113 @@ def accompanied_territories_page(
     # The page keeps its paginator; its rows become the loaded territories, in page order.
     page.object_list = [territories[key] for key in wanted if key in territories]  # type: ignore[misc]
     return page
+
+
+# --------------------------------------------------------------------------------------------
+# Search (application form autocomplete)
+
+TERRITORY_SEARCH_MIN_LENGTH = 2
+TERRITORY_SEARCH_MAX_RESULTS = 10
+_SEARCH_TOKEN = re.compile(r"[^0-9a-z]+")
+# INSEE commune codes (2A004, 97411), EPCI SIREN (9 digits), QPV codes (QN07501M, QP075001).
+_CODE = re.compile(r"^[0-9a-z]{2,9}$")
+
+
+@dataclass(frozen=True)
+class TerritoryMatch:
+    """One referential territory found by `territory_search`."""
+
+    kind: str  # a ParticipationKind value
+    pk: int
+    name: str
+    code: str  # INSEE code, SIREN, QPV code (may be empty)
+    departement_code: str
+    departement_name: str
+    rank: int = 2  # 0: exact code or name, 1: name starts with the query, 2: contains it
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.code})" if self.code else self.name
+
+    @property
+    def kind_label(self) -> str:
+        return str(ParticipationKind(self.kind).label)
+
+    @property
+    def ref(self) -> str:
+        """A stable reference for forms: « commune:12 »."""
+        return f"{self.kind}:{self.pk}"
+
+
+# search_name with hyphens and apostrophes as spaces: « saint etienne » is « Saint-Étienne ».
+_SPACED_NAME = Replace(Replace("search_name", Value("-"), Value(" ")), Value("'"), Value(" "))
+_KIND_ORDER: dict[str, int] = {
+    ParticipationKind.COMMUNE: 0,
+    ParticipationKind.EPCI: 1,
+    ParticipationKind.QPV: 2,
+}
+
+
+def territory_search(
+    *, q: str, limit: int = TERRITORY_SEARCH_MAX_RESULTS, kinds: Collection[str] | None = None
+) -> list[TerritoryMatch]:
+    """Communes, EPCI and QPV (or only `kinds`) whose name or code matches `q` (3 queries at most).
+
+    Accent- and case-insensitive on names (through `search_name`), every word of the query
+    must appear; codes match from their start. Exact matches come first, then names that
+    start with the query, then the most populated. At most ten results; nothing under two
+    characters.
+    """
+    text = normalize(q)[:100]
+    limit = max(1, min(limit, TERRITORY_SEARCH_MAX_RESULTS))
+    tokens = [t for t in _SEARCH_TOKEN.split(text) if t]
+    if len("".join(tokens)) < TERRITORY_SEARCH_MIN_LENGTH:
+        return []
+    code = text.replace(" ", "") if _CODE.match(text.replace(" ", "")) else ""
+    joined = " ".join(tokens)
+    results: list[TerritoryMatch] = []
+    populated_first = F("population").desc(nulls_last=True)
+    specs: tuple[tuple[str, type[Commune | Epci | Qpv], str, OrderBy | str], ...] = (
+        (ParticipationKind.COMMUNE, Commune, "code", populated_first),
+        (ParticipationKind.EPCI, Epci, "siren", populated_first),
+        (ParticipationKind.QPV, Qpv, "code", "name"),
+    )
+    for kind, model, code_field, popularity in specs:
+        if kinds is not None and kind not in kinds:
+            continue
+        by_name = Q()
+        for token in tokens:
+            by_name &= Q(search_name__contains=token)
+        condition = by_name
+        rank = Case(
+            When(search_name=text, then=0),
+            When(spaced_name=joined, then=0),
+            When(search_name__startswith=tokens[0], then=1),
+            default=2,
+            output_field=IntegerField(),
+        )
+        if code:
+            # Codes are stored upper-case (2A004, QN07501M); SIREN and most INSEE codes are digits.
+            condition |= Q(**{f"{code_field}__istartswith": code})
+            rank = Case(When(**{f"{code_field}__iexact": code}, then=0), default=rank)
+        rows = (
+            model.objects.filter(condition)
+            .annotate(spaced_name=_SPACED_NAME)
+            .annotate(rank=rank)
+            .select_related("departement")
+            .order_by("rank", popularity, "name", "pk")[:limit]
+        )
+        for row in rows:
+            results.append(
+                TerritoryMatch(
+                    kind=kind,
+                    pk=row.pk,
+                    name=row.name,
+                    code=getattr(row, code_field),
+                    departement_code=row.departement.code,
+                    departement_name=row.departement.name,
+                    rank=row.rank,
+                )
+            )
+    results.sort(key=lambda m: (m.rank, _KIND_ORDER[m.kind]))
+    return results[:limit]

@@ -1,0 +1,368 @@
+"""Reads for calls and applications: public call pages, the review table, scores, guards."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, IntegerField, Prefetch, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from fabriques.core.text import normalize
+from fabriques.programme.models import Fabrique, FabriqueStatus
+from fabriques.territories.models import ParticipationKind
+from fabriques.territories.selectors import TerritoryMatch, territory_search
+
+from .models import (
+    Application,
+    ApplicationScore,
+    ApplicationStatus,
+    Call,
+    CallCriterion,
+    CallState,
+)
+
+# Statuses of a Fabrique whose call has been published (the call page exists).
+CALL_PUBLISHED_STATUSES = tuple(
+    s for s in FabriqueStatus.values if s not in (FabriqueStatus.IDEA, FabriqueStatus.DESIGNED)
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Guards and summaries used by the Fabrique cycle and dashboards
+
+
+def call_open_problems(*, fabrique: Fabrique, now: datetime.datetime | None = None) -> list[str]:
+    """What is missing before the Fabrique's call can open, in French (empty when ready)."""
+    now = now or timezone.now()
+    call = Call.objects.filter(fabrique=fabrique).annotate(criteria_count=Count("criteria")).first()
+    if call is None:
+        return [_("Aucun appel à volontaires n’est rédigé pour cette Fabrique.")]
+    problems = []
+    if not call.introduction.strip():
+        problems.append(_("L’appel n’a pas de texte de présentation."))
+    if call.closes_at is None:
+        problems.append(_("L’appel n’a pas de date de clôture."))
+    elif call.closes_at <= now:
+        problems.append(
+            _("La date de clôture de l’appel (%(date)s) est passée.")
+            % {"date": date_format(timezone.localtime(call.closes_at), "j F Y à H:i")}
+        )
+    if not call.criteria_count:
+        problems.append(_("L’appel n’a aucun critère de sélection."))
+    return problems
+
+
+@dataclass(frozen=True)
+class SelectionSummary:
+    """How many applications a Fabrique's call has, by status."""
+
+    draft: int = 0
+    submitted: int = 0
+    shortlisted: int = 0
+    selected: int = 0
+    rejected: int = 0
+
+    @property
+    def received(self) -> int:
+        """Deposited applications (drafts are the applicants' own business)."""
+        return self.submitted + self.shortlisted + self.selected + self.rejected
+
+    @property
+    def undecided(self) -> int:
+        return self.submitted + self.shortlisted
+
+
+def selection_summary(*, fabrique: Fabrique) -> SelectionSummary:
+    """Counts of the Fabrique's applications by status (1 query)."""
+    counts = dict(
+        Application.objects.filter(call__fabrique=fabrique)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return SelectionSummary(
+        **{status: counts.get(status, 0) for status in ApplicationStatus.values}
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Public call pages
+
+
+def open_calls(*, now: datetime.datetime | None = None) -> list[Call]:
+    """Calls of Fabriques in call_open that have not closed yet, closing soonest first (1 query)."""
+    now = now or timezone.now()
+    return list(
+        Call.objects.filter(fabrique__status=FabriqueStatus.CALL_OPEN, closes_at__gt=now)
+        .select_related("fabrique__programme_year")
+        .order_by("closes_at", "fabrique__title")
+    )
+
+
+def public_call(*, slug: str) -> Call | None:
+    """A Fabrique's call once published (call_open or later), with its criteria (2 queries)."""
+    return (
+        Call.objects.filter(fabrique__slug=slug, fabrique__status__in=CALL_PUBLISHED_STATUSES)
+        .select_related("fabrique__programme_year")
+        .prefetch_related(
+            "fabrique__themes",
+            Prefetch("criteria", queryset=CallCriterion.objects.order_by("position", "id")),
+        )
+        .first()
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Applications
+
+APPLICATION_RELATED = ("call__fabrique", "commune", "epci", "qpv", "departement")
+
+
+def applications_of(*, user) -> list[Application]:
+    """The applications a person filled in, newest first (1 query)."""
+    return list(
+        Application.objects.filter(applicant=user)
+        .select_related(*APPLICATION_RELATED)
+        .order_by("-updated_at", "-id")
+    )
+
+
+def draft_of(*, call: Call, user) -> Application | None:
+    """The person's latest draft for this call, to resume it."""
+    return (
+        Application.objects.filter(call=call, applicant=user, status=ApplicationStatus.DRAFT)
+        .select_related(*APPLICATION_RELATED)
+        .order_by("-updated_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class WeightedScore:
+    """Sum of score × weight over sum of maximum × weight, as a percentage."""
+
+    points: int
+    maximum: int
+    scored: int  # criteria scored
+    criteria: int  # criteria of the call
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.maximum or not self.scored:
+            return None
+        return (Decimal(100) * self.points / self.maximum).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+
+    @property
+    def complete(self) -> bool:
+        return self.scored == self.criteria
+
+
+def weighted_score(
+    *, scores: dict[int, int], criteria: list[CallCriterion] | list[tuple[int, int, int]]
+) -> WeightedScore:
+    """The weighted total of criterion id → score, over all the call's criteria.
+
+    `criteria` are CallCriterion rows or (id, weight, max_score) tuples. An unscored criterion
+    counts zero points, and the score says how many were scored.
+    """
+    rows = [(c.pk, c.weight, c.max_score) if isinstance(c, CallCriterion) else c for c in criteria]
+    points = sum(scores[pk] * weight for pk, weight, _max in rows if pk in scores)
+    maximum = sum(weight * max_score for _pk, weight, max_score in rows)
+    scored = sum(1 for pk, _w, _m in rows if pk in scores)
+    return WeightedScore(points=points, maximum=maximum, scored=scored, criteria=len(rows))
+
+
+@dataclass
+class ReviewRow:
+    application: Application
+    score: WeightedScore
+
+
+@dataclass
+class ReviewTable:
+    call: Call
+    page: Page
+    rows: list[ReviewRow]
+    summary: SelectionSummary
+    criteria: list[CallCriterion] = field(default_factory=list)
+
+
+REVIEW_ORDERINGS = {
+    "depot": ("-submitted_at", "-id"),
+    "score": ("-weighted_points", "-submitted_at", "-id"),
+    "departement": ("departement__code", "-submitted_at", "-id"),
+}
+
+
+def application_review_table(
+    *,
+    call: Call,
+    status: str | None = None,
+    order: str = "depot",
+    page_number: int | str | None = 1,
+    per_page: int = 25,
+) -> ReviewTable:
+    """Deposited applications of a call, one page, each with its weighted score.
+
+    Fixed cost whatever the number of applications: criteria (1), status counts (1),
+    page count (1), page rows with their territory and summed weighted points (1).
+    """
+    criteria = list(call.criteria.order_by("position", "id"))
+    summary = selection_summary(fabrique=call.fabrique)
+    rows = Application.objects.filter(call=call).exclude(status=ApplicationStatus.DRAFT)
+    if status:
+        rows = rows.filter(status=status)
+    rows = rows.select_related("commune", "epci", "qpv", "departement").annotate(
+        weighted_points=Coalesce(
+            Sum(F("scores__score") * F("scores__criterion__weight")),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+        scored_count=Count("scores"),
+    )
+    rows = rows.order_by(*REVIEW_ORDERINGS.get(order, REVIEW_ORDERINGS["depot"]))
+    page = Paginator(rows, per_page).get_page(page_number)
+    maximum = sum(c.weight * c.max_score for c in criteria)
+    table_rows = [
+        ReviewRow(
+            application=application,
+            score=WeightedScore(
+                points=application.weighted_points,  # type: ignore[attr-defined]
+                maximum=maximum,
+                scored=application.scored_count,  # type: ignore[attr-defined]
+                criteria=len(criteria),
+            ),
+        )
+        for application in page.object_list
+    ]
+    return ReviewTable(call=call, page=page, rows=table_rows, summary=summary, criteria=criteria)
+
+
+@dataclass
+class ScoreLine:
+    criterion: CallCriterion
+    score: ApplicationScore | None
+
+
+@dataclass
+class ScoreSheet:
+    lines: list[ScoreLine]
+    total: WeightedScore
+
+
+def application_score_sheet(*, application: Application) -> ScoreSheet:
+    """Each criterion of the application's call with its current score (2 queries)."""
+    criteria = list(application.call.criteria.order_by("position", "id"))
+    scores = {
+        s.criterion_id: s
+        for s in ApplicationScore.objects.filter(application=application).select_related(
+            "scored_by"
+        )
+    }
+    lines = [ScoreLine(criterion=c, score=scores.get(c.pk)) for c in criteria]
+    total = weighted_score(scores={pk: s.score for pk, s in scores.items()}, criteria=criteria)
+    return ScoreSheet(lines=lines, total=total)
+
+
+def call_state(call: Call, now: datetime.datetime | None = None) -> str:
+    return call.state(now or timezone.now())
+
+
+def is_open(call: Call, now: datetime.datetime | None = None) -> bool:
+    return call_state(call, now) == CallState.OPEN
+
+
+# --------------------------------------------------------------------------------------------
+# Territory resolution (the application form without JavaScript)
+
+_TRAILING_CODE = re.compile(r"\(([0-9A-Za-z]{2,9})\)\s*$")
+
+
+def territory_from_ref(ref: str, *, kinds: tuple[str, ...] | None = None) -> TerritoryMatch | None:
+    """The territory named by a « kind:pk » reference from the autocomplete, if it exists."""
+    kind, _sep, pk = (ref or "").partition(":")
+    if kind not in ParticipationKind.values or not pk.isdigit():
+        return None
+    if kinds is not None and kind not in kinds:
+        return None
+    from fabriques.territories.models import Commune, Epci, Qpv
+
+    model = {"commune": Commune, "epci": Epci, "qpv": Qpv}[kind]
+    row: Any = model._default_manager.select_related("departement").filter(pk=int(pk)).first()
+    if row is None:
+        return None
+    code = row.siren if kind == ParticipationKind.EPCI else row.code
+    return TerritoryMatch(
+        kind=kind,
+        pk=row.pk,
+        name=row.name,
+        code=code,
+        departement_code=row.departement.code,
+        departement_name=row.departement.name,
+        rank=0,
+    )
+
+
+def territory_resolve(
+    *, text: str, ref: str = "", kinds: tuple[str, ...] | None = None
+) -> TerritoryMatch:
+    """The one territory a person typed (a name or a code) or picked in the autocomplete.
+
+    Raises ValidationError with a French message when nothing or several territories match;
+    the message lists the candidates so that a person without JavaScript can pick by code.
+    """
+    text = (text or "").strip()
+    picked = territory_from_ref(ref, kinds=kinds)
+    if picked is not None and normalize(text) in {normalize(picked.label), normalize(picked.name)}:
+        return picked
+    if not text:
+        raise ValidationError(_("Indiquez le nom ou le code du territoire."), code="required")
+    code_match = _TRAILING_CODE.search(text)
+    query = code_match.group(1) if code_match else text
+    matches = territory_search(q=query, kinds=kinds)
+    if code_match:
+        matches = [m for m in matches if m.code.lower() == query.lower()]
+    exact = [m for m in matches if m.rank == 0]
+    if len(exact) == 1:
+        return exact[0]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ValidationError(
+            _(
+                "Aucun territoire ne correspond à « %(text)s ». Saisissez le nom de la commune, "
+                "de l’intercommunalité ou du quartier prioritaire, ou son code (code INSEE, "
+                "SIREN ou code QPV)."
+            )
+            % {"text": text},
+            code="not_found",
+        )
+    candidates = exact or matches
+    listing = " ; ".join(
+        f"{m.label}, {m.kind_label.lower()}, {m.departement_name}" for m in candidates[:5]
+    )
+    if len(candidates) > 5:
+        listing += " ; …"
+    raise ValidationError(
+        _(
+            "Plusieurs territoires correspondent à « %(text)s » : %(listing)s. "
+            "Précisez le nom ou saisissez le code du territoire qui candidate."
+        )
+        % {"text": text, "listing": listing},
+        code="ambiguous",
+    )
+
+
+def review_queryset() -> QuerySet[Application]:
+    return Application.objects.select_related(*APPLICATION_RELATED, "applicant", "participation")

@@ -1,0 +1,58 @@
+"""Writes for calls and applications: drafting, submitting, scoring, deciding, purging.
+
+Every function checks its input and the state of the call before writing anything, raises
+ValidationError with a French message otherwise, runs in one transaction and leaves an
+audit event. E-mails are queued to be sent once the transaction commits.
+"""
+
+from .applications import (
+    REQUIRED_TO_SUBMIT,
+    TEXT_FIELDS,
+    ApplicationInput,
+    application_save_and_submit,
+    application_save_draft,
+    application_submit,
+)
+from .calls import (
+    CriterionInput,
+    call_save,
+    criteria_save,
+    criterion_create,
+    criterion_delete,
+    criterion_update,
+)
+from .retention import PurgeReport, applications_erase_person, applications_purge
+from .review import (
+    NotifyReport,
+    ScoreInput,
+    application_reject,
+    application_score,
+    application_select,
+    application_shortlist,
+    call_notify_outcomes,
+)
+
+__all__ = [
+    "REQUIRED_TO_SUBMIT",
+    "TEXT_FIELDS",
+    "ApplicationInput",
+    "CriterionInput",
+    "NotifyReport",
+    "PurgeReport",
+    "ScoreInput",
+    "application_reject",
+    "application_save_and_submit",
+    "application_save_draft",
+    "application_score",
+    "application_select",
+    "application_shortlist",
+    "application_submit",
+    "applications_erase_person",
+    "applications_purge",
+    "call_notify_outcomes",
+    "call_save",
+    "criteria_save",
+    "criterion_create",
+    "criterion_delete",
+    "criterion_update",
+]

@@ -1,0 +1,619 @@
+import datetime
+import re
+
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from fabriques.accounts.tests.personas import build_personas
+from fabriques.calls.models import Application, ApplicationStatus, Call
+from fabriques.programme.models import FabriqueStatus
+from fabriques.territories.models import ParticipationKind
+from fabriques.territories.tests.factories import CommuneFactory, DepartementFactory
+
+from .factories import (
+    ApplicationFactory,
+    CallCriterionFactory,
+    CallFactory,
+    docx_renamed_pdf,
+    pdf_bytes,
+    pdf_upload,
+)
+
+# Who sees an application of Fabrique A filled in by `applicant`.
+SEES_APPLICATION = {"applicant", "pilot_a", "admin"}
+MANAGES_A = {"pilot_a", "admin"}
+SIGNED_IN = (
+    "admin",
+    "pilot_a",
+    "pilot_b",
+    "partner_a",
+    "partner_b",
+    "provider_a",
+    "provider_b",
+    "elected_a",
+    "elected_b",
+    "technical_a",
+    "applicant",
+    "outsider",
+)
+
+
+def form_data(commune, **overrides):
+    data = {
+        "territory": f"{commune.name} ({commune.code})",
+        "territory_ref": "",
+        "host": "",
+        "host_ref": "",
+        "elected_name": "Gaël Perdriau",
+        "elected_mandate": "Maire",
+        "elected_email": "maire@saint-etienne.fr",
+        "technical_name": "Claire Dupont",
+        "technical_role": "Directrice générale des services",
+        "technical_email": "dgs@saint-etienne.fr",
+        "technical_phone": "",
+        "motivation": "Imaginer la ville de 2040.",
+        "working_group_intent": "Services de l’État, associations.",
+        "action": "save",
+    }
+    data.update(overrides)
+    return data
+
+
+class CallsViewTestCase(TestCase):
+    status = FabriqueStatus.CALL_OPEN
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = build_personas(status=cls.status)
+        cls.call = CallFactory(
+            fabrique=cls.cast.fabrique_a,
+            opens_at=timezone.now() - datetime.timedelta(days=5),
+            closes_at=timezone.now() + datetime.timedelta(days=30),
+            introduction="Une Fabrique pour les **centres-bourgs**.",
+        )
+        cls.criterion = CallCriterionFactory(call=cls.call, label="Portage politique", weight=2)
+        CallFactory(fabrique=cls.cast.fabrique_b)
+        loire = DepartementFactory(code="42", name="Loire")
+        cls.commune = CommuneFactory(
+            name="Saint-Étienne", code="42218", departement=loire, population=170000
+        )
+        cls.application = ApplicationFactory(
+            call=cls.call,
+            applicant=cls.cast.applicant,
+            commune=CommuneFactory(name="Roanne", code="42187", departement=loire),
+            submitted=True,
+            deliberation=SimpleUploadedFile("d.pdf", pdf_bytes()),
+        )
+
+    def login(self, name):
+        user = self.cast.user(name)
+        if user is not None:
+            self.client.force_login(user)
+        return user
+
+    def assertLoginRedirect(self, response, url):
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(
+            response["Location"], f"{reverse('accounts:login')}?next={url.replace(':', '%3A')}"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Public pages
+
+
+class PublicPagesTests(CallsViewTestCase):
+    def test_call_list_shows_open_calls(self):
+        response = self.client.get(reverse("calls:call_list"))
+        self.assertContains(response, "Fabrique A")
+        self.assertContains(response, "Fabrique B")
+        self.assertContains(response, reverse("calls:call_detail", args=["fabrique-a"]))
+
+    def test_call_detail_for_anonymous(self):
+        response = self.client.get(reverse("calls:call_detail", args=["fabrique-a"]))
+        self.assertContains(response, "<strong>centres-bourgs</strong>", html=True)
+        self.assertContains(response, "Portage politique")
+        self.assertContains(response, "Candidatures ouvertes")
+        self.assertContains(response, reverse("calls:application_start", args=["fabrique-a"]))
+
+    def test_call_detail_query_budget(self):
+        url = reverse("calls:call_detail", args=["fabrique-a"])
+        # call with its Fabrique and year, the Fabrique's themes, the criteria
+        with self.assertNumQueries(3):
+            self.client.get(url)
+        self.login("outsider")
+        # session, user, then the same three, then the person's draft to resume
+        with self.assertNumQueries(6):
+            self.client.get(url)
+
+    def test_call_detail_once_closed(self):
+        Call.objects.filter(pk=self.call.pk).update(
+            opens_at=timezone.now() - datetime.timedelta(days=40),
+            closes_at=timezone.now() - datetime.timedelta(days=1),
+        )
+        response = self.client.get(reverse("calls:call_detail", args=["fabrique-a"]))
+        self.assertContains(response, "L’appel est clos")
+        self.assertNotContains(response, reverse("calls:application_start", args=["fabrique-a"]))
+
+    def test_no_page_before_the_call_opens(self):
+        fabrique = self.cast.fabrique_a
+        fabrique.status = FabriqueStatus.DESIGNED
+        fabrique.save()
+        response = self.client.get(reverse("calls:call_detail", args=["fabrique-a"]))
+        self.assertEqual(response.status_code, 404)
+
+    def test_no_page_without_a_call(self):
+        Call.objects.filter(fabrique=self.cast.fabrique_b).delete()
+        response = self.client.get(reverse("calls:call_detail", args=["fabrique-b"]))
+        self.assertEqual(response.status_code, 404)
+
+    def test_introduction_is_sanitised(self):
+        Call.objects.filter(pk=self.call.pk).update(
+            introduction="<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=y>"
+        )
+        response = self.client.get(reverse("calls:call_detail", args=["fabrique-a"]))
+        self.assertNotContains(response, "<script>alert")
+        self.assertNotContains(response, "javascript:")
+        self.assertNotContains(response, "onerror")
+
+    def test_territory_search_json(self):
+        response = self.client.get(reverse("calls:territory_search"), {"q": "saint etienne"})
+        self.assertEqual(response.status_code, 200)
+        result = response.json()["results"][0]
+        self.assertEqual(
+            result,
+            {
+                "ref": f"commune:{self.commune.pk}",
+                "kind": "commune",
+                "kind_label": "Commune",
+                "name": "Saint-Étienne",
+                "code": "42218",
+                "label": "Saint-Étienne (42218)",
+                "departement": "Loire (42)",
+            },
+        )
+
+    def test_territory_search_bounds(self):
+        url = reverse("calls:territory_search")
+        self.assertEqual(self.client.get(url, {"q": "s"}).json()["results"], [])
+        self.assertEqual(
+            self.client.get(url, {"q": "42218"}).json()["results"][0]["name"], "Saint-Étienne"
+        )
+        self.assertEqual(self.client.post(url, {"q": "saint"}).status_code, 405)
+
+    @override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    )
+    def test_territory_search_is_rate_limited(self):
+        from django.core.cache import cache
+
+        cache.clear()
+        url = reverse("calls:territory_search")
+        with self.settings():
+            from fabriques.calls import views
+
+            for _ in range(views.SEARCH_RATE_LIMIT):
+                self.assertEqual(self.client.get(url, {"q": "sa"}).status_code, 200)
+            response = self.client.get(url, {"q": "sa"})
+        self.assertEqual(response.status_code, 429)
+        self.assertIn("Trop de recherches", response.json()["detail"])
+        cache.clear()
+
+
+# --------------------------------------------------------------------------------------------
+# Applicants
+
+
+class ApplicantFlowTests(CallsViewTestCase):
+    def test_anonymous_is_sent_to_login(self):
+        url = reverse("calls:application_start", args=["fabrique-a"])
+        self.assertLoginRedirect(self.client.get(url), url)
+
+    def test_form_then_draft_then_submission(self):
+        self.login("outsider")
+        url = reverse("calls:application_start", args=["fabrique-a"])
+        response = self.client.get(url)
+        self.assertContains(response, "Enregistrer le brouillon")
+        self.assertContains(response, "Déposer la candidature")
+        self.assertContains(response, 'data-autocomplete="/appels/territoires/"')
+
+        response = self.client.post(url, form_data(self.commune, motivation=""))
+        draft = Application.objects.get(applicant=self.cast.outsider)
+        self.assertRedirects(response, reverse("calls:application_edit", args=[draft.pk]))
+        self.assertEqual(draft.status, ApplicationStatus.DRAFT)
+        self.assertEqual(draft.commune, self.commune)
+
+        # Coming back to the call resumes the draft.
+        self.assertRedirects(
+            self.client.get(url), reverse("calls:application_edit", args=[draft.pk])
+        )
+        edit = reverse("calls:application_edit", args=[draft.pk])
+        response = self.client.get(edit)
+        self.assertContains(response, 'value="Saint-Étienne (42218)"')
+
+        # Submitting with a missing field says which one and keeps the draft as it was.
+        response = self.client.post(edit, form_data(self.commune, motivation="", action="submit"))
+        self.assertContains(response, "Ce champ est obligatoire pour déposer la candidature.")
+        draft.refresh_from_db()
+        self.assertEqual(draft.status, ApplicationStatus.DRAFT)
+
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                edit,
+                {**form_data(self.commune, action="submit"), "deliberation": pdf_upload()},
+            )
+        self.assertRedirects(response, reverse("calls:application_detail", args=[draft.pk]))
+        draft.refresh_from_db()
+        self.assertEqual(draft.status, ApplicationStatus.SUBMITTED)
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIn("maire@saint-etienne.fr", mail.outbox[0].to)
+
+        # Once deposited, the edit page sends the applicant to the read-only page.
+        response = self.client.get(edit, follow=True)
+        self.assertContains(response, "n’est plus modifiable")
+        self.assertEqual(self.client.post(edit, form_data(self.commune)).status_code, 403)
+
+    def test_wrong_file_type_is_explained(self):
+        self.login("outsider")
+        url = reverse("calls:application_start", args=["fabrique-a"])
+        response = self.client.post(
+            url, {**form_data(self.commune), "deliberation": docx_renamed_pdf()}
+        )
+        self.assertContains(response, "Ce fichier n’est pas un PDF valide")
+        self.assertContains(response, "Rien n’a été enregistré")
+        self.assertFalse(Application.objects.filter(applicant=self.cast.outsider).exists())
+
+    @override_settings(APPLICATION_MAX_UPLOAD_BYTES=100)
+    def test_oversize_file_is_explained(self):
+        self.login("outsider")
+        url = reverse("calls:application_start", args=["fabrique-a"])
+        response = self.client.post(url, {**form_data(self.commune), "deliberation": pdf_upload()})
+        self.assertContains(response, "la taille maximale est de 100")
+        self.assertFalse(Application.objects.filter(applicant=self.cast.outsider).exists())
+
+    def test_duplicate_territory_is_explained(self):
+        self.login("outsider")
+        roanne = self.application.commune
+        response = self.client.post(
+            reverse("calls:application_start", args=["fabrique-a"]),
+            form_data(roanne, action="submit"),
+        )
+        self.assertContains(response, "Une candidature a déjà été déposée pour Roanne à cet appel")
+        self.assertFalse(Application.objects.filter(applicant=self.cast.outsider).exists())
+
+    def test_ambiguous_or_unknown_territory_without_javascript(self):
+        CommuneFactory(name="Saint-Étienne-le-Molard", code="42219", population=1000)
+        self.login("outsider")
+        url = reverse("calls:application_start", args=["fabrique-a"])
+        response = self.client.post(url, form_data(self.commune, territory="etienne"))
+        self.assertContains(response, "Plusieurs territoires correspondent à « etienne »")
+        response = self.client.post(url, form_data(self.commune, territory="Atlantide"))
+        self.assertContains(response, "Aucun territoire ne correspond à « Atlantide »")
+        response = self.client.post(url, form_data(self.commune, territory="saint-etienne"))
+        self.assertEqual(response.status_code, 302)  # the exact name wins
+
+    def test_picked_in_the_autocomplete(self):
+        self.login("outsider")
+        response = self.client.post(
+            reverse("calls:application_start", args=["fabrique-a"]),
+            form_data(
+                self.commune,
+                territory="Saint-Étienne (42218)",
+                territory_ref=f"commune:{self.commune.pk}",
+            ),
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(
+            Application.objects.get(applicant=self.cast.outsider).kind, ParticipationKind.COMMUNE
+        )
+
+    def test_closed_call_refuses_the_form(self):
+        Call.objects.filter(pk=self.call.pk).update(
+            opens_at=timezone.now() - datetime.timedelta(days=40),
+            closes_at=timezone.now() - datetime.timedelta(days=1),
+        )
+        self.login("outsider")
+        url = reverse("calls:application_start", args=["fabrique-a"])
+        response = self.client.post(url, form_data(self.commune), follow=True)
+        self.assertContains(response, "n’est pas ouvert aux candidatures")
+        self.assertFalse(Application.objects.filter(applicant=self.cast.outsider).exists())
+
+    def test_my_applications_lists_only_mine(self):
+        ApplicationFactory(call=self.call)  # someone else's
+        self.login("applicant")
+        response = self.client.get(reverse("calls:my_applications"))
+        self.assertContains(response, "Roanne (42187)")
+        self.assertContains(response, "Déposée")
+        self.assertEqual(len(response.context["applications"]), 1)
+
+    def test_my_applications_query_budget(self):
+        ApplicationFactory.create_batch(5, applicant=self.cast.applicant)
+        self.login("applicant")
+        # session, user, the applications with their call, Fabrique and territory,
+        # memberships for the side menu
+        with self.assertNumQueries(4):
+            response = self.client.get(reverse("calls:my_applications"))
+        self.assertEqual(len(response.context["applications"]), 6)
+
+    def test_my_applications_needs_login(self):
+        url = reverse("calls:my_applications")
+        self.assertLoginRedirect(self.client.get(url), url)
+
+    def test_deliberation_download(self):
+        self.login("applicant")
+        response = self.client.get(reverse("calls:application_file", args=[self.application.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertEqual(
+            response["Content-Disposition"], 'attachment; filename="deliberation-roanne.pdf"'
+        )
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+        import io
+
+        self.assertEqual(len(PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages), 1)
+        self.assertTrue(
+            re.fullmatch(r"applications/[0-9a-f]{32}\.pdf", self.application.deliberation.name)
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Access, persona by persona
+
+
+class AccessTests(CallsViewTestCase):
+    def check(self, url, allowed, *, method="get", refused=404, ok=200):
+        for name in SIGNED_IN:
+            with self.subTest(persona=name):
+                self.client.logout()
+                self.login(name)
+                response = getattr(self.client, method)(url)
+                expected = ok if name in allowed else refused
+                if isinstance(refused, dict):
+                    expected = ok if name in allowed else refused.get(name, 404)
+                self.assertEqual(response.status_code, expected, name)
+        self.client.logout()
+        self.assertLoginRedirect(getattr(self.client, method)(url), url)
+
+    def test_application_detail(self):
+        url = reverse("calls:application_detail", args=[self.application.pk])
+        self.check(url, SEES_APPLICATION)
+
+    def test_application_file(self):
+        url = reverse("calls:application_file", args=[self.application.pk])
+        self.check(url, SEES_APPLICATION)
+
+    def test_application_edit_of_a_draft(self):
+        draft = ApplicationFactory(call=self.call, applicant=self.cast.applicant)
+        url = reverse("calls:application_edit", args=[draft.pk])
+        # ANCT reads it but does not write in someone else's application.
+        self.check(url, {"applicant"}, refused={"pilot_a": 403, "admin": 403})
+
+    def test_application_review(self):
+        url = reverse("calls:application_review", args=[self.application.pk])
+        self.check(url, MANAGES_A, refused={"applicant": 403})
+
+    # People with another role on Fabrique A see that it exists but may not manage its call.
+    READ_ONLY_A = dict.fromkeys(("partner_a", "provider_a", "elected_a", "technical_a"), 403)
+
+    def test_back_office(self):
+        for name in ("call_edit", "application_review_list"):
+            with self.subTest(page=name):
+                self.check(
+                    reverse(f"calls:{name}", args=["fabrique-a"]),
+                    MANAGES_A,
+                    refused=self.READ_ONLY_A,
+                )
+
+    def test_notify_outcomes(self):
+        url = reverse("calls:notify_outcomes", args=["fabrique-a"])
+        self.check(url, MANAGES_A, method="post", ok=302, refused=self.READ_ONLY_A)
+        self.login("pilot_a")
+        self.assertEqual(self.client.get(url).status_code, 405)
+
+    def test_application_start_for_every_signed_in_person(self):
+        url = reverse("calls:application_start", args=["fabrique-b"])
+        self.check(url, set(SIGNED_IN))
+
+    def test_unknown_application(self):
+        self.login("admin")
+        self.assertEqual(
+            self.client.get(reverse("calls:application_detail", args=[999999])).status_code, 404
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# ANCT back-office
+
+
+class CallEditTests(CallsViewTestCase):
+    def test_edit_call_and_criteria(self):
+        self.login("pilot_a")
+        url = reverse("calls:call_edit", args=["fabrique-a"])
+        response = self.client.get(url)
+        self.assertContains(response, "Portage politique")
+        data = {
+            "opens_at": "2026-03-01T09:00",
+            "closes_at": "2026-04-30T18:00",
+            "decision_expected_on": "2026-05-15",
+            "introduction": "Nouvelle présentation",
+            "expected_commitment": "Quatre ateliers",
+            "criteres-TOTAL_FORMS": "3",
+            "criteres-INITIAL_FORMS": "1",
+            "criteres-MIN_NUM_FORMS": "0",
+            "criteres-MAX_NUM_FORMS": "30",
+            "criteres-0-id": str(self.criterion.pk),
+            "criteres-0-label": "Portage par les élus",
+            "criteres-0-weight": "3",
+            "criteres-0-max_score": "5",
+            "criteres-1-label": "Groupe de travail",
+            "criteres-1-weight": "1",
+            "criteres-1-max_score": "10",
+            "criteres-2-label": "",
+        }
+        response = self.client.post(url, data)
+        self.assertRedirects(response, url)
+        self.call.refresh_from_db()
+        self.assertEqual(self.call.introduction, "Nouvelle présentation")
+        # Entered as Paris time.
+        self.assertEqual(timezone.localtime(self.call.closes_at).hour, 18)
+        self.assertEqual(
+            list(self.call.criteria.values_list("label", "weight", "max_score")),
+            [("Portage par les élus", 3, 5), ("Groupe de travail", 1, 10)],
+        )
+
+    def test_bad_dates_change_nothing(self):
+        self.login("pilot_a")
+        url = reverse("calls:call_edit", args=["fabrique-a"])
+        response = self.client.post(
+            url,
+            {
+                "opens_at": "2026-05-01T09:00",
+                "closes_at": "2026-04-30T18:00",
+                "introduction": "Autre",
+                "criteres-TOTAL_FORMS": "0",
+                "criteres-INITIAL_FORMS": "0",
+            },
+        )
+        self.assertContains(response, "La clôture doit suivre l’ouverture de l’appel.")
+        self.call.refresh_from_db()
+        self.assertNotEqual(self.call.introduction, "Autre")
+
+    def test_a_fabrique_without_call(self):
+        Call.objects.filter(fabrique=self.cast.fabrique_b).delete()
+        self.login("admin")
+        response = self.client.get(reverse("calls:call_edit", args=["fabrique-b"]))
+        self.assertContains(response, "Aucun appel à volontaires n’est rédigé pour cette Fabrique.")
+        response = self.client.get(reverse("calls:application_review_list", args=["fabrique-b"]))
+        self.assertContains(response, "pas encore d’appel à volontaires")
+
+
+class ReviewTests(CallsViewTestCase):
+    status = FabriqueStatus.SELECTION
+
+    def test_review_list_query_budget(self):
+        ApplicationFactory.create_batch(30, call=self.call, submitted=True)
+        ApplicationFactory(call=self.call)  # a draft is not listed
+        self.login("pilot_a")
+        url = reverse("calls:application_review_list", args=["fabrique-a"])
+        # session, user, memberships (grants), Fabrique, call, criteria, status counts,
+        # page count, page rows with territories and summed weighted points
+        with self.assertNumQueries(9):
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["table"].rows), 25)
+        self.assertContains(response, "31 candidatures")
+        with self.assertNumQueries(9):
+            self.client.get(url, {"page": 2, "status": "submitted", "order": "score"})
+
+    def test_review_page_query_budget(self):
+        for n in range(4):
+            CallCriterionFactory(call=self.call, label=f"Critère {n}")
+        self.login("pilot_a")
+        url = reverse("calls:application_review", args=[self.application.pk])
+        # session, user, memberships (grants), the application with its call, Fabrique,
+        # territory and applicant, the criteria, the scores with their scorers
+        with self.assertNumQueries(6):
+            self.client.get(url)
+
+    def test_review_list_filters(self):
+        self.login("pilot_a")
+        url = reverse("calls:application_review_list", args=["fabrique-a"])
+        response = self.client.get(url, {"status": "rejected"})
+        self.assertContains(response, "Aucune candidature ne correspond.")
+        response = self.client.get(url, {"status": "nonsense"})
+        self.assertContains(response, "Statut inconnu ; ce filtre a été ignoré.")
+        self.assertContains(response, "Roanne (42187)")
+
+    def test_score_then_select(self):
+        self.login("pilot_a")
+        url = reverse("calls:application_review", args=[self.application.pk])
+        response = self.client.post(
+            url,
+            {
+                "action": "score",
+                f"score_{self.criterion.pk}": "4",
+                f"comment_{self.criterion.pk}": "Élue très engagée",
+                "pilot_comment": "À rappeler",
+            },
+        )
+        self.assertRedirects(response, url)
+        response = self.client.get(url)
+        self.assertContains(response, "80,0\xa0%")
+        response = self.client.get(reverse("calls:application_review_list", args=["fabrique-a"]))
+        self.assertContains(response, "80,0\xa0%")
+
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, {"action": "select", "note": ""}, follow=True)
+        self.assertContains(response, "La candidature est retenue")
+        self.application.refresh_from_db()
+        self.assertEqual(self.application.status, ApplicationStatus.SELECTED)
+        self.assertEqual(len(mail.outbox), 2)  # the two invitations
+
+    def test_out_of_range_score(self):
+        self.login("pilot_a")
+        url = reverse("calls:application_review", args=[self.application.pk])
+        response = self.client.post(url, {"action": "score", f"score_{self.criterion.pk}": "9"})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "Choisissez une note de 0 à 5.", status_code=400)
+
+    def test_ninth_territory_is_refused_with_a_message(self):
+        from fabriques.territories.tests.factories import ParticipationFactory
+
+        ParticipationFactory.create_batch(7, fabrique=self.cast.fabrique_a)  # 8 with the cast's
+        self.login("pilot_a")
+        url = reverse("calls:application_review", args=[self.application.pk])
+        response = self.client.post(url, {"action": "select"}, follow=True)
+        self.assertContains(response, "La Fabrique réunit déjà 8 territoires, le maximum")
+        self.application.refresh_from_db()
+        self.assertEqual(self.application.status, ApplicationStatus.SUBMITTED)
+
+    def test_reject_and_notify(self):
+        self.login("pilot_a")
+        url = reverse("calls:application_review", args=[self.application.pk])
+        self.client.post(url, {"action": "reject", "note": "Hors périmètre"})
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("calls:notify_outcomes", args=["fabrique-a"]), follow=True
+            )
+        self.assertContains(
+            response, "0 territoire(s) retenu(s) et 1 candidature(s) non retenue(s)"
+        )
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertIn("réponse à votre candidature", mail.outbox[0].subject)
+
+    def test_unknown_action(self):
+        self.login("pilot_a")
+        url = reverse("calls:application_review", args=[self.application.pk])
+        response = self.client.post(url, {"action": "delete"}, follow=True)
+        self.assertContains(response, "Action inconnue : rien n’a été modifié.")
+
+
+class SelectWhileCallOpenTests(CallsViewTestCase):
+    def test_selecting_during_the_call_is_explained(self):
+        self.login("pilot_a")
+        url = reverse("calls:application_review", args=[self.application.pk])
+        response = self.client.post(url, {"action": "select"}, follow=True)
+        self.assertContains(response, "Les territoires se retiennent pendant la phase de sélection")
+        self.application.refresh_from_db()
+        self.assertEqual(self.application.status, ApplicationStatus.SUBMITTED)
+
+
+class AdminTests(CallsViewTestCase):
+    def test_admin_lists_and_pages_show_no_file(self):
+        from fabriques.accounts.tests.factories import UserFactory
+
+        superuser = UserFactory(username="root@anct.fr", is_staff=True, is_superuser=True)
+        self.client.force_login(superuser)
+        response = self.client.get(reverse("admin:calls_application_changelist"))
+        self.assertContains(response, "Candidature de Roanne (42187)")
+        self.assertNotContains(response, "applications/")
+        response = self.client.get(
+            reverse("admin:calls_application_change", args=[self.application.pk])
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, self.application.deliberation.name)
+        for name in ("calls_call_changelist", "calls_callcriterion_changelist"):
+            self.assertEqual(self.client.get(reverse(f"admin:{name}")).status_code, 200)

@@ -1,0 +1,461 @@
+"""Pages of calls for volunteers: public call pages, the application form, ANCT's review.
+
+Views parse input, call one access function, then one service or selector, and render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from fabriques.programme.models import MAX_TERRITORIES, FabriqueStatus
+from fabriques.territories.models import ParticipationKind
+from fabriques.territories.selectors import TERRITORY_SEARCH_MIN_LENGTH, territory_search
+
+from . import selectors, services
+from .access import (
+    get_application_for_user,
+    get_call_for_user,
+    is_applicant,
+    may_edit,
+    may_review,
+    require_edit,
+)
+from .forms import (
+    ApplicationForm,
+    CallForm,
+    CriterionFormSet,
+    DecisionForm,
+    ReviewFilterForm,
+    ScoreForm,
+    criterion_initial,
+    service_errors_to_form,
+)
+from .models import Application, Call, CallState
+
+REVIEW_PAGE_SIZE = 25
+# Territory search: requests per client address and minute before a 429.
+SEARCH_RATE_LIMIT = 120
+
+
+# --------------------------------------------------------------------------------------------
+# Public pages
+
+
+@require_safe
+def call_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "calls/call_list.html", {"calls": selectors.open_calls()})
+
+
+def _public_call_or_404(slug: str) -> Call:
+    call = selectors.public_call(slug=slug)
+    if call is None:
+        raise Http404(_("Cette Fabrique n’a pas d’appel à volontaires publié."))
+    return call
+
+
+@require_safe
+def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _public_call_or_404(slug)
+    draft = (
+        selectors.draft_of(call=call, user=request.user) if request.user.is_authenticated else None
+    )
+    return render(
+        request,
+        "calls/call_detail.html",
+        {
+            "call": call,
+            "fabrique": call.fabrique,
+            "criteria": list(call.criteria.all()),
+            "state": call.state(timezone.now()),
+            "draft": draft,
+        },
+    )
+
+
+def _client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _throttled(request: HttpRequest) -> bool:
+    """A fixed one-minute window per address, shared by every server through the cache."""
+    key = f"calls:territory-search:{_client_address(request)}"
+    if cache.add(key, 1, timeout=60):
+        return False
+    try:
+        return cache.incr(key) > SEARCH_RATE_LIMIT
+    except ValueError:  # expired between add and incr, or a cache that stores nothing
+        return False
+
+
+@require_safe
+def territory_search_view(request: HttpRequest) -> HttpResponse:
+    """Referential territories matching ?q= (name or code) as JSON, for the autocomplete."""
+    if _throttled(request):
+        return JsonResponse(
+            {"detail": _("Trop de recherches en peu de temps ; réessayez dans une minute.")},
+            status=429,
+            headers={"Retry-After": "60"},
+        )
+    query = request.GET.get("q", "")[:100]
+    kinds: tuple[str, ...] | None = tuple(
+        k for k in request.GET.get("kinds", "").split(",") if k in ParticipationKind.values
+    )
+    results = territory_search(q=query, kinds=kinds or None)
+    response = JsonResponse(
+        {
+            "query": query,
+            "min_length": TERRITORY_SEARCH_MIN_LENGTH,
+            "results": [
+                {
+                    "ref": m.ref,
+                    "kind": m.kind,
+                    "kind_label": m.kind_label,
+                    "name": m.name,
+                    "code": m.code,
+                    "label": m.label,
+                    "departement": f"{m.departement_name} ({m.departement_code})",
+                }
+                for m in results
+            ],
+        }
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+# --------------------------------------------------------------------------------------------
+# Applicants
+
+
+def _application_form(
+    request: HttpRequest, *, call: Call, application: Application | None
+) -> HttpResponse:
+    has_file = bool(application is not None and application.deliberation)
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES, has_deliberation=has_file)
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid():
+            try:
+                save = (
+                    services.application_save_and_submit
+                    if submit
+                    else services.application_save_draft
+                )
+                application = save(
+                    call=call,
+                    applicant=request.user,
+                    data=form.to_input(),
+                    application=application,
+                )
+            except ValidationError as exc:
+                service_errors_to_form(form, exc)
+            else:
+                if submit:
+                    messages.success(
+                        request,
+                        _(
+                            "Votre candidature est déposée. Un accusé de réception est envoyé "
+                            "par courriel à vous-même, à l’élu(e) et au référent technique."
+                        ),
+                    )
+                    return redirect("calls:application_detail", pk=application.pk)
+                messages.success(
+                    request,
+                    _(
+                        "Brouillon enregistré. Il reste modifiable jusqu’à la clôture de "
+                        "l’appel ; pensez à le déposer."
+                    ),
+                )
+                return redirect("calls:application_edit", pk=application.pk)
+    else:
+        initial = ApplicationForm.initial_for(application) if application is not None else None
+        form = ApplicationForm(initial=initial, has_deliberation=has_file)
+    return render(
+        request,
+        "calls/application_form.html",
+        {
+            "form": form,
+            "call": call,
+            "fabrique": call.fabrique,
+            "application": application,
+            "workspace_nav": "applications",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def application_start(request: HttpRequest, slug: str) -> HttpResponse:
+    call = _public_call_or_404(slug)
+    draft = selectors.draft_of(call=call, user=request.user)
+    if draft is not None and request.method != "POST":
+        return redirect("calls:application_edit", pk=draft.pk)
+    if call.state(timezone.now()) != CallState.OPEN:
+        messages.error(request, _("Cet appel à volontaires n’est pas ouvert aux candidatures."))
+        return redirect("calls:call_detail", slug=slug)
+    return _application_form(request, call=call, application=draft)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_application_for_user(request.user, pk)
+    if not may_edit(request.user, application):
+        if request.method != "POST" and is_applicant(request.user, application):
+            messages.info(
+                request, _("Cette candidature n’est plus modifiable ; en voici le contenu.")
+            )
+            return redirect("calls:application_detail", pk=application.pk)
+        require_edit(request.user, application)
+    return _application_form(request, call=application.call, application=application)
+
+
+@login_required
+@require_safe
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_application_for_user(request.user, pk)
+    reviewer = may_review(request.user, application)
+    return render(
+        request,
+        "calls/application_detail.html",
+        {
+            "application": application,
+            "call": application.call,
+            "fabrique": application.call.fabrique,
+            "may_edit": may_edit(request.user, application),
+            "may_review": reviewer,
+            "sheet": selectors.application_score_sheet(application=application)
+            if reviewer
+            else None,
+            "workspace_nav": "fabriques" if reviewer else "applications",
+        },
+    )
+
+
+@login_required
+@require_safe
+def application_file(request: HttpRequest, pk: int) -> FileResponse:
+    application = get_application_for_user(request.user, pk)
+    if not application.deliberation:
+        raise Http404(_("Aucune délibération n’a été déposée avec cette candidature."))
+    name = slugify(application.territory.name if application.territory else "") or "territoire"
+    response = FileResponse(
+        application.deliberation.open("rb"),
+        as_attachment=True,
+        filename=f"deliberation-{name}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_safe
+def my_applications(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "calls/my_applications.html",
+        {
+            "applications": selectors.applications_of(user=request.user),
+            "workspace_nav": "applications",
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# ANCT back-office
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def call_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    call = get_call_for_user(request.user, slug, write=request.method == "POST")
+    fabrique = call.fabrique
+    criteria = list(call.criteria.order_by("position", "id")) if call.pk else []
+    if request.method == "POST":
+        form = CallForm(request.POST)
+        formset = CriterionFormSet(request.POST, prefix="criteres")
+        if form.is_valid() and formset.is_valid():
+            try:
+                services.call_save(
+                    fabrique=fabrique,
+                    actor=request.user,
+                    criteria=formset.to_inputs(),  # type: ignore[attr-defined]
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                service_errors_to_form(form, exc)
+            else:
+                messages.success(request, _("L’appel à volontaires est enregistré."))
+                return redirect("calls:call_edit", slug=fabrique.slug)
+    else:
+        initial = (
+            {
+                "opens_at": call.opens_at and timezone.localtime(call.opens_at),
+                "closes_at": call.closes_at and timezone.localtime(call.closes_at),
+                "decision_expected_on": call.decision_expected_on,
+                "introduction": call.introduction,
+                "expected_commitment": call.expected_commitment,
+            }
+            if call.pk
+            else None
+        )
+        form = CallForm(initial=initial)
+        formset = CriterionFormSet(initial=criterion_initial(criteria), prefix="criteres")
+    return render(
+        request,
+        "calls/call_edit.html",
+        {
+            "form": form,
+            "formset": formset,
+            "call": call,
+            "fabrique": fabrique,
+            "problems": selectors.call_open_problems(fabrique=fabrique),
+            "workspace_nav": "fabriques",
+        },
+    )
+
+
+@login_required
+@require_safe
+def application_review_list(request: HttpRequest, slug: str) -> HttpResponse:
+    call = get_call_for_user(request.user, slug)
+    filters = ReviewFilterForm(request.GET)
+    table = None
+    if call.pk is not None:
+        table = selectors.application_review_table(
+            call=call,
+            **filters.applied(),
+            page_number=request.GET.get("page"),
+            per_page=REVIEW_PAGE_SIZE,
+        )
+    return render(
+        request,
+        "calls/review_list.html",
+        {
+            "call": call,
+            "fabrique": call.fabrique,
+            "table": table,
+            "filters": filters,
+            "max_territories": MAX_TERRITORIES,
+            "may_notify": call.fabrique.status
+            not in (FabriqueStatus.IDEA, FabriqueStatus.DESIGNED, FabriqueStatus.CALL_OPEN),
+            "workspace_nav": "fabriques",
+        },
+    )
+
+
+REVIEW_ACTIONS = {
+    "shortlist": (
+        services.application_shortlist,
+        gettext_lazy("La candidature est présélectionnée."),
+    ),
+    "select": (
+        services.application_select,
+        gettext_lazy(
+            "La candidature est retenue : le territoire rejoint la Fabrique et ses deux "
+            "référents sont invités."
+        ),
+    ),
+    "reject": (
+        services.application_reject,
+        gettext_lazy(
+            "La candidature n’est pas retenue. Le candidat sera informé avec les autres résultats."
+        ),
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def application_review(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_application_for_user(request.user, pk, review=True)
+    sheet = selectors.application_score_sheet(application=application)
+    score_form = ScoreForm(sheet=sheet, initial={"pilot_comment": application.pilot_comment})
+    decision_form = DecisionForm(initial={"note": application.decision_note})
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "score":
+            score_form = ScoreForm(request.POST, sheet=sheet)
+            if score_form.is_valid():
+                try:
+                    services.application_score(
+                        application=application,
+                        scores=score_form.to_inputs(),
+                        pilot_comment=score_form.cleaned_data["pilot_comment"],
+                        actor=request.user,
+                    )
+                except ValidationError as exc:
+                    service_errors_to_form(score_form, exc)
+                else:
+                    messages.success(request, _("L’évaluation est enregistrée."))
+                    return redirect("calls:application_review", pk=application.pk)
+            status = 400
+        elif action in REVIEW_ACTIONS:
+            decision_form = DecisionForm(request.POST)
+            service, success = REVIEW_ACTIONS[action]
+            if decision_form.is_valid():
+                try:
+                    service(
+                        application=application,
+                        actor=request.user,
+                        note=decision_form.cleaned_data["note"],
+                    )
+                except ValidationError as exc:
+                    messages.error(request, " ".join(exc.messages))
+                else:
+                    messages.success(request, success)
+                return redirect("calls:application_review", pk=application.pk)
+            status = 400
+        else:
+            messages.error(request, _("Action inconnue : rien n’a été modifié."))
+            return redirect("calls:application_review", pk=application.pk)
+    return render(
+        request,
+        "calls/application_review.html",
+        {
+            "application": application,
+            "call": application.call,
+            "fabrique": application.call.fabrique,
+            "sheet": sheet,
+            "score_form": score_form,
+            "decision_form": decision_form,
+            "max_territories": MAX_TERRITORIES,
+            "workspace_nav": "fabriques",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def notify_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
+    call = get_call_for_user(request.user, slug, write=True)
+    if call.pk is None:
+        raise Http404(_("Cette Fabrique n’a pas d’appel à volontaires."))
+    try:
+        report = services.call_notify_outcomes(call=call, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Résultats envoyés : %(selected)d territoire(s) retenu(s) et %(rejected)d "
+                "candidature(s) non retenue(s) informés par courriel."
+            )
+            % {"selected": report.selected, "rejected": report.rejected},
+        )
+    return redirect("calls:application_review_list", slug=call.fabrique.slug)
