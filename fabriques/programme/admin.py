@@ -9,6 +9,7 @@ from .models import (
     AnctProgramme,
     Fabrique,
     FabriqueOrganisation,
+    Milestone,
     Organisation,
     ProgrammeYear,
     Resource,
@@ -103,3 +104,11 @@ class FabriqueAdmin(SimpleHistoryAdmin):
             formset.save_m2m()
             return
         super().save_formset(request, form, formset, change)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "fabrique", "kind", "date"]
+    list_filter = ["kind", "fabrique__programme_year"]
+    search_fields = ["title", "fabrique__title"]
+    date_hierarchy = "date"

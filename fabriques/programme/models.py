@@ -239,7 +239,13 @@ class FabriqueOrganisation(models.Model):
             models.UniqueConstraint(
                 fields=["fabrique", "organisation", "role"],
                 name="programme_fabriqueorganisation_unique_role",
-            )
+            ),
+            # One contract per Fabrique: its provider is the organisation with this role.
+            models.UniqueConstraint(
+                fields=["fabrique"],
+                condition=Q(role="provider"),
+                name="programme_fabriqueorganisation_one_provider",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -269,3 +275,39 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MilestoneKind(models.TextChoices):
+    KICKOFF = "kickoff", _("Séminaire de lancement")
+    SEMINAR = "seminar", _("Séminaire collectif")
+    LOCAL_WORKSHOP = "local_workshop", _("Atelier local")
+    DELIVERABLE_DUE = "deliverable_due", _("Échéance de livrables")
+    CLOSING = "closing", _("Séminaire de clôture")
+    OTHER = "other", _("Autre")
+
+
+class Milestone(TimeStampedModel):
+    """A date in a Fabrique's calendar: kick-off, seminars, workshops, deliverables due."""
+
+    fabrique = models.ForeignKey(
+        Fabrique, verbose_name=_("Fabrique"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=MilestoneKind.choices)
+    title = models.CharField(_("intitulé"), max_length=200)
+    date = models.DateField(_("date"))
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("ordre"), default=0, help_text=_("Départage les jalons d’une même date.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("jalon")
+        verbose_name_plural = _("jalons")
+        ordering = ["fabrique", "date", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="programme_milestone_title_set")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d/%m/%Y})"

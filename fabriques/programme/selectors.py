@@ -1,9 +1,25 @@
 """Reads for the programme: catalogue, Fabrique pages, statistics."""
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
+from fabriques.accounts.models import PARTICIPATION_ROLES, Membership, MembershipRole
+from fabriques.accounts.roles import Grants
+from fabriques.core.models import AuditEvent
 from fabriques.core.text import normalize
 from fabriques.core.versioning import cached_by_version
 from fabriques.territories.models import Departement, Participation, Region
@@ -13,6 +29,8 @@ from .models import (
     AnctProgramme,
     Fabrique,
     FabriqueOrganisation,
+    FabriqueStatus,
+    Milestone,
     Organisation,
     ProgrammeYear,
     Resource,
@@ -379,3 +397,251 @@ def organisation_detail(*, slug: str) -> OrganisationDetail | None:
         for role in Role
     ]
     return OrganisationDetail(organisation=organisation, groups=[g for g in groups if g.roles])
+
+
+# --- Workspace ---------------------------------------------------------------------------
+#
+# What signed-in people see of the Fabriques they take part in. Access is decided by
+# access.py; these selectors only load, in a fixed number of queries.
+
+
+def workspace_fabriques(*, grants: Grants) -> QuerySet[Fabrique]:
+    """The Fabriques a person sees in their workspace, most recent year first (+1 prefetch)."""
+    ids = grants.visible_fabrique_ids()
+    queryset = Fabrique.objects.all() if ids is None else Fabrique.objects.filter(pk__in=ids)
+    return (
+        queryset.select_related("programme_year")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
+        .order_by("-programme_year__year", "title", "pk")
+    )
+
+
+def active_workspace_fabriques(*, grants: Grants) -> QuerySet[Fabrique]:
+    """The person's Fabriques that are not yet published (the home page's cards)."""
+    done = (FabriqueStatus.PUBLISHED, FabriqueStatus.FOLLOW_UP)
+    return workspace_fabriques(grants=grants).exclude(status__in=done)
+
+
+def fabrique_role_labels(grants: Grants, fabrique_id: int) -> list[str]:
+    """What the person is in a Fabrique, in words (no query: read from their grants)."""
+    labels = []
+    if grants.is_admin:
+        labels.append(_("Administrateur ANCT"))
+    elif fabrique_id in grants.piloted:
+        labels.append(_("Pilote ANCT"))
+    if grants.is_provider_of(fabrique_id):
+        labels.append(_("Prestataire"))
+    if grants.is_partner_of(fabrique_id):
+        labels.append(_("Partenaire"))
+    if grants.is_referent_in(fabrique_id):
+        labels.append(_("Référent d’un territoire accompagné"))
+    return labels
+
+
+_NOT_IDEA = ~Q(fabriques__status=FabriqueStatus.IDEA)
+
+
+def programme_years_overview() -> QuerySet[ProgrammeYear]:
+    """Every programme year with its Fabriques counted: all, and designed or later (1 query)."""
+    return ProgrammeYear.objects.annotate(
+        n_fabriques=Count("fabriques"),
+        n_designed=Count("fabriques", filter=_NOT_IDEA),
+    ).order_by("-year")
+
+
+def year_progress(*, year: int) -> ProgrammeYear | None:
+    """A programme year with n_fabriques and n_designed, or None (1 query)."""
+    return programme_years_overview().filter(year=year).first()
+
+
+@dataclass(frozen=True)
+class WorkspaceFabriqueDetail:
+    fabrique: Fabrique
+    themes: list[Theme]
+    programmes: list[AnctProgramme]
+    associations: list[FabriqueOrganisation]
+    partners: list[FabriqueOrganisation]
+    cofunders: list[FabriqueOrganisation]
+    provider: FabriqueOrganisation | None
+    participations: list[Participation]
+    milestones: list[Milestone]
+
+
+def workspace_fabrique_detail(*, fabrique: Fabrique) -> WorkspaceFabriqueDetail:
+    """Everything the Fabrique's workspace page shows, 5 queries: themes, programmes,
+    organisation roles, participations with their entity and département, milestones."""
+    prefetch_related_objects(
+        [fabrique],
+        Prefetch("themes", queryset=Theme.objects.order_by("name")),
+        Prefetch("anct_programmes", queryset=AnctProgramme.objects.order_by("name")),
+        Prefetch(
+            "roles",
+            queryset=FabriqueOrganisation.objects.select_related("organisation").order_by(
+                "position", "organisation__name", "id"
+            ),
+        ),
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related(
+                "commune", "epci", "qpv", "departement"
+            ).order_by("position", "id"),
+        ),
+        Prefetch("milestones", queryset=Milestone.objects.order_by("date", "position", "id")),
+    )
+    roles = list(fabrique.roles.all())
+    providers = [r for r in roles if r.role == Role.PROVIDER]
+    return WorkspaceFabriqueDetail(
+        fabrique=fabrique,
+        themes=list(fabrique.themes.all()),
+        programmes=list(fabrique.anct_programmes.all()),
+        associations=[r for r in roles if r.role == Role.ELECTED_ASSOCIATION],
+        partners=[r for r in roles if r.role == Role.PARTNER],
+        cofunders=[r for r in roles if r.role == Role.COFUNDER],
+        provider=providers[0] if providers else None,
+        participations=list(fabrique.participations.all()),
+        milestones=list(fabrique.milestones.all()),
+    )
+
+
+def fabrique_organisation_roles(*, fabrique: Fabrique) -> list[FabriqueOrganisation]:
+    """The Fabrique's organisation roles in Role order, then position (1 query)."""
+    order = {role.value: index for index, role in enumerate(Role)}
+    roles = FabriqueOrganisation.objects.filter(fabrique=fabrique).select_related("organisation")
+    return sorted(roles, key=lambda r: (order.get(r.role, 99), r.position, r.pk))
+
+
+def fabrique_team(*, fabrique: Fabrique) -> QuerySet[Membership]:
+    """Everyone with a role on the Fabrique: its pilots, the people of its partner organisations
+    and of its provider, the referents of its territories (1 query)."""
+    roles = FabriqueOrganisation.objects.filter(fabrique=fabrique)
+    return (
+        Membership.objects.filter(
+            Q(role=MembershipRole.ANCT_PILOT, fabrique=fabrique)
+            | Q(
+                role=MembershipRole.PARTNER_MEMBER,
+                organisation__in=roles.exclude(role=Role.PROVIDER).values("organisation"),
+            )
+            | Q(
+                role=MembershipRole.PROVIDER_CONSULTANT,
+                organisation__in=roles.filter(role=Role.PROVIDER).values("organisation"),
+            )
+            | Q(role__in=PARTICIPATION_ROLES, participation__fabrique=fabrique)
+        )
+        .select_related("user", "organisation", "participation")
+        .order_by("role", "user__last_name", "user__first_name", "id")
+    )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    date: datetime.datetime
+    user: Any  # the person who saved, or None (import, command)
+    subject: str  # "Fabrique" or the organisation and its role
+    kind: str  # created, changed, deleted (history_type +, ~, -)
+    changes: list[FieldChange]
+    partial: bool = False  # the previous version is older than the listed ones
+
+
+@dataclass(frozen=True)
+class FabriqueHistory:
+    events: list[AuditEvent]
+    changes: list[HistoryChange]  # most recent first
+    truncated: bool  # more than `limit` events or versions exist
+
+
+_HISTORY_IGNORED = {"id", "created_at", "updated_at", "search_text", "position"}
+
+
+def _value_text(model: Any, name: str, value: Any, years: dict[int, int]) -> str:
+    if value is None or value == "":
+        return "—"
+    field = model._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if name == "programme_year":
+        return str(years.get(value, value))
+    if isinstance(value, datetime.date):
+        return date_format(value, "F Y" if name.endswith("_month") else "j F Y")
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _history_changes(
+    records: list[Any], model: Any, subject: Any, years: dict[int, int]
+) -> list[HistoryChange]:
+    """Turn historical records (oldest first) into changes, diffing each with the previous
+    version of the same row when it is among the records (no query)."""
+    previous: dict[int, Any] = {}
+    changes = []
+    for record in records:
+        prev = previous.get(record.id)
+        fields: list[FieldChange] = []
+        if record.history_type == "~" and prev is not None:
+            delta = record.diff_against(prev, excluded_fields=_HISTORY_IGNORED)
+            fields = [
+                FieldChange(
+                    label=str(model._meta.get_field(change.field).verbose_name),
+                    old=_value_text(model, change.field, change.old, years),
+                    new=_value_text(model, change.field, change.new, years),
+                )
+                for change in delta.changes
+            ]
+        previous[record.id] = record
+        if record.history_type == "~" and prev is not None and not fields:
+            continue  # saved without a visible change
+        changes.append(
+            HistoryChange(
+                date=record.history_date,
+                user=record.history_user,
+                subject=subject(record),
+                kind={"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                changes=fields,
+                partial=record.history_type == "~" and prev is None,
+            )
+        )
+    return changes
+
+
+def fabrique_history(*, fabrique: Fabrique, limit: int = 100) -> FabriqueHistory:
+    """The Fabrique's audit events and the versions of it and its organisation roles.
+
+    4 queries: audit events, the Fabrique's versions, its roles' versions with organisations,
+    programme years (to name them in diffs).
+    """
+    events = list(
+        AuditEvent.objects.filter(
+            object_type=Fabrique._meta.label_lower, object_id=str(fabrique.pk)
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")[: limit + 1]
+    )
+    fabrique_records = list(
+        Fabrique.history.filter(id=fabrique.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    role_records = list(
+        FabriqueOrganisation.history.filter(fabrique_id=fabrique.pk)
+        .select_related("history_user", "organisation")
+        .order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    truncated = max(len(events), len(fabrique_records), len(role_records)) > limit
+    years = dict(ProgrammeYear.objects.values_list("pk", "year"))
+    role_labels = dict(Role.choices)
+    changes = _history_changes(
+        fabrique_records[:limit][::-1], Fabrique, lambda r: str(_("Fabrique")), years
+    ) + _history_changes(
+        role_records[:limit][::-1],
+        FabriqueOrganisation,
+        lambda r: f"{r.organisation} — {role_labels.get(r.role, r.role)}",
+        years,
+    )
+    changes.sort(key=lambda change: change.date, reverse=True)
+    return FabriqueHistory(events=events[:limit], changes=changes, truncated=truncated)

@@ -67,3 +67,13 @@ class FabriqueOrganisationFactory(factory.django.DjangoModelFactory):
     fabrique = factory.SubFactory(FabriqueFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = models.Role.ELECTED_ASSOCIATION
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Milestone
+
+    fabrique = factory.SubFactory(FabriqueFactory)
+    kind = models.MilestoneKind.SEMINAR
+    title = factory.Sequence(lambda n: f"Séminaire {n}")
+    date = datetime.date(2026, 5, 1)

@@ -1,0 +1,99 @@
+"""Who may see or change programme years, Fabriques, their organisations and their team.
+
+Views call one of these functions and nothing else to decide access:
+- someone who may not see an object gets 404 (its existence is not revealed);
+- someone who sees a Fabrique but may not do this gets 403 (PermissionDenied);
+- pages that belong to a role rather than to an object (programme years, creating a Fabrique,
+  the audit log) answer 403 to every signed-in person without that role: they reveal nothing.
+Anonymous visitors never reach these functions: the views require login.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from fabriques.accounts.models import PARTICIPATION_ROLES, Membership, MembershipRole
+from fabriques.accounts.roles import grants_for, manages_fabrique, sees_fabrique
+
+from .models import Fabrique, FabriqueOrganisation, ProgrammeYear
+
+
+def require_admin(user: Any) -> None:
+    """Administrator-only pages: 403 for every other signed-in person."""
+    if not grants_for(user).is_admin:
+        raise PermissionDenied
+
+
+def check_fabrique_create(user: Any) -> None:
+    require_admin(user)
+
+
+def get_year_for_user(user: Any, year: int) -> ProgrammeYear:
+    require_admin(user)
+    programme_year = ProgrammeYear.objects.filter(year=year).first()
+    if programme_year is None:
+        raise Http404
+    return programme_year
+
+
+def get_fabrique_for_user(
+    user: Any, slug: str, *, action: Literal["view", "manage"] = "view"
+) -> Fabrique:
+    """The Fabrique for someone who sees it; "manage" also needs its pilot or an administrator."""
+    fabrique = Fabrique.objects.select_related("programme_year").filter(slug=slug).first()
+    if fabrique is None or not sees_fabrique(user, fabrique):
+        raise Http404
+    if action == "manage" and not manages_fabrique(user, fabrique):
+        raise PermissionDenied
+    return fabrique
+
+
+def get_fabrique_organisation_for_user(user: Any, slug: str, pk: int) -> FabriqueOrganisation:
+    """One organisation role of a Fabrique the person manages (404 if not of this Fabrique)."""
+    fabrique = get_fabrique_for_user(user, slug, action="manage")
+    role = (
+        FabriqueOrganisation.objects.select_related("organisation")
+        .filter(fabrique=fabrique, pk=pk)
+        .first()
+    )
+    if role is None:
+        raise Http404
+    role.fabrique = fabrique
+    return role
+
+
+def team_roles_for_user(user: Any, fabrique: Fabrique) -> list[str]:
+    """The team roles this person may give or take back on a Fabrique they manage.
+
+    Administrators appoint pilots; pilots and administrators add the people of the Fabrique's
+    partner organisations and of its provider. Referents come with the selection of their
+    territory (calls app), not from here.
+    """
+    if not manages_fabrique(user, fabrique):
+        return []
+    roles: list[str] = [MembershipRole.PARTNER_MEMBER, MembershipRole.PROVIDER_CONSULTANT]
+    if grants_for(user).is_admin:
+        roles.insert(0, MembershipRole.ANCT_PILOT)
+    return roles
+
+
+def get_team_membership_for_user(user: Any, slug: str, pk: int) -> tuple[Fabrique, Membership]:
+    """A role in the Fabrique's team that this person may take back.
+
+    404 when the membership is not part of this Fabrique's team; 403 when the person may not
+    take this kind of role back (a pilot removing another pilot, a referent).
+    """
+    from .selectors import fabrique_team
+
+    fabrique = get_fabrique_for_user(user, slug, action="manage")
+    membership = fabrique_team(fabrique=fabrique).filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    if membership.role in PARTICIPATION_ROLES or membership.role not in team_roles_for_user(
+        user, fabrique
+    ):
+        raise PermissionDenied
+    return fabrique, membership

@@ -1,0 +1,145 @@
+"""The workspace home and the audit log."""
+
+import datetime
+from unittest import mock
+
+from django.test import TestCase
+from django.urls import reverse
+
+from fabriques.accounts.tests.personas import ROLE_NAMES, build_personas
+from fabriques.core.services import audit_event_create
+from fabriques.programme.cycle import fabrique_transition
+from fabriques.programme.models import Fabrique, FabriqueStatus, ProgrammeYear
+from fabriques.programme.services import programme_year_create
+
+HOME = reverse("workspace:home")
+AUDIT = reverse("workspace:audit")
+TODAY = datetime.date(2026, 3, 10)
+
+
+class HomeTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = build_personas(status=FabriqueStatus.RUNNING)
+        Fabrique.objects.create(
+            slug="idee", title="Une idée", programme_year=cls.cast.fabrique_a.programme_year
+        )
+
+    def get(self, name):
+        self.client.force_login(self.cast.user(name))
+        with mock.patch("fabriques.workspace.views.timezone.localdate", return_value=TODAY):
+            return self.client.get(HOME)
+
+    def test_anonymous_is_sent_to_log_in(self):
+        response = self.client.get(HOME)
+        self.assertRedirects(response, f"{reverse('accounts:login')}?next={HOME}")
+
+    def test_my_fabriques_with_my_role(self):
+        response = self.get("provider_a")
+        self.assertEqual([c["fabrique"].slug for c in response.context["cards"]], ["fabrique-a"])
+        self.assertContains(response, "Fabrique A")
+        self.assertContains(response, "Prestataire")
+        self.assertNotContains(response, "Fabrique B")
+        # Programme figures are for ANCT only.
+        self.assertNotContains(response, "Programme 2026")
+
+    def test_anct_sees_the_year_target_against_designed(self):
+        response = self.get("pilot_a")
+        # Fabriques A and B are running; the idea does not count as designed.
+        self.assertContains(response, "2 Fabriques conçues sur 3 visées.")
+        self.assertContains(response, "(3 Fabriques en tout, idées comprises.)")
+        self.assertNotContains(response, reverse("programme:fabrique_create"))
+        response = self.get("admin")
+        self.assertContains(response, reverse("programme:fabrique_create"))
+        self.assertEqual(
+            {c["fabrique"].slug for c in response.context["cards"]},
+            {"fabrique-a", "fabrique-b", "idee"},
+        )
+
+    def test_a_year_not_yet_created(self):
+        ProgrammeYear.objects.filter(year=2026).update(year=2025)
+        response = self.get("admin")
+        self.assertContains(
+            response, "L’année 2026 n’est pas encore enregistrée dans le programme."
+        )
+        self.assertContains(response, reverse("programme:year_create"))
+
+    def test_published_fabriques_leave_the_home_page(self):
+        Fabrique.objects.filter(slug="fabrique-a").update(status=FabriqueStatus.PUBLISHED)
+        response = self.get("elected_a")
+        self.assertEqual(response.context["cards"], [])
+        self.assertContains(response, "Aucune Fabrique en cours ne vous concerne pour l’instant.")
+        self.assertContains(response, reverse("programme:fabrique_list"))
+
+    def test_everyone_signed_in_has_a_home(self):
+        for name in ROLE_NAMES:
+            if name == "anonymous":
+                continue
+            with self.subTest(persona=name):
+                self.assertEqual(self.get(name).status_code, 200)
+
+
+class AuditTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = build_personas(status=FabriqueStatus.RUNNING)
+        fabrique_transition(
+            fabrique=cls.cast.fabrique_a,
+            to_status=FabriqueStatus.CLOSING,
+            actor=cls.cast.pilot_a,
+            reason="Fin des ateliers.",
+        )
+        programme_year_create(year=2027, target_fabriques=3, actor=cls.cast.admin)
+        audit_event_create(action="import.done", summary="Import du référentiel")
+
+    def setUp(self):
+        self.client.force_login(self.cast.admin)
+
+    def test_access(self):
+        for name, status in (("pilot_a", 403), ("provider_a", 403), ("outsider", 403)):
+            with self.subTest(persona=name):
+                self.client.force_login(self.cast.user(name))
+                self.assertEqual(self.client.get(AUDIT).status_code, status)
+        self.client.logout()
+        self.assertEqual(self.client.get(AUDIT).status_code, 302)
+
+    def test_every_event_with_a_link_to_its_object(self):
+        response = self.client.get(AUDIT)
+        self.assertContains(response, "3 événements")
+        self.assertContains(response, "Fin des ateliers.")
+        self.assertContains(response, self.cast.pilot_a.display_name)
+        self.assertContains(
+            response, f'href="{reverse("programme:fabrique_detail", args=["fabrique-a"])}"'
+        )
+        self.assertContains(response, f'href="{reverse("programme:year_edit", args=[2027])}"')
+        self.assertContains(response, "Système")  # the import has no author
+
+    def test_filters(self):
+        response = self.client.get(AUDIT, {"action": "fabrique.transition"})
+        self.assertEqual(
+            [r["event"].action for r in response.context["rows"]], ["fabrique.transition"]
+        )
+        response = self.client.get(AUDIT, {"object_type": "programme.programmeyear"})
+        self.assertEqual(
+            [r["event"].action for r in response.context["rows"]], ["programme_year.created"]
+        )
+        response = self.client.get(AUDIT, {"actor": "PILOT_A"})
+        self.assertEqual([r["event"].actor for r in response.context["rows"]], [self.cast.pilot_a])
+
+    def test_an_unknown_filter_is_reported_and_ignored(self):
+        response = self.client.get(AUDIT, {"action": "nimporte"})
+        self.assertContains(response, "Certains filtres n’ont pas été appliqués")
+        self.assertContains(
+            response, "L’action «\u00a0nimporte\u00a0» n’existe pas ; ce filtre a été ignoré."
+        )
+        self.assertEqual(len(response.context["rows"]), 3)
+
+    def test_query_budget(self):
+        for n in range(20):
+            audit_event_create(action="test.bulk", obj=self.cast.fabrique_b, summary=f"n° {n}")
+        # 1 session, 2 user, 3 memberships (grants), 4 distinct actions, 5 distinct object types,
+        # 6 count, 7 page of events with their authors, 8 slugs of the linked Fabriques,
+        # 9 linked programme years.
+        with self.assertNumQueries(9):
+            response = self.client.get(AUDIT)
+        self.assertEqual(len(response.context["rows"]), 23)
