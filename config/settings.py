@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "fabriques.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -184,8 +185,9 @@ AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out person is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    # Before ProConnect: the first backend with get_user() is the one Client.force_login uses.
+    "fabriques.accounts.backends.EmailBackend",
     "fabriques.accounts.oidc.ProConnectBackend",
-    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:home"
@@ -201,16 +203,35 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+# Renders that template with the wait in minutes, in French.
+AXES_LOCKOUT_CALLABLE = "fabriques.accounts.views.lockout"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Counts « Alice@X.fr » and « alice@x.fr » as the same person.
+AXES_USERNAME_CALLABLE = "fabriques.accounts.backends.axes_username"
+# Only password logins count: ProConnect failures come from shared administration addresses.
+AXES_WHITELIST_CALLABLE = "fabriques.accounts.backends.axes_not_a_password_attempt"
+# Only failed attempts are kept (they expire with the cool-off); no log of every login.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Second factor (django-otp, TOTP). ANCT administrators and Django staff must set up an
+# authenticator app when this is on; anyone with a confirmed device must give a code after a
+# password login. ProConnect logins count as verified: the agent's own identity provider
+# already authenticated them.
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=True)
+OTP_TOTP_ISSUER = "Fabriques Prospectives"
 
 # ProConnect (OpenID Connect) for State and local-authority agents. Disabled until the
 # client is configured; PROCONNECT_BASE_URL is the issuer (e.g. https://auth.agentconnect.gouv.fr/api/v2).
 PROCONNECT_BASE_URL = env.str("PROCONNECT_BASE_URL", default="").rstrip("/")
 PROCONNECT_ENABLED = bool(PROCONNECT_BASE_URL) and env.bool("PROCONNECT_ENABLED", default=True)
+# The `iss` that ID tokens and userinfo JWTs must carry.
+OIDC_OP_ISSUER = env.str("PROCONNECT_ISSUER", default=PROCONNECT_BASE_URL)
 OIDC_RP_CLIENT_ID = env.str("PROCONNECT_CLIENT_ID", default="")
 OIDC_RP_CLIENT_SECRET = env.str("PROCONNECT_CLIENT_SECRET", default="")
 OIDC_RP_SIGN_ALGO = env.str("PROCONNECT_SIGN_ALGO", default="RS256")
-OIDC_RP_SCOPES = "openid email given_name usual_name uid siret"
+OIDC_RP_SCOPES = env.str(
+    "PROCONNECT_SCOPES", default="openid email given_name usual_name uid siret"
+)
 OIDC_OP_AUTHORIZATION_ENDPOINT = env.str(
     "PROCONNECT_AUTHORIZATION_ENDPOINT", default=f"{PROCONNECT_BASE_URL}/authorize"
 )
@@ -225,7 +246,9 @@ OIDC_OP_LOGOUT_ENDPOINT = env.str(
     "PROCONNECT_LOGOUT_ENDPOINT", default=f"{PROCONNECT_BASE_URL}/session/end"
 )
 OIDC_USE_NONCE = True
+OIDC_ALLOW_UNSECURED_JWT = False
 OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = env.int("PROCONNECT_TIMEOUT_SECONDS", default=10)
 OIDC_CREATE_USER = env.bool("PROCONNECT_CREATE_USER", default=True)
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
 OIDC_OP_LOGOUT_URL_METHOD = "fabriques.accounts.oidc.provider_logout_url"
@@ -264,3 +287,19 @@ PROGRAMME_SOURCE = (
     "ANCT, « Les Fabriques Prospectives : accompagner les territoires dans les transitions », "
     "Licence Ouverte 2.0"
 )
+
+# Deliverables owed by the provider: uploads (size, formats checked by content) and reminders.
+DELIVERABLE_MAX_UPLOAD_BYTES = env.int("DELIVERABLE_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+DELIVERABLE_ALLOWED_EXTENSIONS = env.list(
+    "DELIVERABLE_ALLOWED_EXTENSIONS", default=["pdf", "docx", "odt", "xlsx", "ods", "pptx", "odp"]
+)
+# Reminder e-mails: N days before the due date, then once after each of these overdue delays.
+DELIVERABLE_REMINDER_DAYS_BEFORE = env.int("DELIVERABLE_REMINDER_DAYS_BEFORE", default=7)
+DELIVERABLE_REMINDER_DAYS_AFTER = tuple(
+    env.list("DELIVERABLE_REMINDER_DAYS_AFTER", cast=int, default=[1, 7])
+)
+
+# Calls for volunteers: applications not selected (and drafts of closed calls) are deleted
+# this many days after the decision (or the closing); deliberations are PDFs up to this size.
+APPLICATION_RETENTION_DAYS = env.int("APPLICATION_RETENTION_DAYS", default=365)
+APPLICATION_MAX_UPLOAD_BYTES = env.int("APPLICATION_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("fabriques.public.urls")),
 ]
 
+handler403 = "fabriques.public.views.permission_denied"
 handler404 = "fabriques.public.views.page_not_found"
 handler500 = "fabriques.public.views.server_error"

@@ -1,0 +1,125 @@
+"""The access matrix: every route of the site and the API, tried by every persona.
+
+For each named route (found by walking the URL resolver, so a new page cannot be forgotten)
+`spec.CASES` says what each persona gets. The test fails when a route has no entry, when a
+persona gets anything else, and when a POST by someone who may not write is not refused or
+changes any data. `ACCESS_MATRIX_OUT=var/access-matrix.md` also writes the observed matrix as
+a Markdown table (the one in the closing note of issue 4).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import reverse
+
+from fabriques.accounts.tests.personas import ROLE_NAMES
+
+from .routes import all_routes
+from .spec import CASES, Case
+from .world import build_world
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_PATHS = ("/compte/connexion/", "/admin/login/")
+REFUSED = {"403", "404", "405", "login"}
+
+
+def classify(response) -> str:
+    if response.status_code in (301, 302, 303):
+        location = response["Location"]
+        return "login" if any(p in location for p in LOGIN_PATHS) else "redirect"
+    if response.status_code == 200:
+        return "ok"
+    return str(response.status_code)
+
+
+def data_fingerprint() -> tuple[int, ...]:
+    """Row counts of every table of the project's apps, plus the audit trail."""
+    counts = []
+    for model in apps.get_models():
+        if model.__module__.startswith("fabriques."):
+            counts.append(model._default_manager.count())
+    return tuple(counts)
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def test_every_route_has_an_access_rule():
+    names = {route.name for route in all_routes()}
+    missing = sorted(names - CASES.keys())
+    assert not missing, f"routes sans règle d’accès dans tests/access/spec.py : {missing}"
+    stale = sorted(CASES.keys() - names)
+    assert not stale, f"règles pour des routes qui n’existent plus : {stale}"
+
+
+def _clients(world) -> dict[str, Client]:
+    clients = {}
+    for name in ROLE_NAMES:
+        client = Client()
+        user = world.user(name)
+        if user is not None:
+            client.force_login(user)
+        clients[name] = client
+    return clients
+
+
+def test_access_matrix(world):
+    clients = _clients(world)
+    failures: list[str] = []
+    observed: list[tuple[str, str, dict[str, str]]] = []
+    for route in all_routes():
+        for case in CASES.get(route.name, []):
+            url = reverse(route.name, kwargs=case.kwargs(world)) + case.query
+            row = {}
+            for persona in ROLE_NAMES:
+                got = classify(clients[persona].get(url))
+                row[persona] = got
+                expected = case.get[persona]
+                if got != expected:
+                    failures.append(f"GET {url} ({route.name}) as {persona}: {got} ≠ {expected}")
+            observed.append((route.name, case.label, row))
+            failures.extend(_check_posts(route.name, url, case, clients))
+    _write_matrix(observed)
+    assert not failures, "\n".join(failures)
+
+
+def _check_posts(name: str, url: str, case: Case, clients: dict[str, Client]) -> list[str]:
+    failures = []
+    for persona in ROLE_NAMES:
+        if persona in case.writers:
+            continue
+        before = data_fingerprint()
+        response = clients[persona].post(url, data={})
+        got = classify(response)
+        if got not in REFUSED:
+            failures.append(f"POST {url} ({name}) as {persona}: {got}, should be refused")
+        if data_fingerprint() != before:
+            failures.append(f"POST {url} ({name}) as {persona} changed data")
+    return failures
+
+
+SYMBOLS = {"ok": "✅", "login": "🔑", "403": "⛔ 403", "404": "⛔ 404", "405": "— 405"}
+
+
+def _write_matrix(observed) -> None:
+    target = os.environ.get("ACCESS_MATRIX_OUT")
+    if not target:
+        return
+    lines = [
+        "| page | " + " | ".join(ROLE_NAMES) + " |",
+        "|---|" + "---|" * len(ROLE_NAMES),
+    ]
+    for name, label, row in observed:
+        title = f"{name} ({label})" if label else name
+        cells = [SYMBOLS.get(row[p], row[p]) for p in ROLE_NAMES]
+        lines.append(f"| `{title}` | " + " | ".join(cells) + " |")
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    Path(target).write_text("\n".join(lines) + "\n", encoding="utf-8")

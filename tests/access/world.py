@@ -1,0 +1,57 @@
+"""The data the access matrix runs on: the shared personas plus one object of each kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fabriques.accounts.models import Membership
+from fabriques.accounts.tests.personas import Personas, build_personas
+from fabriques.calls.tests.factories import (
+    ApplicationFactory,
+    CallCriterionFactory,
+    CallFactory,
+    pdf_upload,
+)
+from fabriques.programme.models import FabriqueOrganisation, FabriqueStatus
+from fabriques.programme.tests.factories import FabriqueFactory
+from fabriques.territories.tests.factories import EpciFactory, QpvFactory
+
+
+class World:
+    def __init__(self, personas: Personas, **objects: Any) -> None:
+        self.personas = personas
+        self.__dict__.update(objects)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["personas"], name)
+
+    def user(self, name: str) -> Any:
+        return self.personas.user(name)
+
+
+def build_world() -> World:
+    cast = build_personas(status=FabriqueStatus.RUNNING)
+    draft = FabriqueFactory(
+        slug="fabrique-en-conception",
+        programme_year=cast.fabrique_a.programme_year,
+        status=FabriqueStatus.DESIGNED,
+    )
+    call = CallFactory(fabrique=cast.fabrique_a)
+    CallCriterionFactory(call=call)
+    application = ApplicationFactory(
+        call=call, applicant=cast.applicant, submitted=True, deliberation=pdf_upload()
+    )
+    draft_application = ApplicationFactory(call=call, applicant=cast.applicant)
+    return World(
+        cast,
+        call=call,
+        application=application,
+        draft_application=draft_application,
+        fabrique_draft=draft,
+        epci=EpciFactory(),
+        qpv=QpvFactory(),
+        partner_role_a=FabriqueOrganisation.objects.get(
+            fabrique=cast.fabrique_a, organisation=cast.partner_org_a
+        ),
+        provider_membership_a=Membership.objects.get(user=cast.provider_a),
+    )
