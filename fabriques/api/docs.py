@@ -7,6 +7,7 @@ cannot drift from the schema because it is built from it on each request.
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from fabriques.opendata.licence import LICENCE
 
@@ -115,6 +116,7 @@ def components(schema: dict) -> list[dict]:
     return result
 
 
+@require_safe
 def docs(request):
     schema = build_schema()
     groups = operations_by_tag(schema)

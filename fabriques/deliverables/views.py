@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import access, selectors, services
 from .files import content_type_for
@@ -42,6 +42,7 @@ def _fabrique_list_url(fabrique: Any) -> str:
     return reverse("deliverables:fabrique_list", args=[fabrique.slug])
 
 
+@require_safe
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     access.check_dashboard_access(request.user)
@@ -87,6 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def fabrique_list(request: HttpRequest, slug: str) -> HttpResponse:
     fabrique = access.get_fabrique_deliverables_for_user(request.user, slug)
@@ -280,6 +282,7 @@ def _detail(
     )
 
 
+@require_safe
 @login_required
 def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deliverable = access.get_deliverable_for_user(request.user, pk)
@@ -337,6 +340,7 @@ def version_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, deliverable, review_form=form)
 
 
+@require_safe
 @login_required
 def version_file(request: HttpRequest, pk: int) -> FileResponse:
     version = access.get_version_for_user(request.user, pk)

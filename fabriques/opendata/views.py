@@ -4,6 +4,7 @@ from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from fabriques.core.versioning import cached_by_version
 
@@ -66,6 +67,7 @@ def _dataset_summaries() -> list[dict]:
     return datasets
 
 
+@require_safe
 def index(request):
     """Every dataset with its description, sizes, schema and licence, then the API."""
     datasets = cached_by_version("opendata-index", _dataset_summaries)
@@ -89,6 +91,7 @@ def index(request):
     return render(request, "opendata/index.html", context)
 
 
+@require_safe
 def download(request, dataset: str, ext: str):
     found = DATASETS.get(dataset)
     if found is None:

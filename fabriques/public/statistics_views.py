@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from fabriques.programme import statistics
 from fabriques.programme.statistics import CategoryCount
@@ -69,6 +70,7 @@ class Breakdown:
         return f"{max(0.8, min(2.5, 18 / (len(self.rows) + 1.5))):.2f}"
 
 
+@require_safe
 def statistics_page(request: HttpRequest) -> HttpResponse:
     figures = statistics.public_statistics()
     years = statistics.year_rows(figures.years)

@@ -62,6 +62,18 @@ APPLICATION = outcomes(
 )
 
 
+TERRITORY_A = frozenset({"elected_a", "technical_a"})
+SUBMITTED_DELIVERABLE = outcomes(
+    ok=MANAGERS_A | TERRITORY_A | {"provider_a"},
+    s404=OUTSIDERS_A | {"partner_a"},
+    login="anonymous",
+)
+
+
+def _submitted(world: Any) -> dict[str, Any]:
+    return {"pk": world.deliverable.pk}
+
+
 def _application(world: Any) -> dict[str, Any]:
     return {"pk": world.application.pk}
 
@@ -84,7 +96,9 @@ CASES: dict[str, list[Case]] = {
     ],
     "public:territory_list": [Case(get=PUBLIC)],
     "public:territory_commune": [
-        Case(lambda w: {"code": w.participation_a.commune.code}, get=PUBLIC)
+        Case(lambda w: {"code": w.participation_a.commune.code}, get=PUBLIC),
+        # A territory page exists for every commune of the referential, but it never lists
+        # a Fabrique that is not public: checked in fabriques/public/tests.
     ],
     "public:territory_epci": [Case(lambda w: {"siren": w.epci.siren}, get=PUBLIC)],
     "public:territory_qpv": [Case(lambda w: {"pk": w.qpv.pk}, get=PUBLIC)],
@@ -104,7 +118,12 @@ CASES: dict[str, list[Case]] = {
     ],
     "api:territory-list": [Case(get=PUBLIC)],
     "api:territory-detail": [
-        Case(lambda w: {"identifier": w.participation_a.commune.code}, get=PUBLIC)
+        Case(lambda w: {"identifier": f"commune-{w.participation_a.commune.code}"}, get=PUBLIC),
+        Case(
+            lambda w: {"identifier": f"commune-{w.draft_participation.commune.code}"},
+            get=PUBLIC_HIDDEN,
+            label="territoire d’une Fabrique en conception",
+        ),
     ],
     "api:organisation-list": [Case(get=PUBLIC)],
     "api:organisation-detail": [Case(lambda w: {"slug": w.partner_org_a.slug}, get=PUBLIC)],
@@ -118,6 +137,42 @@ CASES: dict[str, list[Case]] = {
     "accounts:logout": [
         Case(get=outcomes(s405=EVERYONE), writers=EVERYONE, label="POST uniquement")
     ],
+    "accounts:profile": [Case(get=SIGNED_IN_ONLY, writers=SIGNED_IN)],
+    "accounts:oidc_authenticate": [Case(get=PUBLIC_HIDDEN, label="ProConnect non configuré")],
+    "accounts:oidc_callback": [Case(get=PUBLIC_HIDDEN, label="ProConnect non configuré")],
+    "accounts:invitation_accept": [
+        Case(lambda w: {"token": "lien-inconnu"}, get=PUBLIC_HIDDEN, label="lien inconnu"),
+        # Whoever holds a valid link may use it (it is the secret).
+        Case(
+            lambda w: {"token": w.invitation_token},
+            get=PUBLIC,
+            writers=EVERYONE,
+            label="lien valide",
+        ),
+    ],
+    "accounts:signup": [Case(get=PUBLIC, writers=EVERYONE)],
+    "accounts:signup_done": [Case(get=PUBLIC)],
+    "accounts:password_reset": [Case(get=PUBLIC, writers=EVERYONE)],
+    "accounts:password_reset_done": [Case(get=PUBLIC)],
+    "accounts:password_reset_confirm": [
+        Case(
+            lambda w: {"uidb64": "MQ", "token": "jeton-invalide"},
+            get=PUBLIC,
+            writers=EVERYONE,
+            label="lien invalide",
+        )
+    ],
+    "accounts:password_reset_complete": [Case(get=PUBLIC)],
+    "accounts:totp_setup": [Case(get=SIGNED_IN_ONLY, writers=SIGNED_IN)],
+    # Without an authenticator app there is no code to ask: back to the workspace.
+    "accounts:totp_verify": [
+        Case(get=SIGNED_IN_REDIRECT, writers=SIGNED_IN, label="sans application configurée")
+    ],
+    # An export is a POST (it records an audit event); the download is the person's own data.
+    "accounts:data_export": [Case(get=POST_ONLY, writers=SIGNED_IN, label="POST uniquement")],
+    "accounts:erasure": [Case(get=SIGNED_IN_ONLY, writers=SIGNED_IN)],
+    "accounts:erasure_done": [Case(get=PUBLIC)],
+    "public:privacy": [Case(get=PUBLIC)],
     # Workspace.
     "workspace:home": [Case(get=SIGNED_IN_ONLY)],
     "workspace:audit": [Case(get=ADMIN_ONLY)],
@@ -166,7 +221,10 @@ CASES: dict[str, list[Case]] = {
         Case(_a, get=PUBLIC, label="appel clos"),
         Case(_draft, get=PUBLIC_HIDDEN, label="Fabrique en conception sans appel"),
     ],
-    "calls:application_start": [Case(_a, get=SIGNED_IN_REDIRECT, label="appel clos")],
+    # Anyone signed in may apply; the closed call sends them back with a message.
+    "calls:application_start": [
+        Case(_a, get=SIGNED_IN_REDIRECT, writers=SIGNED_IN, label="appel clos")
+    ],
     "calls:my_applications": [Case(get=SIGNED_IN_ONLY)],
     "calls:application_detail": [Case(_application, get=APPLICATION)],
     "calls:application_file": [Case(_application, get=APPLICATION)],
@@ -197,4 +255,45 @@ CASES: dict[str, list[Case]] = {
     "calls:call_edit": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
     "calls:application_review_list": [Case(_a, get=MANAGE_A)],
     "calls:notify_outcomes": [Case(_a, get=POST_ONLY, writers=MANAGERS_A)],
+    # Deliverables: the provider submits, the Fabrique's managers review; referents see their
+    # territory's; partners see accepted ones only.
+    "deliverables:dashboard": [
+        Case(
+            get=outcomes(
+                ok=MANAGERS_A | {"pilot_b", "provider_a", "provider_b"},
+                s403=SIGNED_IN - MANAGERS_A - {"pilot_b", "provider_a", "provider_b"},
+                login="anonymous",
+            )
+        )
+    ],
+    "deliverables:fabrique_list": [Case(_a, get=SEE_A)],
+    "deliverables:deliverable_create": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
+    "deliverables:deliverables_generate": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
+    "deliverables:contract_edit": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
+    "deliverables:deliverable_detail": [
+        Case(_submitted, get=SUBMITTED_DELIVERABLE, label="déposé, pour le territoire A"),
+        Case(lambda w: {"pk": w.accepted_deliverable.pk}, get=SEE_A, label="accepté"),
+    ],
+    "deliverables:deliverable_edit": [
+        Case(
+            _submitted,
+            get=outcomes(
+                ok=MANAGERS_A,
+                s403=TERRITORY_A | {"provider_a"},
+                s404=OUTSIDERS_A | {"partner_a"},
+                login="anonymous",
+            ),
+            writers=MANAGERS_A,
+        )
+    ],
+    "deliverables:deliverable_delete": [Case(_submitted, get=POST_ONLY, writers=MANAGERS_A)],
+    "deliverables:deliverable_submit": [
+        Case(_submitted, get=POST_ONLY, writers=frozenset({"provider_a"}))
+    ],
+    "deliverables:version_review": [
+        Case(lambda w: {"pk": w.version.pk}, get=POST_ONLY, writers=MANAGERS_A)
+    ],
+    "deliverables:version_file": [
+        Case(lambda w: {"pk": w.version.pk}, get=SUBMITTED_DELIVERABLE, label="version déposée")
+    ],
 }

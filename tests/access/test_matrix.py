@@ -60,6 +60,16 @@ def test_every_route_has_an_access_rule():
     assert not stale, f"règles pour des routes qui n’existent plus : {stale}"
 
 
+def test_django_admin_is_for_staff_only(world):
+    """The Django admin (technical staff) is outside the matrix: no persona is staff."""
+    for name in ROLE_NAMES:
+        client = Client()
+        if world.user(name) is not None:
+            client.force_login(world.user(name))
+        for url in ("/admin/", "/admin/accounts/membership/", "/admin/calls/application/"):
+            assert classify(client.get(url)) == "login", (name, url)
+
+
 def _clients(world) -> dict[str, Client]:
     clients = {}
     for name in ROLE_NAMES:
@@ -85,7 +95,7 @@ def test_access_matrix(world):
                 expected = case.get[persona]
                 if got != expected:
                     failures.append(f"GET {url} ({route.name}) as {persona}: {got} ≠ {expected}")
-            observed.append((route.name, case.label, row))
+            observed.append((route.name, case.label, row, case.writers))
             failures.extend(_check_posts(route.name, url, case, clients))
     _write_matrix(observed)
     assert not failures, "\n".join(failures)
@@ -109,17 +119,27 @@ def _check_posts(name: str, url: str, case: Case, clients: dict[str, Client]) ->
 SYMBOLS = {"ok": "✅", "login": "🔑", "403": "⛔ 403", "404": "⛔ 404", "405": "— 405"}
 
 
+def _who(writers: frozenset[str]) -> str:
+    if not writers:
+        return "personne"
+    if writers == frozenset(ROLE_NAMES):
+        return "tous"
+    if writers == frozenset(ROLE_NAMES) - {"anonymous"}:
+        return "tout compte"
+    return ", ".join(p for p in ROLE_NAMES if p in writers)
+
+
 def _write_matrix(observed) -> None:
     target = os.environ.get("ACCESS_MATRIX_OUT")
     if not target:
         return
     lines = [
-        "| page | " + " | ".join(ROLE_NAMES) + " |",
-        "|---|" + "---|" * len(ROLE_NAMES),
+        "| page | " + " | ".join(ROLE_NAMES) + " | POST accepté pour |",
+        "|---|" + "---|" * (len(ROLE_NAMES) + 1),
     ]
-    for name, label, row in observed:
+    for name, label, row, writers in observed:
         title = f"{name} ({label})" if label else name
         cells = [SYMBOLS.get(row[p], row[p]) for p in ROLE_NAMES]
-        lines.append(f"| `{title}` | " + " | ".join(cells) + " |")
+        lines.append(f"| `{title}` | " + " | ".join(cells) + f" | {_who(writers)} |")
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     Path(target).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fabriques.accounts.models import Membership
+from fabriques.accounts.services import invitation_create
+from fabriques.accounts.tests.factories import UserFactory
 from fabriques.accounts.tests.personas import Personas, build_personas
 from fabriques.calls.tests.factories import (
     ApplicationFactory,
@@ -12,9 +14,15 @@ from fabriques.calls.tests.factories import (
     CallFactory,
     pdf_upload,
 )
+from fabriques.deliverables.models import DeliverableStatus
+from fabriques.deliverables.tests.factories import (
+    DeliverableFactory,
+    DeliverableReviewFactory,
+    DeliverableVersionFactory,
+)
 from fabriques.programme.models import FabriqueOrganisation, FabriqueStatus
 from fabriques.programme.tests.factories import FabriqueFactory
-from fabriques.territories.tests.factories import EpciFactory, QpvFactory
+from fabriques.territories.tests.factories import EpciFactory, ParticipationFactory, QpvFactory
 
 
 class World:
@@ -42,8 +50,26 @@ def build_world() -> World:
         call=call, applicant=cast.applicant, submitted=True, deliberation=pdf_upload()
     )
     draft_application = ApplicationFactory(call=call, applicant=cast.applicant)
+    deliverable = DeliverableFactory(
+        fabrique=cast.fabrique_a,
+        participation=cast.participation_a,
+        status=DeliverableStatus.SUBMITTED,
+    )
+    version = DeliverableVersionFactory(deliverable=deliverable, submitted_by=cast.provider_a)
+    accepted = DeliverableFactory(fabrique=cast.fabrique_a, status=DeliverableStatus.ACCEPTED)
+    DeliverableReviewFactory(
+        version=DeliverableVersionFactory(deliverable=accepted), reviewer=cast.pilot_a
+    )
+    invited = UserFactory(username="invitee@exemple.fr", password="!")
+    _invitation, token = invitation_create(user=invited)
+    draft_participation = ParticipationFactory(fabrique=draft)
     return World(
         cast,
+        draft_participation=draft_participation,
+        deliverable=deliverable,
+        version=version,
+        accepted_deliverable=accepted,
+        invitation_token=token,
         call=call,
         application=application,
         draft_application=draft_application,

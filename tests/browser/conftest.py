@@ -71,3 +71,69 @@ def assert_accessible():
         )
 
     return check
+
+
+@pytest.fixture
+def cycle_world(transactional_db):
+    """What the yearly cycle starts from: an ANCT administrator, an applicant's account, this
+    year's programme, themes, an elected officials' association, a provider and communes.
+    """
+    from types import SimpleNamespace
+
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from fabriques.accounts.models import MembershipRole
+    from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
+    from fabriques.programme.models import OrganisationKind
+    from fabriques.programme.tests.factories import (
+        OrganisationFactory,
+        ProgrammeYearFactory,
+        ThemeFactory,
+    )
+    from fabriques.territories.tests.factories import CommuneFactory, DepartementFactory
+
+    password = "Cycle-complet-2040"
+    admin = UserFactory(
+        username="admin@anct.gouv.fr",
+        first_name="Anne",
+        last_name="Administratrice",
+        password=make_password(password),
+    )
+    MembershipFactory(user=admin, role=MembershipRole.ANCT_ADMIN)
+    applicant = UserFactory(
+        username="agent@saint-etienne.fr",
+        first_name="Agnès",
+        last_name="Varda",
+        password=make_password(password),
+    )
+    ThemeFactory(slug="revitalisation", name="Revitalisation des centres-bourgs")
+    ThemeFactory(slug="transition", name="Transition écologique")
+    loire = DepartementFactory(code="42", name="Loire")
+    communes = [
+        CommuneFactory(code=code, name=name, departement=loire, population=population)
+        for code, name, population in (
+            ("42218", "Saint-Étienne", 170000),
+            ("42219", "Saint-Étienne-le-Molard", 1000),
+            ("42187", "Roanne", 34000),
+            ("42147", "Montbrison", 16000),
+            ("42095", "Firminy", 17000),
+        )
+    ]
+    return SimpleNamespace(
+        password=password,
+        admin=admin,
+        applicant=applicant,
+        year=ProgrammeYearFactory(year=timezone.localdate().year, target_fabriques=3),
+        association=OrganisationFactory(
+            slug="apvf",
+            name="Association des petites villes de France",
+            kind=OrganisationKind.ELECTED_ASSOCIATION,
+        ),
+        provider=OrganisationFactory(
+            slug="prospective-conseil",
+            name="Prospective Conseil",
+            kind=OrganisationKind.PROVIDER,
+        ),
+        communes=communes,
+    )
