@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from fabriques.accounts.roles import grants_for
+from fabriques.deliverables.selectors import dashboard as deliverables_dashboard
 from fabriques.programme.access import require_admin
 from fabriques.programme.selectors import (
     active_workspace_fabriques,
@@ -45,6 +46,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "more_fabriques": len(fabriques) > HOME_FABRIQUES,
             "current_year": year,
             "progress": year_progress(year=year) if grants.is_anct else None,
+            # What is late or waiting, for those who follow or owe deliverables.
+            "todo": deliverables_dashboard(user=request.user)
+            if grants.is_anct or grants.provider_fabriques
+            else None,
             "workspace_nav": "dashboard",
         },
     )

@@ -78,6 +78,31 @@ class HomeTests(TestCase):
             with self.subTest(persona=name):
                 self.assertEqual(self.get(name).status_code, 200)
 
+    def test_deliverables_to_follow_for_the_provider_and_the_pilot(self):
+        from fabriques.deliverables.models import DeliverableStatus
+        from fabriques.deliverables.tests.factories import DeliverableFactory
+
+        DeliverableFactory(fabrique=self.cast.fabrique_a, due_on=datetime.date(2026, 2, 1))
+        DeliverableFactory(
+            fabrique=self.cast.fabrique_a,
+            due_on=datetime.date(2026, 3, 1),
+            status=DeliverableStatus.SUBMITTED,
+        )
+        for name in ("provider_a", "pilot_a"):
+            with self.subTest(persona=name):
+                todo = self.get(name).context["todo"]
+                self.assertEqual((len(todo.late), len(todo.awaiting_review)), (1, 1))
+        for name in ("provider_b", "pilot_b"):
+            with self.subTest(persona=name):
+                todo = self.get(name).context["todo"]
+                self.assertEqual((len(todo.late), len(todo.awaiting_review)), (0, 0))
+        self.assertIsNone(self.get("partner_a").context["todo"])
+
+    def test_someone_without_a_role_is_shown_the_open_calls(self):
+        response = self.get("applicant")
+        self.assertContains(response, reverse("calls:call_list"))
+        self.assertContains(response, reverse("calls:my_applications"))
+
 
 class AuditTests(TestCase):
     @classmethod

@@ -1,0 +1,21 @@
+"""The platform's daily jobs in one command, for one cron line or scheduler entry."""
+
+from django.core.management import BaseCommand, call_command
+
+DAILY = (
+    # Reminders before and after deliverables' due dates (idempotent: each is sent once).
+    "send_deliverable_reminders",
+    # Applications not selected, past their retention period (APPLICATION_RETENTION_DAYS).
+    "purge_applications",
+    # Accounts unused for a year, as the privacy page promises.
+    "purge_inactive_accounts",
+)
+
+
+class Command(BaseCommand):
+    help = "Lance les tâches quotidiennes : relances des livrables et purges prévues par la politique de données."
+
+    def handle(self, *args, **options) -> None:
+        for name in DAILY:
+            self.stdout.write(f"— {name}")
+            call_command(name, stdout=self.stdout, stderr=self.stderr)
