@@ -212,6 +212,7 @@ AXES_USERNAME_CALLABLE = "fabriques.accounts.backends.axes_username"
 AXES_WHITELIST_CALLABLE = "fabriques.accounts.backends.axes_not_a_password_attempt"
 # Only failed attempts are kept (they expire with the cool-off); no log of every login.
 AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no start-up banner on every management command
 
 # Second factor (django-otp, TOTP). ANCT administrators and Django staff must set up an
 # authenticator app when this is on; anyone with a confirmed device must give a code after a

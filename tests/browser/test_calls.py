@@ -8,16 +8,16 @@ from django.utils import timezone
 
 from fabriques.accounts.tests.personas import build_personas
 from fabriques.calls.models import Application, ApplicationStatus
+from fabriques.calls.tests.factories import ApplicationFactory, CallCriterionFactory, CallFactory
 from fabriques.programme.models import FabriqueStatus
 from fabriques.territories.tests.factories import CommuneFactory, DepartementFactory
-from tests.browser.conftest import axe_violations, browser, page  # noqa: F401
 
-from .factories import ApplicationFactory, CallCriterionFactory, CallFactory
+from .conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def login(page, live_server, user):  # noqa: F811
+def login(page, live_server, user):
     client = Client()
     client.force_login(user)
     page.context.add_cookies(
@@ -40,7 +40,7 @@ def world(db):
     return cast, call, commune
 
 
-def test_apply_with_the_autocomplete(page, live_server, world):  # noqa: F811
+def test_apply_with_the_autocomplete(page, live_server, world):
     cast, _call, commune = world
     login(page, live_server, cast.applicant)
     page.goto(f"{live_server.url}/appels/fabrique-a/candidater/")
@@ -76,7 +76,7 @@ def test_apply_with_the_autocomplete(page, live_server, world):  # noqa: F811
         ("pilot_a", "/espace/candidatures/{pk}/evaluer/"),
     ],
 )
-def test_pages_are_accessible(page, live_server, world, persona, path):  # noqa: F811
+def test_pages_are_accessible(page, live_server, world, persona, path):
     cast, call, _commune = world
     application = ApplicationFactory(call=call, applicant=cast.applicant, submitted=True)
     if persona != "anonymous":
