@@ -12,6 +12,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -515,6 +516,9 @@ def user_erase(*, user: User, actor: Any, reason: str = "") -> dict[str, int]:
 
     counts = {source.key: source.erase(user) for source in sources()}
     email = user.email
+    counts["core.audit_summaries"] = _audit_summaries_scrub(
+        [email, user.username, user.get_full_name()]
+    )
     user.username = f"supprime-{user.pk}"
     user.first_name = ERASED_NAME
     user.last_name = ""
@@ -553,6 +557,31 @@ def user_erase(*, user: User, actor: Any, reason: str = "") -> dict[str, int]:
         data={"erased": counts, "reason": reason} if reason else {"erased": counts},
     )
     return counts
+
+
+def _audit_summaries_scrub(identifiers: list[str]) -> int:
+    """Take a person's address and name out of the audit trail's summaries.
+
+    Summaries are written for people to read ("Invitation envoyée à …"); the events keep
+    their actor and object ids, which now point to the anonymised account.
+    """
+    import re
+
+    from fabriques.core.models import AuditEvent
+
+    identifiers = sorted({i for i in identifiers if i and len(i) >= 3}, key=len, reverse=True)
+    if not identifiers:
+        return 0
+    pattern = re.compile("|".join(re.escape(i) for i in identifiers), re.IGNORECASE)
+    query = Q()
+    for identifier in identifiers:
+        query |= Q(summary__icontains=identifier)
+    changed = []
+    for event in AuditEvent.objects.filter(query).only("pk", "summary"):
+        event.summary = pattern.sub(str(_("[donnée effacée]")), event.summary)
+        changed.append(event)
+    AuditEvent.objects.bulk_update(changed, ["summary"])
+    return len(changed)
 
 
 ACCOUNT_INACTIVITY_DAYS = 365

@@ -207,6 +207,14 @@ class TestErasure:
             fabrique=cast.fabrique_a,
             actor=user,
         )
+        # Something done to the person: its summary names them.
+        membership_grant(
+            user=user,
+            role=MembershipRole.PARTNER_MEMBER,
+            organisation=cast.partner_org_a,
+            actor=cast.user("admin"),
+        )
+        assert AuditEvent.objects.filter(summary__icontains="pilot_a@exemple.fr").exists()
         AccessAttempt.objects.create(
             username="pilot_a@exemple.fr", ip_address="127.0.0.1", failures_since_start=1
         )
@@ -234,9 +242,12 @@ class TestErasure:
         assert granted.actor.display_name == ERASED_NAME
         erased = AuditEvent.objects.get(action="user.erased")
         assert erased.actor_id == pk and erased.object_id == str(pk)
-        assert erased.data["erased"]["accounts.memberships"] == 1
+        assert erased.data["erased"]["accounts.memberships"] == 2
         assert erased.data["erased"]["zz.notes"] == 2
         assert "pilot_a" not in erased.summary
+        # Summaries written for people no longer name them; others' summaries are intact.
+        assert not AuditEvent.objects.filter(summary__icontains="pilot_a@exemple.fr").exists()
+        assert AuditEvent.objects.filter(summary__icontains="outsider@exemple.fr").exists()
         # The done page, and no way back in.
         assert "Votre compte a été effacé" in client.get(response["Location"]).content.decode()
         client.post(
