@@ -304,3 +304,6 @@ DELIVERABLE_REMINDER_DAYS_AFTER = tuple(
 # this many days after the decision (or the closing); deliberations are PDFs up to this size.
 APPLICATION_RETENTION_DAYS = env.int("APPLICATION_RETENTION_DAYS", default=365)
 APPLICATION_MAX_UPLOAD_BYTES = env.int("APPLICATION_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+
+# The audit trail is kept five years (the privacy page says so), then purged by run_daily.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365 + 1)

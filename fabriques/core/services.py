@@ -24,3 +24,24 @@ def audit_event_create(
     )
     event.save()
     return event
+
+
+def audit_events_purge(*, days: int, now: Any = None) -> int:
+    """Delete the audit events older than `days` days (the retention the privacy page states)."""
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    with transaction.atomic():
+        deleted, _ = AuditEvent.objects.filter(created_at__lt=cutoff).delete()
+        if deleted:
+            audit_event_create(
+                action="audit.purged",
+                summary=_("%(deleted)d événement(s) de plus de %(days)d jours supprimé(s)")
+                % {"deleted": deleted, "days": days},
+                data={"deleted": deleted, "days": days},
+            )
+    return deleted

@@ -9,6 +9,8 @@ DAILY = (
     "purge_applications",
     # Accounts unused for a year, as the privacy page promises.
     "purge_inactive_accounts",
+    # Audit events past AUDIT_RETENTION_DAYS (five years).
+    "purge_audit_events",
 )
 
 
