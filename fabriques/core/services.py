@@ -36,7 +36,7 @@ def audit_events_purge(*, days: int, now: Any = None) -> int:
 
     cutoff = (now or timezone.now()) - timedelta(days=days)
     with transaction.atomic():
-        deleted, _ = AuditEvent.objects.filter(created_at__lt=cutoff).delete()
+        deleted, _per_model = AuditEvent.objects.filter(created_at__lt=cutoff).delete()
         if deleted:
             audit_event_create(
                 action="audit.purged",
