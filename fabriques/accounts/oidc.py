@@ -34,6 +34,10 @@ logger = logging.getLogger(__name__)
 # Key types each JWS algorithm family is signed with, to pick a key when a token has no kid.
 _KEY_TYPES = {"RS": "RSA", "PS": "RSA", "ES": "EC"}
 _REFUSAL_ATTR = "proconnect_refusal"
+# mozilla-django-oidc verifies the ID token through _verify_jws(token, key): an ID token must
+# expire (OpenID Connect Core 2); the userinfo JWT answers a request just made, and need not.
+ID_TOKEN_CLAIMS = ("iss", "aud", "sub", "exp")
+USERINFO_CLAIMS = ("iss", "aud", "sub")
 
 
 class ProConnectBackend(OIDCAuthenticationBackend):
@@ -85,7 +89,9 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         except jwt.PyJWKError as error:
             raise SuspiciousOperation("Unusable provider key.") from error
 
-    def _verify_jws(self, payload: str, key: Any) -> dict[str, Any]:
+    def _verify_jws(
+        self, payload: str, key: Any, *, required: tuple[str, ...] = ID_TOKEN_CLAIMS
+    ) -> dict[str, Any]:
         """Signature, algorithm, issuer, audience and expiry of a JWT from the provider."""
         try:
             alg = jwt.get_unverified_header(payload).get("alg")
@@ -100,7 +106,7 @@ class ProConnectBackend(OIDCAuthenticationBackend):
                 algorithms=[alg],
                 audience=self.OIDC_RP_CLIENT_ID,
                 issuer=self.OIDC_OP_ISSUER,
-                options={"require": ["iss", "aud", "sub"]},
+                options={"require": list(required)},
             )
         except jwt.InvalidTokenError as error:
             raise SuspiciousOperation(f"JWT refused: {error}") from error
@@ -118,7 +124,9 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         if not content_type.startswith("application/jwt"):
             raise SuspiciousOperation("The userinfo response is not a signed JWT.")
         token = response.text.strip()
-        claims = self._verify_jws(token, self.retrieve_matching_jwk(token))
+        claims = self._verify_jws(
+            token, self.retrieve_matching_jwk(token), required=USERINFO_CLAIMS
+        )
         if claims.get("sub") != payload.get("sub"):
             raise SuspiciousOperation("The userinfo subject differs from the ID token's.")
         return claims

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -37,6 +38,17 @@ def user_find_by_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=email).first() if email else None
 
 
+def _username_for(email: str) -> str:
+    """The address as username, with the characters Django refuses there (', &…) replaced.
+
+    Falls back to a random suffix when it is taken (an account whose address changed).
+    """
+    username = re.sub(r"[^\w.@+-]", "_", email)[:150]
+    if User.objects.filter(username=username).exists():
+        username = f"{username[:141]}-{secrets.token_hex(4)}"
+    return username
+
+
 @transaction.atomic
 def user_get_or_create(
     *, email: str, first_name: str = "", last_name: str = "", actor: Any = None
@@ -48,7 +60,9 @@ def user_get_or_create(
     user = user_find_by_email(email)
     if user is not None:
         return user, False
-    user = User(username=email[:150], email=email, first_name=first_name, last_name=last_name)
+    user = User(
+        username=_username_for(email), email=email, first_name=first_name, last_name=last_name
+    )
     user.set_unusable_password()
     user.full_clean()
     user.save()
@@ -119,18 +133,6 @@ def membership_revoke(*, membership: Membership, actor: Any = None) -> None:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def invitation_lookup(token: str) -> Invitation | None:
-    """The pending, unexpired invitation for a token, or None."""
-    invitation = (
-        Invitation.objects.select_related("user").filter(token_hash=_token_hash(token)).first()
-    )
-    if invitation is None or invitation.accepted_at is not None:
-        return None
-    if invitation.expires_at <= timezone.now():
-        return None
-    return invitation
 
 
 @transaction.atomic
@@ -565,8 +567,6 @@ def _audit_summaries_scrub(identifiers: list[str]) -> int:
     Summaries are written for people to read ("Invitation envoyée à …"); the events keep
     their actor and object ids, which now point to the anonymised account.
     """
-    import re
-
     from fabriques.core.models import AuditEvent
 
     identifiers = sorted({i for i in identifiers if i and len(i) >= 3}, key=len, reverse=True)

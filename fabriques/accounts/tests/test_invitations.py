@@ -293,6 +293,36 @@ class TestSignup:
         assert client.get(old_path).status_code == 410
         assert client.get(path_of(link_in(message.body, "/compte/invitation/"))).status_code == 200
 
+    def test_address_with_an_apostrophe_gets_an_account(
+        self, client, django_capture_on_commit_callbacks
+    ):
+        # Valid in an address, refused by Django in a username: this once gave a 500.
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("accounts:signup"),
+                {"email": "jeanne.d'arc@mairie.fr", "first_name": "Jeanne", "last_name": "Arc"},
+            )
+
+        assert response["Location"] == reverse("accounts:signup_done")
+        assert User.objects.filter(email="jeanne.d'arc@mairie.fr").exists()
+        (message,) = mail.outbox
+        assert message.to == ["jeanne.d'arc@mairie.fr"]
+
+    def test_address_whose_username_is_taken_gets_an_account(
+        self, client, django_capture_on_commit_callbacks
+    ):
+        # An account created for this address, which has since changed its own.
+        UserFactory(username="ancienne@mairie.fr", email="nouvelle@mairie.fr")
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("accounts:signup"),
+                {"email": "ancienne@mairie.fr", "first_name": "A", "last_name": "B"},
+            )
+
+        assert User.objects.filter(email="ancienne@mairie.fr").exists()
+        (message,) = mail.outbox
+        assert message.to == ["ancienne@mairie.fr"]
+
     def test_deactivated_account_gets_nothing(self, client, django_capture_on_commit_callbacks):
         UserFactory(username="parti@mairie.fr", is_active=False)
         with django_capture_on_commit_callbacks(execute=True):

@@ -22,10 +22,12 @@ import oidc_provider_mock
 import pytest
 import werkzeug.serving
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.core.exceptions import SuspiciousOperation
 from django.urls import reverse
 from oidc_provider_mock._storage import storage as provider_storage
 
 from fabriques.accounts.models import MembershipRole, User
+from fabriques.accounts.oidc import ProConnectBackend
 from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
 from fabriques.core.models import AuditEvent
 
@@ -249,6 +251,17 @@ def test_userinfo_not_signed_by_the_provider_for_us_is_refused(client, provider,
     assert logged_in_user_id(client) is None
     assert not User.objects.filter(email=f"{mode}@ville.fr").exists()
     assert not AuditEvent.objects.filter(action="user.login_proconnect").exists()
+
+
+def test_id_token_without_expiry_is_refused(provider):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    claims = {"iss": provider.url, "aud": CLIENT_ID, "sub": "agent", "nonce": "n"}
+    backend = ProConnectBackend()
+    expiring = jwt.encode(claims | {"exp": 4_000_000_000}, key, algorithm="RS256")
+    assert backend._verify_jws(expiring, key.public_key())["sub"] == "agent"
+
+    with pytest.raises(SuspiciousOperation):
+        backend._verify_jws(jwt.encode(claims, key, algorithm="RS256"), key.public_key())
 
 
 def test_wrong_issuer_is_refused(client, provider, settings):
