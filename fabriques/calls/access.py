@@ -81,6 +81,9 @@ def get_application_for_user(
     application = review_queryset().filter(pk=pk).first()
     if application is None or not rules.has_perm("calls.see_application", user, application):
         raise Http404(_("Cette candidature n’existe pas ou vous n’y avez pas accès."))
+    # A draft is its author's own business until it is submitted.
+    if application.status == ApplicationStatus.DRAFT and not is_applicant(user, application):
+        raise Http404(_("Cette candidature n’existe pas ou vous n’y avez pas accès."))
     if write:
         require_edit(user, application)
     if review and not may_review(user, application):

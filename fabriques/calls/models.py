@@ -136,13 +136,6 @@ class ApplicationStatus(models.TextChoices):
     REJECTED = "rejected", _("Non retenue")
 
 
-# Statuses of an application that ANCT can read, score and decide on.
-RECEIVED_STATUSES = (
-    ApplicationStatus.SUBMITTED,
-    ApplicationStatus.SHORTLISTED,
-    ApplicationStatus.SELECTED,
-    ApplicationStatus.REJECTED,
-)
 UNDECIDED_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED)
 
 
@@ -335,10 +328,6 @@ class Application(TimeStampedModel):
         label = f"{territory.name} ({code})" if code else territory.name
         host = self.host
         return f"{label} — {host.name}" if host is not None else label
-
-    @property
-    def is_decided(self) -> bool:
-        return self.status in (ApplicationStatus.SELECTED, ApplicationStatus.REJECTED)
 
 
 class ApplicationScore(models.Model):

@@ -27,7 +27,6 @@ from .models import (
     ApplicationStatus,
     Call,
     CallCriterion,
-    CallState,
 )
 
 # Statuses of a Fabrique whose call has been published (the call page exists).
@@ -273,14 +272,6 @@ def application_score_sheet(*, application: Application) -> ScoreSheet:
     lines = [ScoreLine(criterion=c, score=scores.get(c.pk)) for c in criteria]
     total = weighted_score(scores={pk: s.score for pk, s in scores.items()}, criteria=criteria)
     return ScoreSheet(lines=lines, total=total)
-
-
-def call_state(call: Call, now: datetime.datetime | None = None) -> str:
-    return call.state(now or timezone.now())
-
-
-def is_open(call: Call, now: datetime.datetime | None = None) -> bool:
-    return call_state(call, now) == CallState.OPEN
 
 
 # --------------------------------------------------------------------------------------------

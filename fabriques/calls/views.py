@@ -249,8 +249,12 @@ def application_file(request: HttpRequest, pk: int) -> FileResponse:
     if not application.deliberation:
         raise Http404(_("Aucune délibération n’a été déposée avec cette candidature."))
     name = slugify(application.territory.name if application.territory else "") or "territoire"
+    try:
+        stream = application.deliberation.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Le fichier de la délibération est introuvable.")) from None
     response = FileResponse(
-        application.deliberation.open("rb"),
+        stream,
         as_attachment=True,
         filename=f"deliberation-{name}.pdf",
         content_type="application/pdf",

@@ -231,12 +231,7 @@ CASES: dict[str, list[Case]] = {
     "calls:application_edit": [
         Case(
             lambda w: {"pk": w.draft_application.pk},
-            get=outcomes(
-                redirect="applicant",
-                s403=MANAGERS_A,
-                s404=SIGNED_IN - MANAGERS_A - {"applicant"},
-                login="anonymous",
-            ),
+            get=outcomes(redirect="applicant", s404=SIGNED_IN - {"applicant"}, login="anonymous"),
             label="brouillon, appel clos",
         )
     ],

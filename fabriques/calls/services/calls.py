@@ -35,15 +35,6 @@ class CriterionInput:
     delete: bool = False
 
 
-CALL_FIELDS = (
-    "opens_at",
-    "closes_at",
-    "introduction",
-    "expected_commitment",
-    "decision_expected_on",
-)
-
-
 @transaction.atomic
 def call_save(
     *,

@@ -176,10 +176,11 @@ def application_select(
 ) -> Application:
     """Retain a territory: it joins the Fabrique and its two referents are invited."""
     now = now_or_current(now)
-    # Lock the call so that two pilots cannot select a ninth territory at the same time.
-    Call.objects.select_for_update(of=("self",)).filter(pk=application.call_id).first()
+    # Lock the Fabrique's row, as its status transitions do: two pilots cannot select a ninth
+    # territory at the same time, nor can the Fabrique leave the selection phase meanwhile.
+    fabrique = Fabrique.objects.select_for_update(of=("self",)).get(call__pk=application.call_id)
     application = _lock(application)
-    fabrique = application.call.fabrique
+    application.call.fabrique = fabrique
     if fabrique.status != FabriqueStatus.SELECTION:
         raise ValidationError(
             {

@@ -389,8 +389,12 @@ class AccessTests(CallsViewTestCase):
     def test_application_edit_of_a_draft(self):
         draft = ApplicationFactory(call=self.call, applicant=self.cast.applicant)
         url = reverse("calls:application_edit", args=[draft.pk])
-        # ANCT reads it but does not write in someone else's application.
-        self.check(url, {"applicant"}, refused={"pilot_a": 403, "admin": 403})
+        # A draft is its author's own business: even ANCT does not see it until submitted.
+        self.check(url, {"applicant"})
+        for page in ("application_detail", "application_file"):
+            self.login("pilot_a")
+            response = self.client.get(reverse(f"calls:{page}", args=[draft.pk]))
+            self.assertEqual(response.status_code, 404, page)
 
     def test_application_review(self):
         url = reverse("calls:application_review", args=[self.application.pk])
