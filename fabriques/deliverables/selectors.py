@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,7 +111,12 @@ def dashboard(*, user: Any, today: datetime.date | None = None) -> Dashboard:
         manages=grants.is_anct,
         provides=bool(grants.provider_fabriques),
     )
-    queryset = Deliverable.objects.exclude(status=DeliverableStatus.ACCEPTED)
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    # Pending deliverables due later than `soon` fall in no section: leave them in the database.
+    queryset = Deliverable.objects.filter(
+        Q(status__in=(DeliverableStatus.SUBMITTED, DeliverableStatus.CHANGES_REQUESTED))
+        | Q(status=DeliverableStatus.PENDING, due_on__lte=soon)
+    )
     if not grants.is_admin:
         fabrique_ids = grants.piloted | grants.provider_fabriques
         if not fabrique_ids:
@@ -122,7 +127,6 @@ def dashboard(*, user: Any, today: datetime.date | None = None) -> Dashboard:
             "due_on", "fabrique__title", "position", "id"
         )
     )
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     for deliverable in queryset:
         if deliverable.status == DeliverableStatus.SUBMITTED:
             result.awaiting_review.append(deliverable)

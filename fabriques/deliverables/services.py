@@ -44,6 +44,11 @@ def _actor(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
+def _lock_fabrique(fabrique: Fabrique) -> None:
+    """Serialise writes that create rows for the Fabrique (its contract, its default deliverables)."""
+    list(Fabrique.objects.select_for_update().filter(pk=fabrique.pk).order_by().values("pk"))
+
+
 def deliverable_url(deliverable: Deliverable) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(
         "deliverables:deliverable_detail", args=[deliverable.pk]
@@ -97,7 +102,10 @@ def contract_save(
     actor: Any = None,
 ) -> Contract:
     """Create or update the provider's contract of a Fabrique."""
-    contract = Contract.objects.select_for_update().filter(fabrique=fabrique).first()
+    # Lock the Fabrique, not the contract: when there is none yet, two managers saving at once
+    # would both create one and the second would hit the one-contract constraint.
+    _lock_fabrique(fabrique)
+    contract = Contract.objects.filter(fabrique=fabrique).first()
     created = contract is None
     if contract is None:
         contract = Contract(fabrique=fabrique)
@@ -253,7 +261,7 @@ def deliverables_generate_defaults(
     Returns the deliverables created (none when run again).
     """
     # Two managers clicking at once: the second waits, then finds the first one's deliverables.
-    list(Fabrique.objects.select_for_update().filter(pk=fabrique.pk).order_by().values("pk"))
+    _lock_fabrique(fabrique)
     existing = set(
         Deliverable.objects.filter(
             fabrique=fabrique, kind__in=[DeliverableKind.ROADMAP, DeliverableKind.SYNTHESIS]

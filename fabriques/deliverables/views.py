@@ -140,7 +140,7 @@ def contract_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def deliverable_create(request: HttpRequest, slug: str) -> HttpResponse:
     fabrique = access.get_fabrique_deliverables_for_user(request.user, slug, action="manage")
-    form = DeliverableForm(request.POST or None, fabrique=fabrique)
+    form = DeliverableForm(request.POST if request.method == "POST" else None, fabrique=fabrique)
     if request.method == "POST" and form.is_valid():
         try:
             deliverable = services.deliverable_create(
@@ -162,7 +162,7 @@ def deliverable_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def deliverables_generate(request: HttpRequest, slug: str) -> HttpResponse:
     fabrique = access.get_fabrique_deliverables_for_user(request.user, slug, action="manage")
-    form = GenerateDefaultsForm(request.POST or None)
+    form = GenerateDefaultsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.deliverables_generate_defaults(

@@ -18,6 +18,7 @@ from fabriques.deliverables.models import (
     DeliverableKind,
     DeliverableStatus,
 )
+from fabriques.territories.tests.factories import ParticipationFactory
 
 from .factories import DeliverableFactory, exe_as_pdf_upload, pdf_upload
 
@@ -493,3 +494,55 @@ def test_query_budgets(world, django_assert_num_queries):
     # submission.
     with django_assert_num_queries(5):
         client.get(reverse("deliverables:dashboard"))
+
+
+def test_referents_follow_their_territory_only(world):
+    """Another territory of the same Fabrique: hidden from referents of A until accepted,
+    then only its accepted version, without the earlier ones."""
+    neighbour = ParticipationFactory(fabrique=world.cast.fabrique_a)
+    theirs = DeliverableFactory(
+        fabrique=world.cast.fabrique_a, participation=neighbour, title="Feuille de route"
+    )
+    first = services.deliverable_submit(
+        deliverable=theirs, file=pdf_upload("voisin-v1.pdf"), actor=world.cast.provider_a
+    )
+    detail = reverse("deliverables:deliverable_detail", args=[theirs.pk])
+    first_file = reverse("deliverables:version_file", args=[first.pk])
+    for name in A_REFERENTS:
+        client = _client(world.cast, name)
+        assert client.get(detail).status_code == 404, name
+        assert client.get(first_file).status_code == 404, name
+    services.deliverable_review(
+        version=first,
+        decision="changes_requested",
+        comment="À compléter.",
+        actor=world.cast.pilot_a,
+    )
+    second = services.deliverable_submit(
+        deliverable=theirs, file=pdf_upload("voisin-v2.pdf"), actor=world.cast.provider_a
+    )
+    services.deliverable_review(version=second, decision="accepted", actor=world.cast.pilot_a)
+    second_file = reverse("deliverables:version_file", args=[second.pk])
+    for name in A_REFERENTS:
+        client = _client(world.cast, name)
+        html = client.get(detail).content.decode()
+        assert "voisin-v2.pdf" in html and "voisin-v1.pdf" not in html, name
+        assert "À compléter." not in html, name
+        assert client.get(second_file).status_code == 200, name
+        assert client.get(first_file).status_code == 404, name
+    # Their own territory's deliverable, not accepted, with its whole history.
+    own = services.deliverable_submit(
+        deliverable=world.own, file=pdf_upload("fdr.pdf"), actor=world.cast.provider_a
+    )
+    own_file = reverse("deliverables:version_file", args=[own.pk])
+    for name in A_REFERENTS:
+        assert _client(world.cast, name).get(own_file).status_code == 200, name
+
+
+def test_an_empty_post_shows_the_form_errors(world):
+    client = _client(world.cast, "pilot_a")
+    slug = world.cast.fabrique_a.slug
+    response = client.post(reverse("deliverables:deliverable_create", args=[slug]))
+    assert "Indiquez le titre du livrable." in response.content.decode()
+    response = client.post(reverse("deliverables:deliverables_generate", args=[slug]))
+    assert "Indiquez la date à laquelle les livrables sont attendus." in response.content.decode()
