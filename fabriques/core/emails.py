@@ -29,7 +29,8 @@ def email_queue(
     backend stores them as JSON) and surfaces template errors inside the service's
     transaction, so a broken template rolls the write back instead of losing the e-mail.
     """
-    recipients = sorted({address for address in to if address})
+    # One copy per person, however the address was capitalised where it was typed.
+    recipients = sorted({address.strip().lower() for address in to if address and address.strip()})
     if not recipients:
         return
     full_context = {
