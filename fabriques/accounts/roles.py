@@ -164,12 +164,8 @@ def _fabrique_id(obj: Any) -> int | None:
     return getattr(obj, "fabrique_id", None)
 
 
-# Predicates: the vocabulary of the access functions in each app's access.py.
-@rules.predicate
-def is_anct_admin(user: Any) -> bool:
-    return grants_for(user).is_admin
-
-
+# Predicates: the vocabulary of the access functions in each app's access.py, which register
+# their own permissions with rules.add_perm.
 @rules.predicate
 def is_anct_staff(user: Any) -> bool:
     return grants_for(user).is_anct
@@ -188,34 +184,6 @@ def provides_fabrique(user: Any, obj: Any) -> bool:
 
 
 @rules.predicate
-def partners_fabrique(user: Any, obj: Any) -> bool:
-    fabrique_id = _fabrique_id(obj)
-    return fabrique_id is not None and grants_for(user).is_partner_of(fabrique_id)
-
-
-@rules.predicate
 def sees_fabrique(user: Any, obj: Any) -> bool:
     fabrique_id = _fabrique_id(obj)
     return fabrique_id is not None and grants_for(user).sees(fabrique_id)
-
-
-@rules.predicate
-def is_referent_of(user: Any, participation: Any) -> bool:
-    return participation is not None and (
-        participation.pk in grants_for(user).referent_participations
-    )
-
-
-rules.add_perm(
-    "programme.view_workspace",
-    is_anct_staff | rules.predicate(lambda user: grants_for(user).has_workspace),
-)
-rules.add_perm("programme.manage_programme", is_anct_admin)
-rules.add_perm("programme.create_fabrique", is_anct_admin)
-rules.add_perm("programme.manage_fabrique", manages_fabrique)
-rules.add_perm("programme.see_fabrique", sees_fabrique)
-rules.add_perm("programme.provide_fabrique", provides_fabrique)
-rules.add_perm(
-    "territories.see_participation", manages_fabrique | is_referent_of | provides_fabrique
-)
-rules.add_perm("core.view_audit", is_anct_admin)

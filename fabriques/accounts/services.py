@@ -352,6 +352,10 @@ def user_signup(*, email: str, first_name: str, last_name: str) -> None:
             },
         )
         return
+    if user is not None and _has_pending_invitation(user):
+        # A link already waits in that inbox. Sending a new one would cancel it: anyone knowing
+        # the address could keep voiding ANCT's invitation. « Mot de passe oublié » still works.
+        return
     if user is None:
         user, _created = user_get_or_create(
             email=email, first_name=first_name.strip(), last_name=last_name.strip()
@@ -367,6 +371,12 @@ def user_signup(*, email: str, first_name: str, last_name: str) -> None:
             "ttl_days": settings.INVITATION_TTL_DAYS,
         },
     )
+
+
+def _has_pending_invitation(user: User) -> bool:
+    return Invitation.objects.filter(
+        user=user, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()
 
 
 def password_reset_url(user: User) -> str:

@@ -248,6 +248,24 @@ class TestSignup:
         assert accept(client, path_of(link)).status_code == 302
         assert int(client.session["_auth_user_id"]) == user.pk
 
+    def test_signing_up_does_not_cancel_a_pending_invitation(
+        self, client, django_capture_on_commit_callbacks
+    ):
+        from fabriques.accounts.services import user_invite_with_link
+
+        with django_capture_on_commit_callbacks(execute=True):
+            _user, link = user_invite_with_link(email="invitee@mairie.fr")
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("accounts:signup"),
+                {"email": "invitee@mairie.fr", "first_name": "X", "last_name": "Y"},
+            )
+        # Same answer as for anyone, no new link, and ANCT's link still works.
+        assert response.status_code == 302
+        assert mail.outbox == []
+        assert accept(client, path_of(link)).status_code == 302
+
     def test_existing_account_gets_a_reminder_and_the_same_answer(
         self, client, django_capture_on_commit_callbacks
     ):
@@ -277,10 +295,11 @@ class TestSignup:
         assert "Si l’adresse indiquée est valide" in page
         assert "Si vous aviez déjà un compte" in page
 
-    def test_invited_person_without_password_gets_a_new_link(
+    def test_invited_person_whose_link_expired_gets_a_new_one(
         self, client, invited, django_capture_on_commit_callbacks
     ):
         user, old_path = invited
+        Invitation.objects.filter(user=user).update(expires_at=timezone.now())
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
