@@ -46,6 +46,8 @@ class DeliverableAdmin(SimpleHistoryAdmin):
     list_select_related = ["fabrique", "participation"]
     search_fields = ["title", "fabrique__title", "participation__label"]
     autocomplete_fields = ["fabrique", "participation"]
+    # The status follows submissions and reviews (services, audited), never a hand edit.
+    readonly_fields = ["status"]
     date_hierarchy = "due_on"
     inlines = [DeliverableVersionInline]
 

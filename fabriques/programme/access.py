@@ -15,7 +15,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from fabriques.accounts.models import PARTICIPATION_ROLES, Membership, MembershipRole
+from fabriques.accounts.models import Membership, MembershipRole
 from fabriques.accounts.roles import grants_for, manages_fabrique, sees_fabrique
 
 from .models import Fabrique, FabriqueOrganisation, ProgrammeYear
@@ -92,8 +92,6 @@ def get_team_membership_for_user(user: Any, slug: str, pk: int) -> tuple[Fabriqu
     membership = fabrique_team(fabrique=fabrique).filter(pk=pk).first()
     if membership is None:
         raise Http404
-    if membership.role in PARTICIPATION_ROLES or membership.role not in team_roles_for_user(
-        user, fabrique
-    ):
+    if membership.role not in team_roles_for_user(user, fabrique):
         raise PermissionDenied
     return fabrique, membership

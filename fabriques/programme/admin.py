@@ -79,6 +79,8 @@ class FabriqueAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["themes", "anct_programmes"]
     inlines = [FabriqueOrganisationInline, ParticipationInline, ResourceInline]
+    # The status changes only through the cycle's guarded, audited transitions (workspace).
+    readonly_fields = ["status"]
     fieldsets = [
         (None, {"fields": ["title", "title_note", "slug", "programme_year", "status"]}),
         (_("Contenu"), {"fields": ["summary", "objective", "themes", "anct_programmes"]}),

@@ -98,6 +98,24 @@ class HomeTests(TestCase):
                 self.assertEqual((len(todo.late), len(todo.awaiting_review)), (0, 0))
         self.assertIsNone(self.get("partner_a").context["todo"])
 
+    def test_query_budget(self):
+        for n in range(3):
+            Fabrique.objects.create(
+                slug=f"extra-{n}",
+                title=f"Extra {n}",
+                programme_year=self.cast.fabrique_a.programme_year,
+            )
+        self.client.force_login(self.cast.admin)
+        # 1 session, 2 user, 3 memberships (grants; an admin has no organisation), 4 the cards'
+        # Fabriques with their year (no themes: the cards do not show them), 5 the year's
+        # progress, 6 the deliverables to follow.
+        with (
+            mock.patch("fabriques.workspace.views.timezone.localdate", return_value=TODAY),
+            self.assertNumQueries(6),
+        ):
+            response = self.client.get(HOME)
+        self.assertEqual(len(response.context["cards"]), 6)
+
     def test_someone_without_a_role_is_shown_the_open_calls(self):
         response = self.get("applicant")
         self.assertContains(response, reverse("calls:call_list"))
