@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from fabriques.programme.models import FabriqueStatus, Role
+from fabriques.programme.services import fabrique_refresh_search_text
 from fabriques.programme.tests.factories import (
     FabriqueOrganisationFactory,
     OrganisationFactory,
@@ -192,8 +193,12 @@ def test_catalogue_search_ignores_accents_and_case(client):
 
 def test_catalogue_search_reaches_organisations_and_territories(client, programme):
     fabriques, _ = programme
-    label = fabriques[1].participations.filter(kind="epci").order_by("position")[0].label
-    response = client.get("/fabriques/", {"q": label})
+    participation = fabriques[1].participations.filter(kind="epci").order_by("position")[0]
+    # A name no factory sequence can produce ("… 1" would also find "… 12").
+    participation.label = "Communauté d’agglomération du Pays Témoin"
+    participation.save(update_fields=["label"])
+    fabrique_refresh_search_text(fabrique=fabriques[1])
+    response = client.get("/fabriques/", {"q": "pays temoin"})
     assert fabrique_titles(response) == [fabriques[1].title]
     assert len(fabrique_titles(client.get("/fabriques/", {"q": "maires de france"}))) == 2
 
