@@ -37,8 +37,24 @@ def memberships_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
+def membership_history_export(user: Any) -> list[dict[str, Any]]:
+    """Every recorded change of the person's roles (simple-history), oldest first."""
+    return [
+        {
+            "date": _iso(row.history_date),
+            "change": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
+            "role": row.role,
+            "mandate": row.mandate,
+        }
+        for row in Membership.history.filter(user_id=user.pk).order_by("history_date", "pk")
+    ]
+
+
 def memberships_erase(user: Any) -> int:
     count, _per_model = Membership.objects.filter(user=user).delete()
+    # The history keeps who held which role (for the audit), but not the person's mandate;
+    # blanked after the deletion, which records one more history row per membership.
+    Membership.history.filter(user_id=user.pk).exclude(mandate="").update(mandate="")
     return count
 
 
@@ -85,6 +101,15 @@ def register_sources() -> None:
             label=_("Rôles sur la plateforme"),
             export=memberships_export,
             erase=memberships_erase,
+        )
+    )
+    register(
+        PersonalDataSource(
+            key="accounts.role_history",
+            label=_("Historique de vos rôles"),
+            export=membership_history_export,
+            # Erased with the roles themselves (accounts.memberships).
+            erase=lambda user: 0,
         )
     )
     register(

@@ -164,6 +164,8 @@ class TestDataExport:
         assert membership["participation"] == cast.participation_a.label
         assert data["sources"]["accounts.memberships"]["label"] == "Rôles sur la plateforme"
         assert len(data["sources"]["accounts.invitations"]["rows"]) == 1
+        (created,) = data["sources"]["accounts.role_history"]["rows"]
+        assert (created["change"], created["role"]) == ("created", MembershipRole.ELECTED_REFERENT)
         (device,) = data["sources"]["accounts.second_factor"]["rows"]
         assert device["confirmed"] is True and "key" not in device
         assert data["sources"]["zz.notes"]["rows"] == [{"note": "note de elected_a@exemple.fr"}]
@@ -213,6 +215,7 @@ class TestErasure:
             role=MembershipRole.PARTNER_MEMBER,
             organisation=cast.partner_org_a,
             actor=cast.user("admin"),
+            mandate="Chargée de mission Territoires",
         )
         assert AuditEvent.objects.filter(summary__icontains="pilot_a@exemple.fr").exists()
         AccessAttempt.objects.create(
@@ -236,6 +239,9 @@ class TestErasure:
         assert not Invitation.objects.filter(user_id=pk).exists()
         assert not TOTPDevice.objects.filter(user_id=pk).exists()
         assert not AccessAttempt.objects.filter(username="pilot_a@exemple.fr").exists()
+        # The role history stays for the audit, without the person's mandate.
+        assert Membership.history.filter(user_id=pk).exists()
+        assert not Membership.history.filter(user_id=pk).exclude(mandate="").exists()
         assert fake_source == [pk]
         # The audit trail keeps what was done, by a row that no longer names anyone.
         granted = AuditEvent.objects.get(action="membership.granted", actor_id=pk)
