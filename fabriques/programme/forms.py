@@ -280,7 +280,9 @@ class TeamInviteForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         help_text=_(
-            "Pour un membre d’une organisation partenaire ou un consultant du prestataire."
+            "Pour un membre d’une organisation partenaire ou un consultant du prestataire. "
+            "Le rôle est tenu dans l’organisation : la personne suivra toutes les Fabriques "
+            "où celle-ci a un rôle, pas seulement celle-ci."
         ),
         queryset=Organisation.objects.none(),
         required=False,

@@ -547,6 +547,8 @@ class TeamTests(PersonaCase):
         )
         self.assertContains(response, "provider_a@exemple.fr")
         self.assertNotContains(response, "provider_b@exemple.fr")
+        # The invitation form says a role in an organisation reaches all its Fabriques.
+        self.assertContains(response, "où celle-ci a un rôle, pas seulement celle-ci")
         # A pilot may not give the pilot role.
         self.assertNotContains(response, 'value="anct_pilot"')
 
