@@ -134,7 +134,7 @@ def test_whole_cycle(cycle_world, live_server, page, assert_accessible):
     expect(ui.messages()).to_contain_text("La conception de la Fabrique a été enregistrée.")
 
     ui.action("Organisations")
-    page.get_by_label("Rôle").select_option(label="Association d'élus partenaire")
+    page.get_by_label("Rôle", exact=True).select_option(label="Association d'élus partenaire")
     page.get_by_label("Organisation existante").select_option(label=str(world.association))
     ui.button("Ajouter", exact=True)
     expect(ui.messages()).to_contain_text("a désormais le rôle")
@@ -292,7 +292,7 @@ def test_whole_cycle(cycle_world, live_server, page, assert_accessible):
     assert said(f"Fabrique « {TITLE} » : votre territoire est retenu").fullmatch(told[0].subject)
 
     ui.goto(f"/espace/fabriques/{fabrique.slug}/organisations/")
-    page.get_by_label("Rôle").select_option(label="Prestataire")
+    page.get_by_label("Rôle", exact=True).select_option(label="Prestataire")
     page.get_by_label("Organisation existante").select_option(label=str(world.provider))
     ui.button("Ajouter", exact=True)
     expect(ui.messages()).to_contain_text(
@@ -316,7 +316,7 @@ def test_whole_cycle(cycle_world, live_server, page, assert_accessible):
     page.get_by_label(re.compile("^Adresse électronique")).fill("consultante@prospective.fr")
     page.get_by_label("Prénom").fill("Claire")
     page.get_by_label("Nom", exact=True).fill("Lefèvre")
-    page.get_by_label("Rôle").select_option(label="Consultant du prestataire")
+    page.get_by_label("Rôle", exact=True).select_option(label="Consultant du prestataire")
     page.get_by_label(re.compile("^Organisation")).select_option(label=str(world.provider))
     ui.button("Inviter")
     expect(ui.messages()).to_contain_text("Claire Lefèvre a reçu le rôle")
