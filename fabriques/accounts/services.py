@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _l
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fabriques.core.emails import email_queue
-from fabriques.core.services import audit_event_create
+from fabriques.core.services import audit_event_create, person_or_none
 
 from .models import Invitation, InvitationPurpose, Membership, MembershipRole, User
 from .roles import forget_grants
@@ -103,7 +103,7 @@ def membership_grant(
         organisation=organisation,
         participation=participation,
         mandate=mandate,
-        granted_by=actor if getattr(actor, "pk", None) else None,
+        granted_by=person_or_none(actor),
     )
     membership.full_clean()
     membership.save()
@@ -148,7 +148,7 @@ def invitation_create(
         purpose=purpose,
         token_hash=_token_hash(token),
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
-        invited_by=invited_by if getattr(invited_by, "pk", None) else None,
+        invited_by=person_or_none(invited_by),
     )
     audit_event_create(
         action="invitation.created",
@@ -232,7 +232,7 @@ def user_invite_with_link(
         "role_label": MembershipRole(role).label if role else "",
         "target": fabrique or organisation or participation,
         "reason": reason,
-        "invited_by": invited_by if getattr(invited_by, "pk", None) else None,
+        "invited_by": person_or_none(invited_by),
         "login_url": _absolute(reverse("accounts:login")),
     }
     if user.has_usable_password():

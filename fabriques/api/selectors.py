@@ -19,7 +19,14 @@ from fabriques.programme.models import (
     Resource,
     Theme,
 )
-from fabriques.territories.models import Commune, Epci, Participation, ParticipationKind, Qpv
+from fabriques.territories.models import (
+    ENTITY_MODELS,
+    Commune,
+    Epci,
+    Participation,
+    ParticipationKind,
+    Qpv,
+)
 from fabriques.territories.selectors import ENTITY_ID, ENTITY_NAME, entity_filter
 
 
@@ -110,12 +117,6 @@ def programmes_with_counts():
 # from official codes so that it survives a re-import: "commune-16015", "epci-200071827",
 # "qpv-QN01601M", or, for a QPV whose code is unknown, "qpv-<département>-<slug of its name>"
 # (QPV names are unique within a département).
-
-ENTITY_MODELS: dict[str, type[Commune] | type[Epci] | type[Qpv]] = {
-    ParticipationKind.COMMUNE: Commune,
-    ParticipationKind.EPCI: Epci,
-    ParticipationKind.QPV: Qpv,
-}
 
 
 @dataclass

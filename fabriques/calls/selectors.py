@@ -287,10 +287,14 @@ def territory_from_ref(ref: str, *, kinds: tuple[str, ...] | None = None) -> Ter
         return None
     if kinds is not None and kind not in kinds:
         return None
-    from fabriques.territories.models import Commune, Epci, Qpv
+    from fabriques.territories.models import ENTITY_MODELS
 
-    model = {"commune": Commune, "epci": Epci, "qpv": Qpv}[kind]
-    row: Any = model._default_manager.select_related("departement").filter(pk=int(pk)).first()
+    row: Any = (
+        ENTITY_MODELS[kind]
+        ._default_manager.select_related("departement")
+        .filter(pk=int(pk))
+        .first()
+    )
     if row is None:
         return None
     code = row.siren if kind == ParticipationKind.EPCI else row.code

@@ -5,6 +5,20 @@ from django.db import models
 from .models import AuditEvent
 
 
+def person_or_none(actor: Any) -> Any:
+    """The actor when it is a saved person (not None, not AnonymousUser), else None."""
+    return actor if getattr(actor, "pk", None) else None
+
+
+def history_author_set(obj: models.Model, actor: Any) -> None:
+    """Name the author of the simple-history row the next save of `obj` records.
+
+    The history middleware does this for web requests; services set it so that commands,
+    tasks and tests record the author too.
+    """
+    obj._history_user = person_or_none(actor)  # type: ignore[attr-defined]
+
+
 def audit_event_create(
     *,
     action: str,
@@ -16,7 +30,7 @@ def audit_event_create(
     """Record one audit event; call inside the service's transaction."""
     event = AuditEvent(
         action=action,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=person_or_none(actor),
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         summary=summary,

@@ -1,4 +1,4 @@
-"""Text helpers shared by search and slugs."""
+"""Text helpers shared by search, slugs and messages."""
 
 import unicodedata
 
@@ -14,3 +14,11 @@ def normalize(text: str) -> str:
     stripped = stripped.replace("’", "'").replace("œ", "oe").replace("Œ", "oe")
     stripped = stripped.replace("æ", "ae").replace("Æ", "ae")
     return " ".join(stripped.casefold().split())
+
+
+NBSP = "\u00a0"
+
+
+def quote(value: object) -> str:
+    """French quotation marks with the non-breaking spaces typography asks for."""
+    return f"«{NBSP}{value}{NBSP}»"

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from fabriques.accounts.models import MembershipRole, User
 from fabriques.core.emails import email_queue
-from fabriques.core.services import audit_event_create
+from fabriques.core.services import audit_event_create, person_or_none
 from fabriques.programme.models import Fabrique, FabriqueStatus, Organisation, Role
+from fabriques.programme.services import fabrique_lock
 from fabriques.territories.models import Participation
 
 from .files import validate_deliverable_file
@@ -38,15 +39,6 @@ from .models import (
 # Reminders are sent only while the provider is at work on the Fabrique.
 REMINDER_FABRIQUE_STATUSES = (FabriqueStatus.RUNNING, FabriqueStatus.CLOSING)
 BEFORE_DUE = "before_due"
-
-
-def _actor(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
-def _lock_fabrique(fabrique: Fabrique) -> None:
-    """Serialise writes that create rows for the Fabrique (its contract, its default deliverables)."""
-    list(Fabrique.objects.select_for_update().filter(pk=fabrique.pk).order_by().values("pk"))
 
 
 def deliverable_url(deliverable: Deliverable) -> str:
@@ -104,7 +96,8 @@ def contract_save(
     """Create or update the provider's contract of a Fabrique."""
     # Lock the Fabrique, not the contract: when there is none yet, two managers saving at once
     # would both create one and the second would hit the one-contract constraint.
-    _lock_fabrique(fabrique)
+    # Serialises writes that create rows for the Fabrique (its contract, default deliverables).
+    fabrique_lock(fabrique)
     contract = Contract.objects.filter(fabrique=fabrique).first()
     created = contract is None
     if contract is None:
@@ -261,7 +254,8 @@ def deliverables_generate_defaults(
     Returns the deliverables created (none when run again).
     """
     # Two managers clicking at once: the second waits, then finds the first one's deliverables.
-    _lock_fabrique(fabrique)
+    # Serialises writes that create rows for the Fabrique (its contract, default deliverables).
+    fabrique_lock(fabrique)
     existing = set(
         Deliverable.objects.filter(
             fabrique=fabrique, kind__in=[DeliverableKind.ROADMAP, DeliverableKind.SYNTHESIS]
@@ -358,7 +352,7 @@ def deliverable_submit(
         original_name=PurePath(file.name).name[:255],
         size=file.size,
         note=note.strip(),
-        submitted_by=_actor(actor),
+        submitted_by=person_or_none(actor),
         submitted_at=timezone.now(),
     )
     version.file.save(version.original_name, file, save=False)
@@ -394,7 +388,7 @@ def deliverable_submit(
             "deliverable": deliverable,
             "fabrique": deliverable.fabrique,
             "version": version,
-            "submitted_by": _actor(actor),
+            "submitted_by": person_or_none(actor),
             "url": deliverable_url(deliverable),
         },
     )
@@ -446,7 +440,7 @@ def deliverable_review(
         version=version,
         decision=decision,
         comment=comment,
-        reviewer=_actor(actor),
+        reviewer=person_or_none(actor),
         reviewed_at=timezone.now(),
     )
     review.full_clean()
@@ -493,7 +487,7 @@ def deliverable_review(
             "fabrique": deliverable.fabrique,
             "version": version,
             "review": review,
-            "reviewer": _actor(actor),
+            "reviewer": person_or_none(actor),
             "url": deliverable_url(deliverable),
         },
     )

@@ -14,11 +14,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fabriques.core.services import audit_event_create
-from fabriques.territories.referential_files import quote
+from fabriques.core.services import audit_event_create, history_author_set
+from fabriques.core.text import quote
 
 from .models import Fabrique, FabriqueStatus, Role
-from .services import fabrique_cohort_errors, fabrique_design_problems, fabrique_months_problems
+from .services import (
+    fabrique_cohort_errors,
+    fabrique_design_problems,
+    fabrique_lock,
+    fabrique_months_problems,
+)
 
 S = FabriqueStatus
 STATUS_ORDER: tuple[str, ...] = tuple(S.values)
@@ -152,7 +157,7 @@ def fabrique_transition(
     The row is locked first, so two people moving the same Fabrique at once are serialised
     and the second one's move is checked against the status the first one left.
     """
-    locked = Fabrique.objects.select_for_update().get(pk=fabrique.pk)
+    locked = fabrique_lock(fabrique)
     reason = reason.strip()
     problems = transition_problems(locked, to_status, reason=reason)
     if problems:
@@ -163,7 +168,7 @@ def fabrique_transition(
         locked.full_clean()
     except ValidationError as exc:
         raise TransitionError(exc.messages) from exc
-    locked._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    history_author_set(locked, actor)
     # The version history keeps a short reason (100 characters); the audit event keeps it all.
     locked._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"  # type: ignore[attr-defined]
     locked.save(update_fields=["status", "updated_at"])

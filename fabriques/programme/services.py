@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from fabriques.core.services import audit_event_create
+from fabriques.core.services import audit_event_create, history_author_set
 from fabriques.core.text import normalize
 
 from .models import (
@@ -88,7 +88,7 @@ def _unique_slug(model: type[models.Model], text: str, *, fallback: str) -> str:
     return slug
 
 
-def _lock(fabrique: Fabrique) -> Fabrique:
+def fabrique_lock(fabrique: Fabrique) -> Fabrique:
     """The Fabrique's row, locked until the transaction ends (serialises its writes)."""
     return Fabrique.objects.select_for_update().get(pk=fabrique.pk)
 
@@ -211,7 +211,7 @@ def fabrique_create(
         end_month=end_month,
         status=FabriqueStatus.IDEA,
     )
-    fabrique._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    history_author_set(fabrique, actor)
     fabrique.full_clean()
     fabrique.save()
     fabrique.themes.set(list(themes))
@@ -237,7 +237,7 @@ def fabrique_update(*, fabrique: Fabrique, actor: Any, data: Mapping[str, Any]) 
     unknown = set(data) - set(DESIGN_FIELDS) - set(DESIGN_M2M)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    fabrique = _lock(fabrique)
+    fabrique = fabrique_lock(fabrique)
     changes: dict[str, list[Any]] = {}
     for name in DESIGN_FIELDS:
         if name in data and getattr(fabrique, name) != data[name]:
@@ -264,7 +264,7 @@ def fabrique_update(*, fabrique: Fabrique, actor: Any, data: Mapping[str, Any]) 
         header = _("Une Fabrique au statut «\u00a0%(status)s\u00a0» doit rester complète :")
         raise ValidationError([header % {"status": status}, *problems])
     fields = [name for name in DESIGN_FIELDS if name in changes]
-    fabrique._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    history_author_set(fabrique, actor)
     if fields:
         fabrique.save(update_fields=[*fields, "updated_at"])
     fabrique_refresh_search_text(fabrique=fabrique)
@@ -325,7 +325,7 @@ def fabrique_organisation_add(
     contact_name: str = "",
 ) -> FabriqueOrganisation:
     """Give an organisation a role in a Fabrique (one provider at most; amounts for co-funders)."""
-    fabrique = _lock(fabrique)
+    fabrique = fabrique_lock(fabrique)
     label = Role(role).label
     if amount is not None and role != Role.COFUNDER:
         raise ValidationError({"amount": _("Seul un cofinanceur a un montant.")})
@@ -389,7 +389,7 @@ def fabrique_organisation_remove(
     *, fabrique_organisation: FabriqueOrganisation, actor: Any
 ) -> None:
     """Remove an organisation's role, unless the Fabrique's status needs it."""
-    fabrique = _lock(fabrique_organisation.fabrique)
+    fabrique = fabrique_lock(fabrique_organisation.fabrique)
     role = fabrique_organisation.role
     if role == Role.PROVIDER and fabrique.status in COHORT_STATUSES:
         raise ValidationError(
@@ -417,7 +417,7 @@ def fabrique_organisation_remove(
         % {"organisation": organisation, "role": Role(role).label},
         data={"organisation": organisation.pk, "role": role},
     )
-    fabrique_organisation._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    history_author_set(fabrique_organisation, actor)
     fabrique_organisation.delete()
     fabrique_refresh_search_text(fabrique=fabrique)
 
@@ -432,7 +432,7 @@ def milestones_generate(
     """
     from .milestones import plan_milestones
 
-    fabrique = _lock(fabrique)
+    fabrique = fabrique_lock(fabrique)
     if fabrique.milestones.exists():
         raise ValidationError(
             _(
@@ -477,7 +477,7 @@ def milestones_save(
     deleted: Sequence[Milestone] = (),
 ) -> None:
     """Create or update `milestones` and delete `deleted`, all of this Fabrique's calendar."""
-    fabrique = _lock(fabrique)
+    fabrique = fabrique_lock(fabrique)
     created = updated = 0
     for milestone in [*milestones, *deleted]:
         if milestone.pk is not None and milestone.fabrique_id != fabrique.pk:

@@ -169,6 +169,14 @@ class ParticipationKind(models.TextChoices):
     QPV = "qpv", _("Quartier prioritaire (QPV)")
 
 
+# The referential model behind each kind of territory.
+ENTITY_MODELS: dict[str, type[Commune] | type[Epci] | type[Qpv]] = {
+    ParticipationKind.COMMUNE: Commune,
+    ParticipationKind.EPCI: Epci,
+    ParticipationKind.QPV: Qpv,
+}
+
+
 class Participation(TimeStampedModel):
     """One territory accompanied in one Fabrique (« territoire accompagné »)."""
 

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
-from fabriques.core.text import normalize
+from fabriques.core.text import NBSP, normalize, quote
 
 from .models import EpciNature, Zone
 
@@ -37,8 +37,6 @@ EPCI_NATURES = {
     "METRO": EpciNature.METRO,
     "MET69": EpciNature.METRO,
 }
-
-NBSP = "\u00a0"
 
 
 class ReferentialImportError(Exception):
@@ -57,10 +55,6 @@ class ReferentialImportError(Exception):
 
 # --------------------------------------------------------------------------------------------
 # Messages
-
-
-def quote(value: object) -> str:
-    return f"«{NBSP}{value}{NBSP}»"
 
 
 def entry_error(

@@ -22,7 +22,7 @@ from django.db import connections, models, router, transaction
 from django.utils.translation import gettext as _
 
 from fabriques.core.services import audit_event_create
-from fabriques.core.text import normalize
+from fabriques.core.text import NBSP, normalize, quote
 from fabriques.core.versioning import bump_data_version
 
 from .models import (
@@ -36,14 +36,12 @@ from .models import (
     Region,
 )
 from .referential_files import (
-    NBSP,
     Entry,
     ReferentialImportError,
     Release,
     entry_error,
     file_error,
     parse_release,
-    quote,
     read_manifest,
     read_verified_files,
 )

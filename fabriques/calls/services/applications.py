@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fabriques.core.services import audit_event_create
-from fabriques.territories.models import Commune, Epci, ParticipationKind, Qpv
+from fabriques.territories.models import ENTITY_MODELS, Commune, Epci, ParticipationKind, Qpv
 
 from ..models import (
     APPLICANT_TEXT_FIELDS,
@@ -79,8 +79,8 @@ def _ensure_call_open(call: Call, now: datetime.datetime) -> None:
 
 
 def _territory_entity(kind: str, pk: int) -> Commune | Epci | Qpv | None:
-    model = {"commune": Commune, "epci": Epci, "qpv": Qpv}.get(kind)
-    return model.objects.filter(pk=pk).first() if model is not None else None  # type: ignore[attr-defined]
+    model = ENTITY_MODELS.get(kind)
+    return model._default_manager.filter(pk=pk).first() if model is not None else None
 
 
 def _assign_territory(application: Application, data: ApplicationInput) -> None:

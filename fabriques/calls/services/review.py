@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from fabriques.accounts.models import MembershipRole
 from fabriques.accounts.services import membership_grant, user_get_or_create, user_invite
-from fabriques.core.services import audit_event_create
+from fabriques.core.services import audit_event_create, person_or_none
 from fabriques.programme.models import MAX_TERRITORIES, Fabrique, FabriqueStatus
 from fabriques.territories.services import participation_create
 
@@ -91,7 +91,7 @@ def application_score(
             continue
         score = current or ApplicationScore(application=application, criterion_id=row.criterion_id)
         score.score, score.comment = row.score, comment
-        score.scored_by = actor if getattr(actor, "pk", None) else None
+        score.scored_by = person_or_none(actor)
         score.scored_at = now
         score.full_clean()
         score.save()
