@@ -91,22 +91,6 @@ def status_badge_class(status: str) -> str:
     return STATUS_BADGES.get(status, "")
 
 
-@register.simple_tag
-def territory_url(obj) -> str:
-    """URL of a territory page, for a Participation, a Commune, an Epci or a Qpv."""
-    from fabriques.territories.models import Commune, Epci, Participation, Qpv
-
-    if isinstance(obj, Participation):
-        obj = obj.entity
-    if isinstance(obj, Commune):
-        return reverse("public:territory_commune", args=[obj.code])
-    if isinstance(obj, Epci):
-        return reverse("public:territory_epci", args=[obj.siren])
-    if isinstance(obj, Qpv):
-        return reverse("public:territory_qpv", args=[obj.pk])
-    return ""
-
-
 # Main navigation: which section each URL name belongs to.
 NAV_SECTIONS = {
     "public:home": "home",
