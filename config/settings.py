@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "fabriques.programme",
     "fabriques.calls",
     "fabriques.deliverables",
+    "fabriques.cycle",
     "fabriques.workspace",
     "fabriques.public",
     "fabriques.opendata",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("compte/", include("fabriques.accounts.urls")),
     path("espace/", include("fabriques.workspace.urls")),
     path("espace/fabriques/", include("fabriques.programme.urls")),
+    path("espace/fabriques/", include("fabriques.cycle.urls")),
     path("", include("fabriques.calls.urls")),
     path("", include("fabriques.deliverables.urls")),
     path("api/", include("fabriques.api.urls")),

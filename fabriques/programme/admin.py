@@ -79,7 +79,8 @@ class FabriqueAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["themes", "anct_programmes"]
     inlines = [FabriqueOrganisationInline, ParticipationInline, ResourceInline]
-    # The status changes only through the cycle's guarded, audited transitions (workspace).
+    # The status changes only through the guarded, audited transitions of the cycle app
+    # (fabriques/cycle/services.py), on the Fabrique's status page in the workspace.
     readonly_fields = ["status"]
     fieldsets = [
         (None, {"fields": ["title", "title_note", "slug", "programme_year", "status"]}),

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from fabriques.accounts.models import MembershipRole
 
-from .cycle import STATUS_ORDER
 from .models import (
     AnctProgramme,
     Milestone,
@@ -369,22 +368,4 @@ class MilestoneGenerateForm(forms.Form):
         label=_("Mois de lancement"),
         required=False,
         help_text=_("Par défaut, le mois de début de la Fabrique. Format : AAAA-MM."),
-    )
-
-
-class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(
-        choices=[(s, s) for s in STATUS_ORDER],
-        error_messages={
-            "required": _("Choisissez le nouveau statut."),
-            "invalid_choice": _("Ce statut n’existe pas."),
-        },
-        widget=forms.HiddenInput,
-    )
-    reason = forms.CharField(
-        label=_("Raison"),
-        required=False,
-        max_length=1000,
-        error_messages={"max_length": _("La raison est limitée à %(limit_value)d caractères.")},
-        widget=forms.Textarea(attrs={"class": "fr-input", "rows": 2}),
     )

@@ -123,6 +123,10 @@ class FabriqueStatus(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Suivi")
 
 
+# The yearly cycle's order, first to last; the moves between them are the cycle app's.
+STATUS_ORDER: tuple[str, ...] = tuple(FabriqueStatus.values)
+
+
 # Statuses in which the cohort of territories is fixed: 4 to 8 territories.
 COHORT_STATUSES = (
     FabriqueStatus.RUNNING,

@@ -160,7 +160,7 @@ def programme_year_update(
 
 
 def fabrique_design_problems(*, fabrique: Fabrique) -> list[str]:
-    """What a Fabrique needs to count as designed (see cycle.py); 2 queries."""
+    """What a Fabrique needs to count as designed (the guard of « designed » in fabriques/cycle/services.py); 2 queries."""
     problems = []
     if not fabrique.themes.exists():
         problems.append(_("Choisissez au moins un thème."))

@@ -1,4 +1,7 @@
-"""Mounted at /espace/fabriques/. Fixed paths come before <slug>/ (see services.RESERVED_SLUGS)."""
+"""Mounted at /espace/fabriques/. Fixed paths come before <slug>/ (see services.RESERVED_SLUGS).
+
+The status page, <slug>/statut/, is mounted at the same place by the cycle app.
+"""
 
 from django.urls import path
 
@@ -31,6 +34,5 @@ urlpatterns = [
         views.fabrique_milestones_generate,
         name="fabrique_milestones_generate",
     ),
-    path("<slug:slug>/statut/", views.fabrique_transition, name="fabrique_transition"),
     path("<slug:slug>/historique/", views.fabrique_history_view, name="fabrique_history"),
 ]

@@ -1,4 +1,6 @@
-"""The programme workspace: years, Fabriques, their design, calendar, team, cycle and history.
+"""The programme workspace: years, Fabriques, their design, calendar, team and history.
+
+The status page belongs to the cycle app, which sits above this one.
 
 Each view checks access with one function of access.py, then calls one selector or service.
 """
@@ -21,7 +23,6 @@ from django.views.decorators.http import require_POST, require_safe
 from fabriques.accounts.models import MembershipRole
 from fabriques.accounts.roles import grants_for, manages_fabrique
 
-from . import cycle
 from .access import (
     check_fabrique_create,
     get_fabrique_for_user,
@@ -38,7 +39,6 @@ from .forms import (
     OrganisationRoleForm,
     ProgrammeYearForm,
     TeamInviteForm,
-    TransitionForm,
 )
 from .models import Fabrique, Organisation, ProgrammeYear
 from .selectors import (
@@ -65,6 +65,7 @@ from .services import (
     programme_year_create,
     programme_year_update,
 )
+from .status import stepper
 
 FABRIQUES_PER_PAGE = 30
 
@@ -191,7 +192,7 @@ def fabrique_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "detail": workspace_fabrique_detail(fabrique=fabrique),
             "manages": manages_fabrique(request.user, fabrique),
             "my_roles": fabrique_role_labels(grants, fabrique.pk),
-            "stepper": cycle.stepper(fabrique.status),
+            "stepper": stepper(fabrique.status),
             "workspace_nav": "fabriques",
         },
     )
@@ -393,46 +394,7 @@ def fabrique_milestones_generate(request: HttpRequest, slug: str) -> HttpRespons
     return redirect("programme:fabrique_milestones", slug=fabrique.slug)
 
 
-# --- Cycle and history ----------------------------------------------------------------------
-
-
-@login_required
-def fabrique_transition(request: HttpRequest, slug: str) -> HttpResponse:
-    fabrique = get_fabrique_for_user(request.user, slug, action="manage")
-    problems: list[str] = []
-    form = TransitionForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                fabrique = cycle.fabrique_transition(
-                    fabrique=fabrique,
-                    to_status=form.cleaned_data["to_status"],
-                    actor=request.user,
-                    reason=form.cleaned_data["reason"],
-                )
-            except cycle.TransitionError as exc:
-                problems = exc.problems
-            else:
-                messages.success(
-                    request,
-                    _("La Fabrique est passée au statut «\u00a0%(status)s\u00a0».")
-                    % {"status": fabrique.get_status_display()},
-                )
-                return redirect("programme:fabrique_detail", slug=fabrique.slug)
-        else:
-            problems = [str(e) for errors in form.errors.values() for e in errors]
-    return _page(
-        request,
-        "fabrique_transition.html",
-        {
-            "fabrique": fabrique,
-            "options": cycle.allowed_transitions(fabrique),
-            "stepper": cycle.stepper(fabrique.status),
-            "problems": problems,
-            "posted": form.data if request.method == "POST" else {},
-            "workspace_nav": "fabriques",
-        },
-    )
+# --- History --------------------------------------------------------------------------------
 
 
 @login_required

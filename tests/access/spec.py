@@ -212,7 +212,6 @@ CASES: dict[str, list[Case]] = {
     ],
     "programme:fabrique_milestones": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
     "programme:fabrique_milestones_generate": [Case(_a, get=POST_ONLY, writers=MANAGERS_A)],
-    "programme:fabrique_transition": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
     # Calls: public pages; applications are personal data, seen by their applicant and the
     # Fabrique's managers only; everyone else gets the same 404 as a stranger.
     "calls:call_list": [Case(get=PUBLIC)],
@@ -291,4 +290,6 @@ CASES: dict[str, list[Case]] = {
     "deliverables:version_file": [
         Case(lambda w: {"pk": w.version.pk}, get=SUBMITTED_DELIVERABLE, label="version déposée")
     ],
+    # Cycle: the status page of a Fabrique, for its managers.
+    "cycle:fabrique_transition": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
 }

@@ -92,7 +92,6 @@ class AccessMatrixTests(PersonaCase):
             "fabrique_organisations",
             "fabrique_team",
             "fabrique_milestones",
-            "fabrique_transition",
             "fabrique_history",
         ):
             self.check(self.url(name, "fabrique-a"), "manage")
@@ -122,7 +121,6 @@ class AccessMatrixTests(PersonaCase):
             (self.url("fabrique_team_revoke", "fabrique-a", consultant.pk), {}),
             (self.url("fabrique_milestones", "fabrique-a"), {}),
             (self.url("fabrique_milestones_generate", "fabrique-a"), {}),
-            (self.url("fabrique_transition", "fabrique-a"), {"to_status": "closing"}),
         ]
         for name in ROLE_NAMES:
             if name in MANAGES_A:
@@ -337,7 +335,7 @@ class FabriqueDetailTests(PersonaCase):
         ):
             self.assertContains(response, text)
         for url in (
-            self.url("fabrique_transition", "fabrique-a"),
+            reverse("cycle:fabrique_transition", args=["fabrique-a"]),
             self.url("fabrique_edit", "fabrique-a"),
             self.url("fabrique_organisations", "fabrique-a"),
             self.url("fabrique_milestones", "fabrique-a"),
@@ -732,56 +730,6 @@ class MilestoneViewTests(PersonaCase):
         milestone.refresh_from_db()
         self.assertEqual((other.title, milestone.title), ("Séminaire de B", "Séminaire"))
         self.assertFalse(Milestone.objects.filter(title="Pris").exists())
-
-
-class TransitionViewTests(PersonaCase):
-    status = FabriqueStatus.SELECTION
-
-    def test_the_page_explains_why_a_move_is_not_possible(self):
-        self.login("pilot_a")
-        response = self.client.get(self.url("fabrique_transition", "fabrique-a"))
-        self.assertContains(response, f"Passer au statut «{NBSP}En cours{NBSP}»")
-        self.assertContains(
-            response,
-            "Une Fabrique en cours ou terminée réunit de 4 à 8 territoires ; celle-ci en compte 1.",
-        )
-        self.assertContains(response, "disabled")
-        self.assertContains(response, "Raison du retour en arrière (obligatoire)")
-
-    def test_a_refused_move_lists_the_problems_and_changes_nothing(self):
-        self.login("pilot_a")
-        response = self.client.post(
-            self.url("fabrique_transition", "fabrique-a"), {"to_status": "running"}
-        )
-        self.assertContains(response, "Le statut n’a pas changé")
-        self.assertContains(response, "fr-alert--error")
-        self.assertContains(response, "celle-ci en compte 1.")
-        self.a.refresh_from_db()
-        self.assertEqual(self.a.status, FabriqueStatus.SELECTION)
-        response = self.client.post(
-            self.url("fabrique_transition", "fabrique-a"), {"to_status": "nimporte"}
-        )
-        self.assertContains(response, "Ce statut n’existe pas.")
-        self.assertFalse(AuditEvent.objects.exists())
-
-    def test_a_successful_move_then_its_history(self):
-        for _ in range(3):
-            ParticipationFactory(fabrique=self.a)
-        self.login("pilot_a")
-        response = self.client.post(
-            self.url("fabrique_transition", "fabrique-a"),
-            {"to_status": "running", "reason": "Cohorte complète."},
-            follow=True,
-        )
-        self.assertRedirects(response, self.url("fabrique_detail", "fabrique-a"))
-        self.assertContains(response, f"La Fabrique est passée au statut «{NBSP}En cours{NBSP}».")
-        self.a.refresh_from_db()
-        self.assertEqual(self.a.status, FabriqueStatus.RUNNING)
-        response = self.client.get(self.url("fabrique_history", "fabrique-a"))
-        self.assertContains(response, "Cohorte complète.")
-        self.assertContains(response, self.cast.pilot_a.display_name)
-        # The version diff: field, old → new.
-        self.assertContains(response, "Statut : Sélection des territoires → En cours")
 
 
 class HistoryTests(PersonaCase):

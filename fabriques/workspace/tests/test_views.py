@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from fabriques.accounts.tests.personas import ROLE_NAMES, build_personas
 from fabriques.core.services import audit_event_create
-from fabriques.programme.cycle import fabrique_transition
+from fabriques.cycle.services import fabrique_transition
 from fabriques.programme.models import Fabrique, FabriqueStatus, ProgrammeYear
 from fabriques.programme.services import programme_year_create
 

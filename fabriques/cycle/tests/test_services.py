@@ -8,24 +8,25 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fabriques.accounts.tests.factories import UserFactory
+from fabriques.calls.models import Call, CallCriterion
 from fabriques.core.models import AuditEvent
-from fabriques.programme.cycle import (
+from fabriques.cycle.services import (
     BACKWARD,
     FORWARD,
     TransitionError,
     allowed_transitions,
     fabrique_transition,
-    stepper,
 )
+from fabriques.deliverables.models import DeliverableStatus
+from fabriques.deliverables.tests.factories import DeliverableFactory
 from fabriques.programme.models import Fabrique, FabriqueStatus, OrganisationKind, Role
-from fabriques.territories.tests.factories import ParticipationFactory
-
-from .factories import (
+from fabriques.programme.tests.factories import (
     FabriqueFactory,
     FabriqueOrganisationFactory,
     OrganisationFactory,
     ThemeFactory,
 )
+from fabriques.territories.tests.factories import ParticipationFactory
 
 S = FabriqueStatus
 NBSP = "\u00a0"
@@ -66,8 +67,6 @@ def running_ready(fabrique, territories=4):
 
 
 def call_ready(fabrique, *, closes_at=None, criteria=("Motivation",)):
-    from fabriques.calls.models import Call, CallCriterion
-
     call = Call.objects.create(
         fabrique=fabrique,
         introduction="Un appel aux territoires volontaires.",
@@ -279,8 +278,6 @@ def test_call_open_needs_a_call(pilot):
 
 
 def test_call_open_needs_a_closing_date_and_criteria(pilot):
-    from fabriques.calls.models import Call
-
     fabrique = designed_ready(bare(S.DESIGNED))
     Call.objects.create(fabrique=fabrique, introduction="Présentation.")
     assert refused(fabrique, S.CALL_OPEN, pilot) == [
@@ -356,9 +353,6 @@ def test_published_needs_deliverables(pilot):
 
 
 def test_published_needs_every_deliverable_accepted(pilot):
-    from fabriques.deliverables.models import DeliverableStatus
-    from fabriques.deliverables.tests.factories import DeliverableFactory
-
     fabrique = bare(S.CLOSING)
     DeliverableFactory(
         fabrique=fabrique, title="Feuille de route", status=DeliverableStatus.ACCEPTED
@@ -371,9 +365,6 @@ def test_published_needs_every_deliverable_accepted(pilot):
 
 
 def test_published_then_follow_up(pilot):
-    from fabriques.deliverables.models import DeliverableStatus
-    from fabriques.deliverables.tests.factories import DeliverableFactory
-
     fabrique = bare(S.CLOSING)
     DeliverableFactory(fabrique=fabrique, status=DeliverableStatus.ACCEPTED)
     fabrique_transition(fabrique=fabrique, to_status=S.PUBLISHED, actor=pilot)
@@ -441,10 +432,3 @@ def test_allowed_transitions_do_not_ask_for_the_reason_before_it_is_typed(pilot)
 
 def test_the_last_status_has_no_move():
     assert allowed_transitions(FabriqueFactory.build(status=S.FOLLOW_UP)) == []
-
-
-def test_stepper_positions():
-    assert stepper(S.IDEA).current == 1
-    assert stepper(S.IDEA).next_label == "Conçue"
-    last = stepper(S.FOLLOW_UP)
-    assert (last.current, last.total, last.label, last.next_label) == (8, 8, "Suivi", "")

@@ -3,32 +3,39 @@
 idea → designed → call_open → selection → running → closing → published → follow_up, plus four
 backward moves that need a reason. A status' guard lists everything the Fabrique lacks to enter
 it, in French, whichever direction it is entered from.
+
+Every guard is one line of `GUARDS`, the single table of what the cycle checks. The cycle sits
+above the apps whose state it reads (programme, calls, deliverables), so it imports their
+selectors at the top like any other module. A new app of the year's work (working groups,
+roadmaps, studies) adds its guard as one line of that table: `S.<STATUS>: <app>_problems,`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fabriques.calls.selectors import call_open_problems
 from fabriques.core.services import audit_event_create, history_author_set
 from fabriques.core.text import quote
-
-from .models import Fabrique, FabriqueStatus, Role
-from .services import (
+from fabriques.deliverables.selectors import publication_problems
+from fabriques.programme.models import STATUS_ORDER, Fabrique, FabriqueStatus, Role
+from fabriques.programme.services import (
     fabrique_cohort_errors,
     fabrique_design_problems,
     fabrique_lock,
     fabrique_months_problems,
 )
+from fabriques.programme.status import status_label
 
 S = FabriqueStatus
-STATUS_ORDER: tuple[str, ...] = tuple(S.values)
 
-FORWARD: dict[str, str] = {
+FORWARD: Final[Mapping[str, str]] = {
     S.IDEA: S.DESIGNED,
     S.DESIGNED: S.CALL_OPEN,
     S.CALL_OPEN: S.SELECTION,
@@ -38,7 +45,7 @@ FORWARD: dict[str, str] = {
     S.PUBLISHED: S.FOLLOW_UP,
 }
 # Going back needs a reason, kept in the audit event.
-BACKWARD: dict[str, str] = {
+BACKWARD: Final[Mapping[str, str]] = {
     S.DESIGNED: S.IDEA,
     S.CALL_OPEN: S.DESIGNED,
     S.SELECTION: S.CALL_OPEN,  # reopening the call
@@ -46,19 +53,14 @@ BACKWARD: dict[str, str] = {
 }
 
 
-class TransitionError(Exception):
-    """A refused move; `problems` are French sentences naming everything that is missing."""
+class Guard(Protocol):
+    """What a Fabrique lacks to enter a status, as French sentences (empty when nothing)."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__(" ".join(problems))
-        self.problems = problems
+    def __call__(self, *, fabrique: Fabrique) -> list[str]: ...
 
 
-def _label(status: str) -> str:
-    return str(S(status).label)
-
-
-def _running_problems(fabrique: Fabrique) -> list[str]:
+def running_problems(*, fabrique: Fabrique) -> list[str]:
+    """A provider, a cohort of four to eight territories and the months of the Fabrique."""
     problems = []
     if not fabrique.roles.filter(role=Role.PROVIDER).exists():
         problems.append(_("Désignez le prestataire de la Fabrique."))
@@ -68,25 +70,23 @@ def _running_problems(fabrique: Fabrique) -> list[str]:
     return problems + fabrique_months_problems(fabrique=fabrique)
 
 
-def _call_open_problems(fabrique: Fabrique) -> list[str]:
-    from fabriques.calls.selectors import call_open_problems  # the calls app builds on this one
-
-    return list(call_open_problems(fabrique=fabrique))
-
-
-def _published_problems(fabrique: Fabrique) -> list[str]:
-    from fabriques.deliverables.selectors import publication_problems
-
-    return list(publication_problems(fabrique=fabrique))
-
-
-GUARDS: dict[str, Any] = {
-    S.DESIGNED: lambda fabrique: fabrique_design_problems(fabrique=fabrique),
-    S.CALL_OPEN: _call_open_problems,
+# The guard of each status, whichever direction it is entered from; a status absent from this
+# table has none.
+GUARDS: Final[Mapping[str, Guard]] = {
+    S.DESIGNED: fabrique_design_problems,  # programme
+    S.CALL_OPEN: call_open_problems,  # calls
     # Selection has no guard: the call stops taking applications once the status moves on.
-    S.RUNNING: _running_problems,
-    S.PUBLISHED: _published_problems,
+    S.RUNNING: running_problems,  # programme and territories
+    S.PUBLISHED: publication_problems,  # deliverables
 }
+
+
+class TransitionError(Exception):
+    """A refused move; `problems` are French sentences naming everything that is missing."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
 
 
 def is_backward(from_status: str, to_status: str) -> bool:
@@ -106,20 +106,20 @@ def transition_problems(
     With reason=None the reason is not checked (the page asks for it with the button).
     """
     if to_status not in targets(fabrique.status):
-        target = _label(to_status) if to_status in STATUS_ORDER else to_status
+        target = status_label(to_status) if to_status in STATUS_ORDER else to_status
         return [
             _("Une Fabrique au statut %(from)s ne peut pas passer au statut %(to)s.")
-            % {"from": quote(_label(fabrique.status)), "to": quote(target)}
+            % {"from": quote(status_label(fabrique.status)), "to": quote(target)}
         ]
     problems = []
     if reason is not None and is_backward(fabrique.status, to_status) and not reason.strip():
         problems.append(
             _("Indiquez la raison de ce retour au statut %(to)s.")
-            % {"to": quote(_label(to_status))}
+            % {"to": quote(status_label(to_status))}
         )
     guard = GUARDS.get(to_status)
     if guard is not None:
-        problems += guard(fabrique)
+        problems += guard(fabrique=fabrique)
     return problems
 
 
@@ -140,7 +140,7 @@ def allowed_transitions(fabrique: Fabrique) -> list[TransitionOption]:
     return [
         TransitionOption(
             to_status=to_status,
-            label=_label(to_status),
+            label=status_label(to_status),
             backward=is_backward(fabrique.status, to_status),
             problems=transition_problems(fabrique, to_status, reason=None),
         )
@@ -173,8 +173,8 @@ def fabrique_transition(
     locked._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"  # type: ignore[attr-defined]
     locked.save(update_fields=["status", "updated_at"])
     summary = _("Statut changé de %(from)s à %(to)s") % {
-        "from": quote(_label(from_status)),
-        "to": quote(_label(to_status)),
+        "from": quote(status_label(from_status)),
+        "to": quote(status_label(to_status)),
     }
     audit_event_create(
         action="fabrique.transition",
@@ -184,24 +184,3 @@ def fabrique_transition(
         data={"from": from_status, "to": to_status, "reason": reason},
     )
     return locked
-
-
-@dataclass(frozen=True)
-class Stepper:
-    """The DSFR stepper over the eight statuses."""
-
-    current: int  # 1-based
-    total: int
-    label: str
-    next_label: str
-
-
-def stepper(status: str) -> Stepper:
-    index = STATUS_ORDER.index(status)
-    following = STATUS_ORDER[index + 1] if index + 1 < len(STATUS_ORDER) else None
-    return Stepper(
-        current=index + 1,
-        total=len(STATUS_ORDER),
-        label=_label(status),
-        next_label=_label(following) if following else "",
-    )

@@ -1,0 +1,90 @@
+"""The status page of a Fabrique, tried by every persona, then used by its pilot."""
+
+from django.urls import reverse
+
+from fabriques.accounts.tests.personas import ROLE_NAMES
+from fabriques.core.models import AuditEvent
+from fabriques.programme.models import FabriqueStatus
+from fabriques.programme.tests.test_views import (
+    LOGIN,
+    MANAGES_A,
+    NBSP,
+    PersonaCase,
+    expected_status,
+)
+from fabriques.territories.tests.factories import ParticipationFactory
+
+STATUS_PAGE = reverse("cycle:fabrique_transition", args=["fabrique-a"])
+
+
+class TransitionAccessTests(PersonaCase):
+    """The status page against every persona: managers of Fabrique A only."""
+
+    def test_the_page_for_its_managers(self):
+        for name in ROLE_NAMES:
+            with self.subTest(persona=name):
+                self.client.logout()
+                self.login(name)
+                response = self.client.get(STATUS_PAGE)
+                self.assertEqual(response.status_code, expected_status(name, page="manage"))
+                if name == "anonymous":
+                    self.assertTrue(response["Location"].startswith(LOGIN))
+
+    def test_read_only_roles_cannot_move_the_fabrique(self):
+        for name in ROLE_NAMES:
+            if name in MANAGES_A:
+                continue
+            self.client.logout()
+            self.login(name)
+            with self.subTest(persona=name):
+                response = self.client.post(STATUS_PAGE, {"to_status": "closing"})
+                self.assertEqual(response.status_code, expected_status(name, page="manage"))
+        self.a.refresh_from_db()
+        self.assertEqual(self.a.status, FabriqueStatus.RUNNING)
+        self.assertFalse(AuditEvent.objects.exists())
+
+
+class TransitionViewTests(PersonaCase):
+    status = FabriqueStatus.SELECTION
+
+    def test_the_page_explains_why_a_move_is_not_possible(self):
+        self.login("pilot_a")
+        response = self.client.get(STATUS_PAGE)
+        self.assertContains(response, f"Passer au statut «{NBSP}En cours{NBSP}»")
+        self.assertContains(
+            response,
+            "Une Fabrique en cours ou terminée réunit de 4 à 8 territoires ; celle-ci en compte 1.",
+        )
+        self.assertContains(response, "disabled")
+        self.assertContains(response, "Raison du retour en arrière (obligatoire)")
+
+    def test_a_refused_move_lists_the_problems_and_changes_nothing(self):
+        self.login("pilot_a")
+        response = self.client.post(STATUS_PAGE, {"to_status": "running"})
+        self.assertContains(response, "Le statut n’a pas changé")
+        self.assertContains(response, "fr-alert--error")
+        self.assertContains(response, "celle-ci en compte 1.")
+        self.a.refresh_from_db()
+        self.assertEqual(self.a.status, FabriqueStatus.SELECTION)
+        response = self.client.post(STATUS_PAGE, {"to_status": "nimporte"})
+        self.assertContains(response, "Ce statut n’existe pas.")
+        self.assertFalse(AuditEvent.objects.exists())
+
+    def test_a_successful_move_then_its_history(self):
+        for _ in range(3):
+            ParticipationFactory(fabrique=self.a)
+        self.login("pilot_a")
+        response = self.client.post(
+            STATUS_PAGE,
+            {"to_status": "running", "reason": "Cohorte complète."},
+            follow=True,
+        )
+        self.assertRedirects(response, self.url("fabrique_detail", "fabrique-a"))
+        self.assertContains(response, f"La Fabrique est passée au statut «{NBSP}En cours{NBSP}».")
+        self.a.refresh_from_db()
+        self.assertEqual(self.a.status, FabriqueStatus.RUNNING)
+        response = self.client.get(self.url("fabrique_history", "fabrique-a"))
+        self.assertContains(response, "Cohorte complète.")
+        self.assertContains(response, self.cast.pilot_a.display_name)
+        # The version diff: field, old → new.
+        self.assertContains(response, "Statut : Sélection des territoires → En cours")
