@@ -78,6 +78,12 @@ def fabrique_cohort_errors(*, status: str, territory_count: int) -> list[str]:
     return []
 
 
+def _next_position(rows: models.QuerySet[Any]) -> int:
+    """The position after the last of `rows` (0 when there is none yet)."""
+    last = rows.order_by("-position").values_list("position", flat=True).first()
+    return 0 if last is None else last + 1
+
+
 # --- Participations: the territories of a Fabrique's cohort --------------------------------
 
 
@@ -126,12 +132,6 @@ def participation_create(
                 % {"name": entity.name}
             }
         )
-    last = (
-        Participation.objects.filter(fabrique=fabrique)
-        .order_by("-position")
-        .values_list("position", flat=True)
-        .first()
-    )
     participation = Participation(
         fabrique=fabrique,
         kind=kind,
@@ -140,7 +140,7 @@ def participation_create(
         qpv=qpv,
         label=label.strip() or entity.name,
         departement_id=entity.departement_id,
-        position=0 if last is None else last + 1,
+        position=_next_position(Participation.objects.filter(fabrique=fabrique)),
     )
     participation.full_clean()
     participation.save()
@@ -438,19 +438,13 @@ def fabrique_organisation_add(
                 )
                 % {"organisation": current.organisation}
             )
-    last = (
-        FabriqueOrganisation.objects.filter(fabrique=fabrique, role=role)
-        .order_by("-position")
-        .values_list("position", flat=True)
-        .first()
-    )
     fabrique_organisation = FabriqueOrganisation(
         fabrique=fabrique,
         organisation=organisation,
         role=role,
         amount=amount,
         contact_name=contact_name.strip(),
-        position=0 if last is None else last + 1,
+        position=_next_position(FabriqueOrganisation.objects.filter(fabrique=fabrique, role=role)),
     )
     fabrique_organisation.full_clean()
     fabrique_organisation.save()
