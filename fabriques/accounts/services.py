@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -163,57 +163,47 @@ def invitation_url(token: str) -> str:
     return _absolute(reverse("accounts:invitation_accept", args=[token]))
 
 
+class InviteOptions(TypedDict, total=False):
+    """What an invitation may say besides the e-mail address; every key is optional."""
+
+    invited_by: Any  # the person inviting; None for the platform itself
+    first_name: str
+    last_name: str
+    role: str | None  # the MembershipRole to give; None only opens the account
+    # The object the role is on: at most one of the three, none for a programme-wide role.
+    fabrique: Any
+    organisation: Any
+    participation: Any
+    mandate: str
+    reason: str  # why the access is given, quoted in the e-mail
+
+
 @transaction.atomic
-def user_invite(
-    *,
-    email: str,
-    invited_by: Any = None,
-    first_name: str = "",
-    last_name: str = "",
-    role: str | None = None,
-    fabrique: Any = None,
-    organisation: Any = None,
-    participation: Any = None,
-    mandate: str = "",
-    reason: str = "",
-) -> User:
+def user_invite(*, email: str, **options: Unpack[InviteOptions]) -> User:
     """Give someone a role and tell them by e-mail.
 
     A new person (or one who never set a password) gets a single-use link to set one;
     someone who already logs in gets a notice of their new access.
     """
-    user, _link = user_invite_with_link(
-        email=email,
-        invited_by=invited_by,
-        first_name=first_name,
-        last_name=last_name,
-        role=role,
-        fabrique=fabrique,
-        organisation=organisation,
-        participation=participation,
-        mandate=mandate,
-        reason=reason,
-    )
+    user, _link = user_invite_with_link(email=email, **options)
     return user
 
 
 @transaction.atomic
 def user_invite_with_link(
-    *,
-    email: str,
-    invited_by: Any = None,
-    first_name: str = "",
-    last_name: str = "",
-    role: str | None = None,
-    fabrique: Any = None,
-    organisation: Any = None,
-    participation: Any = None,
-    mandate: str = "",
-    reason: str = "",
+    *, email: str, **options: Unpack[InviteOptions]
 ) -> tuple[User, str | None]:
     """`user_invite`, also returning the invitation link (None when only a notice was sent)."""
+    invited_by = options.get("invited_by")
+    role = options.get("role")
+    fabrique = options.get("fabrique")
+    organisation = options.get("organisation")
+    participation = options.get("participation")
     user, _created = user_get_or_create(
-        email=email, first_name=first_name, last_name=last_name, actor=invited_by
+        email=email,
+        first_name=options.get("first_name", ""),
+        last_name=options.get("last_name", ""),
+        actor=invited_by,
     )
     membership = None
     if role is not None:
@@ -224,14 +214,14 @@ def user_invite_with_link(
             fabrique=fabrique,
             organisation=organisation,
             participation=participation,
-            mandate=mandate,
+            mandate=options.get("mandate", ""),
         )
     context: dict[str, Any] = {
         "user": user,
         "membership": membership,
         "role_label": MembershipRole(role).label if role else "",
         "target": fabrique or organisation or participation,
-        "reason": reason,
+        "reason": options.get("reason", ""),
         "invited_by": person_or_none(invited_by),
         "login_url": _absolute(reverse("accounts:login")),
     }

@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -460,15 +459,3 @@ class ReviewFilterForm(forms.Form):
         status = "" if "status" in self.errors else data.get("status") or ""
         order = "depot" if "order" in self.errors else data.get("order") or "depot"
         return {"status": status, "order": order}
-
-
-def service_errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    """Attach a service's ValidationError to the form's fields (others to the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            field = name if name in form.fields else None
-            for error in errors:
-                form.add_error(field, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fabriques.core.models import TimeStampedModel
-from fabriques.territories.models import ParticipationKind
+from fabriques.territories.models import ParticipationKind, one_territory_condition
 
 
 class CallState(models.TextChoices):
@@ -262,12 +262,7 @@ class Application(TimeStampedModel):
         constraints = [
             # Exactly one territory; a QPV with the commune or EPCI that carries it.
             models.CheckConstraint(
-                condition=(
-                    Q(kind="commune", commune__isnull=False, epci__isnull=True, qpv__isnull=True)
-                    | Q(kind="epci", epci__isnull=False, commune__isnull=True, qpv__isnull=True)
-                    | Q(kind="qpv", qpv__isnull=False, commune__isnull=False, epci__isnull=True)
-                    | Q(kind="qpv", qpv__isnull=False, commune__isnull=True, epci__isnull=False)
-                ),
+                condition=one_territory_condition(),
                 name="calls_application_one_territory",
                 violation_error_message=_("Une candidature porte sur un seul territoire."),
             ),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fabriques.core.forms import add_service_errors
 from fabriques.programme.models import MAX_TERRITORIES, FabriqueStatus
 from fabriques.territories.models import ParticipationKind
 from fabriques.territories.selectors import TERRITORY_SEARCH_MIN_LENGTH, territory_search
@@ -38,7 +39,6 @@ from .forms import (
     ReviewFilterForm,
     ScoreForm,
     criterion_initial,
-    service_errors_to_form,
 )
 from .models import Application, Call, CallState
 
@@ -158,7 +158,7 @@ def _application_form(
                     application=application,
                 )
             except ValidationError as exc:
-                service_errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 if submit:
                     messages.success(
@@ -299,7 +299,7 @@ def call_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                service_errors_to_form(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("L’appel à volontaires est enregistré."))
                 return redirect("calls:call_edit", slug=fabrique.slug)
@@ -402,7 +402,7 @@ def application_review(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=request.user,
                     )
                 except ValidationError as exc:
-                    service_errors_to_form(score_form, exc)
+                    add_service_errors(score_form, exc)
                 else:
                     messages.success(request, _("L’évaluation est enregistrée."))
                     return redirect("calls:application_review", pk=application.pk)

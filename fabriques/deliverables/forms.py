@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fabriques.programme.models import Fabrique, Organisation, Role
@@ -13,15 +12,6 @@ from fabriques.territories.models import Participation
 
 from .files import accepted_formats_text, allowed_extensions
 from .models import Contract, Deliverable, DeliverableKind, ReviewDecision
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form's fields (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class EuroField(forms.DecimalField):

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fabriques.core.forms import add_service_errors
+
 from . import access, selectors, services
 from .files import content_type_for
 from .forms import (
@@ -23,7 +25,6 @@ from .forms import (
     GenerateDefaultsForm,
     ReviewForm,
     SubmitForm,
-    add_service_errors,
 )
 from .models import DeliverableStatus, ReviewDecision
 

@@ -1,4 +1,4 @@
-"""Writes for the programme: Fabriques, organisations and their roles."""
+"""Writes for the programme: Fabriques, their territories, organisations and their roles."""
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
@@ -12,6 +12,14 @@ from django.utils.translation import gettext as _
 
 from fabriques.core.services import audit_event_create, history_author_set
 from fabriques.core.text import normalize
+from fabriques.territories.models import (
+    Commune,
+    Epci,
+    Participation,
+    ParticipationKind,
+    Qpv,
+    is_one_territory,
+)
 
 from .models import (
     COHORT_STATUSES,
@@ -68,6 +76,84 @@ def fabrique_cohort_errors(*, status: str, territory_count: int) -> list[str]:
             % {"min": MIN_TERRITORIES, "max": MAX_TERRITORIES, "count": territory_count}
         ]
     return []
+
+
+def _next_position(rows: models.QuerySet[Any]) -> int:
+    """The position after the last of `rows` (0 when there is none yet)."""
+    last = rows.order_by("-position").values_list("position", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+# --- Participations: the territories of a Fabrique's cohort --------------------------------
+
+
+@transaction.atomic
+def participation_create(
+    *,
+    fabrique: Fabrique,
+    kind: str,
+    commune: Commune | None = None,
+    epci: Epci | None = None,
+    qpv: Qpv | None = None,
+    label: str,
+    actor: Any = None,
+) -> Participation:
+    """Add a territory to a Fabrique's cohort, after every other territory already in it.
+
+    The département is copied from the referential entity (for a QPV, the QPV's own), so
+    the catalogue filters by département without joining three tables.
+    """
+    entity = {
+        ParticipationKind.COMMUNE: commune,
+        ParticipationKind.EPCI: epci,
+        ParticipationKind.QPV: qpv,
+    }.get(kind)  # type: ignore[call-overload]
+    if entity is None:
+        raise ValidationError(
+            {"kind": _("Choisissez le territoire accompagné dans le référentiel.")}
+        )
+    if not is_one_territory(kind, commune=commune, epci=epci, qpv=qpv):
+        if kind == ParticipationKind.QPV:
+            raise ValidationError(
+                {
+                    "qpv": _(
+                        "Indiquez la collectivité qui porte le quartier prioritaire : "
+                        "une commune ou un EPCI, pas les deux."
+                    )
+                }
+            )
+        raise ValidationError({"kind": _("Un territoire accompagné désigne un seul territoire.")})
+    if Participation.objects.filter(
+        fabrique=fabrique, kind=kind, **{f"{kind}_id": entity.pk}
+    ).exists():
+        raise ValidationError(
+            {
+                kind: _("%(name)s est déjà un territoire accompagné de cette Fabrique.")
+                % {"name": entity.name}
+            }
+        )
+    participation = Participation(
+        fabrique=fabrique,
+        kind=kind,
+        commune=commune,
+        epci=epci,
+        qpv=qpv,
+        label=label.strip() or entity.name,
+        departement_id=entity.departement_id,
+        position=_next_position(Participation.objects.filter(fabrique=fabrique)),
+    )
+    participation.full_clean()
+    participation.save()
+    audit_event_create(
+        action="participation.created",
+        obj=participation,
+        actor=actor,
+        summary=_("%(label)s rejoint la Fabrique « %(fabrique)s »")
+        % {"label": participation.label, "fabrique": fabrique.title},
+        data={"fabrique": fabrique.pk, "kind": kind, "entity": entity.pk},
+    )
+    fabrique_refresh_search_text(fabrique=fabrique)
+    return participation
 
 
 # --- Workspace: programme years, design, organisations, milestones, team ------------------
@@ -352,19 +438,13 @@ def fabrique_organisation_add(
                 )
                 % {"organisation": current.organisation}
             )
-    last = (
-        FabriqueOrganisation.objects.filter(fabrique=fabrique, role=role)
-        .order_by("-position")
-        .values_list("position", flat=True)
-        .first()
-    )
     fabrique_organisation = FabriqueOrganisation(
         fabrique=fabrique,
         organisation=organisation,
         role=role,
         amount=amount,
         contact_name=contact_name.strip(),
-        position=0 if last is None else last + 1,
+        position=_next_position(FabriqueOrganisation.objects.filter(fabrique=fabrique, role=role)),
     )
     fabrique_organisation.full_clean()
     fabrique_organisation.save()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from fabriques.accounts.models import MembershipRole
 from fabriques.accounts.roles import grants_for, manages_fabrique
+from fabriques.core.forms import add_service_errors
 
 from .access import (
     check_fabrique_create,
@@ -68,15 +68,6 @@ from .services import (
 from .status import stepper
 
 FABRIQUES_PER_PAGE = 30
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on its fields when they exist, else on top."""
-    if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields):
-        form.add_error(None, exc)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], **kwargs: Any):

@@ -1,5 +1,8 @@
 """Official territorial referential (COG) and the territories accompanied by Fabriques."""
 
+import operator
+from functools import reduce
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -176,6 +179,35 @@ ENTITY_MODELS: dict[str, type[Commune] | type[Epci] | type[Qpv]] = {
     ParticipationKind.QPV: Qpv,
 }
 
+# The one-territory rule of participations and applications, written once: which of the
+# `commune`, `epci` and `qpv` fields each kind sets. A QPV is carried by a commune or an EPCI.
+# The order is the migrations': reordering the shapes would change the constraints' condition.
+TERRITORY_FIELDS = ("commune", "epci", "qpv")
+TERRITORY_SHAPES: tuple[tuple[str, frozenset[str]], ...] = (
+    (ParticipationKind.COMMUNE.value, frozenset({"commune"})),
+    (ParticipationKind.EPCI.value, frozenset({"epci"})),
+    (ParticipationKind.QPV.value, frozenset({"qpv", "commune"})),
+    (ParticipationKind.QPV.value, frozenset({"qpv", "epci"})),
+)
+
+
+def one_territory_condition() -> Q:
+    """The rule as a check constraint's condition on `kind`, `commune`, `epci` and `qpv`."""
+    return reduce(
+        operator.or_,
+        (
+            Q(kind=kind, **{f"{name}__isnull": name not in fields for name in TERRITORY_FIELDS})
+            for kind, fields in TERRITORY_SHAPES
+        ),
+    )
+
+
+def is_one_territory(kind: str, *, commune: object, epci: object, qpv: object) -> bool:
+    """The rule checked in Python, to explain a refusal before the database makes one."""
+    values = {"commune": commune, "epci": epci, "qpv": qpv}
+    present = frozenset(name for name in TERRITORY_FIELDS if values[name] is not None)
+    return (kind, present) in TERRITORY_SHAPES
+
 
 class Participation(TimeStampedModel):
     """One territory accompanied in one Fabrique (« territoire accompagné »)."""
@@ -239,12 +271,7 @@ class Participation(TimeStampedModel):
         constraints = [
             # Exactly one referential entity: a commune, an EPCI, or a QPV with one host.
             models.CheckConstraint(
-                condition=(
-                    Q(kind="commune", commune__isnull=False, epci__isnull=True, qpv__isnull=True)
-                    | Q(kind="epci", epci__isnull=False, commune__isnull=True, qpv__isnull=True)
-                    | Q(kind="qpv", qpv__isnull=False, commune__isnull=False, epci__isnull=True)
-                    | Q(kind="qpv", qpv__isnull=False, commune__isnull=True, epci__isnull=False)
-                ),
+                condition=one_territory_condition(),
                 name="territories_participation_one_entity",
             ),
             models.UniqueConstraint(

@@ -29,8 +29,6 @@ from .models import (
     Commune,
     Departement,
     Epci,
-    Participation,
-    ParticipationKind,
     Qpv,
     ReferentialRelease,
     Region,
@@ -650,85 +648,3 @@ def qpv_import(*, path: Path | str) -> QpvImportReport:
                 data=asdict(report),
             )
     return report
-
-
-# --------------------------------------------------------------------------------------------
-# Participations
-
-
-@transaction.atomic
-def participation_create(
-    *,
-    fabrique: Any,
-    kind: str,
-    commune: Commune | None = None,
-    epci: Epci | None = None,
-    qpv: Qpv | None = None,
-    label: str,
-    actor: Any = None,
-) -> Participation:
-    """Add a territory to a Fabrique's cohort, after every other territory already in it.
-
-    The département is copied from the referential entity (for a QPV, the QPV's own), so
-    the catalogue filters by département without joining three tables.
-    """
-    from fabriques.programme.services import fabrique_refresh_search_text
-
-    entity = {
-        ParticipationKind.COMMUNE: commune,
-        ParticipationKind.EPCI: epci,
-        ParticipationKind.QPV: qpv,
-    }.get(kind)  # type: ignore[call-overload]
-    if entity is None:
-        raise ValidationError(
-            {"kind": _("Choisissez le territoire accompagné dans le référentiel.")}
-        )
-    if kind == ParticipationKind.QPV:
-        if (commune is None) == (epci is None):
-            raise ValidationError(
-                {
-                    "qpv": _(
-                        "Indiquez la collectivité qui porte le quartier prioritaire : "
-                        "une commune ou un EPCI, pas les deux."
-                    )
-                }
-            )
-    elif (commune, epci, qpv).count(None) != 2:
-        raise ValidationError({"kind": _("Un territoire accompagné désigne un seul territoire.")})
-    if Participation.objects.filter(
-        fabrique=fabrique, kind=kind, **{f"{kind}_id": entity.pk}
-    ).exists():
-        raise ValidationError(
-            {
-                kind: _("%(name)s est déjà un territoire accompagné de cette Fabrique.")
-                % {"name": entity.name}
-            }
-        )
-    last = (
-        Participation.objects.filter(fabrique=fabrique)
-        .order_by("-position")
-        .values_list("position", flat=True)
-        .first()
-    )
-    participation = Participation(
-        fabrique=fabrique,
-        kind=kind,
-        commune=commune,
-        epci=epci,
-        qpv=qpv,
-        label=label.strip() or entity.name,
-        departement_id=entity.departement_id,
-        position=0 if last is None else last + 1,
-    )
-    participation.full_clean()
-    participation.save()
-    audit_event_create(
-        action="participation.created",
-        obj=participation,
-        actor=actor,
-        summary=_("%(label)s rejoint la Fabrique « %(fabrique)s »")
-        % {"label": participation.label, "fabrique": fabrique.title},
-        data={"fabrique": fabrique.pk, "kind": kind, "entity": entity.pk},
-    )
-    fabrique_refresh_search_text(fabrique=fabrique)
-    return participation

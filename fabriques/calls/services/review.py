@@ -17,7 +17,7 @@ from fabriques.accounts.models import MembershipRole
 from fabriques.accounts.services import membership_grant, user_get_or_create, user_invite
 from fabriques.core.services import audit_event_create, person_or_none
 from fabriques.programme.models import MAX_TERRITORIES, Fabrique, FabriqueStatus
-from fabriques.territories.services import participation_create
+from fabriques.programme.services import participation_create
 
 from ..models import (
     UNDECIDED_STATUSES,

@@ -2,11 +2,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from fabriques.core.models import AuditEvent
-from fabriques.programme.tests.factories import FabriqueFactory
+from fabriques.programme.services import participation_create
 from fabriques.territories.models import Participation, ParticipationKind
-from fabriques.territories.services import participation_create
+from fabriques.territories.tests.factories import (
+    CommuneFactory,
+    EpciFactory,
+    ParticipationFactory,
+    QpvFactory,
+)
 
-from .factories import CommuneFactory, EpciFactory, ParticipationFactory, QpvFactory
+from .factories import FabriqueFactory
 
 pytestmark = pytest.mark.django_db
 
