@@ -7,6 +7,7 @@ Production sets DJANGO_SECRET_KEY, DATABASE_URL, DJANGO_ALLOWED_HOSTS and DJANGO
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -15,11 +16,19 @@ env = environ.Env()
 env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    # Only for local runs; production refuses to start without a real key (see check --deploy).
-    default="insecure-local-development-key-change-me-in-production-0123456789",
-)
+# Only for development (DJANGO_DEBUG=1): anyone can read it here and forge sessions, password
+# reset links and invitations signed with it.
+DEVELOPMENT_SECRET_KEY = "insecure-local-development-key-change-me-in-production-0123456789"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEY
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not DEBUG:
+    # Checked here rather than only by `check --deploy`: gunicorn, the task worker and every
+    # management command import the settings, and none of them must run on a public key.
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is missing (or is the development key) while DJANGO_DEBUG is off. "
+        "Set DJANGO_SECRET_KEY to a long random value "
+        '(python -c "import secrets; print(secrets.token_urlsafe(50))"), '
+        "or DJANGO_DEBUG=1 on a development machine."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
