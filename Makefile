@@ -23,8 +23,13 @@ $(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
 install: $(VENV)/.installed-base
 install-dev: $(VENV)/.installed-dev
 
+# A secret key of this machine's own, read by the settings: they refuse the public development
+# key while DEBUG is off, and local runs keep DEBUG off to look like production.
+.env:
+	printf 'DJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+
 ## Start the platform on the embedded SQLite database with the programme history loaded.
-run: install
+run: install .env
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_referential
@@ -33,7 +38,7 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the django-tasks database worker (e-mails, long jobs).
-worker: install
+worker: install .env
 	$(PY) manage.py db_worker
 
 lint: install-dev
@@ -44,7 +49,7 @@ lint: install-dev
 ## Lint, migrations check and the whole suite (SQLite, or DATABASE_URL when set).
 test: lint
 	mkdir -p var
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -m "not browser" -n 2 -p no:cacheprovider
 
 ## End-to-end tests in Debian's chromium (apt-get install chromium).
@@ -59,6 +64,6 @@ lock: install-dev
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements/base.txt
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.txt
 
-bench: install-dev
+bench: install-dev .env
 	$(PY) bench/programme_100x.py
 	$(PY) bench/foresight.py --quick

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -38,6 +39,8 @@ def main() -> None:
             Path(f"{bench_db}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{bench_db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # The settings refuse the development key with DEBUG off; this throwaway run needs any key.
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
 
     import django

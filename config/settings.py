@@ -7,6 +7,7 @@ Production sets DJANGO_SECRET_KEY, DATABASE_URL, DJANGO_ALLOWED_HOSTS and DJANGO
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -15,11 +16,19 @@ env = environ.Env()
 env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    # Only for local runs; production refuses to start without a real key (see check --deploy).
-    default="insecure-local-development-key-change-me-in-production-0123456789",
-)
+# Only for development (DJANGO_DEBUG=1): anyone can read it here and forge sessions, password
+# reset links and invitations signed with it.
+DEVELOPMENT_SECRET_KEY = "insecure-local-development-key-change-me-in-production-0123456789"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEY
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not DEBUG:
+    # Checked here rather than only by `check --deploy`: gunicorn, the task worker and every
+    # management command import the settings, and none of them must run on a public key.
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is missing (or is the development key) while DJANGO_DEBUG is off. "
+        "Set DJANGO_SECRET_KEY to a long random value "
+        '(python -c "import secrets; print(secrets.token_urlsafe(50))"), '
+        "or DJANGO_DEBUG=1 on a development machine."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -59,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses an oversized body from its Content-Length before anything reads it.
+    "fabriques.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -105,8 +116,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    # Seconds a write waits for another process's lock before "database is locked" (a 503).
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", env.int("DATABASE_LOCK_TIMEOUT", 10))
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    # A request must never wait on the database longer than gunicorn lets it live (60 s, see
+    # config/gunicorn.conf.py): an unreachable or frozen server fails the connection after
+    # DATABASE_CONNECT_TIMEOUT, a stuck query or lock is cancelled by the server, and the
+    # request answers 503 (fabriques.core.failsafe). 0 disables a timeout (the release step's
+    # migrations and the task worker's long jobs set DATABASE_STATEMENT_TIMEOUT=0).
+    statement_timeout = env.int("DATABASE_STATEMENT_TIMEOUT", default=30)
+    lock_timeout = env.int("DATABASE_LOCK_TIMEOUT", default=10)
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+    options.setdefault(
+        "options", f"-c statement_timeout={statement_timeout}s -c lock_timeout={lock_timeout}s"
+    )
+    # A server lost from the network (no RST) is noticed within about 30 s instead of the
+    # kernel's two hours.
+    options.setdefault("keepalives_idle", 10)
+    options.setdefault("keepalives_interval", 5)
+    options.setdefault("keepalives_count", 3)
+    options.setdefault("tcp_user_timeout", 30000)
+    # No persistent connection by default: a frozen server (process paused, storage stuck)
+    # still completes TCP handshakes, so a kept connection would hang in its health check
+    # until the server thaws, while a new one gives up after connect_timeout. Set it to 60 with
+    # a connection pooler or where connecting costs more than a few milliseconds.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
@@ -305,6 +340,15 @@ DELIVERABLE_REMINDER_DAYS_AFTER = tuple(
 # this many days after the decision (or the closing); deliberations are PDFs up to this size.
 APPLICATION_RETENTION_DAYS = env.int("APPLICATION_RETENTION_DAYS", default=365)
 APPLICATION_MAX_UPLOAD_BYTES = env.int("APPLICATION_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+
+# Bodies announced larger than the largest upload plus the form around it are refused with a
+# 413 before a byte is read (fabriques.core.middleware); nginx's client_max_body_size matches.
+REQUEST_MAX_BODY_BYTES = env.int(
+    "REQUEST_MAX_BODY_BYTES",
+    default=max(DELIVERABLE_MAX_UPLOAD_BYTES, APPLICATION_MAX_UPLOAD_BYTES) + 1024 * 1024,
+)
+# Seconds a client is asked to wait (Retry-After) when the database is unavailable.
+DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", default=30)
 
 # The audit trail is kept five years (the privacy page says so), then purged by run_daily.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365 + 1)

@@ -1,5 +1,10 @@
 """Test override: fast hashing, in-memory e-mail, immediate tasks, no manifest storage."""
 
+import os
+
+# The settings refuse the development key with DEBUG off, and tests run with DEBUG off.
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key-never-used-outside-the-test-suite-0123")
+
 from .settings import *  # noqa: F403
 from .settings import DATABASES
 

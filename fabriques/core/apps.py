@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "fabriques.core"
     label = "core"
     verbose_name = _("Socle")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

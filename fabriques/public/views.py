@@ -16,6 +16,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from fabriques.core import failsafe
 from fabriques.programme import selectors as programme
 from fabriques.territories import selectors as territories
 
@@ -142,5 +143,12 @@ def permission_denied(request, exception=None):
 
 
 def server_error(request):
-    """handler500: rendered without the request or the database, which may be what failed."""
+    """handler500: rendered without the request or the database, which may be what failed.
+
+    Also reached by exceptions raised in middleware (session, user), which no
+    process_exception sees: a database outage becomes a 503 here.
+    """
+    unavailable = failsafe.database_unavailable(request)
+    if unavailable is not None:
+        return unavailable
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -9,13 +9,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings", **extra_env})
+    return {**env, "DJANGO_SETTINGS_MODULE": "config.settings"}
+
+
+def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=env,
+        env={**run_env(), **extra_env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -34,7 +37,27 @@ def test_check_deploy_is_clean_with_production_variables():
 
 
 def test_check_deploy_fails_without_production_variables():
-    # The local defaults (development key, no HTTPS) must not pass as production.
-    result = run_check({})
+    # The development defaults (development key, no HTTPS) must not pass as production.
+    result = run_check({"DJANGO_DEBUG": "1"})
     assert result.returncode != 0
+    assert "fabriques.E001" in result.stdout + result.stderr
     assert "security.W" in result.stdout + result.stderr
+
+
+def test_platform_refuses_to_start_on_the_development_key_with_debug_off():
+    for key in ({}, {"DJANGO_SECRET_KEY": ""}):
+        result = run_check({"DJANGO_DEBUG": "0", **key})
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: DJANGO_SECRET_KEY is missing" in result.stderr
+    # The WSGI application gunicorn loads, with the committed key given explicitly.
+    development_key = "insecure-local-development-key-change-me-in-production-0123456789"
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env={**run_env(), "DJANGO_SECRET_KEY": development_key},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is missing (or is the development key)" in result.stderr

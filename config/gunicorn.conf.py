@@ -1,0 +1,41 @@
+"""gunicorn in production (the Procfile's web process): `gunicorn config.wsgi -c config/gunicorn.conf.py`.
+
+Threads rather than sync workers: a sync worker is held whole by a client that sends its
+request one byte a second, or by a request waiting on the database; with threads, such a
+request holds one thread and the worker goes on answering. nginx in front (see
+config/nginx.conf.example) buffers whole requests and responses, so slow clients are its
+business; these settings are the second line when it is absent or misconfigured.
+"""
+
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+# A worker silent this long is restarted. Longer than the database timeouts of the settings
+# (connect 5 s, statement 30 s), so that the database gives up first and the visitor gets a
+# 503 page rather than a cut connection.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# Requests in progress get this long to finish on a restart or a deployment.
+graceful_timeout = 30
+# Idle keep-alive connections are closed after this many seconds (nginx reuses its own).
+keepalive = 5
+
+# Request line and headers: gunicorn's limits, stated; a body is limited by the application
+# (REQUEST_MAX_BODY_BYTES) and by nginx (client_max_body_size).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# Workers' heartbeat files in memory: a slow or full disk must not look like a hung worker.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# A worker is replaced after this many requests, so a slow leak never grows unbounded.
+max_requests = 2000
+max_requests_jitter = 200
+
+accesslog = "-"
+# X-Forwarded-* headers are trusted from the local nginx only (gunicorn's default).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
