@@ -23,7 +23,7 @@ def _fail(code: int, message: str) -> NoReturn:
     raise SystemExit(code)
 
 
-def _reject_constant(name: str) -> Any:
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a JSON number")
 
 

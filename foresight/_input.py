@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from foresight import InputError
 
@@ -15,26 +14,26 @@ def path(parent: str, key: str | int) -> str:
     return f"{parent}.{key}" if parent else key
 
 
-def mapping(value: Any, field: str) -> Mapping[str, Any]:
+def mapping(value: object, field: str) -> Mapping[str, object]:
     if not isinstance(value, Mapping):
         raise InputError(field or "input", "expected an object")
     return value
 
 
-def reject_unknown(doc: Mapping[str, Any], allowed: Sequence[str], field: str = "") -> None:
+def reject_unknown(doc: Mapping[str, object], allowed: Sequence[str], field: str = "") -> None:
     """Refuse unknown keys: a misspelt optional field must not be silently ignored."""
     for key in doc:
         if key not in allowed:
             raise InputError(path(field, key), "unknown field")
 
 
-def required(doc: Mapping[str, Any], key: str, parent: str = "") -> Any:
+def required(doc: Mapping[str, object], key: str, parent: str = "") -> object:
     if key not in doc:
         raise InputError(path(parent, key), "missing required field")
     return doc[key]
 
 
-def array(value: Any, field: str, *, min_len: int = 0) -> list[Any]:
+def array(value: object, field: str, *, min_len: int = 0) -> list[object]:
     # Strings are sequences too; a JSON array is what is meant.
     if not isinstance(value, list):
         raise InputError(field, "expected an array")
@@ -43,7 +42,7 @@ def array(value: Any, field: str, *, min_len: int = 0) -> list[Any]:
     return value
 
 
-def string(value: Any, field: str) -> str:
+def string(value: object, field: str) -> str:
     if not isinstance(value, str):
         raise InputError(field, "expected a string")
     if not value.strip():
@@ -51,7 +50,7 @@ def string(value: Any, field: str) -> str:
     return value
 
 
-def names(value: Any, field: str, *, min_len: int = 1) -> tuple[str, ...]:
+def names(value: object, field: str, *, min_len: int = 1) -> tuple[str, ...]:
     """A list of non-empty, pairwise distinct strings (names are matched exactly)."""
     items = array(value, field, min_len=min_len)
     seen: set[str] = set()
@@ -65,7 +64,7 @@ def names(value: Any, field: str, *, min_len: int = 1) -> tuple[str, ...]:
     return tuple(out)
 
 
-def integer(value: Any, field: str, *, lo: int | None = None, hi: int | None = None) -> int:
+def integer(value: object, field: str, *, lo: int | None = None, hi: int | None = None) -> int:
     # bool is an int subclass in Python; JSON true/false is not a score.
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, float) and value.is_integer():
@@ -77,7 +76,7 @@ def integer(value: Any, field: str, *, lo: int | None = None, hi: int | None = N
     return value
 
 
-def number(value: Any, field: str, *, lo: float | None = None, hi: float | None = None) -> float:
+def number(value: object, field: str, *, lo: float | None = None, hi: float | None = None) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(field, f"expected a number, got {value!r}")
     value = float(value)
@@ -96,26 +95,32 @@ def _scale(lo: float | None, hi: float | None) -> str:
     return f"{lo:g}..{hi:g}"
 
 
-def square_matrix(value: Any, field: str, n: int, what: str) -> list[list[Any]]:
+def square_matrix(value: object, field: str, n: int, what: str) -> list[list[object]]:
     """Check the shape of an n×n matrix (one row per ``what``); values are checked by callers."""
     rows = array(value, field)
     if len(rows) != n:
         raise InputError(field, f"matrix is not square: {len(rows)} rows for {n} {what}")
-    for i, row in enumerate(rows):
-        row = array(row, path(field, i))
+    checked = []
+    for i, item in enumerate(rows):
+        row = array(item, path(field, i))
         if len(row) != n:
             raise InputError(
                 path(field, i), f"matrix is not square: {len(row)} columns for {n} {what}"
             )
-    return rows
+        checked.append(row)
+    return checked
 
 
-def rect_matrix(value: Any, field: str, n_rows: int, n_cols: int, what: str) -> list[list[Any]]:
+def rect_matrix(
+    value: object, field: str, n_rows: int, n_cols: int, what: str
+) -> list[list[object]]:
     rows = array(value, field)
     if len(rows) != n_rows:
         raise InputError(field, f"expected {n_rows} rows (one per {what}), got {len(rows)}")
-    for i, row in enumerate(rows):
-        row = array(row, path(field, i))
+    checked = []
+    for i, item in enumerate(rows):
+        row = array(item, path(field, i))
         if len(row) != n_cols:
             raise InputError(path(field, i), f"expected {n_cols} values, got {len(row)}")
-    return rows
+        checked.append(row)
+    return checked

@@ -20,11 +20,17 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from foresight import InputError, _input
 
 # Partial scenarios processed together; larger batches are split depth-first to bound memory.
 _BATCH = 1 << 17
+
+Int64Array = NDArray[np.int64]
+# Balances and bounds: the smallest signed integer type that holds them (see below).
+Balances = NDArray[np.int16 | np.int32 | np.int64]
+Choices = NDArray[np.int16]  # choices[s, d]: variant position of descriptor d in scenario s
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ class CibResult:
         return asdict(self)
 
 
-def parse(doc: Any) -> CibInput:
+def parse(doc: object) -> CibInput:
     doc = _input.mapping(doc, "")
     _input.reject_unknown(doc, ("descriptors", "matrix", "max_inconsistency", "limit"))
     raw = _input.array(_input.required(doc, "descriptors"), "descriptors", min_len=1)
@@ -129,8 +135,8 @@ def solve(data: CibInput) -> CibResult:
 
 
 def consistent_scenarios(
-    sizes: list[int], matrix: np.ndarray, max_inconsistency: int = 0
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    sizes: list[int], matrix: NDArray[np.integer[Any]], max_inconsistency: int = 0
+) -> tuple[Int64Array, Int64Array, Int64Array]:
     """Every scenario whose inconsistency is ≤ max_inconsistency, in no particular order.
 
     Returns (choices, inconsistency, total_impact_score): choices[s, d] is the position of the
@@ -187,10 +193,10 @@ class _Search:
     def __init__(
         self,
         sizes: list[int],
-        offsets: np.ndarray,
-        m: np.ndarray,
+        offsets: Int64Array,
+        m: Balances,
         order: list[int],
-        suffix: list[list[np.ndarray]],
+        suffix: list[list[Balances]],
         k: int,
     ) -> None:
         self.sizes = sizes
@@ -199,28 +205,28 @@ class _Search:
         self.order = order
         self.suffix = suffix
         self.k = k
-        self.found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.found: list[tuple[Choices, Int64Array, Int64Array]] = []
 
-    def _bounds(self, t: int, d: int, balances: np.ndarray) -> np.ndarray:
+    def _bounds(self, t: int, d: int, balances: Balances) -> Balances:
         """Lower bound of d's final inconsistency for each variant c of d: shape (P, k_d)."""
         lo, hi = self.offsets[d], self.offsets[d + 1]
         b = balances[:, lo:hi]
         # diff[p, v, c] = b[p, v] − b[p, c] + suffix[v, c]; inconsistency bound = max over v.
         diff = b[:, :, None] - b[:, None, :] + self.suffix[t][d]
-        return diff.max(axis=1)
+        bound: Balances = diff.max(axis=1)
+        return bound
 
-    def _chosen_bound(
-        self, t: int, d: int, choices: np.ndarray, balances: np.ndarray
-    ) -> np.ndarray:
+    def _chosen_bound(self, t: int, d: int, choices: Choices, balances: Balances) -> Balances:
         """Lower bound of d's final inconsistency for its chosen variant: shape (P,)."""
         lo, hi = self.offsets[d], self.offsets[d + 1]
         b = balances[:, lo:hi]
         c = choices[:, d]
         rows = np.arange(len(c))
         diff = b - b[rows, c][:, None] + self.suffix[t][d].T[c]
-        return diff.max(axis=1)
+        bound: Balances = diff.max(axis=1)
+        return bound
 
-    def run(self, t: int, choices: np.ndarray, balances: np.ndarray) -> None:
+    def run(self, t: int, choices: Choices, balances: Balances) -> None:
         assigned = self.order[:t]
         keep = np.ones(len(choices), dtype=bool)
         for d in assigned:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from foresight import InputError, _input
 
 Rule = Literal["iqr_at_most", "relative_iqr_at_most", "share_within"]
-RULES = ("iqr_at_most", "relative_iqr_at_most", "share_within")
+RULES: tuple[Rule, ...] = ("iqr_at_most", "relative_iqr_at_most", "share_within")
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class DelphiResult:
         return asdict(self)
 
 
-def parse(doc: Any) -> DelphiInput:
+def parse(doc: object) -> DelphiInput:
     doc = _input.mapping(doc, "")
     _input.reject_unknown(doc, ("questions", "consensus"))
     raw = _input.array(_input.required(doc, "questions"), "questions", min_len=1)

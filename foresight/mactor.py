@@ -44,7 +44,7 @@ class MactorResult:
         return asdict(self)
 
 
-def parse(doc: Any) -> MactorInput:
+def parse(doc: object) -> MactorInput:
     doc = _input.mapping(doc, "")
     _input.reject_unknown(doc, ("actors", "objectives", "mid", "positions"))
     actors = _input.names(_input.required(doc, "actors"), "actors", min_len=2)

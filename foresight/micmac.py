@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 from foresight import InputError, _input
 
@@ -63,7 +64,7 @@ class MicmacResult:
         return asdict(self)
 
 
-def parse(doc: Any) -> MicmacInput:
+def parse(doc: object) -> MicmacInput:
     doc = _input.mapping(doc, "")
     _input.reject_unknown(
         doc, ("variables", "matrix", "potential_value", "max_power", "regulating_band")
@@ -115,11 +116,20 @@ def solve(data: MicmacInput) -> MicmacResult:
 
 # --- exact power sums -------------------------------------------------------------------
 
+Int64Array = NDArray[np.int64]
+Order = NDArray[np.intp]  # positions, as returned by argsort and lexsort
+
+
+class _Vector(Protocol):
+    def is_zero(self) -> bool: ...
+    def order(self) -> Order: ...
+    def to_ints(self) -> list[int]: ...
+
 
 class _ExactVector:
     """Non-negative integer vector stored as int64 limbs: value = Σ_l V[:, l] · 2^(shift·l)."""
 
-    def __init__(self, limbs: np.ndarray, shift: int) -> None:
+    def __init__(self, limbs: Int64Array, shift: int) -> None:
         self.limbs = limbs
         self.shift = shift
 
@@ -127,7 +137,7 @@ class _ExactVector:
     def ones(cls, n: int, shift: int) -> _ExactVector:
         return cls(np.ones((n, 1), dtype=np.int64), shift)
 
-    def times(self, a: np.ndarray, growth_limbs: int) -> _ExactVector:
+    def times(self, a: Int64Array, growth_limbs: int) -> _ExactVector:
         # Each product limb is ≤ rowsum·(2^shift − 1) and the shift was chosen so that adding
         # a carry (≤ rowsum + 1) still fits below 2^63.
         w = a @ self.limbs
@@ -144,7 +154,7 @@ class _ExactVector:
     def is_zero(self) -> bool:
         return not self.limbs.any()
 
-    def order(self) -> np.ndarray:
+    def order(self) -> Order:
         """Positions sorted by decreasing value, ties in input order."""
         n = self.limbs.shape[0]
         # lexsort's primary key is the last one: most significant limb, negated for descent.
@@ -173,8 +183,10 @@ class _PythonVector:
     def is_zero(self) -> bool:
         return not any(self.values)
 
-    def order(self) -> np.ndarray:
-        return np.array(sorted(range(len(self.values)), key=lambda i: (-self.values[i], i)))
+    def order(self) -> Order:
+        return np.array(
+            sorted(range(len(self.values)), key=lambda i: (-self.values[i], i)), dtype=np.intp
+        )
 
     def to_ints(self) -> list[int]:
         return list(self.values)
@@ -183,7 +195,7 @@ class _PythonVector:
 class _PowerIterator:
     """Row sums (influence) and column sums (dependence) of A, A², A³, … computed exactly."""
 
-    def __init__(self, a: np.ndarray) -> None:
+    def __init__(self, a: Int64Array) -> None:
         if a.ndim != 2 or a.shape[0] != a.shape[1]:
             raise InputError("matrix", "matrix is not square")
         if (a < 0).any():
@@ -193,23 +205,27 @@ class _PowerIterator:
         self.shift = 62 - bound.bit_length()
         self.a = a
         self.at = np.ascontiguousarray(a.T)
-        self.vectors: tuple[Any, Any]
+        # Exactly one of the two pairs is set, by the size of the row sums.
+        self.exact: tuple[_ExactVector, _ExactVector] | None = None
+        self.python: tuple[_PythonVector, _PythonVector] | None = None
         if self.shift >= 16:
             # How many limbs one product can add: the value grows by at most log2(bound) bits.
             self.growth = -(-bound.bit_length() // self.shift) + 1
-            self.vectors = (_ExactVector.ones(n, self.shift), _ExactVector.ones(n, self.shift))
+            self.exact = (_ExactVector.ones(n, self.shift), _ExactVector.ones(n, self.shift))
         else:
-            self.rows = a.tolist()
-            self.cols = self.at.tolist()
-            self.vectors = (_PythonVector([1] * n), _PythonVector([1] * n))
+            self.rows: list[list[int]] = a.tolist()
+            self.cols: list[list[int]] = self.at.tolist()
+            self.python = (_PythonVector([1] * n), _PythonVector([1] * n))
 
-    def step(self) -> tuple[Any, Any]:
-        infl, dep = self.vectors
-        if self.shift >= 16:
-            self.vectors = (infl.times(self.a, self.growth), dep.times(self.at, self.growth))
-        else:
-            self.vectors = (infl.times(self.rows), dep.times(self.cols))
-        return self.vectors
+    def step(self) -> tuple[_Vector, _Vector]:
+        if self.exact is not None:
+            infl, dep = self.exact
+            self.exact = (infl.times(self.a, self.growth), dep.times(self.at, self.growth))
+            return self.exact
+        assert self.python is not None
+        p_infl, p_dep = self.python
+        self.python = (p_infl.times(self.rows), p_dep.times(self.cols))
+        return self.python
 
 
 def power_sums(matrix: Sequence[Sequence[int]], power: int) -> tuple[list[int], list[int]]:
@@ -228,7 +244,7 @@ def power_sums(matrix: Sequence[Sequence[int]], power: int) -> tuple[list[int], 
     return _sums_at(a.astype(np.int64), power)[:2]
 
 
-def _sums_at(a: np.ndarray, power: int) -> tuple[list[int], list[int], np.ndarray, np.ndarray]:
+def _sums_at(a: Int64Array, power: int) -> tuple[list[int], list[int], Order, Order]:
     it = _PowerIterator(a)
     for _ in range(power):
         infl, dep = it.step()
@@ -236,8 +252,8 @@ def _sums_at(a: np.ndarray, power: int) -> tuple[list[int], list[int], np.ndarra
 
 
 def _stabilise(
-    a: np.ndarray, max_power: int
-) -> tuple[list[int], list[int], np.ndarray, np.ndarray, int, Status]:
+    a: Int64Array, max_power: int
+) -> tuple[list[int], list[int], Order, Order, int, Status]:
     """Raise the power until both rankings repeat (see the README for the stopping rule)."""
     it = _PowerIterator(a)
     infl, dep = it.step()
@@ -258,7 +274,7 @@ def _stabilise(
     return infl.to_ints(), dep.to_ints(), orders[0], orders[1], max_power, "oscillating"
 
 
-def _ranks(order: np.ndarray) -> list[int]:
+def _ranks(order: Order) -> list[int]:
     ranks = [0] * len(order)
     for rank, position in enumerate(order.tolist(), start=1):
         ranks[position] = rank
@@ -268,8 +284,8 @@ def _ranks(order: np.ndarray) -> list[int]:
 def _classify(
     influence: list[int],
     dependence: list[int],
-    infl_order: np.ndarray,
-    dep_order: np.ndarray,
+    infl_order: Order,
+    dep_order: Order,
     power: int,
     status: Status,
     band: Fraction,

@@ -28,7 +28,7 @@ from typing import Any, Literal
 from foresight import InputError, _input
 
 Mode = Literal["count", "enumerate", "sample"]
-DEFAULT_LIMIT = {"count": 0, "enumerate": 1000, "sample": 10}
+DEFAULT_LIMIT: dict[Mode, int] = {"count": 0, "enumerate": 1000, "sample": 10}
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class MorphoResult:
         return asdict(self)
 
 
-def parse(doc: Any) -> MorphoInput:
+def parse(doc: object) -> MorphoInput:
     doc = _input.mapping(doc, "")
     _input.reject_unknown(doc, ("components", "exclusions", "mode", "limit", "seed", "preferences"))
     raw = _input.array(_input.required(doc, "components"), "components", min_len=1)
@@ -93,7 +93,7 @@ def parse(doc: Any) -> MorphoInput:
             raise InputError(f"{fld}.hypotheses", f"empty component {name!r}: no hypothesis")
         components.append(Component(name, _input.names(hyps, f"{fld}.hypotheses")))
 
-    def element(value: Any, fld: str) -> tuple[int, int]:
+    def element(value: object, fld: str) -> tuple[int, int]:
         pair = _input.array(value, fld)
         if len(pair) != 2:
             raise InputError(fld, "expected [component, hypothesis]")

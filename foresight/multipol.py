@@ -44,7 +44,7 @@ class MultipolResult:
         return asdict(self)
 
 
-def parse(doc: Any) -> MultipolInput:
+def parse(doc: object) -> MultipolInput:
     doc = _input.mapping(doc, "")
     _input.reject_unknown(doc, ("actions", "criteria", "scores", "policies"))
     actions = _input.names(_input.required(doc, "actions"), "actions")

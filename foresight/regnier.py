@@ -48,7 +48,7 @@ class RegnierResult:
         return asdict(self)
 
 
-def parse(doc: Any) -> RegnierInput:
+def parse(doc: object) -> RegnierInput:
     doc = _input.mapping(doc, "")
     _input.reject_unknown(doc, ("statements", "votes", "dissensus_threshold"))
     statements = _input.names(_input.required(doc, "statements"), "statements")
@@ -66,13 +66,15 @@ def parse(doc: Any) -> RegnierInput:
                 f"votes[{i}]", f"expected {width} votes (one per participant), got {len(row)}"
             )
         width = len(row)
+        colours: list[str] = []
         for j, colour in enumerate(row):
             if colour not in COLOURS:
                 raise InputError(
                     f"votes[{i}][{j}]",
                     f"unknown colour {colour!r}; expected one of {', '.join(COLOURS)}",
                 )
-        votes.append(tuple(row))
+            colours.append(colour)
+        votes.append(tuple(colours))
     threshold = _input.number(
         doc.get("dissensus_threshold", DEFAULT_DISSENSUS_THRESHOLD),
         "dissensus_threshold",

@@ -24,6 +24,7 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.optimize import linprog, nnls
 
 from foresight import ComputationError, InputError, _input
@@ -64,7 +65,7 @@ class SmicResult:
         return asdict(self)
 
 
-def parse(doc: Any) -> SmicInput:
+def parse(doc: object) -> SmicInput:
     doc = _input.mapping(doc, "")
     _input.reject_unknown(doc, ("hypotheses", "p", "p_if", "p_if_not"))
     hyps = _input.names(_input.required(doc, "hypotheses"), "hypotheses")
@@ -89,13 +90,13 @@ def parse(doc: Any) -> SmicInput:
     return SmicInput(hyps, p, conditional("p_if"), conditional("p_if_not"))
 
 
-def _occurs(n: int) -> np.ndarray:
+def _occurs(n: int) -> NDArray[np.float64]:
     """occurs[i, s] = 1 when hypothesis i occurs in scenario s (bit i of s)."""
     s = np.arange(1 << n)
     return ((s[None, :] >> np.arange(n)[:, None]) & 1).astype(float)
 
 
-def equations(data: SmicInput) -> np.ndarray:
+def equations(data: SmicInput) -> NDArray[np.float64]:
     """Rows c with c·π = 0 for every given probability, homogeneous thanks to Σπ = 1."""
     n = len(data.hypotheses)
     occ = _occurs(n)
@@ -114,12 +115,13 @@ def equations(data: SmicInput) -> np.ndarray:
     return np.array(rows)
 
 
-def fit(c: np.ndarray) -> np.ndarray:
+def fit(c: NDArray[np.float64]) -> NDArray[np.float64]:
     """argmin ‖cπ‖² over the probability simplex."""
     size = c.shape[1]
     weight = 1e4 * (1 + np.abs(c).sum())
     a = np.vstack([c, weight * np.ones((1, size))])
     b = np.concatenate([np.zeros(len(c)), [weight]])
+    pi: NDArray[np.float64]
     pi, _ = nnls(a, b, maxiter=50 * size)
     pi = np.clip(pi, 0, None)
     if pi.sum() <= 0:
@@ -198,7 +200,7 @@ def solve(data: SmicInput) -> SmicResult:
 
 
 def _intervals(
-    occ: np.ndarray, marg: np.ndarray, pair: dict[tuple[int, int], float], n: int
+    occ: NDArray[np.float64], marg: NDArray[np.float64], pair: dict[tuple[int, int], float], n: int
 ) -> list[tuple[float, float]]:
     """[min, max] of each π_s over distributions with the fitted marginals and pairs."""
     size = 1 << n

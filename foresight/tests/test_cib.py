@@ -1,8 +1,10 @@
 import itertools
+import random
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 
 from foresight import cib
 
@@ -22,7 +24,7 @@ HAND = {
 }
 
 
-def test_hand_computed_two_descriptors():
+def test_hand_computed_two_descriptors() -> None:
     # (a2,b2): balances a2=3, b2=1 → consistent, TIS 4; (a1,b1): a1=1, b1=2 → TIS 3;
     # (a2,b1): inconsistency 2 on both; (a1,b2): A misses by 6, B by 4.
     result = cib.solve(cib.parse(HAND))
@@ -37,7 +39,12 @@ def test_hand_computed_two_descriptors():
     assert cib.solve(cib.parse({**HAND, "max_inconsistency": 6})).scenario_count == 4
 
 
-def brute_force(sizes, m, k):
+Model = tuple[list[int], NDArray[np.int64], int]
+
+
+def brute_force(
+    sizes: list[int], m: NDArray[np.int64], k: int
+) -> list[tuple[tuple[int, ...], int, int]]:
     offsets = np.concatenate([[0], np.cumsum(sizes)])
     out = []
     for scenario in itertools.product(*[range(s) for s in sizes]):
@@ -53,7 +60,7 @@ def brute_force(sizes, m, k):
 
 
 @st.composite
-def models(draw):
+def models(draw: st.DrawFn) -> Model:
     sizes = draw(st.lists(st.integers(1, 4), min_size=1, max_size=5))
     n = sum(sizes)
     values = draw(st.lists(st.integers(-3, 3), min_size=n * n, max_size=n * n))
@@ -66,7 +73,7 @@ def models(draw):
 
 @SETTINGS
 @given(models())
-def test_equals_brute_force(model):
+def test_equals_brute_force(model: Model) -> None:
     sizes, m, k = model
     choices, incons, tis = cib.consistent_scenarios(sizes, m, k)
     got = sorted(
@@ -78,7 +85,7 @@ def test_equals_brute_force(model):
 
 @SETTINGS
 @given(models(), st.randoms(use_true_random=False))
-def test_permuting_descriptors_permutes_scenarios(model, rnd):
+def test_permuting_descriptors_permutes_scenarios(model: Model, rnd: random.Random) -> None:
     sizes, m, k = model
     perm = list(range(len(sizes)))
     rnd.shuffle(perm)
@@ -96,7 +103,7 @@ def test_permuting_descriptors_permutes_scenarios(model, rnd):
     assert left == right
 
 
-def test_output_sorted_by_total_impact_score_then_variants():
+def test_output_sorted_by_total_impact_score_then_variants() -> None:
     doc = {
         "descriptors": [
             {"name": "A", "variants": ["a1", "a2"]},

@@ -2,6 +2,7 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ DELPHI = {
     "questions": [{"name": "Q", "rounds": [[1, 2]]}],
     "consensus": {"rule": "iqr_at_most", "value": 1},
 }
-VALID = {
+VALID: dict[str, Mapping[str, object]] = {
     "micmac": MICMAC,
     "mactor": MACTOR,
     "morpho": MORPHO,
@@ -49,8 +50,11 @@ VALID = {
 }
 
 
-def call(monkeypatch, capsys, method, text):
+def call(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], method: str, text: str
+) -> tuple[int | str | None, str, str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    code: int | str | None
     try:
         code = main([method, "-"])
     except SystemExit as exc:
@@ -60,13 +64,15 @@ def call(monkeypatch, capsys, method, text):
 
 
 @pytest.mark.parametrize("method", sorted(VALID))
-def test_valid_input_exits_zero_with_json(monkeypatch, capsys, method):
+def test_valid_input_exits_zero_with_json(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], method: str
+) -> None:
     code, out, err = call(monkeypatch, capsys, method, json.dumps(VALID[method]))
     assert (code, err) == (0, "")
     assert isinstance(json.loads(out), dict)
 
 
-BAD = [
+BAD: list[tuple[str, dict[str, object], str]] = [
     ("micmac", {**MICMAC, "matrix": [[0, 1]]}, "matrix: matrix is not square"),
     ("micmac", {**MICMAC, "matrix": [[0, 4], [1, 0]]}, "matrix[0][1]: value 4 out of scale 0..3"),
     ("micmac", {**MICMAC, "matrix": [[1, 0], [1, 0]]}, "matrix[0][0]: the diagonal must be 0"),
@@ -161,7 +167,13 @@ BAD = [
 @pytest.mark.parametrize(
     ("method", "doc", "message"), BAD, ids=[f"{m}-{i}" for i, (m, _, _) in enumerate(BAD)]
 )
-def test_bad_input_exits_two_naming_the_field(monkeypatch, capsys, method, doc, message):
+def test_bad_input_exits_two_naming_the_field(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    method: str,
+    doc: dict[str, object],
+    message: str,
+) -> None:
     code, out, err = call(monkeypatch, capsys, method, json.dumps(doc))
     assert code == 2
     assert out == ""
@@ -170,26 +182,32 @@ def test_bad_input_exits_two_naming_the_field(monkeypatch, capsys, method, doc, 
 
 
 @pytest.mark.parametrize("method", sorted(VALID))
-def test_unknown_field_is_refused(monkeypatch, capsys, method):
+def test_unknown_field_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], method: str
+) -> None:
     code, _, err = call(monkeypatch, capsys, method, json.dumps({**VALID[method], "colour": 1}))
     assert code == 2
     assert "colour: unknown field" in err
 
 
 @pytest.mark.parametrize("text", ["{", "[1, 2]", '{"variables": NaN}'])
-def test_malformed_documents(monkeypatch, capsys, text):
+def test_malformed_documents(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
     code, _, err = call(monkeypatch, capsys, "micmac", text)
     assert code == 2
     assert err.startswith("foresight micmac: input") and err.count("\n") == 1
 
 
-def test_unknown_method(monkeypatch, capsys):
+def test_unknown_method(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = call(monkeypatch, capsys, "swot", "{}")
     assert code == 2
     assert "method: unknown method 'swot'" in err
 
 
-def test_real_process_reads_a_file_and_stdin(tmp_path):
+def test_real_process_reads_a_file_and_stdin(tmp_path: Path) -> None:
     path = tmp_path / "cib.json"
     path.write_text(json.dumps(CIB), encoding="utf-8")
     done = subprocess.run(
@@ -213,7 +231,7 @@ def test_real_process_reads_a_file_and_stdin(tmp_path):
     assert bad.stderr == "foresight micmac: matrix[0][1]: value 9 out of scale 0..3\n"
 
 
-def test_library_never_imports_django():
+def test_library_never_imports_django() -> None:
     code = "import sys, foresight.__main__, foresight.micmac, foresight.mactor, foresight.morpho, foresight.cib, foresight.smic, foresight.multipol, foresight.regnier, foresight.delphi; print('django' in sys.modules)"
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True

@@ -1,10 +1,21 @@
+import random
+from typing import TypedDict
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foresight import mactor
 
-DOC = {
+
+class MactorDoc(TypedDict):
+    actors: list[str]
+    objectives: list[str]
+    mid: list[list[int]]
+    positions: list[list[int]]
+
+
+DOC: MactorDoc = {
     "actors": ["A", "B", "C"],
     "objectives": ["O1", "O2"],
     "mid": [[0, 2, 1], [1, 0, 3], [0, 1, 0]],
@@ -12,7 +23,7 @@ DOC = {
 }
 
 
-def test_hand_computed_balance_of_power():
+def test_hand_computed_balance_of_power() -> None:
     result = mactor.solve(mactor.parse(DOC))
     # MIDIij = MIDij + Σk min(MIDik, MIDkj), e.g. MIDI01 = 2 + min(1, 1), MIDI11 = min(1,2) + min(3,1).
     assert result.midi == [[1, 3, 3], [1, 2, 4], [1, 1, 1]]
@@ -22,7 +33,7 @@ def test_hand_computed_balance_of_power():
     assert result.balance_of_power == pytest.approx([101.25 / 50.75, 45 / 50.75, 6 / 50.75])
 
 
-def test_hand_computed_convergences_and_mobilisation():
+def test_hand_computed_convergences_and_mobilisation() -> None:
     result = mactor.solve(mactor.parse(DOC))
     first, second, third = result.orders
     assert first.mao == [[1, -1], [1, 0], [-1, 1]]
@@ -38,7 +49,7 @@ def test_hand_computed_convergences_and_mobilisation():
     assert third.mao[2] == pytest.approx([-4 * r[2], 1 * r[2]])
 
 
-def test_ambivalence_is_one_when_convergence_equals_divergence():
+def test_ambivalence_is_one_when_convergence_equals_divergence() -> None:
     doc = {
         "actors": ["A", "B"],
         "objectives": ["O1", "O2"],
@@ -52,7 +63,7 @@ def test_ambivalence_is_one_when_convergence_equals_divergence():
 
 
 @st.composite
-def documents(draw):
+def documents(draw: st.DrawFn) -> MactorDoc:
     n = draw(st.integers(2, 6))
     m = draw(st.integers(1, 4))
     mid = [[0 if i == j else draw(st.integers(0, 4)) for j in range(n)] for i in range(n)]
@@ -67,7 +78,7 @@ def documents(draw):
 
 @settings(max_examples=60, deadline=None)
 @given(documents(), st.randoms(use_true_random=False))
-def test_permuting_actors_permutes_results(doc, rnd):
+def test_permuting_actors_permutes_results(doc: MactorDoc, rnd: random.Random) -> None:
     n = len(doc["actors"])
     perm = list(range(n))
     rnd.shuffle(perm)

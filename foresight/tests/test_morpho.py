@@ -1,6 +1,7 @@
 import itertools
 import random
 from collections import Counter
+from typing import TypedDict
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,7 +10,18 @@ from foresight import morpho
 
 SETTINGS = settings(max_examples=80, deadline=None)
 
-HAND = {
+
+class ComponentDoc(TypedDict):
+    name: str
+    hypotheses: list[str]
+
+
+class MorphoDoc(TypedDict):
+    components: list[ComponentDoc]
+    exclusions: list[list[list[str]]]
+
+
+HAND: MorphoDoc = {
     "components": [
         {"name": "X", "hypotheses": ["x1", "x2"]},
         {"name": "Y", "hypotheses": ["y1", "y2", "y3"]},
@@ -19,11 +31,11 @@ HAND = {
 }
 
 
-def run(**extra):
+def run(**extra: object) -> morpho.MorphoResult:
     return morpho.solve(morpho.parse({**HAND, **extra}))
 
 
-def test_hand_computed_count_and_enumeration():
+def test_hand_computed_count_and_enumeration() -> None:
     result = run(mode="enumerate")
     assert (result.space, result.count) == (12, 4)
     assert [c.hypotheses for c in result.configurations] == [
@@ -35,7 +47,7 @@ def test_hand_computed_count_and_enumeration():
     assert not result.truncated
 
 
-def test_independent_component_multiplies_the_count():
+def test_independent_component_multiplies_the_count() -> None:
     doc = {**HAND, "components": [*HAND["components"], {"name": "W", "hypotheses": ["w1", "w2"]}]}
     result = morpho.solve(morpho.parse(doc))
     assert result.count == 8
@@ -45,13 +57,13 @@ def test_independent_component_multiplies_the_count():
     ]
 
 
-def test_enumerate_limit_truncates():
+def test_enumerate_limit_truncates() -> None:
     result = run(mode="enumerate", limit=3)
     assert len(result.configurations) == 3
     assert result.truncated
 
 
-def test_preferences_rank_the_best_configurations():
+def test_preferences_rank_the_best_configurations() -> None:
     prefs = {"Y": {"y2": 5}, "Z": {"z2": 2}, "X": {"x1": 1}}
     result = run(mode="enumerate", limit=2, preferences=prefs)
     # x1,y2,z1 = 6; x2,y2,z1 = 5; x2,y1,z2 = 2; x2,y1,z1 = 0.
@@ -61,7 +73,7 @@ def test_preferences_rank_the_best_configurations():
     ]
 
 
-def test_sample_is_uniform_and_reproducible():
+def test_sample_is_uniform_and_reproducible() -> None:
     a = run(mode="sample", limit=2000, seed=4)
     b = run(mode="sample", limit=2000, seed=4)
     assert a.configurations == b.configurations
@@ -71,21 +83,24 @@ def test_sample_is_uniform_and_reproducible():
     assert all(400 <= n <= 600 for n in counts.values()), counts
 
 
-def test_everything_excluded_counts_zero():
+def test_everything_excluded_counts_zero() -> None:
     result = run(exclusions=[[["Z", "z1"]], [["Z", "z2"]]], mode="sample")
     assert result.count == 0
     assert result.configurations == []
 
 
+Exclusions = tuple[tuple[tuple[int, int], ...], ...]
+
+
 @st.composite
-def spaces(draw):
+def spaces(draw: st.DrawFn) -> tuple[list[int], Exclusions]:
     sizes = draw(st.lists(st.integers(1, 4), min_size=1, max_size=6))
     m = len(sizes)
     element = st.integers(0, m - 1).flatmap(
         lambda c: st.tuples(st.just(c), st.integers(0, sizes[c] - 1))
     )
     singles = draw(st.lists(element.map(lambda e: (e,)), max_size=3))
-    pairs = []
+    pairs: list[tuple[tuple[int, int], ...]] = []
     if m >= 2:
         pairs = draw(
             st.lists(st.tuples(element, element).filter(lambda p: p[0][0] != p[1][0]), max_size=14)
@@ -93,7 +108,7 @@ def spaces(draw):
     return sizes, tuple(singles + pairs)
 
 
-def brute_force(sizes, exclusions):
+def brute_force(sizes: list[int], exclusions: Exclusions) -> list[list[int]]:
     return [
         list(conf)
         for conf in itertools.product(*[range(k) for k in sizes])
@@ -103,7 +118,7 @@ def brute_force(sizes, exclusions):
 
 @SETTINGS
 @given(spaces())
-def test_count_and_enumeration_equal_brute_force(space):
+def test_count_and_enumeration_equal_brute_force(space: tuple[list[int], Exclusions]) -> None:
     sizes, exclusions = space
     engine = morpho.Space(sizes, exclusions)
     expected = brute_force(sizes, exclusions)
@@ -113,7 +128,7 @@ def test_count_and_enumeration_equal_brute_force(space):
 
 @SETTINGS
 @given(spaces(), st.integers(0, 2**32))
-def test_samples_are_consistent(space, seed):
+def test_samples_are_consistent(space: tuple[list[int], Exclusions], seed: int) -> None:
     sizes, exclusions = space
     engine = morpho.Space(sizes, exclusions)
     valid = brute_force(sizes, exclusions)
@@ -125,7 +140,9 @@ def test_samples_are_consistent(space, seed):
 
 @SETTINGS
 @given(spaces(), st.integers(1, 5), st.randoms(use_true_random=False))
-def test_best_equals_sorted_brute_force(space, k, rnd):
+def test_best_equals_sorted_brute_force(
+    space: tuple[list[int], Exclusions], k: int, rnd: random.Random
+) -> None:
     sizes, exclusions = space
     scores = tuple(tuple(float(rnd.randint(0, 4)) for _ in range(s)) for s in sizes)
     ranked = sorted(

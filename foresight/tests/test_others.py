@@ -3,7 +3,7 @@ import pytest
 from foresight import delphi, multipol, regnier
 
 
-def test_multipol_hand_computed():
+def test_multipol_hand_computed() -> None:
     doc = {
         "actions": ["A1", "A2"],
         "criteria": ["cost", "impact"],
@@ -23,7 +23,7 @@ def test_multipol_hand_computed():
     assert result.ranking == ["A1", "A2"]  # equal means: input order
 
 
-def test_regnier_hand_computed():
+def test_regnier_hand_computed() -> None:
     doc = {
         "statements": ["S1", "S2", "S3"],
         "votes": [
@@ -42,7 +42,7 @@ def test_regnier_hand_computed():
     assert (s3.mean, s3.mean_answered, s3.dissensus) == (0.0, None, False)
 
 
-def test_delphi_hand_computed():
+def test_delphi_hand_computed() -> None:
     doc = {
         "questions": [{"name": "Q", "rounds": [[1, 2, 3, 4, 10], [2, 3, 3, 3, 4]]}],
         "consensus": {"rule": "iqr_at_most", "value": 1},
@@ -60,19 +60,17 @@ def test_delphi_hand_computed():
     assert second.iqr_ratio == 0 and second.median_shift == 0
 
 
-def test_delphi_share_within_rule():
-    doc = {
-        "questions": [{"name": "Q", "rounds": [[10, 11, 12, 30]]}],
-        "consensus": {"rule": "share_within", "value": 0.75, "tolerance": 1},
-    }
+def test_delphi_share_within_rule() -> None:
+    consensus: dict[str, str | float] = {"rule": "share_within", "value": 0.75, "tolerance": 1}
+    doc = {"questions": [{"name": "Q", "rounds": [[10, 11, 12, 30]]}], "consensus": consensus}
     r = delphi.solve(delphi.parse(doc)).questions[0].rounds[0]
     assert r.median == 11.5 and r.share_within == 0.5 and not r.consensus
-    doc["consensus"]["tolerance"] = 2
+    consensus["tolerance"] = 2
     assert delphi.solve(delphi.parse(doc)).questions[0].rounds[0].consensus
 
 
 @pytest.mark.parametrize("median,iqr,expected", [(10, 2, True), (10, 3, False)])
-def test_delphi_relative_iqr(median, iqr, expected):
+def test_delphi_relative_iqr(median: int, iqr: int, expected: bool) -> None:
     answers = [median - iqr, median - iqr / 2, median, median + iqr / 2, median + iqr]
     doc = {
         "questions": [{"name": "Q", "rounds": [answers]}],

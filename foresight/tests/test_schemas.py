@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -13,13 +14,21 @@ jsonschema = pytest.importorskip("jsonschema")
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 
 
-def validator(method):
+class Validator(Protocol):
+    """The part of jsonschema's validator protocol used here (jsonschema ships no types)."""
+
+    def validate(self, instance: object) -> None: ...
+    def is_valid(self, instance: object) -> bool: ...
+
+
+def validator(method: str) -> Validator:
     schema = json.loads((SCHEMAS / f"{method}.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    checker: Validator = jsonschema.Draft202012Validator(schema)
+    return checker
 
 
-def test_one_schema_per_method():
+def test_one_schema_per_method() -> None:
     assert sorted(p.stem for p in SCHEMAS.glob("*.json")) == sorted(METHODS)
 
 
@@ -27,7 +36,7 @@ def test_one_schema_per_method():
     ("method", "doc"),
     [*sorted(VALID.items()), ("cib", CIB_HAND), ("mactor", MACTOR_DOC), ("morpho", MORPHO_HAND)],
 )
-def test_valid_documents_match_their_schema(method, doc):
+def test_valid_documents_match_their_schema(method: str, doc: object) -> None:
     validator(method).validate(doc)
 
 
@@ -47,5 +56,5 @@ SHAPE_ERRORS = [
 @pytest.mark.parametrize(
     ("method", "doc", "message"), [b for b in BAD if any(s in b[2] for s in SHAPE_ERRORS)]
 )
-def test_schemas_refuse_shape_errors(method, doc, message):
+def test_schemas_refuse_shape_errors(method: str, doc: object, message: str) -> None:
     assert not validator(method).is_valid(doc), message
