@@ -352,3 +352,9 @@ DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", d
 
 # The audit trail is kept five years (the privacy page says so), then purged by run_daily.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365 + 1)
+# Outgoing e-mails: the bodies (with their invitation and reset links) are blanked once sent;
+# who was written to, about what and when, is kept this long, then purged by run_daily. Unsent
+# messages are retried daily until then.
+EMAIL_RETENTION_DAYS = env.int("EMAIL_RETENTION_DAYS", default=30)
+# Finished task results (the worker's log of what ran) are purged by run_daily after this.
+TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=7)

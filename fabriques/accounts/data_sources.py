@@ -1,5 +1,8 @@
 """The personal data the accounts app keeps about a person: roles, invitations, second factor.
 
+Also registers core's sources (audit trail, history, e-mails, task results): core sits below
+accounts and cannot reach the registry itself.
+
 Registered in AccountsConfig.ready() with the other apps' sources (see personal_data.py).
 """
 
@@ -9,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from fabriques.core import data_sources as core_sources
 
 from .models import Invitation, Membership
 from .personal_data import PersonalDataSource, register
@@ -126,5 +131,40 @@ def register_sources() -> None:
             label=_("Applications d’authentification (second facteur)"),
             export=second_factor_export,
             erase=second_factor_erase,
+        )
+    )
+    register(
+        PersonalDataSource(
+            key="core.audit_events",
+            label=_("Actions enregistrées dans le journal d’audit"),
+            export=core_sources.audit_events_export,
+            # The events stay (five years, for the audit) with an author that the erasure of
+            # the account anonymises; user_erase takes the person's name out of the summaries.
+            erase=lambda user: 0,
+        )
+    )
+    register(
+        PersonalDataSource(
+            key="core.history",
+            label=_("Modifications que vous avez faites"),
+            export=core_sources.history_authored_export,
+            # Kept like the audit trail, with an author that no longer identifies anyone.
+            erase=lambda user: 0,
+        )
+    )
+    register(
+        PersonalDataSource(
+            key="core.outgoing_emails",
+            label=_("Courriels qui vous ont été envoyés"),
+            export=core_sources.outgoing_emails_export,
+            erase=core_sources.outgoing_emails_erase,
+        )
+    )
+    register(
+        PersonalDataSource(
+            key="core.task_results",
+            label=_("Traitements automatiques vous concernant"),
+            export=core_sources.task_results_export,
+            erase=core_sources.task_results_erase,
         )
     )

@@ -516,10 +516,12 @@ def user_erase(*, user: User, actor: Any, reason: str = "") -> dict[str, int]:
 
     from .personal_data import sources
 
+    # Taken before the sources delete them: events about these objects are about the person.
+    about_person = _audit_events_about(user)
     counts = {source.key: source.erase(user) for source in sources()}
     email = user.email
     counts["core.audit_summaries"] = _audit_summaries_scrub(
-        [email, user.username, user.get_full_name()]
+        about_person, [email, user.username, user.get_full_name()]
     )
     user.username = f"supprime-{user.pk}"
     user.first_name = ERASED_NAME
@@ -561,25 +563,50 @@ def user_erase(*, user: User, actor: Any, reason: str = "") -> dict[str, int]:
     return counts
 
 
-def _audit_summaries_scrub(identifiers: list[str]) -> int:
-    """Take a person's address and name out of the audit trail's summaries.
+def _audit_events_about(user: User) -> list[int]:
+    """The audit events that refer to the person: as author, as object, or by id in the details.
+
+    Their roles and invitations count as the person (« rôle accordé à … »); the history keeps
+    the ids of roles already revoked.
+    """
+    from fabriques.core.models import AuditEvent
+
+    memberships = {
+        str(pk) for pk in Membership.history.filter(user_id=user.pk).values_list("id", flat=True)
+    }
+    invitations = {
+        str(pk) for pk in Invitation.objects.filter(user=user).values_list("pk", flat=True)
+    }
+    query = (
+        Q(actor_id=user.pk)
+        | Q(object_type=User._meta.label_lower, object_id=str(user.pk))
+        | Q(object_type=Membership._meta.label_lower, object_id__in=memberships)
+        | Q(object_type=Invitation._meta.label_lower, object_id__in=invitations)
+        | Q(data__user=user.pk)
+    )
+    return list(AuditEvent.objects.filter(query).values_list("pk", flat=True))
+
+
+def _audit_summaries_scrub(event_ids: list[int], identifiers: list[str]) -> int:
+    """Take a person's address and names out of the summaries of the events about them.
 
     Summaries are written for people to read ("Invitation envoyée à …"); the events keep
-    their actor and object ids, which now point to the anonymised account.
+    their actor and object ids, which now point to the anonymised account. Only the events
+    found by reference are touched: a person who named themselves like a common summary
+    (« Statut changé ») must not rewrite everybody else's events on their way out.
     """
     from fabriques.core.models import AuditEvent
 
     identifiers = sorted({i for i in identifiers if i and len(i) >= 3}, key=len, reverse=True)
-    if not identifiers:
+    if not identifiers or not event_ids:
         return 0
     pattern = re.compile("|".join(re.escape(i) for i in identifiers), re.IGNORECASE)
-    query = Q()
-    for identifier in identifiers:
-        query |= Q(summary__icontains=identifier)
     changed = []
-    for event in AuditEvent.objects.filter(query).only("pk", "summary"):
-        event.summary = pattern.sub(str(_("[donnée effacée]")), event.summary)
-        changed.append(event)
+    for event in AuditEvent.objects.filter(pk__in=event_ids).only("pk", "summary"):
+        summary = pattern.sub(str(_("[donnée effacée]")), event.summary)
+        if summary != event.summary:
+            event.summary = summary
+            changed.append(event)
     AuditEvent.objects.bulk_update(changed, ["summary"])
     return len(changed)
 

@@ -12,7 +12,12 @@ class CallsConfig(AppConfig):
 
         # Registers the permission rules (rules.add_perm) of calls and applications.
         from . import access  # noqa: F401
-        from .personal_data import erase_applications, export_applications
+        from .personal_data import (
+            erase_applications,
+            erase_scores,
+            export_applications,
+            export_scores,
+        )
 
         register(
             PersonalDataSource(
@@ -20,5 +25,13 @@ class CallsConfig(AppConfig):
                 label=_("Candidatures aux appels à volontaires"),
                 export=export_applications,
                 erase=erase_applications,
+            )
+        )
+        register(
+            PersonalDataSource(
+                key="calls.scores",
+                label=_("Notes et commentaires donnés aux candidatures"),
+                export=export_scores,
+                erase=erase_scores,
             )
         )

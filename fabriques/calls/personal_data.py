@@ -1,4 +1,4 @@
-"""The applications a person filled in or is named in, for RGPD export and erasure."""
+"""The applications a person filled in or is named in, and the scores they gave (RGPD)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from .models import Application
+from .models import Application, ApplicationScore, ApplicationStatus
 from .services import applications_erase_person
 
 
@@ -15,28 +15,26 @@ def _iso(value: Any) -> str | None:
 
 
 def export_applications(user: Any) -> list[dict[str, Any]]:
-    email = (user.email or "").strip()
-    condition = Q(applicant=user)
-    if email:
-        condition |= Q(elected_email__iexact=email) | Q(technical_email__iexact=email)
-    rows = []
-    for application in (
-        Application.objects.filter(condition)
+    """The applications the person filled in, whole; those naming them, as a mere mention.
+
+    An application belongs to whoever filled it in. Someone whose address was typed in it
+    (as elected official or technical referent) learns that they were named, where and when
+    it was deposited, but nothing that was typed: the address may be a shared mailbox
+    (mairie@…), and the names, phone, texts and drafts are the applicant's and the other
+    person's. Drafts do not mention anyone: nobody but their author has seen them.
+    """
+    rows: list[dict[str, Any]] = []
+    own = (
+        Application.objects.filter(applicant_id=user.pk)
         .select_related("call__fabrique", "commune", "epci", "qpv")
         .order_by("pk")
-    ):
-        roles = []
-        if application.applicant_id == user.pk:
-            roles.append("déposant")
-        if email and application.elected_email.lower() == email.lower():
-            roles.append("élu")
-        if email and application.technical_email.lower() == email.lower():
-            roles.append("référent technique")
+    )
+    for application in own:
         rows.append(
             {
                 "fabrique": application.call.fabrique.title,
                 "territoire": application.territory_label,
-                "rôles": roles,
+                "rôles": ["déposant"],
                 "statut": str(application.get_status_display()),
                 "créée_le": _iso(application.created_at),
                 "déposée_le": _iso(application.submitted_at),
@@ -53,8 +51,66 @@ def export_applications(user: Any) -> list[dict[str, Any]]:
                 "délibération_déposée": bool(application.deliberation),
             }
         )
+    email = (user.email or "").strip().lower()
+    if not email:
+        return rows
+    named = (
+        Application.objects.filter(
+            Q(elected_email__iexact=email) | Q(technical_email__iexact=email)
+        )
+        .exclude(applicant_id=user.pk)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .select_related("call__fabrique", "commune", "epci", "qpv")
+        .order_by("pk")
+    )
+    for application in named:
+        roles = []
+        if application.elected_email.lower() == email:
+            roles.append("élu")
+        if application.technical_email.lower() == email:
+            roles.append("référent technique")
+        rows.append(
+            {
+                "fabrique": application.call.fabrique.title,
+                "territoire": application.territory_label,
+                "rôles": roles,
+                "déposée_le": _iso(application.submitted_at),
+            }
+        )
     return rows
 
 
 def erase_applications(user: Any) -> int:
     return applications_erase_person(user=user)
+
+
+def export_scores(user: Any) -> list[dict[str, Any]]:
+    """The scores and comments the person gave, with the application and criterion scored."""
+    scores = (
+        ApplicationScore.objects.filter(scored_by_id=user.pk)
+        .select_related(
+            "criterion",
+            "application__call__fabrique",
+            "application__commune",
+            "application__epci",
+            "application__qpv",
+        )
+        .order_by("scored_at", "pk")
+    )
+    return [
+        {
+            "fabrique": score.application.call.fabrique.title,
+            "candidature": score.application.territory_label,
+            "critère": score.criterion.label,
+            "note": score.score,
+            "note_maximale": score.criterion.max_score,
+            "commentaire": score.comment,
+            "date": _iso(score.scored_at),
+        }
+        for score in scores
+    ]
+
+
+def erase_scores(user: Any) -> int:
+    """The scores stay (they explain a decision); the link to the person goes."""
+    return ApplicationScore.objects.filter(scored_by_id=user.pk).update(scored_by=None)

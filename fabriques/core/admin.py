@@ -1,6 +1,13 @@
 from django.contrib import admin
+from django_tasks_db.models import DBTaskResult
 
 from .models import AuditEvent
+
+# django_tasks_db shows every task's arguments, return value and traceback to staff allowed
+# to view task results; those may name people. Nobody needs them in the admin (core comes
+# after django_tasks_db in INSTALLED_APPS, so its registration is already there).
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
 
 
 @admin.register(AuditEvent)

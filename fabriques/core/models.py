@@ -55,3 +55,28 @@ class ChangeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} = {self.value}"
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail between the request that wrote it and the worker that sends it.
+
+    The task queue only carries this row's id: its arguments are stored in clear in the task
+    table, and the bodies hold invitation and password-reset links. Once sent, the bodies are
+    blanked; the recipients, subject and dates stay EMAIL_RETENTION_DAYS for support and for
+    the person's data export, then the daily purge deletes the row.
+    """
+
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True, db_index=True)
+    to = models.JSONField(_("destinataires"), default=list)
+    subject = models.CharField(_("objet"), max_length=255)
+    text = models.TextField(_("texte"), blank=True)
+    html = models.TextField(_("HTML"), blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("courriel sortant")
+        verbose_name_plural = _("courriels sortants")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.subject}"

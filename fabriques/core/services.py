@@ -59,3 +59,19 @@ def audit_events_purge(*, days: int, now: Any = None) -> int:
                 data={"deleted": deleted, "days": days},
             )
     return deleted
+
+
+def task_results_purge(*, days: int, now: Any = None) -> int:
+    """Delete the results of tasks finished more than `days` days ago (the worker's log).
+
+    Their arguments and tracebacks may name people (an address refused by the mail server);
+    nobody needs them once the task is done.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _per_model = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return deleted

@@ -128,6 +128,7 @@ def privacy(request):
             # Set by the calls app; a year when it is not there.
             "application_retention_days": getattr(settings, "APPLICATION_RETENTION_DAYS", 365),
             "invitation_ttl_days": getattr(settings, "INVITATION_TTL_DAYS", 14),
+            "email_retention_days": getattr(settings, "EMAIL_RETENTION_DAYS", 30),
         },
     )
 

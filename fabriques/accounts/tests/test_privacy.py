@@ -16,6 +16,7 @@ def test_url_and_footer_link(client):
 
 def test_states_what_why_how_long_and_rights(client, settings):
     settings.APPLICATION_RETENTION_DAYS = 180
+    settings.EMAIL_RETENTION_DAYS = 45
     settings.CONTACT_EMAIL = "fabriques@anct.gouv.fr"
 
     response = client.get(reverse("public:privacy"))
@@ -27,6 +28,8 @@ def test_states_what_why_how_long_and_rights(client, settings):
     assert "article 6, paragraphe 1, point e" in page
     assert "un an après votre dernière connexion" in page
     assert "supprimée 180 jours après la décision" in page
+    assert "Le texte du message, avec ses liens, est effacé dès qu’il est parti." in page
+    assert "45 jours après l’envoi." in page
     assert "Cinq ans" in page
     assert 'href="mailto:fabriques@anct.gouv.fr"' in page
     assert reverse("accounts:profile") in page

@@ -11,6 +11,12 @@ DAILY = (
     "purge_inactive_accounts",
     # Audit events past AUDIT_RETENTION_DAYS (five years).
     "purge_audit_events",
+    # E-mails whose sending failed, tried again until EMAIL_RETENTION_DAYS.
+    "send_pending_emails",
+    # Outgoing e-mails (who, what, when; the bodies go once sent) past EMAIL_RETENTION_DAYS.
+    "purge_emails",
+    # The task worker's results past TASK_RESULT_RETENTION_DAYS.
+    "purge_task_results",
 )
 
 
