@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from fabriques.programme import selectors as programme
-from fabriques.territories import selectors as territories
+from fabriques.programme import territory_selectors as territories
 
 from .forms import CatalogueFilterForm, OrganisationFilterForm, TerritoryFilterForm
 
