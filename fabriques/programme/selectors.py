@@ -77,13 +77,17 @@ def roles_prefetch(*, role: str | None = None, to_attr: str | None = None) -> Pr
     )
 
 
-def participations_prefetch(to_attr: str | None = None) -> Prefetch:
-    """A Fabrique's participations in published order, with entity, département and région."""
+_PARTICIPATION_RELATED = ("commune", "epci", "qpv__departement", "departement__region")
+
+
+def participations_prefetch(
+    to_attr: str | None = None, *, related: tuple[str, ...] = _PARTICIPATION_RELATED
+) -> Prefetch:
+    """A Fabrique's participations in published order, with entity, département and région
+    (or only ``related``: a card reads the département alone)."""
     return Prefetch(
         "participations",
-        queryset=Participation.objects.select_related(
-            "commune", "epci", "qpv__departement", "departement__region"
-        ).order_by("position", "id"),
+        queryset=Participation.objects.select_related(*related).order_by("position", "id"),
         to_attr=to_attr,
     )
 
@@ -93,7 +97,7 @@ def _card_queryset(queryset: QuerySet[Fabrique]) -> QuerySet[Fabrique]:
     return queryset.select_related("programme_year").prefetch_related(
         themes_prefetch(),
         roles_prefetch(role=Role.ELECTED_ASSOCIATION, to_attr="association_roles"),
-        participations_prefetch(to_attr="card_participations"),
+        participations_prefetch(to_attr="card_participations", related=("departement",)),
     )
 
 
