@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from fabriques.opendata.licence import LICENCE
+from fabriques.core.licence import LICENCE
 
 from .openapi import build_schema
 from .pagination import MAX_PAGE_SIZE, PAGE_SIZE

@@ -1,13 +1,14 @@
 """Reads behind the API: public objects only, with the joins and prefetches each endpoint needs.
 
 Every list reads a fixed number of queries whatever the number of rows (see the query budgets
-in tests/test_api.py). The open-data exports reuse the Fabrique and participation querysets.
+in tests/test_api.py). The Fabrique and organisation querysets are the programme's, which the
+public pages and the open data read too.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.text import slugify
 
 from fabriques.programme import selectors as programme_selectors
@@ -15,8 +16,6 @@ from fabriques.programme.models import (
     PUBLIC_STATUSES,
     AnctProgramme,
     FabriqueOrganisation,
-    Organisation,
-    Resource,
     Theme,
 )
 from fabriques.territories.models import (
@@ -27,64 +26,16 @@ from fabriques.territories.models import (
     ParticipationKind,
     Qpv,
 )
-from fabriques.territories.selectors import ENTITY_ID, ENTITY_NAME, entity_filter
-
-
-def public_fabriques():
-    """Public Fabriques, most recent year first, with everything the API and exports show.
-
-    Queries: the Fabriques (joined with their year), then one each for themes, ANCT
-    programmes, organisation roles and participations.
-    """
-    return (
-        programme_selectors.public_fabriques()
-        .select_related("programme_year")
-        .prefetch_related(
-            Prefetch("themes", queryset=Theme.objects.order_by("name")),
-            Prefetch("anct_programmes", queryset=AnctProgramme.objects.order_by("name")),
-            Prefetch(
-                "roles",
-                queryset=FabriqueOrganisation.objects.select_related("organisation").order_by(
-                    "role", "position", "id"
-                ),
-            ),
-            programme_selectors.participations_prefetch(),
-        )
-        .order_by("-programme_year__year", "title", "slug")
-    )
-
-
-def public_fabrique_detail():
-    return public_fabriques().prefetch_related(
-        Prefetch("resources", queryset=Resource.objects.order_by("position", "id"))
-    )
-
-
-def has_public_role():
-    return Exists(
-        FabriqueOrganisation.objects.filter(
-            organisation=OuterRef("pk"), fabrique__status__in=PUBLIC_STATUSES
-        )
-    )
-
-
-def public_organisations():
-    """Organisations that play a role in at least one public Fabrique, with that count."""
-    return (
-        Organisation.objects.filter(has_public_role())
-        .annotate(
-            fabriques_count=Count(
-                "roles__fabrique",
-                filter=Q(roles__fabrique__status__in=PUBLIC_STATUSES),
-                distinct=True,
-            )
-        )
-        .order_by("name", "slug")
-    )
+from fabriques.territories.selectors import (
+    ENTITY_ID,
+    ENTITY_NAME,
+    entity_filter,
+    territory_identifier,
+)
 
 
 def public_organisation_detail():
-    return public_organisations().prefetch_related(
+    return programme_selectors.public_organisations().prefetch_related(
         Prefetch(
             "roles",
             queryset=FabriqueOrganisation.objects.filter(fabrique__status__in=PUBLIC_STATUSES)
@@ -142,14 +93,6 @@ class Territory:
     @property
     def departement(self):
         return self.entity.departement
-
-
-def territory_identifier(kind: str, entity: Commune | Epci | Qpv) -> str:
-    if isinstance(entity, Epci):
-        return f"epci-{entity.siren}"
-    if isinstance(entity, Qpv) and not entity.code:
-        return f"qpv-{entity.departement.code}-{slugify(entity.name)}"
-    return f"{kind}-{entity.code}"
 
 
 def public_territory_participations():

@@ -10,8 +10,7 @@ from rest_framework.reverse import reverse
 
 from fabriques.programme.models import PUBLIC_STATUSES, OrganisationKind, Role
 from fabriques.territories.models import ParticipationKind
-
-from .selectors import territory_identifier
+from fabriques.territories.selectors import territory_identifier
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "nullable": True})
@@ -322,7 +321,28 @@ class YearStatisticsSerializer(serializers.Serializer):
     fabriques = serializers.IntegerField(help_text=_("Nombre de Fabriques publiques."))
 
 
+class ProgrammeTotalsSerializer(serializers.Serializer):
+    fabriques = serializers.IntegerField(help_text=_("Nombre de Fabriques publiques."))
+    counted_territories = serializers.IntegerField(
+        help_text=_("Territoires accompagnés recensés sur la plateforme, toutes années.")
+    )
+    declared_territories = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "Somme des territoires déclarés par l'ANCT, ou null (non publié) dès qu'une année "
+            "n'a pas de chiffre déclaré : une somme partielle n'est jamais publiée."
+        ),
+    )
+    undeclared_years = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text=_("Années sans chiffre déclaré par l'ANCT, dans l'ordre chronologique."),
+    )
+
+
 class StatisticsSerializer(serializers.Serializer):
     years = YearStatisticsSerializer(
         many=True, help_text=_("Une entrée par année, la plus récente d'abord.")
+    )
+    totals = ProgrammeTotalsSerializer(
+        help_text=_("Totaux sur toutes les années, comme sur le site (page Statistiques).")
     )

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.schemas.inspectors import ViewInspector
 
+from fabriques.programme import selectors as programme_selectors
 from fabriques.programme.statistics import public_statistics
 
 from . import selectors, serializers
@@ -141,7 +142,7 @@ class FabriqueList(ListView):
     filterset_class = FabriqueFilter
 
     def get_queryset(self):
-        return selectors.public_fabriques()
+        return programme_selectors.public_fabrique_list()
 
 
 @extend_schema(
@@ -154,7 +155,7 @@ class FabriqueDetail(DetailView):
     serializer_class = serializers.FabriqueDetailSerializer
 
     def get_queryset(self):
-        return selectors.public_fabrique_detail()
+        return programme_selectors.public_fabrique_list(resources=True)
 
 
 @extend_schema(
@@ -170,7 +171,7 @@ class OrganisationList(ListView):
     filterset_class = OrganisationFilter
 
     def get_queryset(self):
-        return selectors.public_organisations()
+        return programme_selectors.public_organisations()
 
 
 @extend_schema(
@@ -267,8 +268,10 @@ class ProgrammeList(ListView):
     summary=gettext_lazy("Statistiques par année"),
     description=gettext_lazy(
         "Pour chaque année d'initiation, la plus récente d'abord : territoires accompagnés "
-        "déclarés par l'ANCT et recensés sur la plateforme, nombre de Fabriques publiques. "
-        "Les deux chiffres de territoires peuvent différer ; aucun n'est corrigé."
+        "déclarés par l'ANCT et recensés sur la plateforme, nombre de Fabriques publiques ; "
+        "puis les totaux. Les deux chiffres de territoires peuvent différer ; aucun n'est "
+        "corrigé. Le total déclaré est null (non publié) dès qu'une année n'a pas de chiffre "
+        "déclaré ; ces années sont listées."
     ),
     responses={200: serializers.StatisticsSerializer, 400: BAD_REQUEST},
 )
@@ -276,8 +279,11 @@ class Statistics(PublicAPIView):
     serializer_class = serializers.StatisticsSerializer
 
     def get(self, request, *args, **kwargs):
-        # Cached per data version, like the statistics page.
-        return Response(self.get_serializer({"years": public_statistics().years}).data)
+        # Cached per data version, like the statistics page; totals by the same rule.
+        figures = public_statistics()
+        return Response(
+            self.get_serializer({"years": figures.years, "totals": figures.totals}).data
+        )
 
 
 class Root(PublicAPIView):

@@ -16,9 +16,10 @@ from pathlib import Path
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from fabriques.api.selectors import public_fabriques, public_organisations, territory_identifier
 from fabriques.programme.models import PUBLIC_STATUSES, FabriqueOrganisation, Role
-from fabriques.territories.selectors import public_participations
+from fabriques.programme.selectors import public_fabrique_list, public_organisations
+from fabriques.programme.territory_selectors import public_participations
+from fabriques.territories.selectors import territory_identifier
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 LIST_SEPARATOR = " | "
@@ -36,7 +37,7 @@ def fabrique_rows() -> list[dict]:
     """One row per public Fabrique. Queries: 5 (Fabriques, themes, programmes, roles,
     participations)."""
     rows = []
-    for fabrique in public_fabriques():
+    for fabrique in public_fabrique_list():
         roles = list(fabrique.roles.all())
         by_role = {
             role: [r.organisation.name for r in roles if r.role == role] for role in Role.values

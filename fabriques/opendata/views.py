@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from fabriques.core.licence import LICENCE
 from fabriques.core.versioning import cached_by_version
 
 from .datasets import DATASETS, LIST_SEPARATOR
 from .exports import csv_chunks, descriptor, json_chunks, size
-from .licence import LICENCE
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

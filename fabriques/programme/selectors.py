@@ -1,4 +1,8 @@
-"""Reads for the programme: catalogue, Fabrique pages, statistics."""
+"""Reads for the programme: catalogue, Fabrique and organisation pages, workspace.
+
+The public figures (per year, totals, breakdowns) live in ``statistics``, which this module
+reads for the home page; statistics never reads this module.
+"""
 
 import datetime
 from dataclasses import dataclass
@@ -37,36 +41,7 @@ from .models import (
     Role,
     Theme,
 )
-
-
-@dataclass(frozen=True)
-class YearStatistics:
-    year: int
-    declared_territories: int | None  # as declared by ANCT (may differ from the count)
-    counted_territories: int  # participations recorded on the platform
-    fabriques: int
-
-
-def year_statistics() -> list[YearStatistics]:
-    """Per programme year, most recent first: declared vs counted territories, Fabriques.
-
-    One query whatever the number of years or Fabriques.
-    """
-    public = Q(fabriques__status__in=PUBLIC_STATUSES)
-    rows = ProgrammeYear.objects.annotate(
-        n_fabriques=Count("fabriques", filter=public, distinct=True),
-        n_participations=Count("fabriques__participations", filter=public, distinct=True),
-    ).order_by("-year")
-    return [
-        YearStatistics(
-            year=row.year,
-            declared_territories=row.declared_territories,
-            counted_territories=row.n_participations,
-            fabriques=row.n_fabriques,
-        )
-        for row in rows
-    ]
-
+from .statistics import ProgrammeTotals, YearStatistics, public_statistics
 
 # --- Public site -------------------------------------------------------------------------
 #
@@ -79,13 +54,40 @@ def public_fabriques() -> QuerySet[Fabrique]:
     return Fabrique.objects.filter(status__in=PUBLIC_STATUSES)
 
 
-def participations_prefetch(to_attr: str | None = None) -> Prefetch:
-    """A Fabrique's participations in published order, with entity, département and région."""
+# The prefetches of a Fabrique's lists, written once: the public pages, the workspace, the API
+# and the open data show organisations and territories in the same order.
+
+
+def themes_prefetch() -> Prefetch:
+    return Prefetch("themes", queryset=Theme.objects.order_by("name"))
+
+
+def anct_programmes_prefetch() -> Prefetch:
+    return Prefetch("anct_programmes", queryset=AnctProgramme.objects.order_by("name"))
+
+
+def roles_prefetch(*, role: str | None = None, to_attr: str | None = None) -> Prefetch:
+    """A Fabrique's organisation roles (or only those playing ``role``) with their
+    organisation, in published order: position, then the organisation's name."""
+    queryset = FabriqueOrganisation.objects.select_related("organisation")
+    if role is not None:
+        queryset = queryset.filter(role=role)
+    return Prefetch(
+        "roles", queryset=queryset.order_by("position", "organisation__name", "id"), to_attr=to_attr
+    )
+
+
+_PARTICIPATION_RELATED = ("commune", "epci", "qpv__departement", "departement__region")
+
+
+def participations_prefetch(
+    to_attr: str | None = None, *, related: tuple[str, ...] = _PARTICIPATION_RELATED
+) -> Prefetch:
+    """A Fabrique's participations in published order, with entity, département and région
+    (or only ``related``: a card reads the département alone)."""
     return Prefetch(
         "participations",
-        queryset=Participation.objects.select_related(
-            "commune", "epci", "qpv__departement", "departement__region"
-        ).order_by("position", "id"),
+        queryset=Participation.objects.select_related(*related).order_by("position", "id"),
         to_attr=to_attr,
     )
 
@@ -93,31 +95,65 @@ def participations_prefetch(to_attr: str | None = None) -> Prefetch:
 def _card_queryset(queryset: QuerySet[Fabrique]) -> QuerySet[Fabrique]:
     """What a Fabrique card shows: year, themes, associations, territories."""
     return queryset.select_related("programme_year").prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.order_by("name")),
-        Prefetch(
-            "roles",
-            queryset=FabriqueOrganisation.objects.filter(role=Role.ELECTED_ASSOCIATION)
-            .select_related("organisation")
-            .order_by("position", "id"),
-            to_attr="association_roles",
-        ),
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.select_related("departement").order_by("position", "id"),
-            to_attr="card_participations",
-        ),
+        themes_prefetch(),
+        roles_prefetch(role=Role.ELECTED_ASSOCIATION, to_attr="association_roles"),
+        participations_prefetch(to_attr="card_participations", related=("departement",)),
     )
+
+
+def public_fabrique_list(*, resources: bool = False) -> QuerySet[Fabrique]:
+    """Public Fabriques, most recent year first, with everything a Fabrique page, the API and
+    the open data show.
+
+    Queries: the Fabriques (joined with their year), then one each for themes, ANCT
+    programmes, organisation roles, participations (and resources if asked).
+    """
+    queryset = (
+        public_fabriques()
+        .select_related("programme_year")
+        .prefetch_related(
+            themes_prefetch(),
+            anct_programmes_prefetch(),
+            roles_prefetch(),
+            participations_prefetch(),
+        )
+        .order_by("-programme_year__year", "title", "slug")
+    )
+    if resources:
+        queryset = queryset.prefetch_related(
+            Prefetch("resources", queryset=Resource.objects.order_by("position", "id"))
+        )
+    return queryset
 
 
 @dataclass(frozen=True)
 class HomeOverview:
     latest: list[Fabrique]
     years: list[YearStatistics]  # years with at least one public Fabrique, most recent first
-    fabriques: int
-    counted_territories: int
-    declared_territories: int | None  # sum over the years where ANCT declared a figure
-    declared_complete: bool  # True when every year has a declared figure
+    totals: ProgrammeTotals  # over every programme year, as the statistics page gives them
     departements: int
+
+    @property
+    def fabriques(self) -> int:
+        return self.totals.fabriques
+
+    @property
+    def counted_territories(self) -> int:
+        return self.totals.counted_territories
+
+    @property
+    def declared_territories(self) -> int | None:
+        """None (« non publié ») when a programme year has no declared figure."""
+        return self.totals.declared_territories
+
+    @property
+    def declared_complete(self) -> bool:
+        """True when every programme year has a declared figure (the total is then published)."""
+        return self.totals.declared_territories is not None
+
+    @property
+    def undeclared_years(self) -> tuple[int, ...]:
+        return self.totals.undeclared_years
 
     @property
     def first_year(self) -> int | None:
@@ -129,13 +165,8 @@ class HomeOverview:
 
 
 def home_overview(*, latest: int = 3) -> HomeOverview:
-    """Key figures (from the cached statistics) and the latest Fabriques for the home page."""
-    from .statistics import public_statistics  # statistics builds on this module
-
+    """Key figures (from the cached statistics, totals included) and the latest Fabriques."""
     figures = public_statistics()
-    years = [row for row in figures.years if row.fabriques]
-    declared = [row.declared_territories for row in years if row.declared_territories is not None]
-    departements = len(figures.departements)
     latest_fabriques = list(
         _card_queryset(public_fabriques()).order_by(
             "-programme_year__year", F("start_month").desc(nulls_last=True), "title"
@@ -143,12 +174,9 @@ def home_overview(*, latest: int = 3) -> HomeOverview:
     )
     return HomeOverview(
         latest=latest_fabriques,
-        years=years,
-        fabriques=sum(row.fabriques for row in years),
-        counted_territories=sum(row.counted_territories for row in years),
-        declared_territories=sum(declared) if declared else None,
-        declared_complete=bool(years) and len(declared) == len(years),
-        departements=departements,
+        years=[row for row in figures.years if row.fabriques],
+        totals=figures.totals,
+        departements=len(figures.departements),
     )
 
 
@@ -294,24 +322,7 @@ def fabrique_detail(*, slug: str) -> FabriqueDetail | None:
     6 queries: the Fabrique with its year, themes, programmes, roles with organisations,
     resources, participations with their entity, département and région.
     """
-    fabrique = (
-        public_fabriques()
-        .select_related("programme_year")
-        .prefetch_related(
-            Prefetch("themes", queryset=Theme.objects.order_by("name")),
-            Prefetch("anct_programmes", queryset=AnctProgramme.objects.order_by("name")),
-            Prefetch(
-                "roles",
-                queryset=FabriqueOrganisation.objects.select_related("organisation").order_by(
-                    "position", "organisation__name", "id"
-                ),
-            ),
-            Prefetch("resources", queryset=Resource.objects.order_by("position", "id")),
-            participations_prefetch(),
-        )
-        .filter(slug=slug)
-        .first()
-    )
+    fabrique = public_fabrique_list(resources=True).filter(slug=slug).first()
     if fabrique is None:
         return None
     roles = list(fabrique.roles.all())
@@ -331,6 +342,22 @@ def fabrique_detail(*, slug: str) -> FabriqueDetail | None:
 # --- Organisations -----------------------------------------------------------------------
 
 _PUBLIC_ROLE = Q(roles__fabrique__status__in=PUBLIC_STATUSES)
+
+
+def public_organisations():  # untyped: QuerySet[Organisation] would hide fabriques_count
+    """Organisations that play a role in at least one public Fabrique, with that count
+    (``fabriques_count``), by name: the API's list and the open data (1 query)."""
+    return (
+        Organisation.objects.filter(
+            Exists(
+                FabriqueOrganisation.objects.filter(
+                    organisation=OuterRef("pk"), fabrique__status__in=PUBLIC_STATUSES
+                )
+            )
+        )
+        .annotate(fabriques_count=Count("roles__fabrique", filter=_PUBLIC_ROLE, distinct=True))
+        .order_by("name", "slug")
+    )
 
 
 def organisation_list(*, kind: str | None = None, q: str = "") -> QuerySet[Organisation]:
@@ -416,9 +443,7 @@ def _visible_fabriques(grants: Grants) -> QuerySet[Fabrique]:
 
 def workspace_fabriques(*, grants: Grants) -> QuerySet[Fabrique]:
     """The Fabriques a person sees in their workspace, with their themes (+1 prefetch)."""
-    return _visible_fabriques(grants).prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.order_by("name"))
-    )
+    return _visible_fabriques(grants).prefetch_related(themes_prefetch())
 
 
 def active_workspace_fabriques(*, grants: Grants) -> QuerySet[Fabrique]:
@@ -477,20 +502,10 @@ def workspace_fabrique_detail(*, fabrique: Fabrique) -> WorkspaceFabriqueDetail:
     organisation roles, participations with their entity and département, milestones."""
     prefetch_related_objects(
         [fabrique],
-        Prefetch("themes", queryset=Theme.objects.order_by("name")),
-        Prefetch("anct_programmes", queryset=AnctProgramme.objects.order_by("name")),
-        Prefetch(
-            "roles",
-            queryset=FabriqueOrganisation.objects.select_related("organisation").order_by(
-                "position", "organisation__name", "id"
-            ),
-        ),
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.select_related(
-                "commune", "epci", "qpv", "departement"
-            ).order_by("position", "id"),
-        ),
+        themes_prefetch(),
+        anct_programmes_prefetch(),
+        roles_prefetch(),
+        participations_prefetch(),
         Prefetch("milestones", queryset=Milestone.objects.order_by("date", "position", "id")),
     )
     roles = list(fabrique.roles.all())

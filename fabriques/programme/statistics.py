@@ -1,11 +1,23 @@
-"""Statistics of the public programme: breakdowns by theme, programme, association, place, kind.
+"""The public figures of the programme: per year, in total, and by theme, programme,
+association, place and kind. The one home of every public figure: the home page, the statistics
+page, the API and the open data read them here and never add them up themselves.
 
 Each breakdown is one query whose count does not depend on the amount of data. Only public
 Fabriques (``PUBLIC_STATUSES``) and their participations are counted. A participation is one
 territory accompanied in one Fabrique: a commune that joined two Fabriques counts twice, as in
-the figures ANCT publishes. The per-year figures (declared vs counted) live in
-``selectors.year_statistics``, which the API shares; ``year_rows`` and ``programme_totals`` only
-reshape its result.
+the figures ANCT publishes.
+
+Two figures of territories are kept side by side and never corrected by each other: the
+**declared** one (``ProgrammeYear.declared_territories``, as ANCT announced it; None when ANCT
+published none) and the **counted** one (participations recorded on the platform). In 2020, for
+instance, ANCT declares 20 territories but its description lists 16.
+
+The totals rule (``programme_totals``): the totals cover every programme year, listed or not with
+a public Fabrique. The Fabriques and the counted territories are summed. The declared total is
+published only when every programme year has a declared figure; as soon as one year has none, the
+declared total is None (« non publié »), since a partial sum would read as a declaration ANCT
+never made, and ``undeclared_years`` names the years that lack one so that every surface can say
+why. The counted total is always published.
 """
 
 from collections.abc import Iterable, Sequence
@@ -16,8 +28,36 @@ from django.db.models import Count, Q
 from fabriques.core.versioning import cached_by_version
 from fabriques.territories.models import Departement, Participation, ParticipationKind, Region
 
-from .models import PUBLIC_STATUSES, AnctProgramme, Organisation, Role, Theme
-from .selectors import YearStatistics, year_statistics
+from .models import PUBLIC_STATUSES, AnctProgramme, Organisation, ProgrammeYear, Role, Theme
+
+
+@dataclass(frozen=True)
+class YearStatistics:
+    year: int
+    declared_territories: int | None  # as declared by ANCT (may differ from the count)
+    counted_territories: int  # participations recorded on the platform
+    fabriques: int
+
+
+def year_statistics() -> list[YearStatistics]:
+    """Per programme year, most recent first: declared vs counted territories, Fabriques.
+
+    One query whatever the number of years or Fabriques.
+    """
+    public = Q(fabriques__status__in=PUBLIC_STATUSES)
+    rows = ProgrammeYear.objects.annotate(
+        n_fabriques=Count("fabriques", filter=public, distinct=True),
+        n_participations=Count("fabriques__participations", filter=public, distinct=True),
+    ).order_by("-year")
+    return [
+        YearStatistics(
+            year=row.year,
+            declared_territories=row.declared_territories,
+            counted_territories=row.n_participations,
+            fabriques=row.n_fabriques,
+        )
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -64,12 +104,15 @@ class YearRow:
 
 @dataclass(frozen=True)
 class ProgrammeTotals:
+    """The programme's totals over every programme year (see the rule in the module docstring)."""
+
     fabriques: int
     counted_territories: int
     # Sum of the declared figures; None as soon as one year has no declared figure, since a
     # partial sum would read as a declaration ANCT never made.
     declared_territories: int | None
     years: int
+    undeclared_years: tuple[int, ...] = ()  # chronological: why the declared total is None
 
 
 def _public(prefix: str) -> Q:
@@ -213,7 +256,8 @@ def year_rows(stats: Iterable[YearStatistics]) -> list[YearRow]:
     ]
 
 
-def programme_totals(rows: Sequence[YearRow]) -> ProgrammeTotals:
+def programme_totals(rows: Sequence[YearRow | YearStatistics]) -> ProgrammeTotals:
+    """The totals of the given years: the one place where a public total is added up."""
     declared = [r.declared_territories for r in rows]
     return ProgrammeTotals(
         fabriques=sum(r.fabriques for r in rows),
@@ -222,6 +266,7 @@ def programme_totals(rows: Sequence[YearRow]) -> ProgrammeTotals:
             None if not rows or None in declared else sum(d for d in declared if d is not None)
         ),
         years=len(rows),
+        undeclared_years=tuple(sorted(r.year for r in rows if r.declared_territories is None)),
     )
 
 
@@ -236,6 +281,17 @@ class PublicStatistics:
     regions: list[CategoryCount]
     kinds: list[CategoryCount]
     departements: list[DepartementCount]
+
+    # Derived on read rather than stored, so that figures cached by an older release still load.
+    @property
+    def year_rows(self) -> list[YearRow]:
+        """Every programme year, in chronological order."""
+        return year_rows(self.years)
+
+    @property
+    def totals(self) -> ProgrammeTotals:
+        """The programme's totals over every programme year."""
+        return programme_totals(self.years)
 
 
 def _compute_public_statistics() -> PublicStatistics:

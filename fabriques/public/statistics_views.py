@@ -73,8 +73,8 @@ class Breakdown:
 @require_safe
 def statistics_page(request: HttpRequest) -> HttpResponse:
     figures = statistics.public_statistics()
-    years = statistics.year_rows(figures.years)
-    totals = statistics.programme_totals(years)
+    years = figures.year_rows
+    totals = figures.totals
     departements = figures.departements
     on_map = {d.code: d.territories for d in departements if d.code in MAP_DEPARTEMENT_CODES}
     series = _json([_("Fabriques"), _("Territoires accompagnés")])

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from fabriques.core import failsafe
 from fabriques.programme import selectors as programme
-from fabriques.territories import selectors as territories
+from fabriques.programme import territory_selectors as territories
 
 from .forms import CatalogueFilterForm, OrganisationFilterForm, TerritoryFilterForm
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from fabriques.programme.models import FabriqueStatus
+from fabriques.programme.tests.dataset import build_reference_programme
 
-from .dataset import build_programme
 from .golden import assert_golden
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def programme():
-    return build_programme()
+    return build_reference_programme()
 
 
 def get_json(client, url, params=None, status=200):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from .dataset import build_programme
+from fabriques.programme.tests.dataset import build_reference_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ LISTS = [
 
 @pytest.fixture
 def programme():
-    return build_programme()
+    return build_reference_programme()
 
 
 def assert_error(response, status, field, code=None):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from .dataset import make_fabriques
+from fabriques.programme.tests.dataset import make_fabriques
 
 pytestmark = pytest.mark.django_db
 

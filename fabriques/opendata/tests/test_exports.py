@@ -9,8 +9,8 @@ from django.urls import reverse
 from frictionless import Resource, Schema
 from frictionless.formats import CsvControl
 
-from fabriques.api.tests.dataset import build_programme, make_fabriques
 from fabriques.opendata.datasets import DATASETS, LIST_SEPARATOR, csv_value
+from fabriques.programme.tests.dataset import build_reference_programme, make_fabriques
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ NAMES = sorted(DATASETS)
 
 @pytest.fixture
 def programme():
-    return build_programme()
+    return build_reference_programme()
 
 
 def download(client, name, ext):

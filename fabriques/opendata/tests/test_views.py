@@ -7,15 +7,15 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import escape
 
-from fabriques.api.tests.dataset import build_programme, make_fabriques
 from fabriques.opendata.datasets import DATASETS
+from fabriques.programme.tests.dataset import build_reference_programme, make_fabriques
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def programme():
-    return build_programme()
+    return build_reference_programme()
 
 
 def test_index_lists_every_dataset_with_its_files_schema_and_licence(client, programme):

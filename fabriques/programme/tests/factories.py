@@ -77,3 +77,12 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     kind = models.MilestoneKind.SEMINAR
     title = factory.Sequence(lambda n: f"Séminaire {n}")
     date = datetime.date(2026, 5, 1)
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Resource
+
+    fabrique = factory.SubFactory(FabriqueFactory)
+    title = factory.Sequence(lambda n: f"Synthèse {n}")
+    url = factory.Sequence(lambda n: f"https://example.org/ressources/{n}.pdf")

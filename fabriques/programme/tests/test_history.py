@@ -5,7 +5,7 @@ from django.test import TestCase
 
 from fabriques.programme.imports import programme_import
 from fabriques.programme.models import Fabrique, ProgrammeYear
-from fabriques.programme.selectors import year_statistics
+from fabriques.programme.statistics import year_statistics
 from fabriques.territories.models import Participation
 
 # Every territory listed by the programme description, as resolved in the referential

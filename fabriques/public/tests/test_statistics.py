@@ -13,28 +13,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from fabriques.programme import statistics
-from fabriques.programme.models import FabriqueStatus, Role
-from fabriques.programme.selectors import year_statistics
-from fabriques.programme.statistics import CategoryCount, DepartementCount, YearRow
-from fabriques.programme.tests.factories import (
-    AnctProgrammeFactory,
-    FabriqueFactory,
-    FabriqueOrganisationFactory,
-    OrganisationFactory,
-    ProgrammeYearFactory,
-    ThemeFactory,
-)
+from fabriques.programme.tests.dataset import build_figures_programme, grow_programme
 from fabriques.public.statistics_views import MAP_DEPARTEMENT_CODES
-from fabriques.territories.models import Zone
-from fabriques.territories.tests.factories import (
-    CommuneFactory,
-    DepartementFactory,
-    EpciFactory,
-    ParticipationFactory,
-    QpvFactory,
-    RegionFactory,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -123,198 +103,9 @@ def table_by_id(doc: Node, element_id: str) -> Node:
     return wrapper.find("table")
 
 
-# --------------------------------------------------------------------------- dataset
-
-
-def build_programme(suffix: str = "") -> dict:
-    """A small programme whose every figure is worked out by hand in the tests below.
-
-    Public: F1 (2020, published), F2 (2020, running), F3 (2019, follow-up).
-    Not public: H (2020, idea) — its theme, programme, département and territories must not
-    show anywhere.
-    """
-    na = RegionFactory(code="75", name="Nouvelle-Aquitaine")
-    ge = RegionFactory(code="44", name="Grand Est")
-    reunion = RegionFactory(code="04", name="La Réunion", zone=Zone.DROM)
-    corse = RegionFactory(code="94", name="Corse")
-    charente = DepartementFactory(code="16", name="Charente", region=na)
-    gironde = DepartementFactory(code="33", name="Gironde", region=na)
-    bas_rhin = DepartementFactory(code="67", name="Bas-Rhin", region=ge)
-    dep_reunion = DepartementFactory(code="974", name="La Réunion", region=reunion, zone=Zone.DROM)
-    corse_du_sud = DepartementFactory(code="2A", name="Corse-du-Sud", region=corse)
-
-    y2019 = ProgrammeYearFactory(year=2019, declared_territories=12)
-    y2020 = ProgrammeYearFactory(year=2020, declared_territories=20)
-    ProgrammeYearFactory(year=2021, declared_territories=None)
-
-    alimentation = ThemeFactory(slug="alimentation", name="Alimentation")
-    sante = ThemeFactory(slug="sante", name="Santé")
-    industrie = ThemeFactory(slug="industrie", name="Industrie")
-    acv = AnctProgrammeFactory(slug="acv", name="Action cœur de ville")
-    pvd = AnctProgrammeFactory(slug="pvd", name="Petites villes de demain")
-    amf = OrganisationFactory(slug="amf", name="Association des maires de France", acronym="AMF")
-    vdf = OrganisationFactory(slug="vdf", name="Villes de France", acronym="")
-    partner = OrganisationFactory(slug="cerema", name="Cerema", kind="operator")
-
-    f1 = FabriqueFactory(slug="f1", programme_year=y2020, status=FabriqueStatus.PUBLISHED)
-    f1.themes.set([alimentation, sante])
-    f1.anct_programmes.set([acv])
-    FabriqueOrganisationFactory(fabrique=f1, organisation=amf, role=Role.ELECTED_ASSOCIATION)
-    FabriqueOrganisationFactory(fabrique=f1, organisation=vdf, role=Role.ELECTED_ASSOCIATION)
-    FabriqueOrganisationFactory(fabrique=f1, organisation=partner, role=Role.PARTNER)
-    ParticipationFactory(fabrique=f1, commune=CommuneFactory(code="16015", departement=charente))
-    ParticipationFactory(fabrique=f1, as_epci=True, epci=EpciFactory(departement=gironde))
-    ParticipationFactory(
-        fabrique=f1,
-        as_qpv=True,
-        commune=CommuneFactory(code="97411", departement=dep_reunion),
-        qpv=QpvFactory(departement=dep_reunion),
-    )
-
-    f2 = FabriqueFactory(slug="f2", programme_year=y2020, status=FabriqueStatus.RUNNING)
-    f2.themes.set([sante])
-    FabriqueOrganisationFactory(fabrique=f2, organisation=amf, role=Role.ELECTED_ASSOCIATION)
-    ParticipationFactory(fabrique=f2, commune=CommuneFactory(code="16102", departement=charente))
-    ParticipationFactory(fabrique=f2, commune=CommuneFactory(code="67482", departement=bas_rhin))
-
-    f3 = FabriqueFactory(slug="f3", programme_year=y2019, status=FabriqueStatus.FOLLOW_UP)
-    f3.themes.set([alimentation])
-    FabriqueOrganisationFactory(fabrique=f3, organisation=vdf, role=Role.ELECTED_ASSOCIATION)
-    ParticipationFactory(fabrique=f3, as_epci=True, epci=EpciFactory(departement=bas_rhin))
-
-    hidden = FabriqueFactory(slug="hidden", programme_year=y2020, status=FabriqueStatus.IDEA)
-    hidden.themes.set([industrie])
-    hidden.anct_programmes.set([pvd])
-    FabriqueOrganisationFactory(fabrique=hidden, organisation=amf, role=Role.ELECTED_ASSOCIATION)
-    ParticipationFactory(
-        fabrique=hidden, commune=CommuneFactory(code="2A004", departement=corse_du_sud)
-    )
-    ParticipationFactory(
-        fabrique=hidden, commune=CommuneFactory(code="16200", departement=charente)
-    )
-    return {
-        "years": (y2019, y2020),
-        "themes": (alimentation, sante),
-        "departements": (charente, bas_rhin),
-    }
-
-
-def grow_programme(objects: dict, fabriques: int) -> None:
-    """More public Fabriques, themes, programmes, associations and territories."""
-    y2019, y2020 = objects["years"]
-    charente, bas_rhin = objects["departements"]
-    for i in range(fabriques):
-        f = FabriqueFactory(slug=f"more-{i}", programme_year=y2019 if i % 2 else y2020)
-        f.themes.set([*objects["themes"], ThemeFactory(slug=f"theme-more-{i}")])
-        f.anct_programmes.set([AnctProgrammeFactory(slug=f"programme-more-{i}")])
-        FabriqueOrganisationFactory(
-            fabrique=f,
-            organisation=OrganisationFactory(slug=f"asso-more-{i}", acronym=f"A{i}"),
-            role=Role.ELECTED_ASSOCIATION,
-        )
-        for j in range(5):
-            departement = charente if j % 2 else bas_rhin
-            if j == 4:
-                ParticipationFactory(
-                    fabrique=f, as_epci=True, epci=EpciFactory(departement=departement)
-                )
-            else:
-                ParticipationFactory(fabrique=f, commune=CommuneFactory(departement=departement))
-
-
 @pytest.fixture
 def programme():
-    return build_programme()
-
-
-# --------------------------------------------------------------------------- selectors
-
-
-def test_year_rows_are_chronological_and_keep_both_figures(programme):
-    rows = statistics.year_rows(year_statistics())
-    assert rows == [
-        YearRow(year=2019, fabriques=1, declared_territories=12, counted_territories=1),
-        YearRow(year=2020, fabriques=2, declared_territories=20, counted_territories=5),
-        YearRow(year=2021, fabriques=0, declared_territories=None, counted_territories=0),
-    ]
-    assert [r.gap for r in rows] == [-11, -15, None]
-
-
-def test_programme_totals_never_sum_a_partial_declaration():
-    rows = [
-        YearRow(year=2018, fabriques=3, declared_territories=12, counted_territories=12),
-        YearRow(year=2020, fabriques=3, declared_territories=20, counted_territories=16),
-    ]
-    totals = statistics.programme_totals(rows)
-    assert (totals.fabriques, totals.declared_territories, totals.counted_territories) == (
-        6,
-        32,
-        28,
-    )
-    rows.append(YearRow(year=2021, fabriques=1, declared_territories=None, counted_territories=4))
-    assert statistics.programme_totals(rows).declared_territories is None
-    assert statistics.programme_totals([]).declared_territories is None
-
-
-def test_theme_statistics_count_public_fabriques_in_each_of_their_themes(programme):
-    assert statistics.theme_statistics() == [
-        CategoryCount(key="sante", label="Santé", fabriques=2, territories=5),
-        CategoryCount(key="alimentation", label="Alimentation", fabriques=2, territories=4),
-    ]
-
-
-def test_programme_statistics_ignore_programmes_of_non_public_fabriques(programme):
-    assert statistics.programme_statistics() == [
-        CategoryCount(key="acv", label="Action cœur de ville", fabriques=1, territories=3)
-    ]
-
-
-def test_association_statistics_only_follow_the_elected_association_role(programme):
-    assert statistics.association_statistics() == [
-        CategoryCount(
-            key="amf",
-            label="AMF",
-            long_label="Association des maires de France",
-            fabriques=2,
-            territories=5,
-        ),
-        CategoryCount(key="vdf", label="Villes de France", fabriques=2, territories=4),
-    ]
-
-
-def test_region_statistics_list_every_region_with_public_figures(programme):
-    assert statistics.region_statistics() == [
-        CategoryCount(key="75", label="Nouvelle-Aquitaine", fabriques=2, territories=3),
-        CategoryCount(key="44", label="Grand Est", fabriques=2, territories=2),
-        CategoryCount(key="04", label="La Réunion", fabriques=1, territories=1),
-        # Only the non-public Fabrique went to Corsica.
-        CategoryCount(key="94", label="Corse", fabriques=0, territories=0),
-    ]
-
-
-def test_kind_statistics_give_every_kind(programme):
-    assert [(k.key, k.fabriques, k.territories) for k in statistics.kind_statistics()] == [
-        ("commune", 2, 3),
-        ("epci", 2, 2),
-        ("qpv", 1, 1),
-    ]
-
-
-def test_departement_statistics_list_accompanied_departements(programme):
-    assert statistics.departement_statistics() == [
-        DepartementCount(
-            code="16", name="Charente", region="Nouvelle-Aquitaine", fabriques=2, territories=2
-        ),
-        DepartementCount(
-            code="33", name="Gironde", region="Nouvelle-Aquitaine", fabriques=1, territories=1
-        ),
-        DepartementCount(
-            code="67", name="Bas-Rhin", region="Grand Est", fabriques=2, territories=2
-        ),
-        DepartementCount(
-            code="974", name="La Réunion", region="La Réunion", fabriques=1, territories=1
-        ),
-    ]
+    return build_figures_programme()
 
 
 # --------------------------------------------------------------------------- the page
@@ -450,7 +241,7 @@ def test_page_works_on_an_empty_database(client):
 
 
 def test_query_count_does_not_grow_with_data(client, django_assert_num_queries):
-    objects = build_programme()
+    objects = build_figures_programme()
     with django_assert_num_queries(PAGE_QUERIES):
         small = client.get(URL)
     grow_programme(objects, fabriques=12)
@@ -504,7 +295,7 @@ def test_figures_are_cached_until_the_data_changes(client, settings, django_asse
     from django.core.cache import cache
 
     cache.clear()
-    objects = build_programme()
+    objects = build_figures_programme()
     client.get(URL)
     # Cached: only the data version is read.
     with django_assert_num_queries(1):

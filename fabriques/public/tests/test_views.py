@@ -11,17 +11,17 @@ from django.urls import reverse
 
 from fabriques.programme.models import FabriqueStatus, Role
 from fabriques.programme.services import fabrique_refresh_search_text
+from fabriques.programme.tests.dataset import (
+    SharedTerritories,
+    build_fabrique,
+    build_programme,
+)
 from fabriques.programme.tests.factories import (
     FabriqueOrganisationFactory,
     OrganisationFactory,
     ThemeFactory,
 )
 from fabriques.public import views
-from fabriques.public.tests.factories import (
-    SharedTerritories,
-    build_fabrique,
-    build_programme,
-)
 from fabriques.territories.tests.factories import DepartementFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db

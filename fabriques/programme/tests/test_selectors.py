@@ -1,64 +1,22 @@
-"""Selectors behind the public pages, and the template helpers that format their results."""
-
-import datetime
-from types import SimpleNamespace
+"""Selectors behind the public pages: home figures, catalogue, Fabrique and organisation
+pages, and the public territory pages (territory_selectors)."""
 
 import pytest
 
-from fabriques.core.templatetags.fabriques_tags import markdown, month, period
-from fabriques.programme import selectors
+from fabriques.programme import selectors, territory_selectors
 from fabriques.programme.models import FabriqueStatus, Role
+from fabriques.programme.tests.dataset import SharedTerritories, build_fabrique, build_programme
 from fabriques.programme.tests.factories import (
     FabriqueOrganisationFactory,
     OrganisationFactory,
     ProgrammeYearFactory,
 )
-from fabriques.public.tests.factories import SharedTerritories, build_fabrique, build_programme
-from fabriques.territories import selectors as territories
 from fabriques.territories.tests.factories import ParticipationFactory
-
-# --- Template helpers (no database) ------------------------------------------------------
 
 
 def test_search_words_are_normalised():
     assert selectors.search_words("  Santé  l’Économie ") == ["sante", "l", "economie"]
     assert selectors.search_words("") == []
-
-
-def test_month_is_french():
-    assert month(datetime.date(2021, 6, 1)) == "juin 2021"
-    assert month(None) == ""
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "expected"),
-    [
-        ((2021, 6), (2022, 6), "de juin 2021 à juin 2022"),
-        ((2021, 4), (2022, 8), "d’avril 2021 à août 2022"),
-        ((2019, 10), None, "à partir d’octobre 2019"),
-        ((2019, 11), None, "à partir de novembre 2019"),
-        (None, (2021, 7), "jusqu’en juillet 2021"),
-        (None, None, ""),
-    ],
-)
-def test_period_uses_french_elision(start, end, expected):
-    fabrique = SimpleNamespace(
-        start_month=datetime.date(*start, 1) if start else None,
-        end_month=datetime.date(*end, 1) if end else None,
-    )
-    assert period(fabrique).replace("\xa0", " ") == expected
-
-
-def test_markdown_is_sanitised_and_headings_shifted():
-    html = markdown(
-        "# Titre\n\n**gras** [lien](https://anct.gouv.fr) [mal](javascript:alert(1))\n\n"
-        '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-    )
-    assert "<h3>Titre</h3>" in html
-    assert '<a href="https://anct.gouv.fr" rel="noopener noreferrer">lien</a>' in html
-    assert "javascript:" not in html and "<img" not in html and "<script" not in html
-    assert "onerror" not in html
-    assert markdown("") == ""
 
 
 # --- Programme selectors -----------------------------------------------------------------
@@ -153,7 +111,7 @@ def test_commune_page_relations():
         epci=shared.epci,
         label="Nantes Métropole – QPV Bellevue",
     )
-    page = territories.commune_page(code="44109")
+    page = territory_selectors.commune_page(code="44109")
     relations = {(row.fabrique.title, row.relation) for row in page.fabriques}
     assert relations == {
         (fabriques[0].title, "self"),
@@ -161,40 +119,40 @@ def test_commune_page_relations():
         (fabriques[0].title, "hosted_qpv"),
         ("Autre", "qpv_in_commune"),
     }
-    assert territories.commune_page(code="00000x") is None
+    assert territory_selectors.commune_page(code="00000x") is None
 
 
 @pytest.mark.django_db
 def test_epci_and_qpv_pages():
     build_programme(2)
     shared = SharedTerritories.load()
-    epci = territories.epci_page(siren=shared.epci.siren)
+    epci = territory_selectors.epci_page(siren=shared.epci.siren)
     assert [c.code for c in epci.communes] == ["44109"]
     assert sorted(row.relation for row in epci.fabriques) == sorted(
         ["self", "member", "member_qpv"] * 2
     )
-    qpv = territories.qpv_page(pk=shared.qpv.pk)
+    qpv = territory_selectors.qpv_page(pk=shared.qpv.pk)
     assert qpv.hosts == [shared.commune]
     assert len(qpv.fabriques) == 2
-    assert territories.epci_page(siren="000000000") is None
-    assert territories.qpv_page(pk=0) is None
+    assert territory_selectors.epci_page(siren="000000000") is None
+    assert territory_selectors.qpv_page(pk=0) is None
 
 
 @pytest.mark.django_db
 def test_accompanied_territories_groups_participations_and_hides_drafts():
     build_programme(2)
     build_fabrique(status=FabriqueStatus.DESIGNED)
-    page = territories.accompanied_territories_page(per_page=100)
+    page = territory_selectors.accompanied_territories_page(per_page=100)
     items = page.object_list
     assert page.paginator.count == len(items) == 2 * 3 + 3
     shared = [t for t in items if len(t.participations) == 2]
     assert {t.kind for t in shared} == {"commune", "epci", "qpv"}
     assert [t.departement.code for t in items] == sorted(t.departement.code for t in items)
-    epcis = territories.accompanied_territories_page(kind="epci", per_page=100).object_list
+    epcis = territory_selectors.accompanied_territories_page(kind="epci", per_page=100).object_list
     assert epcis and {t.kind for t in epcis} == {"epci"}
     # Paginated in the database: a page of 4 then the rest, in the same order.
-    first = territories.accompanied_territories_page(per_page=4)
-    second = territories.accompanied_territories_page(per_page=4, page_number=2)
-    third = territories.accompanied_territories_page(per_page=4, page_number=3)
+    first = territory_selectors.accompanied_territories_page(per_page=4)
+    second = territory_selectors.accompanied_territories_page(per_page=4, page_number=2)
+    third = territory_selectors.accompanied_territories_page(per_page=4, page_number=3)
     paged = [*first.object_list, *second.object_list, *third.object_list]
     assert [(t.kind, t.entity.pk) for t in paged] == [(t.kind, t.entity.pk) for t in items]

@@ -1,4 +1,5 @@
-"""The licence of everything the platform publishes as open data (and through the API)."""
+"""The licence of everything the platform publishes: the open data and the API, which both
+read it here (neither imports the other)."""
 
 LICENCE = {
     "name": "etalab-2.0",

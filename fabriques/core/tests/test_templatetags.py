@@ -1,0 +1,44 @@
+"""The template helpers that format what the selectors load: months, periods, Markdown."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from fabriques.core.templatetags.fabriques_tags import markdown, month, period
+
+
+def test_month_is_french():
+    assert month(datetime.date(2021, 6, 1)) == "juin 2021"
+    assert month(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ((2021, 6), (2022, 6), "de juin 2021 à juin 2022"),
+        ((2021, 4), (2022, 8), "d’avril 2021 à août 2022"),
+        ((2019, 10), None, "à partir d’octobre 2019"),
+        ((2019, 11), None, "à partir de novembre 2019"),
+        (None, (2021, 7), "jusqu’en juillet 2021"),
+        (None, None, ""),
+    ],
+)
+def test_period_uses_french_elision(start, end, expected):
+    fabrique = SimpleNamespace(
+        start_month=datetime.date(*start, 1) if start else None,
+        end_month=datetime.date(*end, 1) if end else None,
+    )
+    assert period(fabrique).replace("\xa0", " ") == expected
+
+
+def test_markdown_is_sanitised_and_headings_shifted():
+    html = markdown(
+        "# Titre\n\n**gras** [lien](https://anct.gouv.fr) [mal](javascript:alert(1))\n\n"
+        '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    )
+    assert "<h3>Titre</h3>" in html
+    assert '<a href="https://anct.gouv.fr" rel="noopener noreferrer">lien</a>' in html
+    assert "javascript:" not in html and "<img" not in html and "<script" not in html
+    assert "onerror" not in html
+    assert markdown("") == ""
