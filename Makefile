@@ -5,7 +5,7 @@ PORT ?= 8000
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run install install-dev test test-browser lint check worker lock bench
+.PHONY: run install install-dev test test-browser lint check worker lock bench audit audit-snapshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,15 @@ lock: install-dev
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements/base.txt
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.txt
+
+## Known vulnerabilities in the locked pins: pip-audit online, else the dated snapshot in
+## data/advisories/; fails (exit 2) when a pin could be checked by neither.
+audit: install-dev
+	$(PY) scripts/audit.py requirements/base.txt requirements/dev.txt
+
+## Rebuild data/advisories/snapshot.json from PyPI's JSON API (needs network access).
+audit-snapshot: install-dev
+	$(PY) scripts/audit.py snapshot requirements/base.txt requirements/dev.txt
 
 bench: install-dev .env
 	$(PY) bench/programme_100x.py
