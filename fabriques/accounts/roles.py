@@ -12,7 +12,7 @@ from typing import Any
 
 import rules
 
-from .models import MembershipRole
+from .models import ORGANISATION_PROVIDER_ROLE, Membership, MembershipRole
 
 _CACHE_ATTR = "_fabriques_grants"
 
@@ -104,10 +104,6 @@ def forget_grants(user: Any) -> None:
 
 
 def _compute(user: Any) -> Grants:
-    from fabriques.programme.models import FabriqueOrganisation, Role
-
-    from .models import Membership
-
     is_admin = False
     piloted: set[int] = set()
     partner_orgs: set[int] = set()
@@ -132,15 +128,21 @@ def _compute(user: Any) -> Grants:
     partner_fabriques: set[int] = set()
     provider_fabriques: set[int] = set()
     if partner_orgs or provider_orgs:
-        roles = FabriqueOrganisation.objects.filter(
-            organisation_id__in=partner_orgs | provider_orgs
-        ).values_list("fabrique_id", "organisation_id", "role")
-        for fabrique_id, organisation_id, role in roles:
+        # The organisations' roles in Fabriques, reached from the memberships through the
+        # reverse relation of programme.FabriqueOrganisation (related_name "roles") so that
+        # accounts, below programme, does not import it.
+        org_roles = Membership.objects.filter(
+            user=user,
+            role__in=[MembershipRole.PARTNER_MEMBER, MembershipRole.PROVIDER_CONSULTANT],
+            organisation__roles__isnull=False,
+        ).values_list("role", "organisation__roles__fabrique_id", "organisation__roles__role")
+        for membership_role, fabrique_id, organisation_role in org_roles:
             # A provider's people see the Fabriques under its contract; a partner's people
             # see those where the organisation co-designs, partners or co-funds.
-            if role == Role.PROVIDER and organisation_id in provider_orgs:
+            is_provider = organisation_role == ORGANISATION_PROVIDER_ROLE
+            if is_provider and membership_role == MembershipRole.PROVIDER_CONSULTANT:
                 provider_fabriques.add(fabrique_id)
-            elif role != Role.PROVIDER and organisation_id in partner_orgs:
+            elif not is_provider and membership_role == MembershipRole.PARTNER_MEMBER:
                 partner_fabriques.add(fabrique_id)
     return Grants(
         user_id=user.pk,
