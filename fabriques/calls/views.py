@@ -26,8 +26,8 @@ from .access import (
     get_application_for_user,
     get_call_for_user,
     is_applicant,
-    may_edit,
-    may_review,
+    may_edit_application,
+    may_review_application,
     require_edit,
 )
 from .forms import (
@@ -210,7 +210,7 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for_user(request.user, pk)
-    if not may_edit(request.user, application):
+    if not may_edit_application(request.user, application):
         if request.method != "POST" and is_applicant(request.user, application):
             messages.info(
                 request, _("Cette candidature n’est plus modifiable ; en voici le contenu.")
@@ -224,7 +224,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for_user(request.user, pk)
-    reviewer = may_review(request.user, application)
+    reviewer = may_review_application(request.user, application)
     return render(
         request,
         "calls/application_detail.html",
@@ -232,7 +232,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "call": application.call,
             "fabrique": application.call.fabrique,
-            "may_edit": may_edit(request.user, application),
+            "may_edit": may_edit_application(request.user, application),
             "may_review": reviewer,
             "sheet": selectors.application_score_sheet(application=application)
             if reviewer
