@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Invitation, Membership
+from .models import Invitation, Membership, User
 from .personal_data import PersonalDataSource, register
 
 
@@ -18,7 +18,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def memberships_export(user: Any) -> list[dict[str, Any]]:
+def memberships_export(user: User) -> list[dict[str, Any]]:
     memberships = Membership.objects.filter(user=user).select_related(
         "fabrique", "organisation", "participation", "granted_by"
     )
@@ -37,7 +37,7 @@ def memberships_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def membership_history_export(user: Any) -> list[dict[str, Any]]:
+def membership_history_export(user: User) -> list[dict[str, Any]]:
     """Every recorded change of the person's roles (simple-history), oldest first."""
     return [
         {
@@ -50,7 +50,7 @@ def membership_history_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def memberships_erase(user: Any) -> int:
+def memberships_erase(user: User) -> int:
     count, _per_model = Membership.objects.filter(user=user).delete()
     # The history keeps who held which role (for the audit), but not the person's mandate;
     # blanked after the deletion, which records one more history row per membership.
@@ -58,7 +58,7 @@ def memberships_erase(user: Any) -> int:
     return count
 
 
-def invitations_export(user: Any) -> list[dict[str, Any]]:
+def invitations_export(user: User) -> list[dict[str, Any]]:
     return [
         {
             "email": invitation.email,
@@ -71,12 +71,12 @@ def invitations_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def invitations_erase(user: Any) -> int:
+def invitations_erase(user: User) -> int:
     count, _per_model = Invitation.objects.filter(user=user).delete()
     return count
 
 
-def second_factor_export(user: Any) -> list[dict[str, Any]]:
+def second_factor_export(user: User) -> list[dict[str, Any]]:
     # The secret key stays out of the export: it is a credential, not information about you.
     return [
         {
@@ -89,7 +89,7 @@ def second_factor_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def second_factor_erase(user: Any) -> int:
+def second_factor_erase(user: User) -> int:
     count, _per_model = TOTPDevice.objects.filter(user=user).delete()
     return count
 

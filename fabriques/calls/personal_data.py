@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from fabriques.accounts.models import User
+
 from .models import Application
 from .services import applications_erase_person
 
@@ -14,7 +16,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_applications(user: Any) -> list[dict[str, Any]]:
+def export_applications(user: User) -> list[dict[str, Any]]:
     email = (user.email or "").strip()
     condition = Q(applicant=user)
     if email:
@@ -56,5 +58,5 @@ def export_applications(user: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def erase_applications(user: Any) -> int:
+def erase_applications(user: User) -> int:
     return applications_erase_person(user=user)

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.utils.translation import gettext as _
 
+from fabriques.accounts.models import User
 from fabriques.core.services import audit_event_create
 from fabriques.core.text import NBSP, normalize, quote
 from fabriques.core.versioning import bump_data_version
@@ -665,7 +666,7 @@ def participation_create(
     epci: Epci | None = None,
     qpv: Qpv | None = None,
     label: str,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> Participation:
     """Add a territory to a Fabrique's cohort, after every other territory already in it.
 
