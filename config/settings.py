@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "simple_history",
-    "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -220,8 +219,8 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out person is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
-    # Before ProConnect: the first backend with get_user() is the one Client.force_login uses.
+    # Before ProConnect: Client.force_login uses the first backend with get_user() (axes has
+    # none), so this one.
     "fabriques.accounts.backends.EmailBackend",
     "fabriques.accounts.oidc.ProConnectBackend",
 ]

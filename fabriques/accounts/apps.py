@@ -10,8 +10,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        # Registers the permission rules (rules.add_perm) the access functions rely on.
-        from . import roles  # noqa: F401
         from .data_sources import register_sources
         from .otp import second_factor_on_login
 

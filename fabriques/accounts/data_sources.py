@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fabriques.core import data_sources as core_sources
 
-from .models import Invitation, Membership
+from .models import Invitation, Membership, User
 from .personal_data import PersonalDataSource, register
 
 
@@ -23,7 +23,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def memberships_export(user: Any) -> list[dict[str, Any]]:
+def memberships_export(user: User) -> list[dict[str, Any]]:
     memberships = Membership.objects.filter(user=user).select_related(
         "fabrique", "organisation", "participation", "granted_by"
     )
@@ -42,7 +42,7 @@ def memberships_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def membership_history_export(user: Any) -> list[dict[str, Any]]:
+def membership_history_export(user: User) -> list[dict[str, Any]]:
     """Every recorded change of the person's roles (simple-history), oldest first."""
     return [
         {
@@ -55,7 +55,7 @@ def membership_history_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def memberships_erase(user: Any) -> int:
+def memberships_erase(user: User) -> int:
     count, _per_model = Membership.objects.filter(user=user).delete()
     # The history keeps who held which role (for the audit), but not the person's mandate;
     # blanked after the deletion, which records one more history row per membership.
@@ -63,7 +63,7 @@ def memberships_erase(user: Any) -> int:
     return count
 
 
-def invitations_export(user: Any) -> list[dict[str, Any]]:
+def invitations_export(user: User) -> list[dict[str, Any]]:
     return [
         {
             "email": invitation.email,
@@ -76,12 +76,12 @@ def invitations_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def invitations_erase(user: Any) -> int:
+def invitations_erase(user: User) -> int:
     count, _per_model = Invitation.objects.filter(user=user).delete()
     return count
 
 
-def second_factor_export(user: Any) -> list[dict[str, Any]]:
+def second_factor_export(user: User) -> list[dict[str, Any]]:
     # The secret key stays out of the export: it is a credential, not information about you.
     return [
         {
@@ -94,7 +94,7 @@ def second_factor_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def second_factor_erase(user: Any) -> int:
+def second_factor_erase(user: User) -> int:
     count, _per_model = TOTPDevice.objects.filter(user=user).delete()
     return count
 

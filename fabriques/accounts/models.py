@@ -46,6 +46,11 @@ FABRIQUE_ROLES = (MembershipRole.ANCT_PILOT,)
 ORGANISATION_ROLES = (MembershipRole.PARTNER_MEMBER, MembershipRole.PROVIDER_CONSULTANT)
 PARTICIPATION_ROLES = (MembershipRole.ELECTED_REFERENT, MembershipRole.TECHNICAL_REFERENT)
 
+# The value of programme's Role.PROVIDER, which is defined from this constant: the grants
+# (roles.py) tell a provider's consultants from a partner's members by the role their
+# organisation plays in a Fabrique, and accounts sits below programme so cannot import Role.
+ORGANISATION_PROVIDER_ROLE = "provider"
+
 
 class Membership(TimeStampedModel):
     """A role a person holds on one object: the programme, a Fabrique, an organisation, a territory."""

@@ -21,6 +21,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from .models import User
 from .roles import grants_for
 
 SESSION_KEY = "fabriques_second_factor"
@@ -34,25 +35,25 @@ def is_proconnect_session(request: HttpRequest) -> bool:
     return request.session.get(BACKEND_SESSION_KEY) == PROCONNECT_BACKEND
 
 
-def confirmed_device(user: Any) -> TOTPDevice | None:
+def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
 
 
-def must_set_up(user: Any) -> bool:
+def must_set_up(user: User) -> bool:
     """Staff who must have an authenticator app (OTP_REQUIRED_FOR_STAFF)."""
     return bool(getattr(settings, "OTP_REQUIRED_FOR_STAFF", False)) and (
         user.is_staff or user.is_superuser or grants_for(user).is_admin
     )
 
 
-def second_factor_owed(user: Any) -> str | None:
+def second_factor_owed(user: User) -> str | None:
     """VERIFY when the person has an app, SETUP when they must add one, else None."""
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return VERIFY
     return SETUP if must_set_up(user) else None
 
 
-def second_factor_on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any):
+def second_factor_on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any):
     """user_logged_in receiver: note in the session what the person still owes."""
     if request is None or not hasattr(request, "session"):
         return
@@ -103,7 +104,7 @@ def code_time_step(key: str, code: str, *, tolerance: int = 1) -> int | None:
     return None
 
 
-def config_url(user: Any, key: str) -> str:
+def config_url(user: User, key: str) -> str:
     return TOTPDevice(user=user, key=key).config_url
 
 

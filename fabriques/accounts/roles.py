@@ -1,18 +1,20 @@
 """Who may do what: one place that turns a person's memberships into grants.
 
 A person's memberships are read once per request (two queries) into a `Grants` value; every
-access decision is then a set lookup. The `rules` predicates below are the vocabulary that
-each app's `access.py` uses; views never check roles themselves.
+access decision is then a set lookup. The predicates below are plain typed functions, the
+vocabulary that each app's `access.py` composes with `and`/`or`; views never check roles
+themselves.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeAlias
 
-import rules
+from django.db import models
 
-from .models import MembershipRole
+from .models import ORGANISATION_PROVIDER_ROLE, Membership, MembershipRole
+from .types import Person, User
 
 _CACHE_ATTR = "_fabriques_grants"
 
@@ -85,9 +87,9 @@ class Grants:
 ANONYMOUS = Grants()
 
 
-def grants_for(user: Any, *, refresh: bool = False) -> Grants:
+def grants_for(user: Person | None, *, refresh: bool = False) -> Grants:
     """The person's grants, computed once and kept on the user object for the request."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None and not refresh:
@@ -97,17 +99,13 @@ def grants_for(user: Any, *, refresh: bool = False) -> Grants:
     return grants
 
 
-def forget_grants(user: Any) -> None:
+def forget_grants(user: Person | None) -> None:
     """Drop the cached grants after memberships change in the same request."""
     if user is not None and hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def _compute(user: Any) -> Grants:
-    from fabriques.programme.models import FabriqueOrganisation, Role
-
-    from .models import Membership
-
+def _compute(user: User) -> Grants:
     is_admin = False
     piloted: set[int] = set()
     partner_orgs: set[int] = set()
@@ -132,15 +130,21 @@ def _compute(user: Any) -> Grants:
     partner_fabriques: set[int] = set()
     provider_fabriques: set[int] = set()
     if partner_orgs or provider_orgs:
-        roles = FabriqueOrganisation.objects.filter(
-            organisation_id__in=partner_orgs | provider_orgs
-        ).values_list("fabrique_id", "organisation_id", "role")
-        for fabrique_id, organisation_id, role in roles:
+        # The organisations' roles in Fabriques, reached from the memberships through the
+        # reverse relation of programme.FabriqueOrganisation (related_name "roles") so that
+        # accounts, below programme, does not import it.
+        org_roles = Membership.objects.filter(
+            user=user,
+            role__in=[MembershipRole.PARTNER_MEMBER, MembershipRole.PROVIDER_CONSULTANT],
+            organisation__roles__isnull=False,
+        ).values_list("role", "organisation__roles__fabrique_id", "organisation__roles__role")
+        for membership_role, fabrique_id, organisation_role in org_roles:
             # A provider's people see the Fabriques under its contract; a partner's people
             # see those where the organisation co-designs, partners or co-funds.
-            if role == Role.PROVIDER and organisation_id in provider_orgs:
+            is_provider = organisation_role == ORGANISATION_PROVIDER_ROLE
+            if is_provider and membership_role == MembershipRole.PROVIDER_CONSULTANT:
                 provider_fabriques.add(fabrique_id)
-            elif role != Role.PROVIDER and organisation_id in partner_orgs:
+            elif not is_provider and membership_role == MembershipRole.PARTNER_MEMBER:
                 partner_fabriques.add(fabrique_id)
     return Grants(
         user_id=user.pk,
@@ -155,35 +159,32 @@ def _compute(user: Any) -> Grants:
     )
 
 
-def _fabrique_id(obj: Any) -> int | None:
-    """Accept a Fabrique, or anything with a fabrique_id (call, participation, deliverable)."""
-    if obj is None:
-        return None
+# A Fabrique, or a model that belongs to one through its fabrique_id (call, participation,
+# deliverable). accounts sits below programme, so the Fabrique is recognised by its label.
+HasFabrique: TypeAlias = models.Model
+
+
+def _fabrique_id(obj: HasFabrique) -> int | None:
     if obj._meta.label_lower == "programme.fabrique":
         return obj.pk
     return getattr(obj, "fabrique_id", None)
 
 
-# Predicates: the vocabulary of the access functions in each app's access.py, which register
-# their own permissions with rules.add_perm.
-@rules.predicate
-def is_anct_staff(user: Any) -> bool:
+# Predicates: the vocabulary of the access functions in each app's access.py.
+def is_anct_staff(user: Person) -> bool:
     return grants_for(user).is_anct
 
 
-@rules.predicate
-def manages_fabrique(user: Any, obj: Any) -> bool:
+def manages_fabrique(user: Person, obj: HasFabrique) -> bool:
     fabrique_id = _fabrique_id(obj)
     return fabrique_id is not None and grants_for(user).manages(fabrique_id)
 
 
-@rules.predicate
-def provides_fabrique(user: Any, obj: Any) -> bool:
+def provides_fabrique(user: Person, obj: HasFabrique) -> bool:
     fabrique_id = _fabrique_id(obj)
     return fabrique_id is not None and grants_for(user).is_provider_of(fabrique_id)
 
 
-@rules.predicate
-def sees_fabrique(user: Any, obj: Any) -> bool:
+def sees_fabrique(user: Person, obj: HasFabrique) -> bool:
     fabrique_id = _fabrique_id(obj)
     return fabrique_id is not None and grants_for(user).sees(fabrique_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
@@ -11,7 +10,7 @@ from django.db.models.functions import Coalesce
 from .models import Membership, User
 
 
-def memberships_for_user(user: Any) -> QuerySet[Membership]:
+def memberships_for_user(user: User) -> QuerySet[Membership]:
     """A person's roles with the object each is held on (one query)."""
     return (
         Membership.objects.filter(user=user)

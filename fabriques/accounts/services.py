@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
@@ -51,7 +51,7 @@ def _username_for(email: str) -> str:
 
 @transaction.atomic
 def user_get_or_create(
-    *, email: str, first_name: str = "", last_name: str = "", actor: Any = None
+    *, email: str, first_name: str = "", last_name: str = "", actor: User | None = None
 ) -> tuple[User, bool]:
     """The account for an e-mail address, created without a password when new."""
     email = normalize_email(email)
@@ -77,7 +77,7 @@ def membership_grant(
     *,
     user: User,
     role: str,
-    actor: Any = None,
+    actor: User | None = None,
     fabrique: Any = None,
     organisation: Any = None,
     participation: Any = None,
@@ -119,7 +119,7 @@ def membership_grant(
 
 
 @transaction.atomic
-def membership_revoke(*, membership: Membership, actor: Any = None) -> None:
+def membership_revoke(*, membership: Membership, actor: User | None = None) -> None:
     audit_event_create(
         action="membership.revoked",
         obj=membership,
@@ -137,7 +137,7 @@ def _token_hash(token: str) -> str:
 
 @transaction.atomic
 def invitation_create(
-    *, user: User, invited_by: Any = None, purpose: str = InvitationPurpose.INVITATION
+    *, user: User, invited_by: User | None = None, purpose: str = InvitationPurpose.INVITATION
 ) -> tuple[Invitation, str]:
     """A new single-use link for the person; earlier pending links stop working."""
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
@@ -166,7 +166,7 @@ def invitation_url(token: str) -> str:
 class InviteOptions(TypedDict, total=False):
     """What an invitation may say besides the e-mail address; every key is optional."""
 
-    invited_by: Any  # the person inviting; None for the platform itself
+    invited_by: User | None  # the person inviting; None for the platform itself
     first_name: str
     last_name: str
     role: str | None  # the MembershipRole to give; None only opens the account
@@ -386,7 +386,7 @@ def password_reset_url(user: User) -> str:
 
 
 @transaction.atomic
-def user_update_names(*, user: User, first_name: str, last_name: str, actor: Any) -> User:
+def user_update_names(*, user: User, first_name: str, last_name: str, actor: User) -> User:
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
     user.full_clean(exclude=["password"])
@@ -506,7 +506,7 @@ ERASED_NAME = "Compte supprimé"
 
 
 @transaction.atomic
-def user_erase(*, user: User, actor: Any, reason: str = "") -> dict[str, int]:
+def user_erase(*, user: User, actor: User | None, reason: str = "") -> dict[str, int]:
     """Erase a person's data: every registered source, then the account itself is anonymised.
 
     The row stays (inactive, without name, address or password) so that audit events keep
@@ -615,7 +615,7 @@ ACCOUNT_INACTIVITY_DAYS = 365
 
 
 def users_purge_inactive(
-    *, days: int = ACCOUNT_INACTIVITY_DAYS, now: Any = None, dry_run: bool = False
+    *, days: int = ACCOUNT_INACTIVITY_DAYS, now: datetime | None = None, dry_run: bool = False
 ) -> list[int]:
     """Erase the accounts nobody has used for `days` days (last login, or creation if never).
 

@@ -7,51 +7,51 @@ and referents get the same 404 as strangers.
 
 from __future__ import annotations
 
-from typing import Any
-
-import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fabriques.accounts.roles import grants_for, manages_fabrique, sees_fabrique
+from fabriques.accounts.types import Person
 from fabriques.programme.models import Fabrique
 
 from .models import Application, ApplicationStatus, Call, CallState
 from .selectors import review_queryset
 
 
-@rules.predicate
-def is_applicant(user: Any, application: Application) -> bool:
+def is_applicant(user: Person, application: Application) -> bool:
+    return grants_for(user).is_authenticated and application.applicant_id == user.pk
+
+
+def manages_application(user: Person, application: Application) -> bool:
+    return grants_for(user).manages(application.call.fabrique_id)
+
+
+def is_editable_draft(application: Application) -> bool:
     return (
-        application is not None
-        and grants_for(user).is_authenticated
-        and application.applicant_id == user.pk
-    )
-
-
-@rules.predicate
-def manages_application(user: Any, application: Application) -> bool:
-    return application is not None and grants_for(user).manages(application.call.fabrique_id)
-
-
-@rules.predicate
-def is_editable_draft(user: Any, application: Application) -> bool:
-    return (
-        application is not None
-        and application.status == ApplicationStatus.DRAFT
+        application.status == ApplicationStatus.DRAFT
         and application.call.state(timezone.now()) == CallState.OPEN
     )
 
 
-rules.add_perm("calls.manage_call", manages_fabrique)
-rules.add_perm("calls.see_application", is_applicant | manages_application)
-rules.add_perm("calls.edit_application", is_applicant & is_editable_draft)
-rules.add_perm("calls.review_application", manages_application)
+def may_manage_call(user: Person, fabrique: Fabrique) -> bool:
+    return manages_fabrique(user, fabrique)
 
 
-def get_call_for_user(user: Any, fabrique_slug: str, *, write: bool = False) -> Call:
+def may_see_application(user: Person, application: Application) -> bool:
+    return is_applicant(user, application) or manages_application(user, application)
+
+
+def may_edit_application(user: Person, application: Application) -> bool:
+    return is_applicant(user, application) and is_editable_draft(application)
+
+
+def may_review_application(user: Person, application: Application) -> bool:
+    return manages_application(user, application)
+
+
+def get_call_for_user(user: Person, fabrique_slug: str, *, write: bool = False) -> Call:
     """The Fabrique's call for its managers; unsaved (pk None) while not yet written.
 
     The back-office of a call is ANCT's alone: people with another role on the Fabrique get
@@ -60,7 +60,7 @@ def get_call_for_user(user: Any, fabrique_slug: str, *, write: bool = False) -> 
     fabrique = Fabrique.objects.select_related("programme_year").filter(slug=fabrique_slug).first()
     if fabrique is None or not sees_fabrique(user, fabrique):
         raise Http404(_("Cette Fabrique n’existe pas ou vous n’y avez pas accès."))
-    if not rules.has_perm("calls.manage_call", user, fabrique):
+    if not may_manage_call(user, fabrique):
         raise PermissionDenied(_("Seule l’ANCT gère l’appel à volontaires et les candidatures."))
     call = Call.objects.filter(fabrique=fabrique).first()
     if call is None:
@@ -70,7 +70,7 @@ def get_call_for_user(user: Any, fabrique_slug: str, *, write: bool = False) -> 
 
 
 def get_application_for_user(
-    user: Any, pk: int, *, write: bool = False, review: bool = False
+    user: Person, pk: int, *, write: bool = False, review: bool = False
 ) -> Application:
     """An application for its applicant or its Fabrique's managers; 404 for anyone else.
 
@@ -79,31 +79,23 @@ def get_application_for_user(
     who sees the application but may not do this.
     """
     application = review_queryset().filter(pk=pk).first()
-    if application is None or not rules.has_perm("calls.see_application", user, application):
+    if application is None or not may_see_application(user, application):
         raise Http404(_("Cette candidature n’existe pas ou vous n’y avez pas accès."))
     # A draft is its author's own business until it is submitted.
     if application.status == ApplicationStatus.DRAFT and not is_applicant(user, application):
         raise Http404(_("Cette candidature n’existe pas ou vous n’y avez pas accès."))
     if write:
         require_edit(user, application)
-    if review and not may_review(user, application):
+    if review and not may_review_application(user, application):
         raise PermissionDenied(_("Seule l’ANCT évalue les candidatures."))
     return application
 
 
-def require_edit(user: Any, application: Application) -> None:
+def require_edit(user: Person, application: Application) -> None:
     """403 unless the person may change the application's content now."""
-    if not may_edit(user, application):
+    if not may_edit_application(user, application):
         raise PermissionDenied(
             _("Cette candidature ne peut plus être modifiée.")
             if is_applicant(user, application)
             else _("Seule la personne qui a rempli la candidature peut la modifier.")
         )
-
-
-def may_edit(user: Any, application: Application) -> bool:
-    return rules.has_perm("calls.edit_application", user, application)
-
-
-def may_review(user: Any, application: Application) -> bool:
-    return rules.has_perm("calls.review_application", user, application)

@@ -10,8 +10,6 @@ class CallsConfig(AppConfig):
     def ready(self) -> None:
         from fabriques.accounts.personal_data import PersonalDataSource, register
 
-        # Registers the permission rules (rules.add_perm) of calls and applications.
-        from . import access  # noqa: F401
         from .personal_data import (
             erase_applications,
             erase_scores,

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db.models import Q
 
+from fabriques.accounts.models import User
+
 from .models import Application, ApplicationScore, ApplicationStatus
 from .services import applications_erase_person
 
@@ -14,7 +16,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def export_applications(user: Any) -> list[dict[str, Any]]:
+def export_applications(user: User) -> list[dict[str, Any]]:
     """The applications the person filled in, whole; those naming them, as a mere mention.
 
     An application belongs to whoever filled it in. Someone whose address was typed in it
@@ -80,11 +82,11 @@ def export_applications(user: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def erase_applications(user: Any) -> int:
+def erase_applications(user: User) -> int:
     return applications_erase_person(user=user)
 
 
-def export_scores(user: Any) -> list[dict[str, Any]]:
+def export_scores(user: User) -> list[dict[str, Any]]:
     """The scores and comments the person gave, with the application and criterion scored."""
     scores = (
         ApplicationScore.objects.filter(scored_by_id=user.pk)
@@ -111,6 +113,6 @@ def export_scores(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def erase_scores(user: Any) -> int:
+def erase_scores(user: User) -> int:
     """The scores stay (they explain a decision); the link to the person goes."""
     return ApplicationScore.objects.filter(scored_by_id=user.pk).update(scored_by=None)

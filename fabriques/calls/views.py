@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fabriques.accounts.types import AuthenticatedHttpRequest
 from fabriques.core.forms import add_service_errors
 from fabriques.programme.models import MAX_TERRITORIES, FabriqueStatus
 from fabriques.territories.models import ParticipationKind
@@ -27,8 +28,8 @@ from .access import (
     get_application_for_user,
     get_call_for_user,
     is_applicant,
-    may_edit,
-    may_review,
+    may_edit_application,
+    may_review_application,
     require_edit,
 )
 from .forms import (
@@ -138,7 +139,7 @@ def territory_search_view(request: HttpRequest) -> HttpResponse:
 
 
 def _application_form(
-    request: HttpRequest, *, call: Call, application: Application | None
+    request: AuthenticatedHttpRequest, *, call: Call, application: Application | None
 ) -> HttpResponse:
     has_file = bool(application is not None and application.deliberation)
     if request.method == "POST":
@@ -195,7 +196,7 @@ def _application_form(
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def application_start(request: HttpRequest, slug: str) -> HttpResponse:
+def application_start(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     call = _public_call_or_404(slug)
     draft = selectors.draft_of(call=call, user=request.user)
     if draft is not None and request.method != "POST":
@@ -208,9 +209,9 @@ def application_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for_user(request.user, pk)
-    if not may_edit(request.user, application):
+    if not may_edit_application(request.user, application):
         if request.method != "POST" and is_applicant(request.user, application):
             messages.info(
                 request, _("Cette candidature n’est plus modifiable ; en voici le contenu.")
@@ -224,7 +225,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_application_for_user(request.user, pk)
-    reviewer = may_review(request.user, application)
+    reviewer = may_review_application(request.user, application)
     return render(
         request,
         "calls/application_detail.html",
@@ -232,7 +233,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": application,
             "call": application.call,
             "fabrique": application.call.fabrique,
-            "may_edit": may_edit(request.user, application),
+            "may_edit": may_edit_application(request.user, application),
             "may_review": reviewer,
             "sheet": selectors.application_score_sheet(application=application)
             if reviewer
@@ -283,7 +284,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def call_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def call_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     call = get_call_for_user(request.user, slug, write=request.method == "POST")
     fabrique = call.fabrique
     criteria = list(call.criteria.order_by("position", "id")) if call.pk else []
@@ -383,7 +384,7 @@ REVIEW_ACTIONS = {
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def application_review(request: HttpRequest, pk: int) -> HttpResponse:
+def application_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for_user(request.user, pk, review=True)
     sheet = selectors.application_score_sheet(application=application)
     score_form = ScoreForm(sheet=sheet, initial={"pilot_comment": application.pilot_comment})
@@ -445,7 +446,7 @@ def application_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notify_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
+def notify_outcomes(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     call = get_call_for_user(request.user, slug, write=True)
     if call.pk is None:
         raise Http404(_("Cette Fabrique n’a pas d’appel à volontaires."))

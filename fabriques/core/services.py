@@ -1,16 +1,24 @@
-from typing import Any
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    # core sits below accounts and may not import its User: django-stubs resolves this alias
+    # to AUTH_USER_MODEL (accounts.User), which is what the audit and history rows point to.
+    from django.contrib.auth.models import _User
 
-def person_or_none(actor: Any) -> Any:
+
+def person_or_none(actor: _User | None) -> _User | None:
     """The actor when it is a saved person (not None, not AnonymousUser), else None."""
-    return actor if getattr(actor, "pk", None) else None
+    return actor if actor is not None and actor.pk else None
 
 
-def history_author_set(obj: models.Model, actor: Any) -> None:
+def history_author_set(obj: models.Model, actor: _User | None) -> None:
     """Name the author of the simple-history row the next save of `obj` records.
 
     The history middleware does this for web requests; services set it so that commands,
@@ -23,7 +31,7 @@ def audit_event_create(
     *,
     action: str,
     obj: models.Model | None = None,
-    actor: Any = None,
+    actor: _User | None = None,
     summary: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
@@ -40,7 +48,7 @@ def audit_event_create(
     return event
 
 
-def audit_events_purge(*, days: int, now: Any = None) -> int:
+def audit_events_purge(*, days: int, now: datetime.datetime | None = None) -> int:
     """Delete the audit events older than `days` days (the retention the privacy page states)."""
     from datetime import timedelta
 

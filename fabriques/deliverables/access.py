@@ -13,9 +13,8 @@ People outside get 404; people who see a deliverable but may not do the action g
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-import rules
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -27,6 +26,7 @@ from fabriques.accounts.roles import (
     provides_fabrique,
     sees_fabrique,
 )
+from fabriques.accounts.types import Person
 from fabriques.programme.access import get_fabrique_for_user
 from fabriques.programme.models import Fabrique
 
@@ -35,44 +35,62 @@ from .models import Deliverable, DeliverableStatus, DeliverableVersion, ReviewDe
 Action = Literal["view", "submit", "review", "manage"]
 
 
-@rules.predicate
-def is_accepted(user: Any, deliverable: Any) -> bool:
-    return deliverable is not None and deliverable.status == DeliverableStatus.ACCEPTED
+def is_accepted(deliverable: Deliverable) -> bool:
+    return deliverable.status == DeliverableStatus.ACCEPTED
 
 
-@rules.predicate
-def is_referent_for(user: Any, deliverable: Any) -> bool:
-    participation_id = getattr(deliverable, "participation_id", None)
+def is_referent_for(user: Person, deliverable: Deliverable) -> bool:
+    participation_id = deliverable.participation_id
     return participation_id is not None and (
         participation_id in grants_for(user).referent_participations
     )
 
 
-@rules.predicate
-def provides_any_fabrique(user: Any) -> bool:
+def provides_any_fabrique(user: Person) -> bool:
     return bool(grants_for(user).provider_fabriques)
 
 
-# Those who follow a deliverable see it whatever its status, with every version and review.
-follows_deliverable = manages_fabrique | provides_fabrique | is_referent_for
+def may_follow_deliverable(user: Person, deliverable: Deliverable) -> bool:
+    """Those who follow a deliverable see it whatever its status, with every version and review."""
+    return (
+        manages_fabrique(user, deliverable)
+        or provides_fabrique(user, deliverable)
+        or is_referent_for(user, deliverable)
+    )
 
-rules.add_perm("deliverables.see_deliverable", follows_deliverable | (is_accepted & sees_fabrique))
-rules.add_perm("deliverables.follow_deliverable", follows_deliverable)
-rules.add_perm("deliverables.submit_deliverable", provides_fabrique)
-rules.add_perm("deliverables.review_deliverable", manages_fabrique)
-# On a Fabrique or a deliverable: define, edit and delete deliverables, edit the contract.
-rules.add_perm("deliverables.manage_deliverables", manages_fabrique)
-rules.add_perm("deliverables.view_dashboard", is_anct_staff | provides_any_fabrique)
 
-_ACTION_PERMS = {
-    "submit": "deliverables.submit_deliverable",
-    "review": "deliverables.review_deliverable",
-    "manage": "deliverables.manage_deliverables",
+def may_see_deliverable(user: Person, deliverable: Deliverable) -> bool:
+    return may_follow_deliverable(user, deliverable) or (
+        is_accepted(deliverable) and sees_fabrique(user, deliverable)
+    )
+
+
+def may_submit_deliverable(user: Person, deliverable: Deliverable) -> bool:
+    return provides_fabrique(user, deliverable)
+
+
+def may_review_deliverable(user: Person, deliverable: Deliverable) -> bool:
+    return manages_fabrique(user, deliverable)
+
+
+def may_manage_deliverables(user: Person, obj: Fabrique | Deliverable) -> bool:
+    """On a Fabrique or a deliverable: define, edit and delete deliverables, edit the contract."""
+    return manages_fabrique(user, obj)
+
+
+def may_view_dashboard(user: Person) -> bool:
+    return is_anct_staff(user) or provides_any_fabrique(user)
+
+
+_ACTION_CHECKS = {
+    "submit": may_submit_deliverable,
+    "review": may_review_deliverable,
+    "manage": may_manage_deliverables,
 }
 
 
-def visible_deliverables_q(user: Any) -> Q:
-    """The deliverables a person sees, as a filter (mirrors deliverables.see_deliverable)."""
+def visible_deliverables_q(user: Person) -> Q:
+    """The deliverables a person sees, as a filter (mirrors may_see_deliverable)."""
     grants = grants_for(user)
     if grants.is_admin:
         return Q()
@@ -83,19 +101,19 @@ def visible_deliverables_q(user: Any) -> Q:
     return followed | Q(status=DeliverableStatus.ACCEPTED, fabrique_id__in=seen)
 
 
-def get_deliverable_for_user(user: Any, pk: int, *, action: Action = "view") -> Deliverable:
+def get_deliverable_for_user(user: Person, pk: int, *, action: Action = "view") -> Deliverable:
     deliverable = (
         Deliverable.objects.select_related("fabrique", "participation").filter(pk=pk).first()
     )
-    if deliverable is None or not rules.has_perm("deliverables.see_deliverable", user, deliverable):
+    if deliverable is None or not may_see_deliverable(user, deliverable):
         raise Http404
-    if action != "view" and not rules.has_perm(_ACTION_PERMS[action], user, deliverable):
+    if action != "view" and not _ACTION_CHECKS[action](user, deliverable):
         raise PermissionDenied
     return deliverable
 
 
 def get_version_for_user(
-    user: Any, pk: int, *, action: Literal["view", "review"] = "view"
+    user: Person, pk: int, *, action: Literal["view", "review"] = "view"
 ) -> DeliverableVersion:
     """A version, for those who see its deliverable; others than followers see only the
     accepted version."""
@@ -109,29 +127,27 @@ def get_version_for_user(
     if version is None:
         raise Http404
     deliverable = version.deliverable
-    if not rules.has_perm("deliverables.see_deliverable", user, deliverable):
+    if not may_see_deliverable(user, deliverable):
         raise Http404
-    if not rules.has_perm("deliverables.follow_deliverable", user, deliverable):
+    if not may_follow_deliverable(user, deliverable):
         review = getattr(version, "review", None)
         if review is None or review.decision != ReviewDecision.ACCEPTED:
             raise Http404
-    if action == "review" and not rules.has_perm(
-        "deliverables.review_deliverable", user, deliverable
-    ):
+    if action == "review" and not may_review_deliverable(user, deliverable):
         raise PermissionDenied
     return version
 
 
 def get_fabrique_deliverables_for_user(
-    user: Any, slug: str, *, action: Literal["view", "manage"] = "view"
+    user: Person, slug: str, *, action: Literal["view", "manage"] = "view"
 ) -> Fabrique:
     """The Fabrique whose deliverables are listed (whoever sees it) or defined (managers)."""
     return get_fabrique_for_user(user, slug, action=action)
 
 
-def check_dashboard_access(user: Any) -> None:
+def check_dashboard_access(user: Person) -> None:
     """The dashboard is for ANCT staff and provider consultants."""
-    if not rules.has_perm("deliverables.view_dashboard", user):
+    if not may_view_dashboard(user):
         raise PermissionDenied
 
 
@@ -145,15 +161,15 @@ class DeliverableRights:
     manage: bool
 
 
-def deliverable_rights(user: Any, deliverable: Deliverable) -> DeliverableRights:
+def deliverable_rights(user: Person, deliverable: Deliverable) -> DeliverableRights:
     return DeliverableRights(
-        follow=rules.has_perm("deliverables.follow_deliverable", user, deliverable),
-        submit=rules.has_perm("deliverables.submit_deliverable", user, deliverable),
-        review=rules.has_perm("deliverables.review_deliverable", user, deliverable),
-        manage=rules.has_perm("deliverables.manage_deliverables", user, deliverable),
+        follow=may_follow_deliverable(user, deliverable),
+        submit=may_submit_deliverable(user, deliverable),
+        review=may_review_deliverable(user, deliverable),
+        manage=may_manage_deliverables(user, deliverable),
     )
 
 
-def fabrique_manager(user: Any, fabrique: Fabrique) -> bool:
+def fabrique_manager(user: Person, fabrique: Fabrique) -> bool:
     """Whether the list page offers the managers' actions."""
-    return rules.has_perm("deliverables.manage_deliverables", user, fabrique)
+    return may_manage_deliverables(user, fabrique)

@@ -11,12 +11,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from fabriques.accounts.models import User
 from fabriques.accounts.personal_data import PersonalDataSource, register
 
 from .models import DeliverableReview, DeliverableVersion
 
 
-def export_submissions(user: Any) -> list[dict[str, Any]]:
+def export_submissions(user: User) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     versions = (
         DeliverableVersion.objects.filter(submitted_by=user)
@@ -56,7 +57,7 @@ def export_submissions(user: Any) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def erase_submissions(user: Any) -> int:
+def erase_submissions(user: User) -> int:
     versions = DeliverableVersion.objects.filter(submitted_by=user).update(submitted_by=None)
     reviews = DeliverableReview.objects.filter(reviewer=user).update(reviewer=None)
     return versions + reviews

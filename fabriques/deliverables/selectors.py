@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fabriques.accounts.roles import grants_for
+from fabriques.accounts.types import Person
 from fabriques.programme.models import Fabrique
 
 from .access import visible_deliverables_q
@@ -54,7 +54,7 @@ def _with_last_submission(queryset: QuerySet[Deliverable]) -> QuerySet[Deliverab
     )
 
 
-def fabrique_deliverables(*, fabrique: Fabrique, user: Any) -> list[Deliverable]:
+def fabrique_deliverables(*, fabrique: Fabrique, user: Person) -> list[Deliverable]:
     """The Fabrique's deliverables the person sees, in due-date order (one query)."""
     queryset = (
         Deliverable.objects.filter(fabrique=fabrique)
@@ -101,7 +101,7 @@ class Dashboard:
         return not any(getattr(self, name) for name in self.SECTIONS)
 
 
-def dashboard(*, user: Any, today: datetime.date | None = None) -> Dashboard:
+def dashboard(*, user: Person, today: datetime.date | None = None) -> Dashboard:
     """Late, awaiting review, changes requested and due soon, over the Fabriques the person
     manages or provides. One query whatever the number of deliverables (grants are cached)."""
     today = today or timezone.localdate()

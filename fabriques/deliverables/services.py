@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
@@ -50,7 +51,7 @@ def deliverable_url(deliverable: Deliverable) -> str:
 # Recipients -----------------------------------------------------------------------------------
 
 
-def _emails(users: Any) -> list[str]:
+def _emails(users: Iterable[User]) -> list[str]:
     return sorted({user.email for user in users if user.email})
 
 
@@ -91,7 +92,7 @@ def contract_save(
     signed_on: datetime.date | None = None,
     amount: Decimal | None = None,
     notes: str = "",
-    actor: Any = None,
+    actor: User | None = None,
 ) -> Contract:
     """Create or update the provider's contract of a Fabrique."""
     # Lock the Fabrique, not the contract: when there is none yet, two managers saving at once
@@ -146,7 +147,7 @@ def deliverable_create(
     participation: Participation | None = None,
     description: str = "",
     position: int = 0,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> Deliverable:
     deliverable = Deliverable(
         fabrique=fabrique,
@@ -179,7 +180,7 @@ def deliverable_update(
     participation: Participation | None = None,
     description: str = "",
     position: int | None = None,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> Deliverable:
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     values: dict[str, Any] = {
@@ -225,7 +226,7 @@ def deliverable_update(
 
 
 @transaction.atomic
-def deliverable_delete(*, deliverable: Deliverable, actor: Any = None) -> None:
+def deliverable_delete(*, deliverable: Deliverable, actor: User | None = None) -> None:
     """Delete a deliverable that nothing was handed in for yet."""
     deliverable = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
     if deliverable.status != DeliverableStatus.PENDING or deliverable.versions.exists():
@@ -247,7 +248,7 @@ def deliverable_delete(*, deliverable: Deliverable, actor: Any = None) -> None:
 
 @transaction.atomic
 def deliverables_generate_defaults(
-    *, fabrique: Fabrique, due_on: datetime.date, actor: Any = None
+    *, fabrique: Fabrique, due_on: datetime.date, actor: User | None = None
 ) -> list[Deliverable]:
     """One roadmap per territory and the Fabrique's synthesis; those that exist are kept.
 
@@ -326,7 +327,7 @@ def _generated(**fields: Any) -> Deliverable:
 
 @transaction.atomic
 def deliverable_submit(
-    *, deliverable: Deliverable, file: Any, note: str = "", actor: Any = None
+    *, deliverable: Deliverable, file: Any, note: str = "", actor: User | None = None
 ) -> DeliverableVersion:
     """Hand in a new version; the pilots are told it waits for their review."""
     deliverable = (
@@ -397,7 +398,7 @@ def deliverable_submit(
 
 @transaction.atomic
 def deliverable_review(
-    *, version: DeliverableVersion, decision: str, comment: str = "", actor: Any = None
+    *, version: DeliverableVersion, decision: str, comment: str = "", actor: User | None = None
 ) -> DeliverableReview:
     """The pilot accepts the latest version or asks for changes; the provider is told."""
     deliverable = (

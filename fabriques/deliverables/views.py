@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fabriques.accounts.types import AuthenticatedHttpRequest
 from fabriques.core.forms import add_service_errors
 
 from . import access, selectors, services
@@ -109,7 +110,7 @@ def fabrique_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contract_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def contract_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     fabrique = access.get_fabrique_deliverables_for_user(request.user, slug, action="manage")
     contract = selectors.fabrique_contract(fabrique=fabrique)
     if request.method == "POST":
@@ -139,7 +140,7 @@ def contract_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deliverable_create(request: HttpRequest, slug: str) -> HttpResponse:
+def deliverable_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     fabrique = access.get_fabrique_deliverables_for_user(request.user, slug, action="manage")
     form = DeliverableForm(request.POST if request.method == "POST" else None, fabrique=fabrique)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +162,7 @@ def deliverable_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deliverables_generate(request: HttpRequest, slug: str) -> HttpResponse:
+def deliverables_generate(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     fabrique = access.get_fabrique_deliverables_for_user(request.user, slug, action="manage")
     form = GenerateDefaultsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -196,7 +197,7 @@ def deliverables_generate(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     deliverable = access.get_deliverable_for_user(request.user, pk, action="manage")
     fabrique = deliverable.fabrique
     if request.method == "POST":
@@ -227,7 +228,7 @@ def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deliverable_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     deliverable = access.get_deliverable_for_user(request.user, pk, action="manage")
     try:
         services.deliverable_delete(deliverable=deliverable, actor=request.user)
@@ -292,7 +293,7 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deliverable_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     deliverable = access.get_deliverable_for_user(request.user, pk, action="submit")
     form = SubmitForm(request.POST, request.FILES)
     if form.is_valid():
@@ -317,7 +318,7 @@ def deliverable_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def version_review(request: HttpRequest, pk: int) -> HttpResponse:
+def version_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = access.get_version_for_user(request.user, pk, action="review")
     deliverable = version.deliverable
     form = ReviewForm(request.POST)

@@ -10,28 +10,29 @@ Anonymous visitors never reach these functions: the views require login.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from fabriques.accounts.models import Membership, MembershipRole
 from fabriques.accounts.roles import grants_for, manages_fabrique, sees_fabrique
+from fabriques.accounts.types import Person
 
 from .models import Fabrique, FabriqueOrganisation, ProgrammeYear
 
 
-def require_admin(user: Any) -> None:
+def require_admin(user: Person) -> None:
     """Administrator-only pages: 403 for every other signed-in person."""
     if not grants_for(user).is_admin:
         raise PermissionDenied
 
 
-def check_fabrique_create(user: Any) -> None:
+def check_fabrique_create(user: Person) -> None:
     require_admin(user)
 
 
-def get_year_for_user(user: Any, year: int) -> ProgrammeYear:
+def get_year_for_user(user: Person, year: int) -> ProgrammeYear:
     require_admin(user)
     programme_year = ProgrammeYear.objects.filter(year=year).first()
     if programme_year is None:
@@ -40,7 +41,7 @@ def get_year_for_user(user: Any, year: int) -> ProgrammeYear:
 
 
 def get_fabrique_for_user(
-    user: Any, slug: str, *, action: Literal["view", "manage"] = "view"
+    user: Person, slug: str, *, action: Literal["view", "manage"] = "view"
 ) -> Fabrique:
     """The Fabrique for someone who sees it; "manage" also needs its pilot or an administrator."""
     fabrique = Fabrique.objects.select_related("programme_year").filter(slug=slug).first()
@@ -51,7 +52,7 @@ def get_fabrique_for_user(
     return fabrique
 
 
-def get_fabrique_organisation_for_user(user: Any, slug: str, pk: int) -> FabriqueOrganisation:
+def get_fabrique_organisation_for_user(user: Person, slug: str, pk: int) -> FabriqueOrganisation:
     """One organisation role of a Fabrique the person manages (404 if not of this Fabrique)."""
     fabrique = get_fabrique_for_user(user, slug, action="manage")
     role = (
@@ -65,7 +66,7 @@ def get_fabrique_organisation_for_user(user: Any, slug: str, pk: int) -> Fabriqu
     return role
 
 
-def team_roles_for_user(user: Any, fabrique: Fabrique) -> list[str]:
+def team_roles_for_user(user: Person, fabrique: Fabrique) -> list[str]:
     """The team roles this person may give or take back on a Fabrique they manage.
 
     Administrators appoint pilots; pilots and administrators add the people of the Fabrique's
@@ -80,7 +81,7 @@ def team_roles_for_user(user: Any, fabrique: Fabrique) -> list[str]:
     return roles
 
 
-def get_team_membership_for_user(user: Any, slug: str, pk: int) -> tuple[Fabrique, Membership]:
+def get_team_membership_for_user(user: Person, slug: str, pk: int) -> tuple[Fabrique, Membership]:
     """A role in the Fabrique's team that this person may take back.
 
     404 when the membership is not part of this Fabrique's team; 403 when the person may not

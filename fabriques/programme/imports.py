@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from fabriques.accounts.models import User
 from fabriques.core.services import audit_event_create
 from fabriques.territories.models import Commune, Epci, Participation, ParticipationKind, Qpv
 
@@ -507,7 +508,7 @@ def _sync_roles(
             report.deleted["fabriqueorganisation"] += 1
 
 
-def programme_import(*, directory: Path | None = None, actor: Any = None) -> ImportReport:
+def programme_import(*, directory: Path | None = None, actor: User | None = None) -> ImportReport:
     """Load the programme history; idempotent, all or nothing."""
     root = Path(directory or settings.DATA_DIR / "programme")
     programme = read_programme(root)

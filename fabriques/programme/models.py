@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from fabriques.accounts.models import ORGANISATION_PROVIDER_ROLE
 from fabriques.core.models import TimeStampedModel
 
 MIN_TERRITORIES = 4
@@ -82,7 +83,8 @@ class OrganisationKind(models.TextChoices):
     OPERATOR = "operator", _("Opérateur national")
     RESEARCH = "research", _("Organisme de recherche")
     NETWORK = "network", _("Réseau")
-    PROVIDER = "provider", _("Prestataire")
+    # Defined from accounts, whose grants tell the provider's consultants by this value.
+    PROVIDER = ORGANISATION_PROVIDER_ROLE, _("Prestataire")
     LOCAL_AUTHORITY = "local_authority", _("Collectivité territoriale")
     OTHER = "other", _("Autre")
 
@@ -207,7 +209,8 @@ class Role(models.TextChoices):
     ELECTED_ASSOCIATION = "elected_association", _("Association d'élus partenaire")
     PARTNER = "partner", _("Partenaire")
     COFUNDER = "cofunder", _("Cofinanceur")
-    PROVIDER = "provider", _("Prestataire")
+    # Defined from accounts, whose grants tell the provider's consultants by this value.
+    PROVIDER = ORGANISATION_PROVIDER_ROLE, _("Prestataire")
 
 
 class FabriqueOrganisation(models.Model):

@@ -21,7 +21,7 @@ from django.db.models import (
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
-from fabriques.accounts.models import PARTICIPATION_ROLES, Membership, MembershipRole
+from fabriques.accounts.models import PARTICIPATION_ROLES, Membership, MembershipRole, User
 from fabriques.accounts.roles import Grants
 from fabriques.core.models import AuditEvent
 from fabriques.core.text import normalize
@@ -562,7 +562,7 @@ class FieldChange:
 @dataclass(frozen=True)
 class HistoryChange:
     date: datetime.datetime
-    user: Any  # the person who saved, or None (import, command)
+    user: User | None  # the person who saved, or None (import, command)
     subject: str  # "Fabrique" or the organisation and its role
     kind: str  # created, changed, deleted (history_type +, ~, -)
     changes: list[FieldChange]

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from fabriques.accounts.models import Membership, User
 from fabriques.core.services import audit_event_create, history_author_set
 from fabriques.core.text import normalize
 from fabriques.territories.models import (
@@ -192,7 +193,7 @@ def _display(value: Any) -> Any:
 def programme_year_create(
     *,
     year: int,
-    actor: Any,
+    actor: User,
     target_fabriques: int | None = None,
     declared_territories: int | None = None,
 ) -> ProgrammeYear:
@@ -217,7 +218,7 @@ def programme_year_create(
 def programme_year_update(
     *,
     programme_year: ProgrammeYear,
-    actor: Any,
+    actor: User,
     target_fabriques: int | None,
     declared_territories: int | None,
 ) -> ProgrammeYear:
@@ -278,7 +279,7 @@ def fabrique_create(
     *,
     title: str,
     programme_year: ProgrammeYear,
-    actor: Any,
+    actor: User,
     themes: Iterable[Theme] = (),
     anct_programmes: Iterable[AnctProgramme] = (),
     summary: str = "",
@@ -314,7 +315,7 @@ def fabrique_create(
 
 
 @transaction.atomic
-def fabrique_update(*, fabrique: Fabrique, actor: Any, data: Mapping[str, Any]) -> Fabrique:
+def fabrique_update(*, fabrique: Fabrique, actor: User, data: Mapping[str, Any]) -> Fabrique:
     """Change a Fabrique's design; a designed (or later) Fabrique keeps what its status needs.
 
     `data` holds any of DESIGN_FIELDS and DESIGN_M2M. Raises ValidationError (French
@@ -370,7 +371,7 @@ def fabrique_update(*, fabrique: Fabrique, actor: Any, data: Mapping[str, Any]) 
 
 
 @transaction.atomic
-def organisation_create(*, name: str, kind: str, actor: Any, acronym: str = "") -> Organisation:
+def organisation_create(*, name: str, kind: str, actor: User, acronym: str = "") -> Organisation:
     name, acronym = name.strip(), acronym.strip()
     if Organisation.objects.filter(name__iexact=name).exists():
         raise ValidationError(
@@ -406,7 +407,7 @@ def fabrique_organisation_add(
     fabrique: Fabrique,
     organisation: Organisation,
     role: str,
-    actor: Any,
+    actor: User,
     amount: Decimal | None = None,
     contact_name: str = "",
 ) -> FabriqueOrganisation:
@@ -466,7 +467,7 @@ def fabrique_organisation_add(
 
 @transaction.atomic
 def fabrique_organisation_remove(
-    *, fabrique_organisation: FabriqueOrganisation, actor: Any
+    *, fabrique_organisation: FabriqueOrganisation, actor: User
 ) -> None:
     """Remove an organisation's role, unless the Fabrique's status needs it."""
     fabrique = fabrique_lock(fabrique_organisation.fabrique)
@@ -504,7 +505,7 @@ def fabrique_organisation_remove(
 
 @transaction.atomic
 def milestones_generate(
-    *, fabrique: Fabrique, actor: Any, start: datetime.date | None = None
+    *, fabrique: Fabrique, actor: User, start: datetime.date | None = None
 ) -> list[Milestone]:
     """The default calendar (milestones.DEFAULT_TEMPLATE) from `start` or the first month.
 
@@ -552,7 +553,7 @@ def milestones_generate(
 def milestones_save(
     *,
     fabrique: Fabrique,
-    actor: Any,
+    actor: User,
     milestones: Sequence[Milestone],
     deleted: Sequence[Milestone] = (),
 ) -> None:
@@ -619,13 +620,13 @@ def _team_target(*, fabrique: Fabrique, role: str, organisation: Organisation | 
 def fabrique_team_invite(
     *,
     fabrique: Fabrique,
-    actor: Any,
+    actor: User,
     email: str,
     role: str,
     organisation: Organisation | None = None,
     first_name: str = "",
     last_name: str = "",
-) -> Any:
+) -> User:
     """Invite someone into a Fabrique's team: a pilot, or a member of one of its organisations.
 
     Who may give which role is decided by access.team_roles_for_user.
@@ -655,7 +656,7 @@ def fabrique_team_invite(
 
 
 @transaction.atomic
-def fabrique_team_revoke(*, fabrique: Fabrique, membership: Any, actor: Any) -> None:
+def fabrique_team_revoke(*, fabrique: Fabrique, membership: Membership, actor: User) -> None:
     """Take a role back; for an organisation's member, from every Fabrique of that organisation."""
     from fabriques.accounts.services import membership_revoke
 
@@ -677,7 +678,7 @@ def fabrique_organisation_add_new(
     name: str,
     kind: str,
     role: str,
-    actor: Any,
+    actor: User,
     acronym: str = "",
     amount: Decimal | None = None,
     contact_name: str = "",

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from fabriques.accounts.models import MembershipRole
 from fabriques.accounts.roles import grants_for, manages_fabrique
+from fabriques.accounts.types import AuthenticatedHttpRequest
 from fabriques.core.forms import add_service_errors
 
 from .access import (
@@ -89,7 +90,7 @@ def year_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def year_create(request: HttpRequest) -> HttpResponse:
+def year_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_admin(request.user)
     form = ProgrammeYearForm(request.POST or None, initial={"target_fabriques": 3})
     if request.method == "POST" and form.is_valid():
@@ -106,7 +107,7 @@ def year_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def year_edit(request: HttpRequest, year: int) -> HttpResponse:
+def year_edit(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     programme_year = get_year_for_user(request.user, year)
     form = ProgrammeYearForm(
         request.POST or None,
@@ -151,7 +152,7 @@ def fabrique_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def fabrique_create_view(request: HttpRequest) -> HttpResponse:
+def fabrique_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     check_fabrique_create(request.user)
     current = ProgrammeYear.objects.filter(year=timezone.localdate().year).first()
     form = FabriqueForm(request.POST or None, initial={"programme_year": current})
@@ -190,7 +191,7 @@ def fabrique_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def fabrique_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def fabrique_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     fabrique = get_fabrique_for_user(request.user, slug, action="manage")
     initial = {name: getattr(fabrique, name) for name in DESIGN_FIELDS}
     if request.method != "POST":
@@ -260,7 +261,9 @@ def fabrique_organisations(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def fabrique_organisation_remove_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def fabrique_organisation_remove_view(
+    request: AuthenticatedHttpRequest, slug: str, pk: int
+) -> HttpResponse:
     role = get_fabrique_organisation_for_user(request.user, slug, pk)
     try:
         fabrique_organisation_remove(fabrique_organisation=role, actor=request.user)
@@ -280,7 +283,7 @@ def fabrique_organisation_remove_view(request: HttpRequest, slug: str, pk: int) 
 
 
 @login_required
-def fabrique_team_view(request: HttpRequest, slug: str) -> HttpResponse:
+def fabrique_team_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     fabrique = get_fabrique_for_user(request.user, slug, action="manage")
     roles = team_roles_for_user(request.user, fabrique)
     organisations = Organisation.objects.filter(roles__fabrique=fabrique).distinct()
@@ -315,7 +318,9 @@ def fabrique_team_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def fabrique_team_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def fabrique_team_revoke_view(
+    request: AuthenticatedHttpRequest, slug: str, pk: int
+) -> HttpResponse:
     fabrique, membership = get_team_membership_for_user(request.user, slug, pk)
     fabrique_team_revoke(fabrique=fabrique, membership=membership, actor=request.user)
     messages.success(
@@ -330,7 +335,7 @@ def fabrique_team_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpR
 
 
 @login_required
-def fabrique_milestones(request: HttpRequest, slug: str) -> HttpResponse:
+def fabrique_milestones(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     fabrique = get_fabrique_for_user(request.user, slug, action="manage")
     queryset = fabrique.milestones.order_by("date", "position", "id")
     formset = MilestoneFormSet(request.POST or None, queryset=queryset, prefix="jalons")
@@ -364,7 +369,7 @@ def fabrique_milestones(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def fabrique_milestones_generate(request: HttpRequest, slug: str) -> HttpResponse:
+def fabrique_milestones_generate(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     fabrique = get_fabrique_for_user(request.user, slug, action="manage")
     form = MilestoneGenerateForm(request.POST)
     try:

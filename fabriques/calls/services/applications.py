@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from fabriques.accounts.models import User
 from fabriques.core.services import audit_event_create
 from fabriques.territories.models import ENTITY_MODELS, Commune, Epci, ParticipationKind, Qpv
 
@@ -152,7 +152,7 @@ def _missing_fields(values: dict[str, str]) -> dict[str, str]:
 def application_save_draft(
     *,
     call: Call,
-    applicant: Any,
+    applicant: User,
     data: ApplicationInput,
     application: Application | None = None,
     now: datetime.datetime | None = None,
@@ -203,7 +203,7 @@ def application_save_draft(
 
 @transaction.atomic
 def application_submit(
-    *, application: Application, actor: Any, now: datetime.datetime | None = None
+    *, application: Application, actor: User, now: datetime.datetime | None = None
 ) -> Application:
     """Deposit a complete draft while the call is open; confirm it by e-mail."""
     now = now_or_current(now)
@@ -250,7 +250,7 @@ def application_submit(
 def application_save_and_submit(
     *,
     call: Call,
-    applicant: Any,
+    applicant: User,
     data: ApplicationInput,
     application: Application | None = None,
     now: datetime.datetime | None = None,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fabriques.accounts.models import User
 from fabriques.core.services import audit_event_create
 from fabriques.programme.models import Fabrique
 
@@ -39,7 +39,7 @@ class CriterionInput:
 def call_save(
     *,
     fabrique: Fabrique,
-    actor: Any,
+    actor: User,
     opens_at: datetime.datetime | None,
     closes_at: datetime.datetime | None,
     introduction: str,
@@ -81,7 +81,7 @@ def call_save(
 
 
 @transaction.atomic
-def criteria_save(*, call: Call, criteria: Sequence[CriterionInput], actor: Any) -> None:
+def criteria_save(*, call: Call, criteria: Sequence[CriterionInput], actor: User) -> None:
     """Apply the criteria form: deletions, changes and additions, positions in form order."""
     existing = {c.pk: c for c in call.criteria.all()}
     kept = [row for row in criteria if not row.delete]
@@ -129,7 +129,7 @@ def criterion_create(
     weight: int = 1,
     max_score: int = 5,
     position: int | None = None,
-    actor: Any,
+    actor: User,
 ) -> CallCriterion:
     if position is None:
         position = call.criteria.count()
@@ -162,7 +162,7 @@ def criterion_update(
     weight: int = 1,
     max_score: int = 5,
     position: int | None = None,
-    actor: Any,
+    actor: User,
 ) -> CallCriterion:
     highest = (
         criterion.scores.order_by("-score").values_list("score", flat=True).first()
@@ -205,7 +205,7 @@ def criterion_update(
 
 
 @transaction.atomic
-def criterion_delete(*, criterion: CallCriterion, actor: Any) -> None:
+def criterion_delete(*, criterion: CallCriterion, actor: User) -> None:
     if criterion.scores.exists():
         raise ValidationError(
             _(

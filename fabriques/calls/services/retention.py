@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fabriques.accounts.models import User
 from fabriques.core.services import audit_event_create
 
 from ..models import (
@@ -48,7 +48,9 @@ def _delete_applications(ids: list[int]) -> None:
 
 
 @transaction.atomic
-def applications_purge(*, now: datetime.datetime | None = None, actor: Any = None) -> PurgeReport:
+def applications_purge(
+    *, now: datetime.datetime | None = None, actor: User | None = None
+) -> PurgeReport:
     """Delete what the retention period no longer allows to keep.
 
     Applications not retained, APPLICATION_RETENTION_DAYS after the decision; drafts never
@@ -95,7 +97,7 @@ TECHNICAL_FIELDS = ("technical_name", "technical_role", "technical_email", "tech
 
 
 @transaction.atomic
-def applications_erase_person(*, user: Any) -> int:
+def applications_erase_person(*, user: User) -> int:
     """Erase a person from applications; returns how many applications changed.
 
     Those they filled in and that did not make a territory join a Fabrique are deleted with

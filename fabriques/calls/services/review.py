@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from fabriques.accounts.models import MembershipRole
+from fabriques.accounts.models import MembershipRole, User
 from fabriques.accounts.services import membership_grant, user_get_or_create, user_invite
 from fabriques.core.services import audit_event_create, person_or_none
 from fabriques.programme.models import MAX_TERRITORIES, Fabrique, FabriqueStatus
@@ -54,7 +54,7 @@ def application_score(
     *,
     application: Application,
     scores: Sequence[ScoreInput],
-    actor: Any,
+    actor: User,
     pilot_comment: str | None = None,
     now: datetime.datetime | None = None,
 ) -> Application:
@@ -116,7 +116,7 @@ def _status_label(fabrique: Fabrique) -> str:
 
 
 @transaction.atomic
-def application_shortlist(*, application: Application, actor: Any, note: str = "") -> Application:
+def application_shortlist(*, application: Application, actor: User, note: str = "") -> Application:
     application = _lock(application)
     fabrique = application.call.fabrique
     if fabrique.status not in (FabriqueStatus.CALL_OPEN, FabriqueStatus.SELECTION):
@@ -170,7 +170,7 @@ def _participation_label(application: Application) -> str:
 def application_select(
     *,
     application: Application,
-    actor: Any,
+    actor: User,
     note: str = "",
     now: datetime.datetime | None = None,
 ) -> Application:
@@ -299,7 +299,7 @@ def application_select(
 def application_reject(
     *,
     application: Application,
-    actor: Any,
+    actor: User,
     note: str = "",
     now: datetime.datetime | None = None,
 ) -> Application:
@@ -350,7 +350,7 @@ class NotifyReport:
 
 @transaction.atomic
 def call_notify_outcomes(
-    *, call: Call, actor: Any, now: datetime.datetime | None = None
+    *, call: Call, actor: User, now: datetime.datetime | None = None
 ) -> NotifyReport:
     """Tell every applicant not told yet whether their territory was retained (once each)."""
     now = now_or_current(now)

@@ -1,3 +1,9 @@
+"""`manage.py invite`: give a person a role from the command line.
+
+It lives in programme, not accounts: it finds the Fabrique or the organisation the role is
+held on, and accounts sits below programme.
+"""
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
