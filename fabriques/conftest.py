@@ -6,6 +6,8 @@ import pytest
 from django.core.cache import cache
 from pytest_django.fixtures import Settings
 
+from fabriques.accounts import personal_data
+
 
 @pytest.fixture
 def locmem(settings: Settings) -> Iterator[None]:
@@ -16,3 +18,17 @@ def locmem(settings: Settings) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def fake_source(monkeypatch):
+    """Another app's personal data, registered like calls or deliverables do."""
+    erased: list = []
+    source = personal_data.PersonalDataSource(
+        key="zz.notes",
+        label="Notes de test",
+        export=lambda user: [{"note": f"note de {user.email}"}],
+        erase=lambda user: erased.append(user.pk) or 2,
+    )
+    monkeypatch.setitem(personal_data._SOURCES, source.key, source)
+    return erased

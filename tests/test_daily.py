@@ -6,11 +6,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from fabriques.accounts.tests.personas import build_personas
 from fabriques.calls.models import Application, ApplicationStatus
 from fabriques.calls.tests.factories import ApplicationFactory, CallFactory
 from fabriques.core.models import AuditEvent
 from fabriques.deliverables.tests.factories import DeliverableFactory
+from fabriques.programme.tests.personas import build_personas
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from fabriques.accounts.tests.personas import ROLE_NAMES
+from fabriques.programme.tests.personas import ROLE_NAMES
 
 EVERYONE = frozenset(ROLE_NAMES)
 SIGNED_IN = EVERYONE - {"anonymous"}

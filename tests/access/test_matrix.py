@@ -17,7 +17,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
-from fabriques.accounts.tests.personas import ROLE_NAMES
+from fabriques.programme.tests.personas import ROLE_NAMES
 
 from .routes import all_routes
 from .spec import CASES, Case

@@ -7,7 +7,6 @@ from typing import Any
 from fabriques.accounts.models import Membership
 from fabriques.accounts.services import invitation_create
 from fabriques.accounts.tests.factories import UserFactory
-from fabriques.accounts.tests.personas import Personas, build_personas
 from fabriques.calls.tests.factories import (
     ApplicationFactory,
     CallCriterionFactory,
@@ -22,6 +21,7 @@ from fabriques.deliverables.tests.factories import (
 )
 from fabriques.programme.models import FabriqueOrganisation, FabriqueStatus
 from fabriques.programme.tests.factories import FabriqueFactory
+from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.territories.tests.factories import EpciFactory, ParticipationFactory, QpvFactory
 
 

@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from fabriques.accounts.tests.personas import build_personas
 from fabriques.calls.models import Application, ApplicationStatus
 from fabriques.calls.tests.factories import ApplicationFactory, CallCriterionFactory, CallFactory
 from fabriques.programme.models import FabriqueStatus
+from fabriques.programme.tests.personas import build_personas
 from fabriques.territories.tests.factories import CommuneFactory, DepartementFactory
 
 from .conftest import axe_violations

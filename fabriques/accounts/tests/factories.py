@@ -7,6 +7,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fabriques.accounts import models
 
+# Every account made by the factories (and the personas) logs in with this password.
+PASSWORD = "mot-de-passe-de-test-1"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -17,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: o.username)
     first_name = factory.Sequence(lambda n: f"Prénom{n}")
     last_name = factory.Sequence(lambda n: f"Nom{n}")
-    password = factory.LazyFunction(lambda: make_password("mot-de-passe-de-test-1"))
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

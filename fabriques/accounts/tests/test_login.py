@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from fabriques.accounts.tests.factories import UserFactory
-from fabriques.accounts.tests.personas import PASSWORD
+from fabriques.accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fabriques.accounts import otp
 from fabriques.accounts.models import MembershipRole
-from fabriques.accounts.tests.factories import MembershipFactory, TOTPDeviceFactory, UserFactory
-from fabriques.accounts.tests.personas import PASSWORD
+from fabriques.accounts.tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+)
 from fabriques.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from fabriques.accounts.tests.personas import build_personas
 from fabriques.calls.models import Application, ApplicationStatus, Call
 from fabriques.programme.models import FabriqueStatus
+from fabriques.programme.tests.personas import build_personas
 from fabriques.territories.models import ParticipationKind
 from fabriques.territories.tests.factories import CommuneFactory, DepartementFactory
 

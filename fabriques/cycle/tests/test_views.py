@@ -2,9 +2,9 @@
 
 from django.urls import reverse
 
-from fabriques.accounts.tests.personas import ROLE_NAMES
 from fabriques.core.models import AuditEvent
 from fabriques.programme.models import FabriqueStatus
+from fabriques.programme.tests.personas import ROLE_NAMES
 from fabriques.programme.tests.test_views import (
     LOGIN,
     MANAGES_A,

@@ -1,6 +1,6 @@
 import pytest
 
-from fabriques.accounts.tests.personas import build_personas
+from fabriques.programme.tests.personas import build_personas
 
 
 @pytest.fixture

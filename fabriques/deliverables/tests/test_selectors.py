@@ -5,12 +5,12 @@ import datetime
 import pytest
 
 from fabriques.accounts.models import User
-from fabriques.accounts.tests.personas import ROLE_NAMES
 from fabriques.deliverables.access import may_see_deliverable, visible_deliverables_q
 from fabriques.deliverables.models import Deliverable, DeliverableStatus
 from fabriques.deliverables.selectors import dashboard, fabrique_deliverables, publication_problems
 from fabriques.programme.models import Role
 from fabriques.programme.tests.factories import FabriqueFactory, FabriqueOrganisationFactory
+from fabriques.programme.tests.personas import ROLE_NAMES
 from fabriques.territories.tests.factories import ParticipationFactory
 
 from .factories import DeliverableFactory

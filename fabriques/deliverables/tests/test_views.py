@@ -10,7 +10,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from fabriques.accounts.tests.personas import ROLE_NAMES
 from fabriques.deliverables import services
 from fabriques.deliverables.models import (
     Contract,
@@ -18,6 +17,7 @@ from fabriques.deliverables.models import (
     DeliverableKind,
     DeliverableStatus,
 )
+from fabriques.programme.tests.personas import ROLE_NAMES
 from fabriques.territories.tests.factories import ParticipationFactory
 
 from .factories import DeliverableFactory, exe_as_pdf_upload, pdf_upload

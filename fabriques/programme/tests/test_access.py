@@ -6,7 +6,6 @@ from django.http import Http404
 
 from fabriques.accounts.models import MembershipRole
 from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
-from fabriques.accounts.tests.personas import build_personas
 from fabriques.programme.access import (
     get_fabrique_for_user,
     get_fabrique_organisation_for_user,
@@ -16,6 +15,7 @@ from fabriques.programme.access import (
     team_roles_for_user,
 )
 from fabriques.programme.models import FabriqueOrganisation, Role
+from fabriques.programme.tests.personas import build_personas
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from fabriques.accounts.models import User
+from fabriques.accounts.models import Membership, MembershipRole, User
+from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
+from fabriques.core.models import AuditEvent
 from fabriques.programme.models import Fabrique, Organisation
 from fabriques.territories.tests.factories import ParticipationFactory
 
@@ -128,3 +130,50 @@ def test_fabrique_change_page_and_edit_refreshes_search(client, staff, data):
     assert data.history.first().history_user == staff
     assert Organisation.objects.get(pk=organisation.pk).roles.count() == 1
     assert Fabrique.history.filter(id=data.pk).count() >= 2
+
+
+# Roles held on a Fabrique, in the accounts admin.
+def test_memberships_list_filter_and_search(client, staff):
+    fabrique = FabriqueFactory(title="Fabrique des mobilités")
+    MembershipFactory(
+        user=UserFactory(username="pilote@anct.gouv.fr"),
+        role=MembershipRole.ANCT_PILOT,
+        fabrique=fabrique,
+    )
+    MembershipFactory(
+        user=UserFactory(username="admin@anct.gouv.fr"), role=MembershipRole.ANCT_ADMIN
+    )
+    url = reverse("admin:accounts_membership_changelist")
+
+    assert "pilote@anct.gouv.fr" in client.get(url).content.decode()
+    filtered = client.get(url, {"role__exact": "anct_admin"}).content.decode()
+    assert "admin@anct.gouv.fr" in filtered and "pilote@anct.gouv.fr" not in filtered
+    searched = client.get(url, {"q": "mobilités"}).content.decode()
+    assert "pilote@anct.gouv.fr" in searched and "admin@anct.gouv.fr" not in searched
+
+
+def test_granting_and_revoking_in_the_admin_is_audited_with_history(client, staff):
+    user = UserFactory(username="pilote@anct.gouv.fr")
+    fabrique = FabriqueFactory()
+
+    response = client.post(
+        reverse("admin:accounts_membership_add"),
+        {
+            "user": user.pk,
+            "role": MembershipRole.ANCT_PILOT,
+            "fabrique": fabrique.pk,
+            "mandate": "",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    membership = Membership.objects.get(user=user)
+    assert membership.granted_by == staff
+    assert AuditEvent.objects.get(action="membership.granted").actor == staff
+    history = client.get(reverse("admin:accounts_membership_history", args=[membership.pk]))
+    assert history.status_code == 200
+
+    client.post(reverse("admin:accounts_membership_delete", args=[membership.pk]), {"post": "yes"})
+
+    assert not Membership.objects.exists()
+    assert AuditEvent.objects.get(action="membership.revoked").actor == staff

@@ -8,7 +8,6 @@ from django.test import TestCase
 from django.urls import reverse
 
 from fabriques.accounts.models import Membership, MembershipRole, User
-from fabriques.accounts.tests.personas import ROLE_NAMES, build_personas
 from fabriques.core.models import AuditEvent
 from fabriques.programme.models import (
     Fabrique,
@@ -20,6 +19,7 @@ from fabriques.programme.models import (
     ProgrammeYear,
     Role,
 )
+from fabriques.programme.tests.personas import ROLE_NAMES, build_personas
 from fabriques.territories.tests.factories import ParticipationFactory
 
 from .factories import (

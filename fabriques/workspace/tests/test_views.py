@@ -6,11 +6,11 @@ from unittest import mock
 from django.test import TestCase
 from django.urls import reverse
 
-from fabriques.accounts.tests.personas import ROLE_NAMES, build_personas
 from fabriques.core.services import audit_event_create
 from fabriques.cycle.services import fabrique_transition
 from fabriques.programme.models import Fabrique, FabriqueStatus, ProgrammeYear
 from fabriques.programme.services import programme_year_create
+from fabriques.programme.tests.personas import ROLE_NAMES, build_personas
 
 HOME = reverse("workspace:home")
 AUDIT = reverse("workspace:audit")

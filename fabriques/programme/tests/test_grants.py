@@ -1,3 +1,5 @@
+"""Grants (accounts.roles) computed from memberships on the programme's Fabriques, organisations and territories."""
+
 import pytest
 
 from fabriques.accounts.roles import ANONYMOUS, grants_for

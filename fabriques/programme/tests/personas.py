@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fabriques.accounts.models import MembershipRole
+from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
 from fabriques.programme.models import FabriqueStatus, OrganisationKind, Role
 from fabriques.programme.tests.factories import (
     FabriqueFactory,
@@ -29,10 +30,6 @@ from fabriques.programme.tests.factories import (
     ProgrammeYearFactory,
 )
 from fabriques.territories.tests.factories import ParticipationFactory
-
-from .factories import MembershipFactory, UserFactory
-
-PASSWORD = "mot-de-passe-de-test-1"
 
 ROLE_NAMES = (
     "admin",

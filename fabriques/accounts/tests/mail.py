@@ -1,0 +1,34 @@
+"""Helpers of the tests that follow a link from an e-mail."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from django.test import Client
+
+GOOD_PASSWORD = "une-phrase-de-passe-solide-42"
+
+
+def link_in(text: str, path_prefix: str) -> str:
+    match = re.search(rf"(https?://[^\s\"<]*{re.escape(path_prefix)}[^\s\"<]*)", text)
+    assert match, f"no link to {path_prefix} in {text!r}"
+    return match.group(1)
+
+
+def html_body(message) -> str:
+    return message.alternatives[0][0]
+
+
+def path_of(url: str) -> str:
+    return urlparse(url).path
+
+
+def accept(client: Client, path: str, password1: str = GOOD_PASSWORD, password2: str | None = None):
+    return client.post(
+        path,
+        {
+            "new_password1": password1,
+            "new_password2": password1 if password2 is None else password2,
+        },
+    )
