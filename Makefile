@@ -44,7 +44,8 @@ worker: install .env
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy fabriques foresight config
+	$(BIN)/mypy fabriques foresight config tests
+	$(BIN)/lint-imports
 
 ## Lint, migrations check and the whole suite (SQLite, or DATABASE_URL when set).
 test: lint
