@@ -157,9 +157,13 @@ APPLICANT_TEXT_FIELDS = (
 ONE_DRAFT_CONSTRAINT = "calls_application_one_draft_per_applicant_territory"
 
 
+# The storage folder of deliberations, swept daily for files no application refers to.
+DELIBERATION_DIR = "applications"
+
+
 def deliberation_path(instance: Any, filename: str) -> str:
     """A path nobody can guess; the file is only ever served by an access-checked view."""
-    return f"applications/{uuid.uuid4().hex}.pdf"
+    return f"{DELIBERATION_DIR}/{uuid.uuid4().hex}.pdf"
 
 
 class Application(TimeStampedModel):
