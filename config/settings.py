@@ -349,6 +349,24 @@ REQUEST_MAX_BODY_BYTES = env.int(
 # Seconds a client is asked to wait (Retry-After) when the database is unavailable.
 DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", default=30)
 
+# Uploaded files (deliberations, deliverables) are parsed, never trusted: fabriques/core/uploads.py.
+# A PDF is walked object by object: past these counts it is refused rather than read further.
+UPLOAD_PDF_MAX_OBJECTS = env.int("UPLOAD_PDF_MAX_OBJECTS", default=100_000)
+UPLOAD_PDF_MAX_PAGES = env.int("UPLOAD_PDF_MAX_PAGES", default=2_000)
+# Files attached inside a PDF (/EmbeddedFiles) escape every other check: refused unless set.
+UPLOAD_PDF_ALLOW_EMBEDDED_FILES = env.bool("UPLOAD_PDF_ALLOW_EMBEDDED_FILES", default=False)
+# Office documents (OOXML, OpenDocument) and zip archives are judged on their central directory,
+# never inflated: members, total declared size once inflated, and the compression ratio of any
+# member past 1 MiB and of the whole (XML compresses ten- to thirtyfold; bombs a thousandfold).
+UPLOAD_ZIP_MAX_MEMBERS = env.int("UPLOAD_ZIP_MAX_MEMBERS", default=5_000)
+UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES = env.int(
+    "UPLOAD_ZIP_MAX_UNCOMPRESSED_BYTES", default=256 * 1024 * 1024
+)
+UPLOAD_ZIP_MAX_RATIO = env.int("UPLOAD_ZIP_MAX_RATIO", default=100)
+# Stored uploads that no row references (a request that failed after writing its file) are
+# deleted by run_daily once this old; younger ones may belong to a transaction still open.
+UPLOAD_ORPHAN_GRACE_HOURS = env.int("UPLOAD_ORPHAN_GRACE_HOURS", default=24)
+
 # The audit trail is kept five years (the privacy page says so), then purged by run_daily.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365 + 1)
 # Outgoing e-mails: the bodies (with their invitation and reset links) are blanked once sent;

@@ -153,9 +153,17 @@ APPLICANT_TEXT_FIELDS = (
 )
 
 
+# Named for the service that turns its violation, under concurrent saves, into a message.
+ONE_DRAFT_CONSTRAINT = "calls_application_one_draft_per_applicant_territory"
+
+
+# The storage folder of deliberations, swept daily for files no application refers to.
+DELIBERATION_DIR = "applications"
+
+
 def deliberation_path(instance: Any, filename: str) -> str:
     """A path nobody can guess; the file is only ever served by an access-checked view."""
-    return f"applications/{uuid.uuid4().hex}.pdf"
+    return f"{DELIBERATION_DIR}/{uuid.uuid4().hex}.pdf"
 
 
 class Application(TimeStampedModel):
@@ -276,6 +284,20 @@ class Application(TimeStampedModel):
                 name="calls_application_unique_territory",
                 violation_error_message=_(
                     "Une candidature a déjà été déposée pour ce territoire à cet appel."
+                ),
+            ),
+            # One draft per person, call and territory: a double click or two tabs on « save
+            # the draft » resume it instead of leaving copies (and their files) behind.
+            models.UniqueConstraint(
+                "applicant",
+                "call",
+                "kind",
+                Coalesce("qpv", "epci", "commune"),
+                condition=Q(status="draft"),
+                name=ONE_DRAFT_CONSTRAINT,
+                violation_error_message=_(
+                    "Vous avez déjà un brouillon de candidature pour ce territoire à cet appel : "
+                    "reprenez-le depuis « Mes candidatures »."
                 ),
             ),
             models.CheckConstraint(

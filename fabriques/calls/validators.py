@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-PDF_HEADER = b"%PDF-"
+from fabriques.core.uploads import PDF_MAGIC, check_pdf
+
 PDF_TRAILER = b"%%EOF"
 # The trailer marker sits at the very end, possibly followed by a few bytes of padding.
 TRAILER_WINDOW = 1024
@@ -17,8 +18,9 @@ def validate_deliberation(file: Any) -> None:
     """Refuse anything that is not a complete PDF within the size limit.
 
     The content is checked, not the name or the declared type: a Word document or a text
-    file renamed « .pdf » is refused. Parsing is left to readers; the header and trailer
-    markers are enough to turn away what is plainly not a PDF.
+    file renamed « .pdf » is refused. The header and trailer markers turn away
+    what is plainly not a PDF; then the file is parsed, and scripts, launch actions,
+    encryption, attached files and markup hidden behind the header are refused.
     """
     limit = settings.APPLICATION_MAX_UPLOAD_BYTES
     size = file.size or 0
@@ -35,11 +37,11 @@ def validate_deliberation(file: Any) -> None:
             _("Seuls les fichiers PDF (.pdf) sont acceptés."), code="not_pdf_name"
         )
     file.seek(0)
-    header = file.read(len(PDF_HEADER))
+    header = file.read(len(PDF_MAGIC))
     file.seek(max(0, size - TRAILER_WINDOW))
     tail = file.read(TRAILER_WINDOW)
     file.seek(0)
-    if header != PDF_HEADER or PDF_TRAILER not in tail:
+    if header != PDF_MAGIC or PDF_TRAILER not in tail:
         raise ValidationError(
             _(
                 "Ce fichier n’est pas un PDF valide (son contenu ne correspond pas au format "
@@ -47,3 +49,4 @@ def validate_deliberation(file: Any) -> None:
             ),
             code="not_pdf",
         )
+    check_pdf(file, allow_embedded_files=settings.UPLOAD_PDF_ALLOW_EMBEDDED_FILES, max_bytes=limit)

@@ -1,35 +1,30 @@
 """Checks on an uploaded deliverable file: extension, size, and content matching the extension.
 
 The extension alone proves nothing (an executable renamed « rapport.pdf »), so the first bytes
-and, for office documents, the ZIP container's members are read back.
+are read back; then the shared checks of fabriques.core.uploads parse a PDF or judge an office
+document's container (scripts, macros, HTML, decompression bombs).
 """
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import PurePath
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-PDF_MAGIC = b"%PDF-"
+from fabriques.core.uploads import (
+    FORMAT_LABELS,
+    ODF_MIMETYPES,
+    PDF_MAGIC,
+    check_office_container,
+    check_pdf,
+)
+
 ZIP_MAGIC = b"PK\x03\x04"
 
-# Office Open XML: the content-types part, and the main part of each kind of document.
-OOXML_MAIN_PART = {
-    "docx": "word/document.xml",
-    "xlsx": "xl/workbook.xml",
-    "pptx": "ppt/presentation.xml",
-}
-# OpenDocument: the first member, « mimetype », holds the document's media type.
-ODF_MIMETYPES = {
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-}
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -37,16 +32,6 @@ CONTENT_TYPES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "zip": "application/zip",
     **ODF_MIMETYPES,
-}
-FORMAT_LABELS = {
-    "pdf": "PDF",
-    "docx": "Word (DOCX)",
-    "odt": "OpenDocument texte (ODT)",
-    "xlsx": "Excel (XLSX)",
-    "ods": "OpenDocument tableur (ODS)",
-    "pptx": "PowerPoint (PPTX)",
-    "odp": "OpenDocument présentation (ODP)",
-    "zip": "archive ZIP",
 }
 
 
@@ -87,40 +72,26 @@ def validate_deliverable_file(upload: Any) -> str:
             code="size",
         )
     upload.seek(0)
-    try:
-        matches = _content_matches(upload, extension)
-    finally:
-        upload.seek(0)
-    if not matches:
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if not head.startswith(PDF_MAGIC if extension == "pdf" else ZIP_MAGIC):
         raise ValidationError(
             _(
-                "Le contenu du fichier %(name)s ne correspond pas à un document %(format)s : "
+                "Le contenu du fichier %(name)s ne correspond pas à un document %(format)s : "
                 "vérifiez le fichier ou enregistrez-le de nouveau dans ce format."
             )
             % {"name": name, "format": FORMAT_LABELS.get(extension, extension.upper())},
             code="content",
         )
-    return extension
-
-
-def _content_matches(stream: IO[bytes], extension: str) -> bool:
-    head = stream.read(8)
-    stream.seek(0)
-    if extension == "pdf":
-        return head.startswith(PDF_MAGIC)
-    if not head.startswith(ZIP_MAGIC):
-        return False
     try:
-        with zipfile.ZipFile(stream) as archive:
-            names = set(archive.namelist())
-            if extension in OOXML_MAIN_PART:
-                return "[Content_Types].xml" in names and OOXML_MAIN_PART[extension] in names
-            if extension in ODF_MIMETYPES:
-                if "mimetype" not in names:
-                    return False
-                with archive.open("mimetype") as member:
-                    declared = member.read(100).decode("ascii", "replace").strip()
-                return declared == ODF_MIMETYPES[extension]
-            return extension == "zip"
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
-        return False
+        if extension == "pdf":
+            check_pdf(
+                upload,
+                allow_embedded_files=settings.UPLOAD_PDF_ALLOW_EMBEDDED_FILES,
+                max_bytes=limit,
+            )
+        else:
+            check_office_container(upload, extension, max_bytes=limit)
+    finally:
+        upload.seek(0)
+    return extension

@@ -186,10 +186,14 @@ class Deliverable(TimeStampedModel):
         return self.status in OWED_STATUSES and self.due_on < timezone.localdate()
 
 
+# The storage folder of versions' files, swept daily for files no version refers to.
+VERSION_DIR = "deliverables"
+
+
 def version_upload_to(instance: DeliverableVersion, filename: str) -> str:
     """deliverables/<uuid>.<ext>: the person's file name is kept in the database only."""
     extension = PurePath(filename).suffix.lower().lstrip(".")
-    return f"deliverables/{uuid.uuid4().hex}.{extension}"
+    return f"{VERSION_DIR}/{uuid.uuid4().hex}.{extension}"
 
 
 class DeliverableVersion(models.Model):

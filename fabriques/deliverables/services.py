@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from fabriques.accounts.models import MembershipRole, User
 from fabriques.core.emails import email_queue
 from fabriques.core.services import audit_event_create, person_or_none
+from fabriques.core.uploads import SweepReport, orphan_cutoff, sweep_orphans
 from fabriques.programme.models import Fabrique, FabriqueStatus, Organisation, Role
 from fabriques.programme.services import fabrique_lock
 from fabriques.territories.models import Participation
@@ -27,6 +28,7 @@ from fabriques.territories.models import Participation
 from .files import validate_deliverable_file
 from .models import (
     OWED_STATUSES,
+    VERSION_DIR,
     Contract,
     Deliverable,
     DeliverableKind,
@@ -609,3 +611,17 @@ def _reminder_send(
     except IntegrityError:  # already sent, by an earlier or concurrent run
         return False
     return True
+
+
+# Orphaned files -------------------------------------------------------------------------------
+
+
+def version_files_purge_orphans(*, now: datetime.datetime | None = None) -> SweepReport:
+    """Delete files under deliverables/ no version refers to, once UPLOAD_ORPHAN_GRACE_HOURS old.
+
+    deliverable_submit deletes its file when saving the version fails; a rollback after that
+    (the audit event, the e-mail queue) or a killed worker still leaves one behind.
+    """
+    storage = DeliverableVersion._meta.get_field("file").storage  # type: ignore[attr-defined]
+    referenced = DeliverableVersion.objects.values_list("file", flat=True)
+    return sweep_orphans(storage, VERSION_DIR, referenced, orphan_cutoff(now or timezone.now()))

@@ -21,7 +21,12 @@ from .calls import (
     criterion_delete,
     criterion_update,
 )
-from .retention import PurgeReport, applications_erase_person, applications_purge
+from .retention import (
+    PurgeReport,
+    applications_erase_person,
+    applications_purge,
+    deliberations_purge_orphans,
+)
 from .review import (
     NotifyReport,
     ScoreInput,
@@ -55,4 +60,5 @@ __all__ = [
     "criterion_create",
     "criterion_delete",
     "criterion_update",
+    "deliberations_purge_orphans",
 ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from fabriques.territories.models import ENTITY_MODELS, Commune, Epci, Participa
 
 from ..models import (
     APPLICANT_TEXT_FIELDS,
+    ONE_DRAFT_CONSTRAINT,
     Application,
     ApplicationStatus,
     Call,
@@ -148,6 +149,32 @@ def _missing_fields(values: dict[str, str]) -> dict[str, str]:
     return {name: message for name in REQUIRED_TO_SUBMIT if not str(values.get(name, "")).strip()}
 
 
+def _own_draft(application: Application) -> Application | None:
+    """The person's draft for the same call and territory, locked, if there is one."""
+    kind = application.kind
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .filter(
+            call_id=application.call_id,
+            applicant_id=application.applicant_id,
+            status=ApplicationStatus.DRAFT,
+            kind=kind,
+            **{kind: application.territory},
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _one_draft_error() -> ValidationError:
+    constraint = next(
+        constraint
+        for constraint in Application._meta.constraints
+        if constraint.name == ONE_DRAFT_CONSTRAINT
+    )
+    return ValidationError({NON_FIELD_ERRORS: [constraint.violation_error_message]})
+
+
 @transaction.atomic
 def application_save_draft(
     *,
@@ -157,21 +184,31 @@ def application_save_draft(
     application: Application | None = None,
     now: datetime.datetime | None = None,
 ) -> Application:
-    """Create or update the applicant's draft while the call is open."""
+    """Create or update the applicant's draft while the call is open.
+
+    One draft per person, call and territory: saving a new one for a territory that already
+    has the person's draft resumes that draft, so the same form posted twice (a double click,
+    two tabs) leaves one draft and one file.
+    """
     now = now_or_current(now)
     _ensure_call_open(call, now)
     if application is None:
         application = Application(call=call, applicant=applicant)
-    elif application.status != ApplicationStatus.DRAFT:
-        raise ValidationError(
-            {
-                NON_FIELD_ERRORS: [
-                    _("Cette candidature est déjà déposée : elle ne peut plus être modifiée.")
-                ]
-            }
-        )
-    elif application.call_id != call.pk or application.applicant_id != applicant.pk:
-        raise ValidationError({NON_FIELD_ERRORS: [_("Ce brouillon ne vous appartient pas.")]})
+        _assign_territory(application, data)
+        application = _own_draft(application) or application
+    else:
+        # Read again under a lock: two saves of one draft must not both replace its file.
+        application = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+        if application.status != ApplicationStatus.DRAFT:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        _("Cette candidature est déjà déposée : elle ne peut plus être modifiée.")
+                    ]
+                }
+            )
+        if application.call_id != call.pk or application.applicant_id != applicant.pk:
+            raise ValidationError({NON_FIELD_ERRORS: [_("Ce brouillon ne vous appartient pas.")]})
     _assign_territory(application, data)
     _ensure_territory_free(application)
     for name in TEXT_FIELDS:
@@ -187,7 +224,24 @@ def application_save_draft(
         application.deliberation = None  # type: ignore[assignment]
     created = application.pk is None
     application.full_clean(exclude=["deliberation"])
-    application.save()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # Another request created the same draft between the look-up above and this insert
+        # (or moved its own draft to this territory). The file this save wrote belongs to no
+        # row: delete it now, then resume the draft that won.
+        new_file = application.deliberation.name if application.deliberation else ""
+        if new_file and new_file != old_file:
+            application.deliberation.storage.delete(new_file)
+        if not created:
+            raise _one_draft_error() from None
+        existing = _own_draft(application)
+        if existing is None:
+            raise
+        return application_save_draft(
+            call=call, applicant=applicant, data=data, application=existing, now=now
+        )
     new_file = application.deliberation.name if application.deliberation else ""
     if old_file and old_file != new_file:
         delete_file_on_commit(old_file)

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from fabriques.accounts.models import User
 from fabriques.core.services import audit_event_create
+from fabriques.core.uploads import SweepReport, orphan_cutoff, sweep_orphans
 
 from ..models import (
+    DELIBERATION_DIR,
     Application,
     ApplicationScore,
     ApplicationStatus,
@@ -87,6 +89,17 @@ def applications_purge(
             },
         )
     return report
+
+
+def deliberations_purge_orphans(*, now: datetime.datetime | None = None) -> SweepReport:
+    """Delete deliberation files no application refers to, once UPLOAD_ORPHAN_GRACE_HOURS old.
+
+    They are left by requests that stored the file and then failed (a refused submission, a
+    lost race between two saves): the transaction rolls back, the file stays.
+    """
+    storage = Application._meta.get_field("deliberation").storage  # type: ignore[attr-defined]
+    referenced = Application.objects.exclude(deliberation="").values_list("deliberation", flat=True)
+    return sweep_orphans(storage, DELIBERATION_DIR, referenced, orphan_cutoff(now_or_current(now)))
 
 
 # --------------------------------------------------------------------------------------------

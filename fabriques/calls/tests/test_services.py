@@ -1,11 +1,13 @@
 import datetime
 import re
 from contextlib import contextmanager
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.utils import timezone
 from pypdf import PdfReader
@@ -15,6 +17,7 @@ from fabriques.accounts.tests.factories import UserFactory
 from fabriques.calls import services
 from fabriques.calls.models import Application, ApplicationScore, ApplicationStatus
 from fabriques.calls.services import ApplicationInput, CriterionInput, ScoreInput
+from fabriques.calls.services import applications as applications_module
 from fabriques.core.models import AuditEvent
 from fabriques.programme.models import FabriqueStatus
 from fabriques.territories.models import Participation, ParticipationKind
@@ -103,6 +106,80 @@ class TestDraft:
         with pytest.raises(ValidationError, match="déjà déposée"):
             services.application_save_draft(
                 call=call, applicant=applicant, data=complete(commune), application=submitted
+            )
+
+    def test_saving_the_same_new_draft_twice_resumes_it(self, call, applicant, commune):
+        # The form posted twice (a double click, two tabs) before either response came back.
+        first = services.application_save_draft(
+            call=call, applicant=applicant, data=complete(commune, deliberation=pdf_upload())
+        )
+        second = services.application_save_draft(
+            call=call,
+            applicant=applicant,
+            data=complete(commune, motivation="Deuxième envoi.", deliberation=pdf_upload()),
+        )
+        assert second.pk == first.pk
+        draft = Application.objects.get(call=call, applicant=applicant)
+        assert draft.motivation == "Deuxième envoi."
+        actions = list(AuditEvent.objects.values_list("action", flat=True).order_by("pk"))
+        assert actions == ["application.draft_created", "application.draft_saved"]
+
+    def test_the_database_refuses_a_second_draft_for_the_same_key(self, call, applicant, commune):
+        ApplicationFactory(call=call, applicant=applicant, commune=commune)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ApplicationFactory(call=call, applicant=applicant, commune=commune)
+        # Another person, another territory, or a deposited application: no conflict.
+        ApplicationFactory(call=call, commune=commune)
+        ApplicationFactory(call=call, applicant=applicant)
+        ApplicationFactory(call=call, applicant=applicant, commune=commune, submitted=True)
+        assert Application.objects.filter(call=call, commune=commune).count() == 3
+
+    def test_a_concurrent_save_resumes_the_draft_that_won_and_leaves_no_file(
+        self, call, applicant, commune, django_capture_on_commit_callbacks
+    ):
+        winner = services.application_save_draft(
+            call=call, applicant=applicant, data=complete(commune, deliberation=pdf_upload())
+        )
+        before = set(default_storage.listdir("applications")[1])
+        real = applications_module._own_draft
+        calls = []
+
+        def missed_once(application):
+            # The first look-up runs before the winner commits, so it finds nothing…
+            calls.append(application)
+            return None if len(calls) == 1 else real(application)
+
+        with (
+            mock.patch.object(applications_module, "_own_draft", missed_once),
+            # … and neither does full_clean's check of the constraint: only the insert fails.
+            mock.patch.object(Application, "validate_constraints", lambda self, exclude=None: None),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            saved = services.application_save_draft(
+                call=call,
+                applicant=applicant,
+                data=complete(commune, motivation="Perdant.", deliberation=pdf_upload()),
+            )
+        assert len(calls) == 2  # missed, then found after the insert failed
+        assert saved.pk == winner.pk
+        assert Application.objects.filter(applicant=applicant).count() == 1
+        assert saved.motivation == "Perdant."
+        # The winner's file was replaced by the loser's; the insert that failed left nothing.
+        after = set(default_storage.listdir("applications")[1])
+        assert after - before == {saved.deliberation.name.removeprefix("applications/")}
+        assert len(after) == len(before)
+
+    def test_moving_a_draft_onto_another_draft_of_the_same_territory_is_explained(
+        self, call, applicant, commune
+    ):
+        other = CommuneFactory(name="Roanne", code="42187")
+        services.application_save_draft(call=call, applicant=applicant, data=complete(commune))
+        second = services.application_save_draft(
+            call=call, applicant=applicant, data=complete(other)
+        )
+        with refused("Vous avez déjà un brouillon de candidature pour ce territoire à cet appel"):
+            services.application_save_draft(
+                call=call, applicant=applicant, data=complete(commune), application=second
             )
 
 

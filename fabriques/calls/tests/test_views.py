@@ -2,6 +2,7 @@ import datetime
 import re
 
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from fabriques.calls.models import Application, ApplicationStatus, Call
+from fabriques.core.tests.corpus import pdf_open_action_javascript
 from fabriques.programme.models import FabriqueStatus
 from fabriques.programme.tests.personas import build_personas
 from fabriques.territories.models import ParticipationKind
@@ -266,6 +268,20 @@ class ApplicantFlowTests(CallsViewTestCase):
         self.assertContains(response, "Ce fichier n’est pas un PDF valide")
         self.assertContains(response, "Rien n’a été enregistré")
         self.assertFalse(Application.objects.filter(applicant=self.cast.outsider).exists())
+
+    def test_a_pdf_with_javascript_is_refused_and_nothing_is_stored(self):
+        self.login("outsider")
+        files = default_storage.listdir("applications")[1]
+        hostile = SimpleUploadedFile(
+            "deliberation.pdf", pdf_open_action_javascript(), content_type="application/pdf"
+        )
+        response = self.client.post(
+            reverse("calls:application_start", args=["fabrique-a"]),
+            {**form_data(self.commune), "deliberation": hostile},
+        )
+        self.assertContains(response, "Ce PDF contient du JavaScript\u00a0: il est refusé")
+        self.assertFalse(Application.objects.filter(applicant=self.cast.outsider).exists())
+        self.assertEqual(default_storage.listdir("applications")[1], files)
 
     @override_settings(APPLICATION_MAX_UPLOAD_BYTES=100)
     def test_oversize_file_is_explained(self):

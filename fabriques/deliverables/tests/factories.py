@@ -5,6 +5,7 @@ import zipfile
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from fabriques.core.tests.corpus import valid_pdf
 from fabriques.deliverables import models
 from fabriques.programme.tests.factories import FabriqueFactory, OrganisationFactory
 
@@ -53,9 +54,10 @@ class DeliverableReviewFactory(factory.django.DjangoModelFactory):
 
 
 def pdf_upload(name: str = "feuille-de-route.pdf", size: int = 0) -> SimpleUploadedFile:
-    body = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
+    """A real one-page PDF, padded past its end with blank lines up to `size` bytes."""
+    body = valid_pdf()
     if size:
-        body += b"0" * (size - len(body))
+        body += b"\n" * (size - len(body))
     return SimpleUploadedFile(name, body, content_type="application/pdf")
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from fabriques.core.tests.corpus import OFFICE_CORPUS, PDF_CORPUS
 from fabriques.deliverables.files import validate_deliverable_file
 
 from .factories import (
@@ -67,3 +68,14 @@ def test_allowed_extensions_come_from_settings(settings):
     assert (
         validate_deliverable_file(SimpleUploadedFile("annexes.zip", docx_upload().read())) == "zip"
     )
+
+
+@pytest.mark.parametrize("sample", PDF_CORPUS + OFFICE_CORPUS, ids=lambda sample: sample.name)
+def test_hostile_corpus_is_refused_and_genuine_files_pass(sample):
+    upload = SimpleUploadedFile(sample.name, sample.build())
+    if sample.refused_with is None:
+        assert validate_deliverable_file(upload) == sample.name.rsplit(".", 1)[1]
+        return
+    with pytest.raises(ValidationError) as error:
+        validate_deliverable_file(upload)
+    assert error.value.code == sample.refused_with

@@ -6,10 +6,13 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from fabriques.core.tests.corpus import docx_bomb_declared_1gib
 from fabriques.deliverables import services
 from fabriques.deliverables.models import (
     Contract,
@@ -428,6 +431,23 @@ def test_provider_submits_through_the_page(world, django_capture_on_commit_callb
     assert mail.outbox[0].to == [world.cast.pilot_a.email]
     page = client.get(response["Location"]).content.decode()
     assert "La version 1 est déposée" in page
+
+
+def test_a_zip_bomb_is_refused_through_the_page_and_nothing_is_stored(world):
+    client = _client(world.cast, "provider_a")
+    files = default_storage.listdir("deliverables")[1]
+    bomb = SimpleUploadedFile("feuille-de-route.docx", docx_bomb_declared_1gib())
+    response = client.post(
+        reverse("deliverables:deliverable_submit", args=[world.own.pk]), {"file": bomb}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ce document occuperait 1,0\u00a0Gio une fois décompressé" in html
+    assert "fr-upload-group--error" in html
+    assert not world.own.versions.exists()
+    world.own.refresh_from_db()
+    assert world.own.status == DeliverableStatus.PENDING
+    assert default_storage.listdir("deliverables")[1] == files
 
 
 def test_pilot_reviews_through_the_page(world, django_capture_on_commit_callbacks):

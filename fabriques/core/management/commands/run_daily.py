@@ -17,6 +17,10 @@ DAILY = (
     "purge_emails",
     # The task worker's results past TASK_RESULT_RETENTION_DAYS.
     "purge_task_results",
+    # Stored uploads no row refers to (a request failed after writing its file), once
+    # UPLOAD_ORPHAN_GRACE_HOURS old: deliberations, then deliverables' versions.
+    "purge_orphan_deliberations",
+    "purge_orphan_deliverable_files",
 )
 
 

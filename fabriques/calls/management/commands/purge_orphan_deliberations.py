@@ -1,0 +1,32 @@
+"""Delete deliberation files that no application refers to; run daily by run_daily."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from fabriques.calls.models import DELIBERATION_DIR
+from fabriques.calls.services import deliberations_purge_orphans
+
+
+class Command(BaseCommand):
+    help = _(
+        "Supprime les délibérations stockées qu’aucune candidature ne référence, passé le délai "
+        "de grâce (UPLOAD_ORPHAN_GRACE_HOURS)."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = deliberations_purge_orphans()
+        self.stdout.write(
+            _(
+                "%(deleted)d fichier(s) orphelin(s) supprimé(s) sur %(scanned)d dans "
+                "« %(folder)s/ » (délai de grâce : %(hours)d heures)."
+            )
+            % {
+                "deleted": report.deleted,
+                "scanned": report.scanned,
+                "folder": DELIBERATION_DIR,
+                "hours": settings.UPLOAD_ORPHAN_GRACE_HOURS,
+            }
+        )
