@@ -70,6 +70,8 @@ MIDDLEWARE = [
     # First: refuses an oversized body from its Content-Length before anything reads it.
     "fabriques.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Right after Django's: its headers then reach every answer, static files included.
+    "fabriques.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

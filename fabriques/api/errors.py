@@ -8,11 +8,14 @@ Every error answer, whatever its status, has the same body::
 request (unknown address, method not allowed…). Messages are in French.
 """
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from fabriques.core.text import strip_controls
 
 # DRF names errors that concern no single field this way; the API reports them with field null.
 NON_FIELD_KEYS = {"non_field_errors", "__all__", "detail"}
@@ -30,7 +33,15 @@ def error_entries(detail, field: str | None = None) -> list[dict]:
         return entries
     if isinstance(detail, list):
         return [entry for item in detail for entry in error_entries(item, field)]
-    return [{"field": field, "code": getattr(detail, "code", "error"), "message": str(detail)}]
+    # Messages may quote the value sent (« Aucun thème n'a l'identifiant « … » »): it comes
+    # back without its control characters, like the name of an unknown parameter.
+    return [
+        {
+            "field": strip_controls(field) if field else field,
+            "code": getattr(detail, "code", "error"),
+            "message": strip_controls(str(detail)),
+        }
+    ]
 
 
 def error_body(entries: list[dict]) -> dict:
@@ -50,7 +61,18 @@ def exception_handler(exc, context):
 
 
 def not_found(request, *args, **kwargs):
-    """JSON 404 for any address under /api/ that no endpoint serves."""
+    """JSON 404 for any address under /api/ that no endpoint serves.
+
+    An endpoint's address without its final slash is redirected to it, as APPEND_SLASH does
+    elsewhere: CommonMiddleware cannot, since this catch-all makes every address valid.
+    """
+    if not request.path_info.endswith("/"):
+        try:
+            match = resolve(f"{request.path_info}/", getattr(request, "urlconf", None))
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
     body = error_body(
         [
             {

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from fabriques.core.forms import SearchField
 from fabriques.core.text import normalize
 from fabriques.programme.models import (
     AnctProgramme,
@@ -24,6 +25,12 @@ MAX_QUERY_LENGTH = 200
 
 def unknown(message):
     return {"invalid_choice": message}
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Full-text filter; control characters are stripped from the term (see SearchField)."""
+
+    field_class = SearchField
 
 
 def search_words(queryset, value: str, field: str = "search_text"):
@@ -103,7 +110,7 @@ class FabriqueFilter(django_filters.FilterSet):
         ),
         {"type": "string"},
     )
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         method="filter_q",
         max_length=MAX_QUERY_LENGTH,
         help_text=_(
@@ -187,7 +194,7 @@ class OrganisationFilter(django_filters.FilterSet):
         ),
         {"type": "string", "enum": OrganisationKind.values},
     )
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         method="filter_q",
         max_length=MAX_QUERY_LENGTH,
         help_text=_("Recherche dans le nom et le sigle, sans tenir compte des accents."),

@@ -7,6 +7,8 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema_field
 
+EMPTY_VALUE = _("Une valeur vide vaut absence du paramètre.")
+
 
 def choices_help(intro, choices) -> str:
     """Lazy help text listing each code with its French label."""
@@ -26,6 +28,18 @@ class ApiAutoSchema(AutoSchema):
     def get_operation_id(self):
         # "fabriques_list" rather than "v1_fabriques_list": the version is in the document.
         return super().get_operation_id().removeprefix("v1_")
+
+    def get_operation(self, *args, **kwargs):
+        # Every query parameter given empty (?year=, ?q=, ?page=) counts as absent: no filter,
+        # the default page. Said once here for all of them, in words and as allowEmptyValue.
+        operation = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            if parameter["in"] == "query":
+                parameter["allowEmptyValue"] = True
+                parameter["description"] = " ".join(
+                    filter(None, [str(parameter.get("description", "")), str(EMPTY_VALUE)])
+                )
+        return operation
 
 
 class EnumFieldExtension(OpenApiSerializerFieldExtension):

@@ -30,7 +30,10 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs.docs, name="docs"),
-    # Anything else under /api/ ending with a slash answers a JSON 404 in the API's error
-    # format; without a slash, CommonMiddleware first redirects to the address with one.
-    re_path(r"^(?:.*/)?$", errors.not_found),
+    # Anything else under /api/ answers a JSON 404 in the API's error format, whatever the
+    # characters in the address: « . » would not match a newline (%0A), which then fell
+    # through to the site's HTML 404 (and Django cannot reverse the (?s) flag). The view
+    # redirects an endpoint's address written without its final slash, as CommonMiddleware
+    # did before this pattern made every address valid.
+    re_path(r"^[\s\S]*$", errors.not_found),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from fabriques.accounts.types import AuthenticatedHttpRequest
 from fabriques.core.forms import add_service_errors
+from fabriques.core.text import strip_controls
 from fabriques.programme.models import MAX_TERRITORIES, FabriqueStatus
 from fabriques.territories.models import ParticipationKind
 from fabriques.territories.selectors import TERRITORY_SEARCH_MIN_LENGTH, territory_search
@@ -107,7 +108,8 @@ def territory_search_view(request: HttpRequest) -> HttpResponse:
             status=429,
             headers={"Retry-After": "60"},
         )
-    query = request.GET.get("q", "")[:100]
+    # Echoed back in the answer: without control characters.
+    query = strip_controls(request.GET.get("q", ""))[:100]
     kinds: tuple[str, ...] | None = tuple(
         k for k in request.GET.get("kinds", "").split(",") if k in ParticipationKind.values
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .text import strip_controls
+
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's refusal on the form: each field's errors on that field, the rest on top.
@@ -17,3 +19,14 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for name, errors in error.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+class SearchField(forms.CharField):
+    """A search box: control characters are stripped from the term it applies and from the
+    value it shows again in the bound form."""
+
+    def to_python(self, value):
+        return super().to_python(strip_controls(value) if isinstance(value, str) else value)
+
+    def bound_data(self, data, initial):
+        return strip_controls(data) if isinstance(data, str) else data

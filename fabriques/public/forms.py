@@ -3,15 +3,28 @@
 from typing import cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from fabriques.core.text import strip_controls
 from fabriques.programme.models import OrganisationKind
 from fabriques.programme.selectors import CatalogueFilters, CatalogueOptions
 from fabriques.territories.models import ParticipationKind
 
 
 class FilterForm(forms.Form):
-    """A filter form bound to request.GET: invalid fields are reported and ignored."""
+    """A filter form bound to request.GET: invalid fields are reported and ignored.
+
+    Control characters are stripped from every value first: no filter value means anything
+    with them, and the search term and the error messages show the values again.
+    """
+
+    def __init__(self, data: QueryDict | None = None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+            for name, values in list(data.lists()):
+                data.setlist(name, [strip_controls(value) for value in values])
+        super().__init__(data, *args, **kwargs)
 
     def applied(self) -> dict:
         """Valid, non-empty values (fields with an error are left out)."""
@@ -31,9 +44,6 @@ SEARCH_ERRORS = {
     "max_length": _(
         "La recherche est limitée à %(limit_value)d caractères "
         "(elle en compte %(show_value)d) ; elle n’a pas été appliquée."
-    ),
-    "null_characters_not_allowed": _(
-        "La recherche contient un caractère nul ; elle n’a pas été appliquée."
     ),
 }
 

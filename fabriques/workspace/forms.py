@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fabriques.core.forms import SearchField
+
 from .selectors import AuditFilters
 
 
@@ -33,7 +35,7 @@ class AuditFilterForm(forms.Form):
         },
         widget=forms.Select(attrs={"class": "fr-select"}),
     )
-    actor = forms.CharField(
+    actor = SearchField(
         label=_("Auteur"),
         help_text=_("Une partie de son nom ou de son adresse électronique."),
         required=False,

@@ -179,6 +179,14 @@ class PublicPagesTests(CallsViewTestCase):
             },
         )
 
+    def test_territory_search_echoes_the_query_without_control_characters(self):
+        url = reverse("calls:territory_search")
+        response = self.client.get(url, {"q": "saint\x00\x1b[31m\netienne"})
+        self.assertEqual(response.json()["query"], "saint[31m etienne")
+        response = self.client.get(url, {"q": "saint\x1b\x00\n\x9betienne"})
+        self.assertEqual(response.json()["query"], "saint etienne")
+        self.assertEqual(response.json()["results"][0]["name"], "Saint-Étienne")
+
     def test_territory_search_bounds(self):
         url = reverse("calls:territory_search")
         self.assertEqual(self.client.get(url, {"q": "s"}).json()["results"], [])
@@ -368,6 +376,8 @@ class ApplicantFlowTests(CallsViewTestCase):
             response["Content-Disposition"], 'attachment; filename="deliberation-roanne.pdf"'
         )
         self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+        self.assertIn("no-store", response["Cache-Control"])
+        self.assertIn("private", response["Cache-Control"])
         import io
 
         self.assertEqual(len(PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages), 1)

@@ -152,6 +152,13 @@ def test_version_files(world):
     _check(world, rejected, _expect(A_FOLLOWERS))
 
 
+def test_version_file_is_kept_by_no_cache(world):
+    client = _client(world.cast, "pilot_a")
+    response = client.get(reverse("deliverables:version_file", args=[world.pending_version.pk]))
+    assert response.status_code == 200
+    assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
+
+
 # Who may write ---------------------------------------------------------------------------------
 
 

@@ -191,6 +191,23 @@ def test_catalogue_search_ignores_accents_and_case(client):
     assert fabrique_titles(client.get("/fabriques/", {"q": "rythmes santé"})) == []
 
 
+@pytest.mark.parametrize("url_name", ["public:catalogue", "public:organisation_list"])
+def test_search_terms_come_back_without_control_characters(client, url_name):
+    build_programme(0)
+    build_fabrique(title="Santé environnementale des petites villes", year=2019)
+    OrganisationFactory(name="Santé publique France")
+    response = client.get(reverse(url_name), {"q": "sant\x00é\x1b[31m\nenvironnementale"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The term applied and shown again: NUL and ESC gone, the newline a space.
+    assert 'value="santé[31m environnementale"' in html
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", html)
+    assert "caractère nul" not in html
+    if url_name == "public:catalogue":
+        response = client.get(reverse(url_name), {"q": "sant\x00é\x1b\npetites"})
+        assert fabrique_titles(response) == ["Santé environnementale des petites villes"]
+
+
 def test_catalogue_search_reaches_organisations_and_territories(client, programme):
     fabriques, _ = programme
     participation = fabriques[1].participations.filter(kind="epci").order_by("position")[0]
@@ -243,8 +260,7 @@ def test_catalogue_filters_each_criterion(client):
         ("departement=%27%3B--", "Le département de code « ';-- » est inconnu"),
         ("kind=ville", "Le type de territoire « ville » est inconnu"),
         ("q=" + "x" * 201, "La recherche est limitée à 200 caractères"),
-        ("q=sant%00e", "La recherche contient un caractère nul"),
-        ("theme=%00", "Le thème « \x00 » est inconnu"),
+        ("theme=%00inconnu%1b", "Le thème « inconnu » est inconnu"),
     ],
 )
 def test_catalogue_bad_filter_values_give_a_french_message_and_an_unfiltered_list(

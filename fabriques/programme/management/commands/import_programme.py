@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fabriques.core.locks import IMPORTS_LOCK, Busy, exclusive
 from fabriques.programme.imports import ProgrammeImportError, programme_import
 
 
@@ -15,8 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args, directory=None, **options):
         start = time.perf_counter()
         try:
-            report = programme_import(directory=directory)
-        except ProgrammeImportError as exc:
+            with exclusive(IMPORTS_LOCK):
+                report = programme_import(directory=directory)
+        except (ProgrammeImportError, Busy) as exc:
             raise CommandError(str(exc)) from None
         elapsed = time.perf_counter() - start
         if not report.changed:

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from fabriques.core.locks import IMPORTS_LOCK, Busy, exclusive
 from fabriques.territories.management.commands.import_referential import qpv_summary, seconds
 from fabriques.territories.services import ReferentialImportError, qpv_import
 
@@ -23,8 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, path: Path, **options: Any) -> None:
         try:
-            report = qpv_import(path=path)
-        except ReferentialImportError as exc:
+            with exclusive(IMPORTS_LOCK):
+                report = qpv_import(path=path)
+        except (ReferentialImportError, Busy) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(qpv_summary(report))
         self.stdout.write(

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from fabriques.core.locks import IMPORTS_LOCK, Busy, exclusive
 from fabriques.territories.services import (
     PROGRAMME_QPV_PATH,
     EntityCounts,
@@ -62,9 +63,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            report = referential_import(directory=options["directory"], force=options["force"])
-            qpv_report = None if options["no_qpv"] else qpv_import(path=options["qpv"])
-        except ReferentialImportError as exc:
+            with exclusive(IMPORTS_LOCK):
+                report = referential_import(directory=options["directory"], force=options["force"])
+                qpv_report = None if options["no_qpv"] else qpv_import(path=options["qpv"])
+        except (ReferentialImportError, Busy) as exc:
             raise CommandError(str(exc)) from None
         self.print_report(report)
         if qpv_report is not None:
