@@ -1,18 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from fabriques.core.services import audit_event_create
 
 from .models import Invitation, Membership, User
 from .services import membership_revoke
+from .types import AuthenticatedHttpRequest
 
 admin.site.register(User, UserAdmin)
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):  # type: ignore[misc]  # simple-history is untyped
     list_display = ["user", "role", "fabrique", "organisation", "participation", "created_at"]
     list_filter = ["role"]
     list_select_related = ["user", "fabrique", "organisation", "participation"]
@@ -39,9 +43,16 @@ class MembershipAdmin(SimpleHistoryAdmin):
         "updated_at",
     ]
 
-    # Writes made here leave the same audit events as the services.
+    # Writes made here leave the same audit events as the services. The admin site lets only
+    # signed-in staff in, so request.user is a User.
     @transaction.atomic
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self,
+        request: AuthenticatedHttpRequest,
+        obj: Membership,
+        form: ModelForm[Membership],
+        change: bool,
+    ) -> None:
         if not change:
             obj.granted_by = request.user
         super().save_model(request, obj, form, change)
@@ -53,17 +64,19 @@ class MembershipAdmin(SimpleHistoryAdmin):
             data={"user": obj.user_id, "role": obj.role, "via": "admin"},
         )
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: AuthenticatedHttpRequest, obj: Membership) -> None:
         membership_revoke(membership=obj, actor=request.user)
 
     @transaction.atomic
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(
+        self, request: AuthenticatedHttpRequest, queryset: QuerySet[Membership]
+    ) -> None:
         for membership in queryset.select_related("user"):
             membership_revoke(membership=membership, actor=request.user)
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(admin.ModelAdmin[Invitation]):
     """Read-only: invitations are sent from the workspace or `manage.py invite`."""
 
     list_display = ["email", "purpose", "created_at", "expires_at", "accepted_at", "invited_by"]
@@ -75,8 +88,8 @@ class InvitationAdmin(admin.ModelAdmin):
     fields = ("user", "email", "purpose", "created_at", "expires_at", "accepted_at", "invited_by")
     readonly_fields = fields
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Invitation | None = None) -> bool:
         return False

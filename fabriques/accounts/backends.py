@@ -52,7 +52,9 @@ def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | Non
     return _normalize(value) if isinstance(value, str) and value.strip() else None
 
 
-def axes_not_a_password_attempt(request: HttpRequest | None, credentials: dict | None) -> bool:
+def axes_not_a_password_attempt(
+    request: HttpRequest | None, credentials: dict[str, Any] | None
+) -> bool:
     """AXES_WHITELIST_CALLABLE: only password logins are counted and locked.
 
     A failed ProConnect return carries no password and no username; counted, it would lock

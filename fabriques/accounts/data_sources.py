@@ -8,6 +8,7 @@ Registered in AccountsConfig.ready() with the other apps' sources (see personal_
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from .models import Invitation, Membership, User
 from .personal_data import PersonalDataSource, register
 
 
-def _iso(value: Any) -> str | None:
+def _iso(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -95,6 +96,8 @@ def second_factor_export(user: User) -> list[dict[str, Any]]:
 
 
 def second_factor_erase(user: User) -> int:
+    # django-otp ships no types: its models' delete() is Django's (count, per model).
+    count: int
     count, _per_model = TOTPDevice.objects.filter(user=user).delete()
     return count
 

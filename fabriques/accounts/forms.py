@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from fabriques.core.emails import email_queue
 
 from .models import User
+
+if TYPE_CHECKING:
+    # The stubs' SetPasswordForm is generic in the user model; Django's class is not
+    # subscriptable at runtime.
+    _SetPasswordForm = auth_forms.SetPasswordForm[User]
+else:
+    _SetPasswordForm = auth_forms.SetPasswordForm
 
 
 def _input(**attrs: Any) -> dict[str, Any]:
@@ -46,7 +54,7 @@ class LoginForm(auth_forms.AuthenticationForm):
     }
 
 
-class DsfrSetPasswordForm(auth_forms.SetPasswordForm):
+class DsfrSetPasswordForm(_SetPasswordForm):
     """New password twice, checked by AUTH_PASSWORD_VALIDATORS (invitations and resets)."""
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -76,7 +84,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         widget=forms.EmailInput(attrs=_input(autocomplete="email")),
     )
 
-    def get_users(self, email: str):
+    def get_users(self, email: str) -> QuerySet[User]:
         # Also people who never chose a password (an invitation that expired): the link
         # lets them choose one.
         return User.objects.filter(email__iexact=email.strip(), is_active=True).exclude(email="")
@@ -148,7 +156,7 @@ class TotpCodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].replace(" ", "")
+        code: str = self.cleaned_data["code"].replace(" ", "")
         if not code.isdigit() or len(code) != 6:
             raise forms.ValidationError(_("Le code compte 6 chiffres, sans lettres."))
         return code

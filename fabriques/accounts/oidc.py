@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from .models import User
 from .services import user_proconnect_login
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ ID_TOKEN_CLAIMS = ("iss", "aud", "sub", "exp")
 USERINFO_CLAIMS = ("iss", "aud", "sub")
 
 
-class ProConnectBackend(OIDCAuthenticationBackend):
+class ProConnectBackend(OIDCAuthenticationBackend):  # type: ignore[misc]  # untyped package
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.OIDC_OP_ISSUER = self.get_settings("OIDC_OP_ISSUER", "") or None
@@ -111,7 +112,9 @@ class ProConnectBackend(OIDCAuthenticationBackend):
         except jwt.InvalidTokenError as error:
             raise SuspiciousOperation(f"JWT refused: {error}") from error
 
-    def get_userinfo(self, access_token: str, id_token: str, payload: dict[str, Any]) -> dict:
+    def get_userinfo(
+        self, access_token: str, id_token: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
         response = requests.get(
             self.OIDC_OP_USER_ENDPOINT,
             headers={"Authorization": f"Bearer {access_token}"},
@@ -131,7 +134,9 @@ class ProConnectBackend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("The userinfo subject differs from the ID token's.")
         return claims
 
-    def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]):
+    def get_or_create_user(
+        self, access_token: str, id_token: str, payload: dict[str, Any]
+    ) -> User | None:
         claims = self.get_userinfo(access_token, id_token, payload)
         email = claims.get("email")
         if not isinstance(email, str) or "@" not in email:
@@ -148,23 +153,25 @@ class ProConnectBackend(OIDCAuthenticationBackend):
             return None
 
 
-class ProConnectAuthenticateView(OIDCAuthenticationRequestView):
+class ProConnectAuthenticateView(OIDCAuthenticationRequestView):  # type: ignore[misc]  # untyped
     """Sends the agent to ProConnect with a fresh state and nonce (kept in the session)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if not settings.PROCONNECT_ENABLED:
             raise Http404(_("La connexion avec ProConnect n’est pas activée."))
-        return super().get(request)
+        response: HttpResponse = super().get(request)  # mozilla-django-oidc is untyped
+        return response
 
 
-class ProConnectCallbackView(OIDCAuthenticationCallbackView):
+class ProConnectCallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]  # untyped
     """ProConnect's answer: any failure brings the person back to the login page, in French."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if not settings.PROCONNECT_ENABLED:
             raise Http404(_("La connexion avec ProConnect n’est pas activée."))
         try:
-            return super().get(request)
+            response: HttpResponse = super().get(request)  # mozilla-django-oidc is untyped
+            return response
         except (SuspiciousOperation, requests.RequestException) as error:
             logger.warning("ProConnect login refused: %s", error)
             return self.login_failure()

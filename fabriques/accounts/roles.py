@@ -91,7 +91,7 @@ def grants_for(user: Person | None, *, refresh: bool = False) -> Grants:
     """The person's grants, computed once and kept on the user object for the request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
-    cached = getattr(user, _CACHE_ATTR, None)
+    cached: Grants | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None and not refresh:
         return cached
     grants = _compute(user)
@@ -166,7 +166,8 @@ HasFabrique: TypeAlias = models.Model
 
 def _fabrique_id(obj: HasFabrique) -> int | None:
     if obj._meta.label_lower == "programme.fabrique":
-        return obj.pk
+        pk: int = obj.pk  # the Fabrique's AutoField
+        return pk
     return getattr(obj, "fabrique_id", None)
 
 

@@ -1,25 +1,28 @@
 """The personal data core keeps about a person: what they did, and the e-mails sent to them.
 
-Core sits below accounts and cannot import its registry; accounts registers these functions
+Core sits below accounts and cannot import its registry (nor its User: the functions take
+Django's AbstractUser, which it extends); accounts registers these functions
 (see accounts/data_sources.py). Each takes the person and returns rows, or erases them.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth.models import AbstractUser
 from django.db.models import Q
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
 
 from .models import AuditEvent, OutgoingEmail
 
 
-def _iso(value: Any) -> str | None:
+def _iso(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _address(user: Any) -> str:
+def _address(user: AbstractUser) -> str:
     return (user.email or "").strip().lower()
 
 
@@ -29,7 +32,7 @@ def _emails_to(address: str) -> list[OutgoingEmail]:
     return [outgoing for outgoing in candidates if address in outgoing.to]
 
 
-def outgoing_emails_export(user: Any) -> list[dict[str, Any]]:
+def outgoing_emails_export(user: AbstractUser) -> list[dict[str, Any]]:
     """The e-mails sent or waiting for the person: subject and dates, never the bodies.
 
     The bodies hold single-use links, credentials rather than information about the person.
@@ -44,7 +47,7 @@ def outgoing_emails_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def outgoing_emails_erase(user: Any) -> int:
+def outgoing_emails_erase(user: AbstractUser) -> int:
     """Take the person's address off every message; a message left without recipient goes."""
     address = _address(user)
     count = 0
@@ -59,7 +62,7 @@ def outgoing_emails_erase(user: Any) -> int:
     return count
 
 
-def _task_results_naming(user: Any) -> Any:
+def _task_results_naming(user: AbstractUser) -> DBTaskResultQuerySet:
     # Task arguments only carry ids since OutgoingEmail, but older rows carried addresses,
     # and a mail server's refusal quotes the address in the traceback.
     address = _address(user)
@@ -72,7 +75,7 @@ def _task_results_naming(user: Any) -> Any:
     )
 
 
-def task_results_export(user: Any) -> list[dict[str, Any]]:
+def task_results_export(user: AbstractUser) -> list[dict[str, Any]]:
     return [
         {
             "tâche": result.task_path.rsplit(".", 1)[-1],
@@ -84,12 +87,12 @@ def task_results_export(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def task_results_erase(user: Any) -> int:
+def task_results_erase(user: AbstractUser) -> int:
     count, _per_model = _task_results_naming(user).delete()
     return count
 
 
-def audit_events_export(user: Any) -> list[dict[str, Any]]:
+def audit_events_export(user: AbstractUser) -> list[dict[str, Any]]:
     """What the person did, as the audit trail records it (the details stay internal)."""
     return [
         {
@@ -111,7 +114,7 @@ def _historical_models() -> list[Any]:
     ]
 
 
-def history_authored_export(user: Any) -> list[dict[str, Any]]:
+def history_authored_export(user: AbstractUser) -> list[dict[str, Any]]:
     """The changes the person made, as the history tables record them: what, which, when.
 
     The rows' contents (other people's roles, applications…) are not the person's data.

@@ -12,6 +12,7 @@ import sqlite3
 import sys
 import threading
 import time
+from typing import Any
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -58,7 +59,7 @@ def failure_kind(exc: BaseException) -> str | None:
 
 
 def error_response(
-    request: HttpRequest, status: int, *, code: str, message: str, template: str, **context
+    request: HttpRequest, status: int, *, code: str, message: str, template: str, **context: Any
 ) -> HttpResponse:
     """An error answer: the API's JSON error format under /api/, else a page.
 

@@ -36,7 +36,8 @@ def cached_by_version(key: str, compute: Callable[[], T], *, name: str = PUBLIC_
     """compute() once per data version. The version is read before the data, so a result can
     only be stored under a version older than the data it reflects, never the reverse."""
     cache_key = f"{key}:v{data_version(name)}"
-    value = cache.get(cache_key)
+    # The key holds nothing but compute()'s result for this version.
+    value: T | None = cache.get(cache_key)
     if value is None:
         value = compute()
         cache.set(cache_key, value, CACHE_TIMEOUT)

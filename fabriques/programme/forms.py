@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -25,7 +26,7 @@ from .models import (
 class MonthInput(forms.DateInput):
     input_type = "month"
 
-    def __init__(self, attrs: dict | None = None):
+    def __init__(self, attrs: dict[str, Any] | None = None):
         super().__init__(attrs={"class": "fr-input", **(attrs or {})}, format="%Y-%m")
 
 
@@ -42,7 +43,7 @@ class MonthField(forms.DateField):
         kwargs.setdefault("help_text", _("Format : AAAA-MM, par exemple 2026-03."))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any):
+    def to_python(self, value: Any) -> datetime.date | None:
         day = super().to_python(value)
         return day.replace(day=1) if day else day
 
@@ -59,7 +60,9 @@ def _number(**attrs: Any) -> forms.NumberInput:
     return forms.NumberInput(attrs={"class": "fr-input", **attrs})
 
 
-def _count(label: Any, *, help_text: Any, max_value: int, negative: Any, too_big: Any):
+def _count(
+    label: Any, *, help_text: Any, max_value: int, negative: Any, too_big: Any
+) -> forms.IntegerField:
     """An optional whole number from 0 to max_value."""
     return forms.IntegerField(
         label=label,
@@ -162,7 +165,7 @@ class FabriqueForm(forms.Form):
     start_month = MonthField(label=_("Mois de début"), required=False)
     end_month = MonthField(label=_("Mois de fin"), required=False)
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         start, end = data.get("start_month"), data.get("end_month")
@@ -236,7 +239,7 @@ class OrganisationRoleForm(forms.Form):
         widget=_text(),
     )
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         organisation, name = data.get("organisation"), data.get("new_name", "").strip()
@@ -301,7 +304,7 @@ class TeamInviteForm(forms.Form):
         assert isinstance(organisation_field, forms.ModelChoiceField)
         organisation_field.queryset = organisations
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         role = data.get("role")
@@ -312,7 +315,7 @@ class TeamInviteForm(forms.Form):
         return data
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(forms.ModelForm[Milestone]):
     class Meta:
         model = Milestone
         fields = ["date", "kind", "title", "description"]
@@ -338,7 +341,7 @@ class MilestoneForm(forms.ModelForm):
         kind.choices = [("", _("Choisir un type")), *MilestoneKind.choices]
 
 
-class BaseMilestoneFormSet(forms.BaseModelFormSet):
+class BaseMilestoneFormSet(forms.BaseModelFormSet[Milestone, MilestoneForm]):
     def clean(self) -> None:
         super().clean()
         # Django turns an existing row whose id is not in the queryset (another Fabrique's

@@ -101,7 +101,9 @@ def _load_yaml(path: Path, root: Path) -> Any:
         ) from None
 
 
-def _check_keys(src: _Source, data: Any, *, required: set[str], optional: set[str]) -> dict:
+def _check_keys(
+    src: _Source, data: Any, *, required: set[str], optional: set[str]
+) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise src.error(_("une table (clé : valeur) est attendue."))
     for key in sorted(required):
@@ -113,7 +115,7 @@ def _check_keys(src: _Source, data: Any, *, required: set[str], optional: set[st
     return data
 
 
-def _str(src: _Source, data: dict, key: str, *, max_length: int | None = None) -> str:
+def _str(src: _Source, data: dict[str, Any], key: str, *, max_length: int | None = None) -> str:
     value = data.get(key)
     if value is None:
         return ""
@@ -125,14 +127,14 @@ def _str(src: _Source, data: dict, key: str, *, max_length: int | None = None) -
     return value
 
 
-def _slug(src: _Source, data: dict, key: str = "slug") -> str:
+def _slug(src: _Source, data: dict[str, Any], key: str = "slug") -> str:
     value = _str(src, data, key, max_length=120)
     if not SLUG_RE.match(value):
         raise src.error(_("identifiant invalide : minuscules, chiffres et tirets seulement."), key)
     return value
 
 
-def _month(src: _Source, data: dict, key: str) -> datetime.date | None:
+def _month(src: _Source, data: dict[str, Any], key: str) -> datetime.date | None:
     value = data.get(key)
     if value is None:
         return None
@@ -142,7 +144,7 @@ def _month(src: _Source, data: dict, key: str) -> datetime.date | None:
     return datetime.date(int(match[1]), int(match[2]), 1)
 
 
-def _choice(src: _Source, data: dict, key: str, choices: type[models.TextChoices]) -> str:
+def _choice(src: _Source, data: dict[str, Any], key: str, choices: type[models.TextChoices]) -> str:
     value = data.get(key)
     if value not in choices.values:
         raise src.error(
@@ -153,7 +155,7 @@ def _choice(src: _Source, data: dict, key: str, choices: type[models.TextChoices
     return str(value)
 
 
-def _list(src: _Source, data: dict, key: str) -> list:
+def _list(src: _Source, data: dict[str, Any], key: str) -> list[Any]:
     value = data.get(key) or []
     if not isinstance(value, list):
         raise src.error(_("une liste est attendue."), key)
@@ -454,7 +456,9 @@ def _resolve_territory(spec: _TerritorySpec) -> dict[str, Any]:
     return values
 
 
-def _sync_participations(report: ImportReport, fabrique: Fabrique, specs: list[_TerritorySpec]):
+def _sync_participations(
+    report: ImportReport, fabrique: Fabrique, specs: list[_TerritorySpec]
+) -> None:
     existing = {
         (p.kind, p.commune_id, p.epci_id, p.qpv_id): p for p in fabrique.participations.all()
     }
@@ -482,7 +486,7 @@ def _sync_participations(report: ImportReport, fabrique: Fabrique, specs: list[_
 
 def _sync_roles(
     report: ImportReport, fabrique: Fabrique, spec: _FabriqueSpec, orgs: dict[str, Organisation]
-):
+) -> None:
     existing = {(r.organisation_id, r.role): r for r in fabrique.roles.all()}
     seen = set()
     for position, (src, org_slug, role, contact) in enumerate(spec.roles):

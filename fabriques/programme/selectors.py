@@ -6,7 +6,7 @@ reads for the home page; statistics never reads this module.
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Count,
@@ -43,6 +43,9 @@ from .models import (
 )
 from .statistics import ProgrammeTotals, YearStatistics, public_statistics
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # --- Public site -------------------------------------------------------------------------
 #
 # Every selector below loads what its page shows in a fixed number of queries, whatever the
@@ -58,15 +61,17 @@ def public_fabriques() -> QuerySet[Fabrique]:
 # and the open data show organisations and territories in the same order.
 
 
-def themes_prefetch() -> Prefetch:
+def themes_prefetch() -> Prefetch[str, QuerySet[Theme], str]:
     return Prefetch("themes", queryset=Theme.objects.order_by("name"))
 
 
-def anct_programmes_prefetch() -> Prefetch:
+def anct_programmes_prefetch() -> Prefetch[str, QuerySet[AnctProgramme], str]:
     return Prefetch("anct_programmes", queryset=AnctProgramme.objects.order_by("name"))
 
 
-def roles_prefetch(*, role: str | None = None, to_attr: str | None = None) -> Prefetch:
+def roles_prefetch(
+    *, role: str | None = None, to_attr: str | None = None
+) -> Prefetch[str, QuerySet[FabriqueOrganisation], str]:
     """A Fabrique's organisation roles (or only those playing ``role``) with their
     organisation, in published order: position, then the organisation's name."""
     queryset = FabriqueOrganisation.objects.select_related("organisation")
@@ -82,7 +87,7 @@ _PARTICIPATION_RELATED = ("commune", "epci", "qpv__departement", "departement__r
 
 def participations_prefetch(
     to_attr: str | None = None, *, related: tuple[str, ...] = _PARTICIPATION_RELATED
-) -> Prefetch:
+) -> Prefetch[str, QuerySet[Participation], str]:
     """A Fabrique's participations in published order, with entity, département and région
     (or only ``related``: a card reads the département alone)."""
     return Prefetch(
@@ -344,7 +349,11 @@ def fabrique_detail(*, slug: str) -> FabriqueDetail | None:
 _PUBLIC_ROLE = Q(roles__fabrique__status__in=PUBLIC_STATUSES)
 
 
-def public_organisations():  # untyped: QuerySet[Organisation] would hide fabriques_count
+class _FabriquesCount(TypedDict):
+    fabriques_count: int
+
+
+def public_organisations() -> "QuerySet[WithAnnotations[Organisation, _FabriquesCount]]":
     """Organisations that play a role in at least one public Fabrique, with that count
     (``fabriques_count``), by name: the API's list and the open data (1 query)."""
     return (

@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -586,7 +586,14 @@ def milestones_save(
         )
 
 
-def _team_target(*, fabrique: Fabrique, role: str, organisation: Organisation | None) -> dict:
+class _TeamTarget(TypedDict, total=False):
+    fabrique: Fabrique
+    organisation: Organisation
+
+
+def _team_target(
+    *, fabrique: Fabrique, role: str, organisation: Organisation | None
+) -> _TeamTarget:
     """Where a team role is held: the Fabrique for a pilot, one of its organisations otherwise."""
     from fabriques.accounts.models import MembershipRole
 

@@ -5,6 +5,9 @@ or the admin; it only invalidates caches and has no business effect. Bulk operat
 signals: the services that use them call bump_data_version() themselves.
 """
 
+from typing import Any
+
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from fabriques.core.versioning import bump_data_version
@@ -35,7 +38,7 @@ WATCHED = (
 )
 
 
-def _bump(sender, **kwargs) -> None:
+def _bump(sender: type[models.Model], **kwargs: Any) -> None:
     if kwargs.get("raw"):  # loaddata
         return
     action = kwargs.get("action")

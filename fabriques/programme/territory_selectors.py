@@ -8,6 +8,7 @@ Fabriques or participations; templates only read what is loaded here.
 """
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
@@ -23,7 +24,7 @@ from fabriques.territories.models import (
 )
 from fabriques.territories.selectors import ENTITY_ID, ENTITY_NAME, entity_filter
 
-from .models import PUBLIC_STATUSES
+from .models import PUBLIC_STATUSES, Fabrique
 
 
 class Relation:
@@ -43,7 +44,7 @@ class TerritoryFabrique:
     relation: str  # a Relation value
 
     @property
-    def fabrique(self):
+    def fabrique(self) -> Fabrique:
         return self.participation.fabrique
 
 
@@ -185,13 +186,13 @@ class AccompaniedTerritory:
     participations: list[Participation] = field(default_factory=list)
 
     @property
-    def host(self):
+    def host(self) -> Commune | Epci | None:
         return self.participations[0].host if self.participations else None
 
 
 def accompanied_territories_page(
     *, kind: str | None = None, page_number: int | str | None = 1, per_page: int = 20
-) -> Page:
+) -> Page[AccompaniedTerritory]:
     """One page of accompanied territories, paginated in SQL (3 queries whatever the data).
 
     The distinct territories are counted and sliced in the database, by département then
@@ -225,4 +226,4 @@ def accompanied_territories_page(
         territories[key].participations.append(participation)
     # The page keeps its paginator; its rows become the loaded territories, in page order.
     page.object_list = [territories[key] for key in wanted if key in territories]  # type: ignore[misc]
-    return page
+    return cast("Page[AccompaniedTerritory]", page)  # its rows, replaced just above

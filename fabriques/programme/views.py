@@ -71,7 +71,9 @@ from .status import stepper
 FABRIQUES_PER_PAGE = 30
 
 
-def _page(request: HttpRequest, template: str, context: dict[str, Any], **kwargs: Any):
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], **kwargs: Any
+) -> HttpResponse:
     return render(request, f"programme/{template}", context, **kwargs)
 
 

@@ -5,10 +5,12 @@ None of them touches the database: they only format what selectors already loade
 
 import datetime
 import re
+from typing import Any, Protocol
 
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.core.paginator import Page
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
@@ -60,13 +62,23 @@ def month(value: datetime.date | None) -> str:
     return date_format(value, "F Y")
 
 
+class _Dated(Protocol):
+    """A Fabrique's months (core sits below programme and cannot import the model)."""
+
+    @property
+    def start_month(self) -> datetime.date | None: ...
+
+    @property
+    def end_month(self) -> datetime.date | None: ...
+
+
 def _elide_de(text: str) -> str:
     """French elision: « de avril » becomes « d’avril »."""
     return f"d’{text}" if text[:1].lower() in "aàâeéèêiîoôuy" else f"de {text}"
 
 
 @register.filter
-def period(fabrique) -> str:
+def period(fabrique: _Dated) -> str:
     """« de juin 2021 à juin 2022 », « d’avril 2021 à mars 2022 », or one bound, or ""."""
     start, end = month(fabrique.start_month), month(fabrique.end_month)
     if start and end:
@@ -114,7 +126,7 @@ NAV_SECTION_INDEX = {
 
 
 @register.simple_tag(takes_context=True)
-def nav_current(context, section: str) -> SafeString:
+def nav_current(context: template.Context, section: str) -> SafeString:
     """The aria-current attribute of a main navigation link (RGAA 12.x, DSFR navigation).
 
     ``aria-current="page"`` on the section's own page, ``"true"`` on its sub-pages. Works
@@ -136,7 +148,7 @@ def nav_current(context, section: str) -> SafeString:
 
 
 @register.inclusion_tag("includes/breadcrumb.html")
-def breadcrumb(current: str, *links: str) -> dict:
+def breadcrumb(current: str, *links: str) -> dict[str, Any]:
     """DSFR breadcrumb: Accueil, then (label, url) pairs, then the current page.
 
     Usage: ``{% breadcrumb fabrique.title _("Les Fabriques") catalogue_url %}``.
@@ -149,7 +161,7 @@ def breadcrumb(current: str, *links: str) -> dict:
 
 
 @register.inclusion_tag("includes/pagination.html", takes_context=True)
-def pagination(context, page_obj, anchor: str = "") -> dict:
+def pagination(context: template.Context, page_obj: Page[Any], anchor: str = "") -> dict[str, Any]:
     """DSFR pagination that keeps the other query parameters (filters) in each link."""
     request = context.get("request")
     params = request.GET.copy() if request is not None else None

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management import BaseCommand, CommandError
+from django.core.management import BaseCommand, CommandError, CommandParser
 
 from fabriques.core.backup import BackupError, backup_create
 
@@ -11,13 +12,13 @@ class Command(BaseCommand):
         "(ou une archive .tar.gz), avec un manifeste d’empreintes SHA-256."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("destination", type=Path, help="dossier où écrire la sauvegarde")
         parser.add_argument(
             "--archive", action="store_true", help="écrire une archive .tar.gz plutôt qu’un dossier"
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             path = backup_create(destination=options["destination"], archive=options["archive"])
         except BackupError as error:

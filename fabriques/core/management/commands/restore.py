@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management import BaseCommand, CommandError
+from django.core.management import BaseCommand, CommandError, CommandParser
 
 from fabriques.core.backup import BackupError, backup_restore
 
@@ -11,7 +12,7 @@ class Command(BaseCommand):
         "déposés ; refuse une base non vide sans --force."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", type=Path, help="dossier ou archive .tar.gz de sauvegarde")
         parser.add_argument(
             "--force",
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             help="remplacer une base non vide et les fichiers de même nom",
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = backup_restore(source=options["source"], force=options["force"])
         except BackupError as error:

@@ -1,5 +1,7 @@
 """The platform's daily jobs in one command, for one cron line or scheduler entry."""
 
+from typing import Any
+
 from django.core.management import BaseCommand, call_command
 
 DAILY = (
@@ -27,7 +29,7 @@ DAILY = (
 class Command(BaseCommand):
     help = "Lance les tâches quotidiennes : relances des livrables et purges prévues par la politique de données."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         for name in DAILY:
             self.stdout.write(f"— {name}")
             call_command(name, stdout=self.stdout, stderr=self.stderr)

@@ -1,7 +1,8 @@
 import time
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fabriques.core.locks import IMPORTS_LOCK, Busy, exclusive
 from fabriques.programme.imports import ProgrammeImportError, programme_import
@@ -10,10 +11,10 @@ from fabriques.programme.imports import ProgrammeImportError, programme_import
 class Command(BaseCommand):
     help = "Importe l'historique du programme (data/programme/) ; idempotent et transactionnel."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--directory", type=Path, default=None, help="Dossier des données.")
 
-    def handle(self, *args, directory=None, **options):
+    def handle(self, *args: Any, directory: Path | None = None, **options: Any) -> None:
         start = time.perf_counter()
         try:
             with exclusive(IMPORTS_LOCK):

@@ -4,8 +4,10 @@ It lives in programme, not accounts: it finds the Fabrique or the organisation t
 held on, and accounts sits below programme.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 from django.db import transaction
 
@@ -27,7 +29,7 @@ class Command(BaseCommand):
         "affiche le lien d’invitation, utile quand les courriels partent dans la console."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email", help="Adresse électronique de la personne invitée.")
         parser.add_argument(
             "--role",
@@ -44,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--first-name", default="", help="Prénom.")
         parser.add_argument("--last-name", default="", help="Nom.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         email = options["email"].strip()
         try:
             validate_email(email)
