@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -25,8 +27,8 @@ class SearchField(forms.CharField):
     """A search box: control characters are stripped from the term it applies and from the
     value it shows again in the bound form."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str | None:
         return super().to_python(strip_controls(value) if isinstance(value, str) else value)
 
-    def bound_data(self, data, initial):
+    def bound_data(self, data: Any, initial: Any) -> Any:
         return strip_controls(data) if isinstance(data, str) else data

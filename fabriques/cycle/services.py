@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fabriques.accounts.models import User
 from fabriques.calls.selectors import call_open_problems
 from fabriques.core.services import audit_event_create, history_author_set
 from fabriques.core.text import quote
@@ -150,7 +151,7 @@ def allowed_transitions(fabrique: Fabrique) -> list[TransitionOption]:
 
 @transaction.atomic
 def fabrique_transition(
-    *, fabrique: Fabrique, to_status: str, actor: Any, reason: str = ""
+    *, fabrique: Fabrique, to_status: str, actor: User, reason: str = ""
 ) -> Fabrique:
     """Move a Fabrique to `to_status`, or raise TransitionError and change nothing.
 

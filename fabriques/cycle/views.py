@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fabriques.accounts.types import AuthenticatedHttpRequest
 from fabriques.programme.access import get_fabrique_for_user
 from fabriques.programme.status import stepper
 
@@ -16,7 +17,7 @@ from .services import TransitionError, allowed_transitions, fabrique_transition
 
 
 @login_required
-def fabrique_transition_view(request: HttpRequest, slug: str) -> HttpResponse:
+def fabrique_transition_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     fabrique = get_fabrique_for_user(request.user, slug, action="manage")
     problems: list[str] = []
     form = TransitionForm(request.POST or None)

@@ -97,7 +97,7 @@ def participation_create(
     epci: Epci | None = None,
     qpv: Qpv | None = None,
     label: str,
-    actor: Any = None,
+    actor: User | None = None,
 ) -> Participation:
     """Add a territory to a Fabrique's cohort, after every other territory already in it.
 
