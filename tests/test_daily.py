@@ -35,4 +35,4 @@ def test_run_daily_sends_reminders_and_purges(django_capture_on_commit_callbacks
     assert not AuditEvent.objects.filter(pk=ancient.pk).exists()
     assert AuditEvent.objects.filter(pk=recent.pk).exists()
     assert AuditEvent.objects.filter(action="audit.purged").exists()
-    assert any(overdue.title in message.body for message in mail.outbox)
+    assert any(overdue.title in str(message.body) for message in mail.outbox)

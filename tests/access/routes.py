@@ -15,7 +15,7 @@ class Route:
 
 
 def all_routes() -> list[Route]:
-    routes = {}
+    routes: dict[str, Route] = {}
     for name, pattern in _walk(get_resolver().url_patterns, "", None):
         # Django's admin has its own access control (staff only), checked by its own rule.
         if name is None or name.startswith("admin:"):

@@ -84,7 +84,7 @@ def _clients(world) -> dict[str, Client]:
 def test_access_matrix(world):
     clients = _clients(world)
     failures: list[str] = []
-    observed: list[tuple[str, str, dict[str, str]]] = []
+    observed: list[tuple[str, str, dict[str, str], frozenset[str]]] = []
     for route in all_routes():
         for case in CASES.get(route.name, []):
             url = reverse(route.name, kwargs=case.kwargs(world)) + case.query

@@ -60,7 +60,7 @@ def build_world() -> World:
     DeliverableReviewFactory(
         version=DeliverableVersionFactory(deliverable=accepted), reviewer=cast.pilot_a
     )
-    invited = UserFactory(username="invitee@exemple.fr", password="!")
+    invited = UserFactory.create(username="invitee@exemple.fr", password="!")
     _invitation, token = invitation_create(user=invited)
     draft_participation = ParticipationFactory(fabrique=draft)
     return World(

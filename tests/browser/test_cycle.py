@@ -321,7 +321,9 @@ def test_whole_cycle(cycle_world, live_server, page, assert_accessible):
     ui.button("Inviter")
     expect(ui.messages()).to_contain_text("Claire Lefèvre a reçu le rôle")
     (invitation,) = [m for m in mail.outbox if "consultante@prospective.fr" in m.to]
-    invitation_path = re.search(r"/compte/invitation/[^/\s]+/", invitation.body).group(0)
+    found = re.search(r"/compte/invitation/[^/\s]+/", str(invitation.body))
+    assert found, invitation.body
+    invitation_path = found.group(0)
 
     ui.goto(f"/espace/fabriques/{fabrique.slug}/livrables/")
     ui.link("Ajouter un livrable")

@@ -10,10 +10,10 @@ from fabriques.calls import models
 from fabriques.programme.models import FabriqueStatus
 from fabriques.programme.tests.factories import FabriqueFactory
 from fabriques.territories.models import ParticipationKind
-from fabriques.territories.tests.factories import CommuneFactory
+from fabriques.territories.tests.factories import CommuneFactory, ModelFactory
 
 
-class CallFactory(factory.django.DjangoModelFactory):
+class CallFactory(ModelFactory[models.Call]):
     """An open call: its Fabrique is in call_open, opened ten days ago, closes in twenty."""
 
     class Meta:
@@ -26,7 +26,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     expected_commitment = "Un élu référent et un groupe de travail réuni quatre fois."
 
 
-class CallCriterionFactory(factory.django.DjangoModelFactory):
+class CallCriterionFactory(ModelFactory[models.CallCriterion]):
     class Meta:
         model = models.CallCriterion
 
@@ -37,7 +37,7 @@ class CallCriterionFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
-class ApplicationFactory(factory.django.DjangoModelFactory):
+class ApplicationFactory(ModelFactory[models.Application]):
     """A complete draft for a commune; use status=… with submitted_at/decided_at to advance."""
 
     class Meta:

@@ -39,7 +39,7 @@ def test_signing_up_with_an_address_typed_as_referent_exports_no_one_elses_data(
         call=call, applicant=applicant, technical_email=typed, submitted=True, **FOREIGN
     )
     # Whoever reads that mailbox signs up with it.
-    newcomer = UserFactory(username=typed)
+    newcomer = UserFactory.create(username=typed)
 
     export = json.dumps(user_data_export(user=newcomer), ensure_ascii=False)
 
@@ -47,6 +47,7 @@ def test_signing_up_with_an_address_typed_as_referent_exports_no_one_elses_data(
     assert leaked == []
     # One row: the draft, which only its author has seen, is not even mentioned.
     (row,) = _source("calls.applications").export(newcomer)
+    assert submitted.submitted_at is not None
     assert row == {
         "fabrique": call.fabrique.title,
         "territoire": submitted.territory_label,
@@ -59,7 +60,7 @@ def test_signing_up_with_an_address_typed_as_referent_exports_no_one_elses_data(
 
 
 def test_the_scores_and_comments_a_person_gave_are_exported_then_unlinked(call):
-    pilot = UserFactory()
+    pilot = UserFactory.create()
     application = ApplicationFactory(call=call, submitted=True)
     criterion = call.criteria.first()
     ApplicationScore.objects.create(

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 class TestCallOpenProblems:
     def test_no_call(self):
-        fabrique = FabriqueFactory(status=FabriqueStatus.DESIGNED)
+        fabrique = FabriqueFactory.create(status=FabriqueStatus.DESIGNED)
         assert call_open_problems(fabrique=fabrique) == [
             "Aucun appel à volontaires n’est rédigé pour cette Fabrique."
         ]

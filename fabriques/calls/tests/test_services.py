@@ -1,18 +1,20 @@
 import datetime
 import re
 from contextlib import contextmanager
+from typing import Any
 from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.utils import timezone
 from pypdf import PdfReader
 
-from fabriques.accounts.models import Membership, MembershipRole
+from fabriques.accounts.models import Membership, MembershipRole, User
 from fabriques.accounts.tests.factories import UserFactory
 from fabriques.calls import services
 from fabriques.calls.models import Application, ApplicationScore, ApplicationStatus
@@ -40,8 +42,14 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def pilot(db) -> User:
+    """Whoever takes a decision that the test does not look at."""
+    return UserFactory.create()
+
+
 def complete(commune, **overrides) -> ApplicationInput:
-    values = {
+    values: dict[str, Any] = {
         "territory": (ParticipationKind.COMMUNE, commune.pk),
         "elected_name": "Gaël Perdriau",
         "elected_mandate": "Maire",
@@ -166,6 +174,7 @@ class TestDraft:
         assert saved.motivation == "Perdant."
         # The winner's file was replaced by the loser's; the insert that failed left nothing.
         after = set(default_storage.listdir("applications")[1])
+        assert saved.deliberation.name is not None
         assert after - before == {saved.deliberation.name.removeprefix("applications/")}
         assert len(after) == len(before)
 
@@ -205,7 +214,9 @@ class TestSubmit:
         )
         assert "La candidature de Saint-Étienne (42218)" in message.body
         assert "Gaël Perdriau, Maire" in message.body
-        html = message.alternatives[0][0]
+        assert isinstance(message, EmailMultiAlternatives)
+        html, _mimetype = message.alternatives[0]
+        assert isinstance(html, str)
         assert "Saint-Étienne (42218)" in html
         assert f"/espace/candidatures/{application.pk}/" in message.body
         assert AuditEvent.objects.filter(action="application.submitted").count() == 1
@@ -256,7 +267,7 @@ class TestSubmit:
     def test_two_drafts_for_one_territory_only_the_first_is_deposited(
         self, call, applicant, commune
     ):
-        other = UserFactory()
+        other = UserFactory.create()
         first = services.application_save_draft(call=call, applicant=other, data=complete(commune))
         second = services.application_save_draft(
             call=call, applicant=applicant, data=complete(commune)
@@ -331,6 +342,7 @@ class TestDeliberation:
             call=call, applicant=applicant, data=complete(commune, deliberation=pdf_upload())
         )
         name = application.deliberation.name
+        assert name is not None
         assert re.fullmatch(r"applications/[0-9a-f]{32}\.pdf", name)
         with default_storage.open(name, "rb") as stored:
             assert len(PdfReader(stored).pages) == 1
@@ -376,6 +388,7 @@ class TestDeliberation:
                 application=application,
             )
         second = application.deliberation.name
+        assert first is not None and second is not None
         assert second != first
         assert not default_storage.exists(first)
         assert default_storage.exists(second)
@@ -449,7 +462,7 @@ def _criteria(call):
 class TestScore:
     def test_weighted_total(self, call):
         application = ApplicationFactory(call=call, submitted=True)
-        pilot = UserFactory()
+        pilot = UserFactory.create()
         politics, group = _criteria(call)
         services.application_score(
             application=application,
@@ -467,7 +480,7 @@ class TestScore:
     def test_the_last_scorer_wins_and_history_keeps_both(self, call):
         application = ApplicationFactory(call=call, submitted=True)
         politics, _group = _criteria(call)
-        first, second = UserFactory(), UserFactory()
+        first, second = UserFactory.create(), UserFactory.create()
         services.application_score(
             application=application, scores=[ScoreInput(politics.pk, 2)], actor=first
         )
@@ -478,12 +491,12 @@ class TestScore:
         assert (score.score, score.scored_by) == (5, second)
         assert [h.score for h in score.history.order_by("history_date")] == [2, 5]
 
-    def test_out_of_range_is_refused(self, call):
+    def test_out_of_range_is_refused(self, call, pilot):
         application = ApplicationFactory(call=call, submitted=True)
         politics, _group = _criteria(call)
         with pytest.raises(ValidationError) as caught:
             services.application_score(
-                application=application, scores=[ScoreInput(politics.pk, 6)], actor=None
+                application=application, scores=[ScoreInput(politics.pk, 6)], actor=pilot
             )
         assert errors_of(caught) == {
             f"score_{politics.pk}": [
@@ -492,30 +505,30 @@ class TestScore:
         }
         assert not ApplicationScore.objects.exists()
 
-    def test_a_criterion_of_another_call_is_refused(self, call):
+    def test_a_criterion_of_another_call_is_refused(self, call, pilot):
         application = ApplicationFactory(call=call, submitted=True)
         foreign = CallCriterionFactory()
         with pytest.raises(ValidationError, match="n’appartient pas à cet appel"):
             services.application_score(
-                application=application, scores=[ScoreInput(foreign.pk, 1)], actor=None
+                application=application, scores=[ScoreInput(foreign.pk, 1)], actor=pilot
             )
 
-    def test_a_draft_is_not_scored(self, call):
+    def test_a_draft_is_not_scored(self, call, pilot):
         draft = ApplicationFactory(call=call)
         politics, _group = _criteria(call)
         with pytest.raises(ValidationError, match="brouillon ne peut pas être noté"):
             services.application_score(
-                application=draft, scores=[ScoreInput(politics.pk, 3)], actor=None
+                application=draft, scores=[ScoreInput(politics.pk, 3)], actor=pilot
             )
 
-    def test_blank_removes_a_score(self, call):
+    def test_blank_removes_a_score(self, call, pilot):
         application = ApplicationFactory(call=call, submitted=True)
         politics, _group = _criteria(call)
         services.application_score(
-            application=application, scores=[ScoreInput(politics.pk, 3)], actor=None
+            application=application, scores=[ScoreInput(politics.pk, 3)], actor=pilot
         )
         services.application_score(
-            application=application, scores=[ScoreInput(politics.pk, None)], actor=None
+            application=application, scores=[ScoreInput(politics.pk, None)], actor=pilot
         )
         assert not ApplicationScore.objects.exists()
 
@@ -534,7 +547,7 @@ class TestSelect:
         self, call, commune, django_capture_on_commit_callbacks
     ):
         _in_selection(call)
-        pilot = UserFactory()
+        pilot = UserFactory.create()
         application = ApplicationFactory(
             call=call,
             commune=commune,
@@ -551,6 +564,7 @@ class TestSelect:
                 application=application, actor=pilot, note="Très bon dossier"
             )
         participation = application.participation
+        assert participation is not None
         assert application.status == ApplicationStatus.SELECTED
         assert application.decided_at is not None
         assert (participation.fabrique, participation.kind, participation.commune) == (
@@ -584,7 +598,7 @@ class TestSelect:
         assert AuditEvent.objects.filter(action="participation.created").count() == 1
 
     def test_one_person_holding_both_roles_gets_one_invitation(
-        self, call, django_capture_on_commit_callbacks
+        self, call, django_capture_on_commit_callbacks, pilot
     ):
         _in_selection(call)
         application = ApplicationFactory(
@@ -594,7 +608,7 @@ class TestSelect:
             technical_email="Maire@petite-commune.fr",
         )
         with django_capture_on_commit_callbacks(execute=True):
-            services.application_select(application=application, actor=None)
+            services.application_select(application=application, actor=pilot)
         assert len(mail.outbox) == 1
         roles = set(
             Membership.objects.filter(user__email="maire@petite-commune.fr").values_list(
@@ -603,17 +617,17 @@ class TestSelect:
         )
         assert roles == {MembershipRole.ELECTED_REFERENT, MembershipRole.TECHNICAL_REFERENT}
 
-    def test_not_while_the_call_is_open(self, call):
+    def test_not_while_the_call_is_open(self, call, pilot):
         application = ApplicationFactory(call=call, submitted=True)
         with pytest.raises(ValidationError) as caught:
-            services.application_select(application=application, actor=None)
+            services.application_select(application=application, actor=pilot)
         assert caught.value.messages == [
             "Les territoires se retiennent pendant la phase de sélection ; la Fabrique est au "
             "statut « Appel à volontaires ouvert »."
         ]
         assert not Participation.objects.exists()
 
-    def test_not_a_ninth_territory(self, call, django_capture_on_commit_callbacks):
+    def test_not_a_ninth_territory(self, call, django_capture_on_commit_callbacks, pilot):
         _in_selection(call)
         ParticipationFactory.create_batch(8, fabrique=call.fabrique)
         application = ApplicationFactory(call=call, submitted=True)
@@ -621,26 +635,26 @@ class TestSelect:
             django_capture_on_commit_callbacks(execute=True),
             pytest.raises(ValidationError) as caught,
         ):
-            services.application_select(application=application, actor=None)
+            services.application_select(application=application, actor=pilot)
         assert "La Fabrique réunit déjà 8 territoires, le maximum" in caught.value.messages[0]
         assert call.fabrique.participations.count() == 8
         application.refresh_from_db()
         assert application.status == ApplicationStatus.SUBMITTED
         assert mail.outbox == []
 
-    def test_not_twice(self, call):
+    def test_not_twice(self, call, pilot):
         _in_selection(call)
         application = ApplicationFactory(call=call, submitted=True)
-        services.application_select(application=application, actor=None)
+        services.application_select(application=application, actor=pilot)
         with pytest.raises(ValidationError, match="déjà retenue"):
-            services.application_select(application=application, actor=None)
+            services.application_select(application=application, actor=pilot)
 
-    def test_not_a_draft(self, call):
+    def test_not_a_draft(self, call, pilot):
         _in_selection(call)
         with refused("elle est « Brouillon »"):
-            services.application_select(application=ApplicationFactory(call=call), actor=None)
+            services.application_select(application=ApplicationFactory(call=call), actor=pilot)
 
-    def test_a_qpv_joins_with_its_host(self, call):
+    def test_a_qpv_joins_with_its_host(self, call, pilot):
         _in_selection(call)
         host = CommuneFactory(name="Saint-Étienne")
         qpv = QpvFactory(name="Montreynaud")
@@ -648,8 +662,9 @@ class TestSelect:
             call=call, kind=ParticipationKind.QPV, qpv=qpv, commune=host, submitted=True
         )
         participation = services.application_select(
-            application=application, actor=None
+            application=application, actor=pilot
         ).participation
+        assert participation is not None
         assert (participation.kind, participation.qpv, participation.commune) == (
             ParticipationKind.QPV,
             qpv,
@@ -659,51 +674,51 @@ class TestSelect:
 
 
 class TestShortlistAndReject:
-    def test_shortlist_then_reject(self, call):
+    def test_shortlist_then_reject(self, call, pilot):
         application = ApplicationFactory(call=call, submitted=True)
-        services.application_shortlist(application=application, actor=None)
+        services.application_shortlist(application=application, actor=pilot)
         application.refresh_from_db()
         assert application.status == ApplicationStatus.SHORTLISTED
-        services.application_reject(application=application, actor=None, note="Hors périmètre")
+        services.application_reject(application=application, actor=pilot, note="Hors périmètre")
         application.refresh_from_db()
         assert application.status == ApplicationStatus.REJECTED
         assert application.decided_at is not None
         assert application.decision_note == "Hors périmètre"
 
-    def test_a_selected_application_cannot_be_rejected(self, call):
+    def test_a_selected_application_cannot_be_rejected(self, call, pilot):
         _in_selection(call)
         application = services.application_select(
-            application=ApplicationFactory(call=call, submitted=True), actor=None
+            application=ApplicationFactory(call=call, submitted=True), actor=pilot
         )
         with pytest.raises(ValidationError, match="le territoire fait partie de la Fabrique"):
-            services.application_reject(application=application, actor=None)
+            services.application_reject(application=application, actor=pilot)
 
-    def test_no_decision_once_running(self, call):
+    def test_no_decision_once_running(self, call, pilot):
         application = ApplicationFactory(call=call, submitted=True)
         call.fabrique.status = FabriqueStatus.RUNNING
         call.fabrique.save()
         with refused("au statut « En cours »"):
-            services.application_reject(application=application, actor=None)
+            services.application_reject(application=application, actor=pilot)
         with refused("au statut « En cours »"):
-            services.application_shortlist(application=application, actor=None)
+            services.application_shortlist(application=application, actor=pilot)
 
-    def test_a_draft_is_not_shortlisted(self, call):
+    def test_a_draft_is_not_shortlisted(self, call, pilot):
         with pytest.raises(ValidationError, match="Seule une candidature déposée"):
-            services.application_shortlist(application=ApplicationFactory(call=call), actor=None)
+            services.application_shortlist(application=ApplicationFactory(call=call), actor=pilot)
 
 
 class TestNotifyOutcomes:
-    def test_undecided_applications_block_the_announcement(self, call):
+    def test_undecided_applications_block_the_announcement(self, call, pilot):
         _in_selection(call)
         ApplicationFactory(call=call, submitted=True)
         with pytest.raises(ValidationError, match="1 candidature\\(s\\) attendent encore"):
-            services.call_notify_outcomes(call=call, actor=None)
+            services.call_notify_outcomes(call=call, actor=pilot)
 
-    def test_not_during_the_call(self, call):
+    def test_not_during_the_call(self, call, pilot):
         with pytest.raises(ValidationError, match="une fois la sélection commencée"):
-            services.call_notify_outcomes(call=call, actor=None)
+            services.call_notify_outcomes(call=call, actor=pilot)
 
-    def test_every_applicant_is_told_once(self, call, django_capture_on_commit_callbacks):
+    def test_every_applicant_is_told_once(self, call, django_capture_on_commit_callbacks, pilot):
         _in_selection(call)
         selected = ApplicationFactory(
             call=call,
@@ -711,7 +726,7 @@ class TestNotifyOutcomes:
             commune=CommuneFactory(name="Saint-Étienne", code="42218"),
             applicant=UserFactory(email="a@saint-etienne.fr"),
         )
-        services.application_select(application=selected, actor=None)
+        services.application_select(application=selected, actor=pilot)
         rejected = ApplicationFactory(
             call=call,
             submitted=True,
@@ -720,11 +735,11 @@ class TestNotifyOutcomes:
             elected_email="maire@roanne.fr",
             technical_email="dgs@roanne.fr",
         )
-        services.application_reject(application=rejected, actor=None)
+        services.application_reject(application=rejected, actor=pilot)
         ApplicationFactory(call=call)  # a draft: nobody to tell
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            report = services.call_notify_outcomes(call=call, actor=None)
+            report = services.call_notify_outcomes(call=call, actor=pilot)
         assert (report.selected, report.rejected) == (1, 1)
         by_subject = {m.subject: m for m in mail.outbox}
         good = by_subject["Fabrique « Centres-bourgs 2040 » : votre territoire est retenu"]
@@ -740,7 +755,7 @@ class TestNotifyOutcomes:
             django_capture_on_commit_callbacks(execute=True),
             pytest.raises(ValidationError, match="déjà été informés"),
         ):
-            services.call_notify_outcomes(call=call, actor=None)
+            services.call_notify_outcomes(call=call, actor=pilot)
         assert mail.outbox == []
 
 
@@ -761,6 +776,7 @@ class TestPurge:
             deliberation=pdf_upload(),
         )
         old_file = old.deliberation.name
+        assert old_file is not None
         CallCriterionFactory(call=call)
         ApplicationScore.objects.create(
             application=old, criterion=call.criteria.first(), score=1, scored_at=long_ago
@@ -832,7 +848,7 @@ class TestPurge:
 
 
 class TestPersonalData:
-    def test_export_and_erase(self, call, applicant):
+    def test_export_and_erase(self, call, applicant, pilot):
         from fabriques.accounts.personal_data import sources
 
         source = next(s for s in sources() if s.key == "calls.applications")
@@ -840,7 +856,7 @@ class TestPersonalData:
         _in_selection(call)
         selected = services.application_select(
             application=ApplicationFactory(call=call, applicant=applicant, submitted=True),
-            actor=None,
+            actor=pilot,
         )
         named = ApplicationFactory(call=call, submitted=True, technical_email=applicant.email)
         rows = source.export(applicant)
@@ -864,7 +880,7 @@ class TestPersonalData:
 
 class TestCallSave:
     def _save(self, fabrique, criteria=None, **overrides):
-        values = {
+        values: dict[str, Any] = {
             "opens_at": None,
             "closes_at": timezone.now() + datetime.timedelta(days=30),
             "introduction": "Présentation",
@@ -872,7 +888,9 @@ class TestCallSave:
             "decision_expected_on": None,
         }
         values.update(overrides)
-        return services.call_save(fabrique=fabrique, actor=None, criteria=criteria, **values)
+        return services.call_save(
+            fabrique=fabrique, actor=UserFactory.create(), criteria=criteria, **values
+        )
 
     def test_create_then_edit_criteria(self):
         from fabriques.programme.tests.factories import FabriqueFactory
@@ -899,12 +917,12 @@ class TestCallSave:
         assert AuditEvent.objects.filter(action="call.created").count() == 1
         assert AuditEvent.objects.filter(action="call.criterion_deleted").count() == 1
 
-    def test_a_scored_criterion_stays_and_nothing_changes(self, call):
+    def test_a_scored_criterion_stays_and_nothing_changes(self, call, pilot):
         politics, _group = _criteria(call)
         services.application_score(
             application=ApplicationFactory(call=call, submitted=True),
             scores=[ScoreInput(politics.pk, 4)],
-            actor=None,
+            actor=pilot,
         )
         with pytest.raises(ValidationError, match="a déjà servi à noter"):
             self._save(

@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from fabriques.core.tests.corpus import valid_pdf
 from fabriques.deliverables import models
 from fabriques.programme.tests.factories import FabriqueFactory, OrganisationFactory
+from fabriques.territories.tests.factories import ModelFactory
 
 
-class ContractFactory(factory.django.DjangoModelFactory):
+class ContractFactory(ModelFactory[models.Contract]):
     class Meta:
         model = models.Contract
 
@@ -19,7 +20,7 @@ class ContractFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"2026-ANCT-{n:03d}")
 
 
-class DeliverableFactory(factory.django.DjangoModelFactory):
+class DeliverableFactory(ModelFactory[models.Deliverable]):
     class Meta:
         model = models.Deliverable
 
@@ -31,7 +32,7 @@ class DeliverableFactory(factory.django.DjangoModelFactory):
     status = models.DeliverableStatus.PENDING
 
 
-class DeliverableVersionFactory(factory.django.DjangoModelFactory):
+class DeliverableVersionFactory(ModelFactory[models.DeliverableVersion]):
     class Meta:
         model = models.DeliverableVersion
 
@@ -42,7 +43,7 @@ class DeliverableVersionFactory(factory.django.DjangoModelFactory):
     size = 15
 
 
-class DeliverableReviewFactory(factory.django.DjangoModelFactory):
+class DeliverableReviewFactory(ModelFactory[models.DeliverableReview]):
     class Meta:
         model = models.DeliverableReview
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -49,7 +50,10 @@ def test_reminder_before_due_goes_to_the_provider_with_a_copy_to_pilots(
     )
     assert "est attendu dans 7 jours, le 22 juin 2026" in to_provider.body
     assert f"/espace/livrables/{deliverable.pk}/" in to_provider.body
-    assert "Déposer le livrable" in to_provider.alternatives[0][0]
+    assert isinstance(to_provider, EmailMultiAlternatives)
+    html, _mimetype = to_provider.alternatives[0]
+    assert isinstance(html, str)
+    assert "Déposer le livrable" in html
     assert copy.subject.startswith("[Copie]")
     assert "en copie, en tant que pilote de la Fabrique" in copy.body
     assert ReminderSent.objects.get().kind == "before_due"

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 
 from fabriques.accounts.models import MembershipRole
 from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
@@ -225,7 +226,9 @@ def test_submit_stores_a_version_and_tells_the_pilots(
     assert "Feuille de route — " in message.body
     assert "Version validée en comité local." in message.body
     assert f"/espace/livrables/{deliverable.pk}/" in message.body
-    html = message.alternatives[0][0]
+    assert isinstance(message, EmailMultiAlternatives)
+    html, _mimetype = message.alternatives[0]
+    assert isinstance(html, str)
     assert "Examiner le livrable" in html
     event = AuditEvent.objects.get(action="deliverable.submitted")
     assert event.data["from"] == "pending" and event.data["to"] == "submitted"
@@ -325,7 +328,10 @@ def test_changes_requested_needs_a_comment_and_sends_it(
     assert message.to == [cast.provider_a.email]
     assert "Modifications demandées" in message.subject
     assert "Préciser le calendrier des actions." in message.body
-    assert "Préciser le calendrier des actions." in message.alternatives[0][0]
+    assert isinstance(message, EmailMultiAlternatives)
+    html, _mimetype = message.alternatives[0]
+    assert isinstance(html, str)
+    assert "Préciser le calendrier des actions." in html
 
 
 def test_only_the_latest_version_can_be_reviewed_and_only_once(cast, deliverable):

@@ -73,7 +73,7 @@ class _TreeBuilder(HTMLParser):
             self.current = node
 
     def handle_endtag(self, tag):
-        node = self.current
+        node: Node | None = self.current
         while node is not None and node.tag != tag:
             node = node.parent
         if node is not None and node.parent is not None:
@@ -134,7 +134,8 @@ def test_page_shows_declared_and_counted_side_by_side(client, programme):
     [chart] = [
         n
         for n in doc.find_all("bar-chart")
-        if n.parent.attrs.get("aria-labelledby") == "chart-annees-territoires-title"
+        if n.parent is not None
+        and n.parent.attrs.get("aria-labelledby") == "chart-annees-territoires-title"
     ]
     assert json.loads(chart.attrs["x"]) == [["2019", "2020", "2021"]]
     assert json.loads(chart.attrs["y"]) == [[12, 20, None], [1, 5, 0]]
@@ -179,7 +180,8 @@ def test_each_breakdown_table_gives_the_figures_of_its_chart(client, programme):
         [chart] = [
             n
             for n in doc.find_all("bar-chart")
-            if n.parent.attrs.get("aria-labelledby") == f"chart-{slug}-title"
+            if n.parent is not None
+            and n.parent.attrs.get("aria-labelledby") == f"chart-{slug}-title"
         ]
         labels = [row[0] for row in rows]
         if slug == "associations":
@@ -269,7 +271,9 @@ def test_vendored_dsfr_chart_matches_its_manifest():
         assert hashlib.sha256((VENDOR_DIR / name).read_bytes()).hexdigest() == digest, name
     notes = (VENDOR_DIR / "VENDOR.md").read_text()
     assert "`@gouvfr/dsfr-chart`" in notes and "| Version | 2.0.4 |" in notes
-    integrity = re.search(r"`(sha512-[A-Za-z0-9+/=]+)`", notes).group(1)
+    found = re.search(r"`(sha512-[A-Za-z0-9+/=]+)`", notes)
+    assert found, "no integrity in VENDOR.md"
+    integrity = found.group(1)
     assert len(base64.b64decode(integrity.removeprefix("sha512-"))) == 64
     assert "MIT License" in (VENDOR_DIR / "LICENSE").read_text()
 

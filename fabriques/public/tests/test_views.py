@@ -148,6 +148,7 @@ def test_a_fabrique_that_is_not_public_is_nowhere_on_the_public_site(client, pro
     only_in_draft = OrganisationFactory(slug="discret", name="Partenaire discret")
     FabriqueOrganisationFactory(fabrique=draft, organisation=only_in_draft, role=Role.PARTNER)
     commune = draft.participations.filter(kind="commune").get().commune
+    assert commune is not None
 
     assert client.get(f"/fabriques/{draft.slug}/").status_code == 404
     assert client.get("/organisations/discret/").status_code == 404
@@ -228,8 +229,10 @@ def test_catalogue_filters_each_criterion(client):
         title="Lille", year=2019, departement=nord, association=other_association
     )
     lille.anct_programmes.clear()
-    lille.themes.set([ThemeFactory(slug="industrie", name="Industrie")])
+    lille.themes.set([ThemeFactory.create(slug="industrie", name="Industrie")])
     nantes = build_fabrique(title="Nantes", year=2020)
+    nantes_participation = nantes.participations.first()
+    assert nantes_participation is not None
     cases = {
         "year=2019": ["Lille"],
         "year=2020": ["Nantes"],
@@ -239,7 +242,7 @@ def test_catalogue_filters_each_criterion(client):
         "programme=acv": ["Nantes"],
         "region=32": ["Lille"],
         "departement=59": ["Lille"],
-        f"departement={nantes.participations.first().departement.code}": ["Nantes"],
+        f"departement={nantes_participation.departement.code}": ["Nantes"],
         "kind=qpv": ["Nantes", "Lille"],
         "kind=qpv&region=32": ["Lille"],
     }
@@ -353,6 +356,7 @@ def test_fabrique_page_shows_everything_published_about_it(client, programme):
         assert participation.label in page
         assert participation.departement.region.name in page
     qpv = fabrique.participations.get(kind="qpv")
+    assert qpv.commune is not None
     assert reverse("public:territory_qpv", args=[qpv.qpv_id]) in body
     assert reverse("public:territory_commune", args=[qpv.commune.code]) in body  # its host
 

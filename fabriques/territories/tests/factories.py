@@ -1,10 +1,28 @@
+from typing import TYPE_CHECKING, Any, TypeVar
+
 import factory
 
 from fabriques.core.text import normalize
 from fabriques.territories import models
 
+ModelT = TypeVar("ModelT")
 
-class RegionFactory(factory.django.DjangoModelFactory):
+
+class ModelFactory(factory.django.DjangoModelFactory[ModelT]):
+    """A Django model factory whose call is typed as the model it creates.
+
+    factory-boy's metaclass turns `SomeFactory(...)` into `SomeFactory.create(...)` and so returns
+    a model instance; its `__call__` is unannotated, so mypy takes the call for an instantiation of
+    the factory class. This declaration, seen by the type checker only, tells it the truth.
+    """
+
+    if TYPE_CHECKING:
+        # mypy insists that __new__ returns the class it belongs to; factory-boy's metaclass
+        # makes the call return the model instead.
+        def __new__(cls, *args: Any, **kwargs: Any) -> ModelT: ...  # type: ignore[misc]
+
+
+class RegionFactory(ModelFactory[models.Region]):
     class Meta:
         model = models.Region
         django_get_or_create = ["code"]
@@ -13,7 +31,7 @@ class RegionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Région {n}")
 
 
-class DepartementFactory(factory.django.DjangoModelFactory):
+class DepartementFactory(ModelFactory[models.Departement]):
     class Meta:
         model = models.Departement
         django_get_or_create = ["code"]
@@ -23,7 +41,7 @@ class DepartementFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
 
 
-class CommuneFactory(factory.django.DjangoModelFactory):
+class CommuneFactory(ModelFactory[models.Commune]):
     class Meta:
         model = models.Commune
         django_get_or_create = ["code"]
@@ -35,7 +53,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     population = 1000
 
 
-class EpciFactory(factory.django.DjangoModelFactory):
+class EpciFactory(ModelFactory[models.Epci]):
     class Meta:
         model = models.Epci
         django_get_or_create = ["siren"]
@@ -48,7 +66,7 @@ class EpciFactory(factory.django.DjangoModelFactory):
     population = 50000
 
 
-class QpvFactory(factory.django.DjangoModelFactory):
+class QpvFactory(ModelFactory[models.Qpv]):
     class Meta:
         model = models.Qpv
 
@@ -58,7 +76,7 @@ class QpvFactory(factory.django.DjangoModelFactory):
     departement = factory.SubFactory(DepartementFactory)
 
 
-class ParticipationFactory(factory.django.DjangoModelFactory):
+class ParticipationFactory(ModelFactory[models.Participation]):
     """A commune participation by default; use the traits for EPCI and QPV."""
 
     class Meta:

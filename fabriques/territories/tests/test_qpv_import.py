@@ -121,7 +121,9 @@ def test_programme_file_lists_the_four_qpv_without_codes(db):
         ("", "La Calade - Campagne Lévêque", "13", []),
         ("", "Vieux Saint-Ouen", "93", []),
     ]
-    assert Qpv.objects.first().source == "data/referential/qpv/programme-qpv.csv"
+    qpv = Qpv.objects.first()
+    assert qpv is not None
+    assert qpv.source == "data/referential/qpv/programme-qpv.csv"
 
 
 # --- bad rows: message with file, line and field; nothing written -----------------------------

@@ -10,7 +10,7 @@ from fabriques.core.services import audit_event_create
 from fabriques.cycle.services import fabrique_transition
 from fabriques.programme.models import Fabrique, FabriqueStatus, ProgrammeYear
 from fabriques.programme.services import programme_year_create
-from fabriques.programme.tests.personas import ROLE_NAMES, build_personas
+from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
 
 HOME = reverse("workspace:home")
 AUDIT = reverse("workspace:audit")
@@ -18,6 +18,8 @@ TODAY = datetime.date(2026, 3, 10)
 
 
 class HomeTests(TestCase):
+    cast: Personas
+
     @classmethod
     def setUpTestData(cls):
         cls.cast = build_personas(status=FabriqueStatus.RUNNING)
@@ -123,6 +125,8 @@ class HomeTests(TestCase):
 
 
 class AuditTests(TestCase):
+    cast: Personas
+
     @classmethod
     def setUpTestData(cls):
         cls.cast = build_personas(status=FabriqueStatus.RUNNING)
