@@ -7,6 +7,7 @@ from django.core.cache import cache
 from pytest_django.fixtures import Settings
 
 from fabriques.accounts import personal_data
+from fabriques.accounts.models import User
 
 
 @pytest.fixture
@@ -21,14 +22,19 @@ def locmem(settings: Settings) -> Iterator[None]:
 
 
 @pytest.fixture
-def fake_source(monkeypatch):
+def fake_source(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Another app's personal data, registered like calls or deliverables do."""
-    erased: list = []
+    erased: list[int] = []
+
+    def erase(user: User) -> int:
+        erased.append(user.pk)
+        return 2
+
     source = personal_data.PersonalDataSource(
         key="zz.notes",
         label="Notes de test",
         export=lambda user: [{"note": f"note de {user.email}"}],
-        erase=lambda user: erased.append(user.pk) or 2,
+        erase=erase,
     )
     monkeypatch.setitem(personal_data._SOURCES, source.key, source)
     return erased

@@ -11,7 +11,7 @@ from fabriques.accounts import models
 PASSWORD = "mot-de-passe-de-test-1"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[models.User]):
     class Meta:
         model = models.User
         django_get_or_create = ["username"]
@@ -23,7 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.LazyFunction(lambda: make_password(PASSWORD))
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[models.Membership]):
     class Meta:
         model = models.Membership
 
@@ -31,7 +31,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = models.MembershipRole.ANCT_ADMIN
 
 
-class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+class TOTPDeviceFactory(factory.django.DjangoModelFactory[TOTPDevice]):
     """A confirmed authenticator app; compute its codes with django_otp.oath.totp(bin_key)."""
 
     class Meta:
@@ -42,7 +42,7 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     confirmed = True
 
 
-class InvitationFactory(factory.django.DjangoModelFactory):
+class InvitationFactory(factory.django.DjangoModelFactory[models.Invitation]):
     class Meta:
         model = models.Invitation
 

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 from urllib.parse import urlparse
 
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.test import Client
+from django.utils.functional import Promise
 
 GOOD_PASSWORD = "une-phrase-de-passe-solide-42"
 
 
-def link_in(text: str, path_prefix: str) -> str:
-    match = re.search(rf"(https?://[^\s\"<]*{re.escape(path_prefix)}[^\s\"<]*)", text)
+def link_in(text: str | Promise, path_prefix: str) -> str:
+    """The first link to `path_prefix` in `text` (a message's body: typed lazy-or-str)."""
+    match = re.search(rf"(https?://[^\s\"<]*{re.escape(path_prefix)}[^\s\"<]*)", str(text))
     assert match, f"no link to {path_prefix} in {text!r}"
     return match.group(1)
 
 
-def html_body(message) -> str:
-    return message.alternatives[0][0]
+def html_body(message: EmailMessage) -> str:
+    """The HTML alternative of a message sent as EmailMultiAlternatives (mail.outbox holds
+    EmailMessage)."""
+    html, _mimetype = cast(EmailMultiAlternatives, message).alternatives[0]
+    assert isinstance(html, str)
+    return html
 
 
 def path_of(url: str) -> str:

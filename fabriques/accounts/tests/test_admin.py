@@ -19,7 +19,7 @@ def staff(client):
 
 
 def test_a_role_on_the_wrong_object_is_refused(client, staff):
-    user = UserFactory()
+    user = UserFactory.create()
 
     response = client.post(
         reverse("admin:accounts_membership_add"),
@@ -31,7 +31,7 @@ def test_a_role_on_the_wrong_object_is_refused(client, staff):
 
 
 def test_invitations_are_read_only_without_their_token(client, staff):
-    invitation = InvitationFactory(email="invite@commune.fr")
+    invitation = InvitationFactory.create(email="invite@commune.fr")
 
     listing = client.get(reverse("admin:accounts_invitation_changelist")).content.decode()
     detail = client.get(

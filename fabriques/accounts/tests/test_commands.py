@@ -20,13 +20,13 @@ pytestmark = pytest.mark.django_db
 class TestPurgeInactiveAccounts:
     def test_erases_accounts_unused_for_a_year(self):
         now = timezone.now()
-        stale = UserFactory(username="ancien@commune.fr")
+        stale = UserFactory.create(username="ancien@commune.fr")
         User.objects.filter(pk=stale.pk).update(last_login=now - datetime.timedelta(days=400))
-        never = UserFactory(username="jamais@commune.fr")
+        never = UserFactory.create(username="jamais@commune.fr")
         User.objects.filter(pk=never.pk).update(
             date_joined=now - datetime.timedelta(days=366), last_login=None
         )
-        recent = UserFactory(username="actif@commune.fr")
+        recent = UserFactory.create(username="actif@commune.fr")
         User.objects.filter(pk=recent.pk).update(last_login=now - datetime.timedelta(days=30))
         out = StringIO()
 

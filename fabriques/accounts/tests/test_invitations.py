@@ -57,6 +57,7 @@ class TestSignup:
 
         with django_capture_on_commit_callbacks(execute=True):
             _user, link = user_invite_with_link(email="invitee@mairie.fr")
+        assert link is not None
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
@@ -71,7 +72,7 @@ class TestSignup:
     def test_existing_account_gets_a_reminder_and_the_same_answer(
         self, client, django_capture_on_commit_callbacks
     ):
-        existing = UserFactory(username="deja@mairie.fr")
+        existing = UserFactory.create(username="deja@mairie.fr")
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 reverse("accounts:signup"),
@@ -116,7 +117,7 @@ class TestSignup:
         self, client, django_capture_on_commit_callbacks
     ):
         # An account created for this address, which has since changed its own.
-        UserFactory(username="ancienne@mairie.fr", email="nouvelle@mairie.fr")
+        UserFactory.create(username="ancienne@mairie.fr", email="nouvelle@mairie.fr")
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
                 reverse("accounts:signup"),
@@ -128,7 +129,7 @@ class TestSignup:
         assert message.to == ["ancienne@mairie.fr"]
 
     def test_deactivated_account_gets_nothing(self, client, django_capture_on_commit_callbacks):
-        UserFactory(username="parti@mairie.fr", is_active=False)
+        UserFactory.create(username="parti@mairie.fr", is_active=False)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 reverse("accounts:signup"),
@@ -163,7 +164,7 @@ class TestPasswordReset:
             assert response.content.decode().count("<h1") == 1
 
     def test_reset_email_and_new_password(self, client, django_capture_on_commit_callbacks):
-        user = UserFactory(username="oubli@commune.fr")
+        user = UserFactory.create(username="oubli@commune.fr")
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 reverse("accounts:password_reset"), {"email": "Oubli@Commune.fr"}

@@ -14,7 +14,7 @@ LOGIN = "/compte/connexion/"
 
 @pytest.fixture
 def alice():
-    return UserFactory(username="alice@commune.fr")
+    return UserFactory.create(username="alice@commune.fr")
 
 
 def login(client, username: str, password: str = PASSWORD, **extra):
@@ -56,7 +56,7 @@ def test_login_by_email_in_any_case(client, alice):
 
 
 def test_login_by_email_even_when_the_username_differs(client):
-    user = UserFactory(username="ancien-identifiant", email="Bob@Exemple.fr")
+    user = UserFactory.create(username="ancien-identifiant", email="Bob@Exemple.fr")
 
     login(client, "bob@exemple.fr")
 
@@ -80,7 +80,7 @@ def test_unknown_address_gives_the_same_error(client):
 
 
 def test_deactivated_account_cannot_log_in(client):
-    UserFactory(username="parti@commune.fr", is_active=False)
+    UserFactory.create(username="parti@commune.fr", is_active=False)
 
     login(client, "parti@commune.fr")
 
@@ -162,7 +162,7 @@ class TestLockout:
         assert logged_in(client) == alice.pk
 
     def test_another_person_is_not_locked(self, client, alice):
-        bob = UserFactory(username="bob@commune.fr")
+        bob = UserFactory.create(username="bob@commune.fr")
         for _attempt in range(5):
             login(client, "alice@commune.fr", "mauvais")
 

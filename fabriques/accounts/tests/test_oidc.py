@@ -79,7 +79,8 @@ def _sign_userinfo(provider: Provider, response: flask.Response) -> flask.Respon
     if provider.userinfo_mode == "forged":
         token = jwt.encode(claims, provider.forger, algorithm="RS256", headers=headers)
     elif provider.userinfo_mode == "unsigned":
-        token = jwt.encode(claims, None, algorithm="none")
+        # PyJWT types the key without None, yet the "none" algorithm takes exactly None.
+        token = jwt.encode(claims, None, algorithm="none")  # type: ignore[arg-type]
     else:
         token = jwt.encode(claims, jwt.PyJWK(jwk).key, algorithm="RS256", headers=headers)
     response.set_data(token)
@@ -136,7 +137,7 @@ def start_login(client, provider: Provider, *, next_url: str = "") -> str:
         reverse("accounts:oidc_authenticate"), {"next": next_url} if next_url else {}
     )
     assert response.status_code == 302
-    location = response["Location"]
+    location: str = response["Location"]
     assert location.startswith(f"{provider.url}/oauth2/authorize?")
     return location
 
@@ -181,8 +182,10 @@ def test_new_agent_gets_an_account_named_from_proconnect(client, provider):
 
 
 def test_invited_account_matched_by_email_in_any_case_keeps_its_memberships(client, provider):
-    invited = UserFactory(username="marie.curie@prefecture.gouv.fr", first_name="", last_name="")
-    membership = MembershipFactory(user=invited, role=MembershipRole.ANCT_ADMIN)
+    invited = UserFactory.create(
+        username="marie.curie@prefecture.gouv.fr", first_name="", last_name=""
+    )
+    membership = MembershipFactory.create(user=invited, role=MembershipRole.ANCT_ADMIN)
     provider.set_user(
         "agent-invited",
         email="Marie.CURIE@Prefecture.gouv.fr",
@@ -203,7 +206,7 @@ def test_invited_account_matched_by_email_in_any_case_keeps_its_memberships(clie
 
 
 def test_existing_names_are_not_overwritten(client, provider):
-    user = UserFactory(username="jean@mairie.fr", first_name="Jean", last_name="Dupont")
+    user = UserFactory.create(username="jean@mairie.fr", first_name="Jean", last_name="Dupont")
     provider.set_user(
         "agent-jean", email="jean@mairie.fr", given_name="Jean-Marc", usual_name="Durand"
     )
@@ -274,7 +277,7 @@ def test_wrong_issuer_is_refused(client, provider, settings):
 
 
 def test_deactivated_account_is_refused_with_a_message(client, provider):
-    UserFactory(username="parti@ville.fr", is_active=False)
+    UserFactory.create(username="parti@ville.fr", is_active=False)
     provider.set_user("agent-gone", email="parti@ville.fr")
 
     response = login_as(client, provider, "agent-gone")
@@ -320,8 +323,8 @@ def test_logout_goes_through_the_provider_end_session(client, provider):
 
 def test_proconnect_session_counts_as_second_factor(client, provider, settings):
     settings.OTP_REQUIRED_FOR_STAFF = True
-    admin = UserFactory(username="admin.anct@anct.gouv.fr")
-    MembershipFactory(user=admin, role=MembershipRole.ANCT_ADMIN)
+    admin = UserFactory.create(username="admin.anct@anct.gouv.fr")
+    MembershipFactory.create(user=admin, role=MembershipRole.ANCT_ADMIN)
     provider.set_user("agent-admin", email="admin.anct@anct.gouv.fr")
 
     login_as(client, provider, "agent-admin")

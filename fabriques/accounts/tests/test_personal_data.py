@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_person_named_like_a_summary_does_not_deface_other_events_on_erasure():
-    pilot = UserFactory()
+    pilot = UserFactory.create()
     for status in ("call_open", "selection", "running"):
         audit_event_create(
             action="fabrique.status_changed",
@@ -26,7 +26,7 @@ def test_a_person_named_like_a_summary_does_not_deface_other_events_on_erasure()
             summary=f"Statut changé : {status}",
         )
     others = dict(AuditEvent.objects.values_list("pk", "summary"))
-    intruder = UserFactory()
+    intruder = UserFactory.create()
     user_update_names(user=intruder, first_name="Statut", last_name="changé", actor=intruder)
 
     user_erase(user=intruder, actor=intruder)
@@ -40,7 +40,7 @@ def test_a_person_named_like_a_summary_does_not_deface_other_events_on_erasure()
 
 
 def test_the_events_about_the_person_lose_their_name_and_address():
-    admin = UserFactory(first_name="Ada", last_name="Admin")
+    admin = UserFactory.create(first_name="Ada", last_name="Admin")
     user = user_invite(
         email="jeanne.pilote@anct.gouv.fr",
         first_name="Jeanne",
@@ -81,14 +81,15 @@ def test_the_events_about_the_person_lose_their_name_and_address():
 
 
 def test_the_export_lists_the_persons_audit_events_and_history_rows():
-    pilot = UserFactory()
-    other = UserFactory()
+    pilot = UserFactory.create()
+    other = UserFactory.create()
     membership_grant(user=other, role=MembershipRole.ANCT_ADMIN, actor=pilot)
     audit_event_create(action="someone.else", actor=other, summary="Pas moi")
     # A change recorded with the person as its author (the history middleware does this).
     membership = Membership.objects.get(user=other)
     membership.mandate = "Cheffe de projet"
-    membership._history_user = pilot
+    # simple-history reads this documented attribute off the instance; nothing declares it.
+    membership._history_user = pilot  # type: ignore[attr-defined]
     membership.save()
 
     sources = user_data_export(user=pilot)["sources"]

@@ -23,7 +23,9 @@ class TestProfilePage:
         assert response["Location"] == f"{reverse('accounts:login')}?next={PROFILE}"
 
     def test_shows_identity_and_links(self, client):
-        user = UserFactory(username="alice@commune.fr", first_name="Alice", last_name="Martin")
+        user = UserFactory.create(
+            username="alice@commune.fr", first_name="Alice", last_name="Martin"
+        )
         client.force_login(user)
 
         response = client.get(PROFILE)
@@ -40,7 +42,7 @@ class TestProfilePage:
         assert 'aria-current="page"' in page  # « Mon compte » is the current menu entry
 
     def test_names_can_be_changed_not_the_email(self, client):
-        user = UserFactory(username="alice@commune.fr")
+        user = UserFactory.create(username="alice@commune.fr")
         client.force_login(user)
 
         response = client.post(
@@ -58,7 +60,7 @@ class TestProfilePage:
         assert "Vos nom et prénom sont enregistrés." in client.get(PROFILE).content.decode()
 
     def test_empty_names_are_refused(self, client):
-        user = UserFactory(username="alice@commune.fr", first_name="Alice")
+        user = UserFactory.create(username="alice@commune.fr", first_name="Alice")
         client.force_login(user)
 
         response = client.post(PROFILE, {"first_name": "", "last_name": "Durand"})
@@ -74,13 +76,13 @@ class TestDataExport:
         assert client.post(reverse("accounts:data_export"))["Location"].startswith(
             reverse("accounts:login")
         )
-        client.force_login(UserFactory())
+        client.force_login(UserFactory.create())
         assert client.get(reverse("accounts:data_export")).status_code == 405
 
 
 class TestErasure:
     def test_confirmation_page(self, client):
-        client.force_login(UserFactory())
+        client.force_login(UserFactory.create())
 
         page = client.get(reverse("accounts:erasure")).content.decode()
 
@@ -94,7 +96,7 @@ class TestErasure:
         )
 
     def test_without_confirmation_nothing_happens(self, client):
-        user = UserFactory(username="alice@commune.fr")
+        user = UserFactory.create(username="alice@commune.fr")
         client.force_login(user)
 
         response = client.post(reverse("accounts:erasure"), {})
@@ -105,7 +107,7 @@ class TestErasure:
         assert user.email == "alice@commune.fr" and user.is_active
 
     def test_other_sessions_of_the_person_end(self, client):
-        user = UserFactory(username="alice@commune.fr")
+        user = UserFactory.create(username="alice@commune.fr")
         other_browser = type(client)()
         other_browser.force_login(user)
         client.force_login(user)

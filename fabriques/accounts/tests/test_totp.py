@@ -41,20 +41,21 @@ def setup_key(client) -> str:
     """Open the set-up page and read the secret it keeps in the session."""
     response = client.get(reverse("accounts:totp_setup"))
     assert response.status_code == 200
-    return client.session[otp.SETUP_KEY_SESSION_KEY]
+    key: str = client.session[otp.SETUP_KEY_SESSION_KEY]
+    return key
 
 
 @pytest.fixture
 def admin():
-    user = UserFactory(username="admin@anct.gouv.fr")
-    MembershipFactory(user=user, role=MembershipRole.ANCT_ADMIN)
+    user = UserFactory.create(username="admin@anct.gouv.fr")
+    MembershipFactory.create(user=user, role=MembershipRole.ANCT_ADMIN)
     return user
 
 
 @pytest.fixture
 def alice_with_app():
-    user = UserFactory(username="alice@commune.fr")
-    return user, TOTPDeviceFactory(user=user)
+    user = UserFactory.create(username="alice@commune.fr")
+    return user, TOTPDeviceFactory.create(user=user)
 
 
 class TestSetup:
@@ -65,7 +66,7 @@ class TestSetup:
         assert response["Location"].startswith(reverse("accounts:login"))
 
     def test_page_shows_a_qr_code_and_the_secret_to_type(self, client):
-        user = UserFactory(username="bob@commune.fr")
+        user = UserFactory.create(username="bob@commune.fr")
         client.force_login(user)
 
         page = client.get(reverse("accounts:totp_setup")).content.decode()
@@ -79,7 +80,7 @@ class TestSetup:
         assert client.session[otp.SETUP_KEY_SESSION_KEY] == key
 
     def test_a_real_code_confirms_the_app(self, client):
-        user = UserFactory(username="bob@commune.fr")
+        user = UserFactory.create(username="bob@commune.fr")
         client.force_login(user)
         key = setup_key(client)
         confirming = code(key)
@@ -95,7 +96,7 @@ class TestSetup:
         assert not device.verify_token(confirming)
 
     def test_a_wrong_code_changes_nothing(self, client):
-        user = UserFactory(username="bob@commune.fr")
+        user = UserFactory.create(username="bob@commune.fr")
         client.force_login(user)
         key = setup_key(client)
         wrong = f"{(int(code(key)) + 1) % 1_000_000:06d}"
@@ -108,7 +109,7 @@ class TestSetup:
 
     @pytest.mark.parametrize("value", ["", "12345", "abcdef", "1234567"])
     def test_malformed_codes_are_refused_in_french(self, client, value):
-        client.force_login(UserFactory(username="bob@commune.fr"))
+        client.force_login(UserFactory.create(username="bob@commune.fr"))
         setup_key(client)
 
         response = client.post(reverse("accounts:totp_setup"), {"code": value})
@@ -203,7 +204,7 @@ class TestVerify:
         assert response["Location"] == reverse("workspace:home")
 
     def test_without_a_second_factor_nothing_is_asked(self, client):
-        user = UserFactory(username="simple@commune.fr")
+        user = UserFactory.create(username="simple@commune.fr")
         password_login(client, user)
 
         assert client.get(WORKSPACE).status_code == 200
@@ -231,21 +232,21 @@ class TestEnforcement:
 
     def test_django_staff_without_app_is_sent_to_setup(self, client, settings):
         settings.OTP_REQUIRED_FOR_STAFF = True
-        staff = UserFactory(username="staff@anct.gouv.fr", is_staff=True)
+        staff = UserFactory.create(username="staff@anct.gouv.fr", is_staff=True)
         password_login(client, staff)
 
         assert client.get("/admin/")["Location"].startswith(reverse("accounts:totp_setup"))
 
     def test_administrator_with_app_must_give_a_code(self, client, admin, settings):
         settings.OTP_REQUIRED_FOR_STAFF = True
-        TOTPDeviceFactory(user=admin)
+        TOTPDeviceFactory.create(user=admin)
         password_login(client, admin)
 
         assert client.get(WORKSPACE)["Location"].startswith(reverse("accounts:totp_verify"))
 
     def test_other_roles_are_not_forced(self, client, settings):
         settings.OTP_REQUIRED_FOR_STAFF = True
-        pilot = UserFactory(username="pilote@anct.gouv.fr")
+        pilot = UserFactory.create(username="pilote@anct.gouv.fr")
         password_login(client, pilot)
 
         assert client.get(WORKSPACE).status_code == 200
@@ -258,7 +259,7 @@ class TestEnforcement:
 
     def test_proconnect_sessions_count_as_verified(self, client, admin, settings):
         settings.OTP_REQUIRED_FOR_STAFF = True
-        TOTPDeviceFactory(user=admin)
+        TOTPDeviceFactory.create(user=admin)
         client.force_login(admin, backend=otp.PROCONNECT_BACKEND)
 
         assert client.get(WORKSPACE).status_code == 200

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import Any
 
 import environ
 import pytest
@@ -25,7 +26,7 @@ LOAD_MEDIA = (
 )
 
 
-def manage(*args: str, database_url: str, media: Path) -> subprocess.CompletedProcess:
+def manage(*args: str, database_url: str, media: Path) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -37,7 +38,7 @@ def manage(*args: str, database_url: str, media: Path) -> subprocess.CompletedPr
     )
 
 
-def ok(result: subprocess.CompletedProcess) -> str:
+def ok(result: subprocess.CompletedProcess[str]) -> str:
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -77,7 +78,7 @@ def round_trip(tmp_path: Path, source_url: str, target_url: str, dump_rows) -> N
     assert "n'est pas vide" in again.stderr
 
 
-def sqlite_rows(url: str) -> dict[str, list[tuple]]:
+def sqlite_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
     import sqlite3
 
     path = environ.Env.db_url_config(url)["NAME"]
@@ -148,7 +149,8 @@ def test_postgresql_round_trip_restores_every_row_and_file(tmp_path):
     from psycopg import sql
 
     config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    server = {
+    # Connection keywords for psycopg.connect (the values come untyped from the URL).
+    server: dict[str, Any] = {
         "host": config.get("HOST") or None,
         "port": config.get("PORT") or None,
         "user": config.get("USER") or None,
@@ -157,7 +159,7 @@ def test_postgresql_round_trip_restores_every_row_and_file(tmp_path):
     names = [f"fabriques_backup_src_{os.getpid()}", f"fabriques_backup_dst_{os.getpid()}"]
     base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
 
-    def rows(url: str) -> dict[str, list[tuple]]:
+    def rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
         with psycopg.connect(dbname=url.rsplit("/", 1)[1], **server) as db:
             tables = [
                 r[0]

@@ -14,7 +14,7 @@ def run_env() -> dict[str, str]:
     return {**env, "DJANGO_SETTINGS_MODULE": "config.settings"}
 
 
-def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

@@ -24,7 +24,9 @@ def test_month_is_french():
         (None, None, ""),
     ],
 )
-def test_period_uses_french_elision(start, end, expected):
+def test_period_uses_french_elision(
+    start: tuple[int, int] | None, end: tuple[int, int] | None, expected: str
+):
     fabrique = SimpleNamespace(
         start_month=datetime.date(*start, 1) if start else None,
         end_month=datetime.date(*end, 1) if end else None,

@@ -38,28 +38,28 @@ def q(text: str) -> str:
 
 @pytest.fixture
 def pilot(db):
-    return UserFactory(username="pilote@anct.gouv.fr")
+    return UserFactory.create(username="pilote@anct.gouv.fr")
 
 
 def bare(status=S.IDEA, **kwargs):
     """A Fabrique that satisfies no guard: no theme, objective, organisation or month."""
     defaults = {"objective": "", "start_month": None, "end_month": None}
-    return FabriqueFactory(status=status, **(defaults | kwargs))
+    return FabriqueFactory.create(status=status, **(defaults | kwargs))
 
 
 def designed_ready(fabrique):
-    fabrique.themes.add(ThemeFactory())
+    fabrique.themes.add(ThemeFactory.create())
     fabrique.objective = "Accompagner les villes moyennes."
     fabrique.save()
-    FabriqueOrganisationFactory(fabrique=fabrique, role=Role.ELECTED_ASSOCIATION)
+    FabriqueOrganisationFactory.create(fabrique=fabrique, role=Role.ELECTED_ASSOCIATION)
     return fabrique
 
 
 def running_ready(fabrique, territories=4):
-    provider = OrganisationFactory(kind=OrganisationKind.PROVIDER)
-    FabriqueOrganisationFactory(fabrique=fabrique, organisation=provider, role=Role.PROVIDER)
+    provider = OrganisationFactory.create(kind=OrganisationKind.PROVIDER)
+    FabriqueOrganisationFactory.create(fabrique=fabrique, organisation=provider, role=Role.PROVIDER)
     for _ in range(territories):
-        ParticipationFactory(fabrique=fabrique)
+        ParticipationFactory.create(fabrique=fabrique)
     fabrique.start_month = datetime.date(2026, 2, 1)
     fabrique.end_month = datetime.date(2027, 2, 1)
     fabrique.save()
@@ -118,8 +118,8 @@ def test_a_move_outside_the_cycle_is_refused(pilot, from_status, to_status):
     fabrique = bare(from_status)
     problems = refused(fabrique, to_status, pilot, reason="Parce que.")
     assert problems == [
-        f"Une Fabrique au statut {q(S(from_status).label)} ne peut pas passer "
-        f"au statut {q(S(to_status).label)}."
+        f"Une Fabrique au statut {q(str(S(from_status).label))} ne peut pas passer "
+        f"au statut {q(str(S(to_status).label))}."
     ]
     fabrique.refresh_from_db()
     assert fabrique.status == from_status
@@ -149,10 +149,10 @@ def test_designed_lists_everything_missing(pilot):
 
 def test_a_partner_that_is_not_an_association_does_not_count_for_designed(pilot):
     fabrique = bare()
-    fabrique.themes.add(ThemeFactory())
+    fabrique.themes.add(ThemeFactory.create())
     fabrique.objective = "Un objectif."
     fabrique.save()
-    FabriqueOrganisationFactory(fabrique=fabrique, role=Role.PARTNER)
+    FabriqueOrganisationFactory.create(fabrique=fabrique, role=Role.PARTNER)
     assert refused(fabrique, S.DESIGNED, pilot) == [
         "Associez au moins une association d’élus partenaire."
     ]
@@ -307,8 +307,8 @@ def test_selection_has_no_guard_beyond_the_move(pilot):
 
 def test_running_lists_everything_missing(pilot):
     fabrique = bare(S.SELECTION)
-    ParticipationFactory(fabrique=fabrique)
-    ParticipationFactory(fabrique=fabrique)
+    ParticipationFactory.create(fabrique=fabrique)
+    ParticipationFactory.create(fabrique=fabrique)
     assert refused(fabrique, S.RUNNING, pilot) == [
         "Désignez le prestataire de la Fabrique.",
         "Une Fabrique en cours ou terminée réunit de 4 à 8 territoires ; celle-ci en compte 2.",
@@ -354,10 +354,12 @@ def test_published_needs_deliverables(pilot):
 
 def test_published_needs_every_deliverable_accepted(pilot):
     fabrique = bare(S.CLOSING)
-    DeliverableFactory(
+    DeliverableFactory.create(
         fabrique=fabrique, title="Feuille de route", status=DeliverableStatus.ACCEPTED
     )
-    DeliverableFactory(fabrique=fabrique, title="Synthèse", status=DeliverableStatus.SUBMITTED)
+    DeliverableFactory.create(
+        fabrique=fabrique, title="Synthèse", status=DeliverableStatus.SUBMITTED
+    )
     problems = refused(fabrique, S.PUBLISHED, pilot)
     assert len(problems) == 1
     assert "Synthèse" in problems[0] and "n’est pas accepté" in problems[0]
@@ -366,7 +368,7 @@ def test_published_needs_every_deliverable_accepted(pilot):
 
 def test_published_then_follow_up(pilot):
     fabrique = bare(S.CLOSING)
-    DeliverableFactory(fabrique=fabrique, status=DeliverableStatus.ACCEPTED)
+    DeliverableFactory.create(fabrique=fabrique, status=DeliverableStatus.ACCEPTED)
     fabrique_transition(fabrique=fabrique, to_status=S.PUBLISHED, actor=pilot)
     fabrique_transition(fabrique=fabrique, to_status=S.FOLLOW_UP, actor=pilot)
     fabrique.refresh_from_db()

@@ -72,7 +72,7 @@ class TransitionViewTests(PersonaCase):
 
     def test_a_successful_move_then_its_history(self):
         for _ in range(3):
-            ParticipationFactory(fabrique=self.a)
+            ParticipationFactory.create(fabrique=self.a)
         self.login("pilot_a")
         response = self.client.post(
             STATUS_PAGE,

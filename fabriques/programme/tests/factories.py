@@ -6,7 +6,7 @@ from fabriques.core.text import normalize
 from fabriques.programme import models
 
 
-class ProgrammeYearFactory(factory.django.DjangoModelFactory):
+class ProgrammeYearFactory(factory.django.DjangoModelFactory[models.ProgrammeYear]):
     class Meta:
         model = models.ProgrammeYear
         django_get_or_create = ["year"]
@@ -15,7 +15,7 @@ class ProgrammeYearFactory(factory.django.DjangoModelFactory):
     declared_territories = None
 
 
-class ThemeFactory(factory.django.DjangoModelFactory):
+class ThemeFactory(factory.django.DjangoModelFactory[models.Theme]):
     class Meta:
         model = models.Theme
         django_get_or_create = ["slug"]
@@ -24,7 +24,7 @@ class ThemeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Thème {n}")
 
 
-class AnctProgrammeFactory(factory.django.DjangoModelFactory):
+class AnctProgrammeFactory(factory.django.DjangoModelFactory[models.AnctProgramme]):
     class Meta:
         model = models.AnctProgramme
         django_get_or_create = ["slug"]
@@ -33,7 +33,7 @@ class AnctProgrammeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Programme {n}")
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[models.Organisation]):
     class Meta:
         model = models.Organisation
         django_get_or_create = ["slug"]
@@ -45,7 +45,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     search_text = factory.LazyAttribute(lambda o: normalize(f"{o.name} {o.acronym}"))
 
 
-class FabriqueFactory(factory.django.DjangoModelFactory):
+class FabriqueFactory(factory.django.DjangoModelFactory[models.Fabrique]):
     class Meta:
         model = models.Fabrique
         django_get_or_create = ["slug"]
@@ -60,7 +60,7 @@ class FabriqueFactory(factory.django.DjangoModelFactory):
     search_text = factory.LazyAttribute(lambda o: normalize(f"{o.title} {o.objective}"))
 
 
-class FabriqueOrganisationFactory(factory.django.DjangoModelFactory):
+class FabriqueOrganisationFactory(factory.django.DjangoModelFactory[models.FabriqueOrganisation]):
     class Meta:
         model = models.FabriqueOrganisation
 
@@ -69,7 +69,7 @@ class FabriqueOrganisationFactory(factory.django.DjangoModelFactory):
     role = models.Role.ELECTED_ASSOCIATION
 
 
-class MilestoneFactory(factory.django.DjangoModelFactory):
+class MilestoneFactory(factory.django.DjangoModelFactory[models.Milestone]):
     class Meta:
         model = models.Milestone
 
@@ -79,7 +79,7 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     date = datetime.date(2026, 5, 1)
 
 
-class ResourceFactory(factory.django.DjangoModelFactory):
+class ResourceFactory(factory.django.DjangoModelFactory[models.Resource]):
     class Meta:
         model = models.Resource
 

@@ -18,17 +18,23 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
-from fabriques.accounts.models import MembershipRole
+from fabriques.accounts.models import MembershipRole, User
 from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
-from fabriques.programme.models import FabriqueStatus, OrganisationKind, Role
+from fabriques.programme.models import (
+    Fabrique,
+    FabriqueStatus,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
 from fabriques.programme.tests.factories import (
     FabriqueFactory,
     FabriqueOrganisationFactory,
     OrganisationFactory,
     ProgrammeYearFactory,
 )
+from fabriques.territories.models import Participation
 from fabriques.territories.tests.factories import ParticipationFactory
 
 ROLE_NAMES = (
@@ -50,36 +56,38 @@ ROLE_NAMES = (
 
 @dataclass
 class Personas:
-    fabrique_a: Any
-    fabrique_b: Any
-    participation_a: Any
-    participation_b: Any
-    provider_org_a: Any
-    provider_org_b: Any
-    partner_org_a: Any
-    partner_org_b: Any
-    users: dict[str, Any]
+    fabrique_a: Fabrique
+    fabrique_b: Fabrique
+    participation_a: Participation
+    participation_b: Participation
+    provider_org_a: Organisation
+    provider_org_b: Organisation
+    partner_org_a: Organisation
+    partner_org_b: Organisation
+    users: dict[str, User]
 
-    def __getattr__(self, name: str) -> Any:
-        users = self.__dict__.get("users", {})
+    def __getattr__(self, name: str) -> User:
+        """Each persona by its name: `cast.pilot_a`, `cast.admin`…"""
+        users: dict[str, User] = self.__dict__.get("users", {})
         if name in users:
             return users[name]
         raise AttributeError(name)
 
-    def user(self, name: str) -> Any:
+    def user(self, name: str) -> User | None:
+        """The persona called `name`, None for "anonymous"."""
         return None if name == "anonymous" else self.users[name]
 
 
 def build_personas(*, status: str = FabriqueStatus.RUNNING) -> Personas:
     """Two Fabriques of the same year, each with one person per role."""
-    year = ProgrammeYearFactory(year=2026, target_fabriques=3)
-    fabriques = {}
-    participations = {}
-    providers = {}
-    partners = {}
-    users: dict[str, Any] = {}
+    year = ProgrammeYearFactory.create(year=2026, target_fabriques=3)
+    fabriques: dict[str, Fabrique] = {}
+    participations: dict[str, Participation] = {}
+    providers: dict[str, Organisation] = {}
+    partners: dict[str, Organisation] = {}
+    users: dict[str, User] = {}
     for key in ("a", "b"):
-        fabrique = FabriqueFactory(
+        fabrique = FabriqueFactory.create(
             slug=f"fabrique-{key}",
             title=f"Fabrique {key.upper()}",
             programme_year=year,
@@ -87,21 +95,23 @@ def build_personas(*, status: str = FabriqueStatus.RUNNING) -> Personas:
             start_month=datetime.date(2026, 2, 1),
             end_month=datetime.date(2027, 2, 1),
         )
-        provider = OrganisationFactory(
+        provider = OrganisationFactory.create(
             slug=f"prestataire-{key}",
             name=f"Prestataire {key.upper()}",
             kind=OrganisationKind.PROVIDER,
         )
-        partner = OrganisationFactory(
+        partner = OrganisationFactory.create(
             slug=f"partenaire-{key}",
             name=f"Association {key.upper()}",
             kind=OrganisationKind.ELECTED_ASSOCIATION,
         )
-        FabriqueOrganisationFactory(fabrique=fabrique, organisation=provider, role=Role.PROVIDER)
-        FabriqueOrganisationFactory(
+        FabriqueOrganisationFactory.create(
+            fabrique=fabrique, organisation=provider, role=Role.PROVIDER
+        )
+        FabriqueOrganisationFactory.create(
             fabrique=fabrique, organisation=partner, role=Role.ELECTED_ASSOCIATION
         )
-        participation = ParticipationFactory(fabrique=fabrique)
+        participation = ParticipationFactory.create(fabrique=fabrique)
         fabriques[key], participations[key] = fabrique, participation
         providers[key], partners[key] = provider, partner
 
@@ -121,8 +131,8 @@ def build_personas(*, status: str = FabriqueStatus.RUNNING) -> Personas:
         "technical_a", MembershipRole.TECHNICAL_REFERENT, participation=participations["a"]
     )
     users["admin"] = _member("admin", MembershipRole.ANCT_ADMIN)
-    users["applicant"] = UserFactory(username="applicant@commune.fr")
-    users["outsider"] = UserFactory(username="outsider@exemple.fr")
+    users["applicant"] = UserFactory.create(username="applicant@commune.fr")
+    users["outsider"] = UserFactory.create(username="outsider@exemple.fr")
     return Personas(
         fabrique_a=fabriques["a"],
         fabrique_b=fabriques["b"],
@@ -136,7 +146,7 @@ def build_personas(*, status: str = FabriqueStatus.RUNNING) -> Personas:
     )
 
 
-def _member(name: str, role: str, **target: Any) -> Any:
-    user = UserFactory(username=f"{name}@exemple.fr")
-    MembershipFactory(user=user, role=role, **target)
+def _member(name: str, role: str, **target: Fabrique | Organisation | Participation | None) -> User:
+    user = UserFactory.create(username=f"{name}@exemple.fr")
+    MembershipFactory.create(user=user, role=role, **target)
     return user

@@ -114,8 +114,8 @@ def test_team_memberships_that_a_pilot_may_take_back(cast):
     fabrique, membership = get_team_membership_for_user(cast.pilot_a, "fabrique-a", consultant.pk)
     assert (fabrique, membership) == (cast.fabrique_a, consultant)
     # Another pilot of A: only the admin removes pilots.
-    co_pilot = MembershipFactory(
-        user=UserFactory(), role=MembershipRole.ANCT_PILOT, fabrique=cast.fabrique_a
+    co_pilot = MembershipFactory.create(
+        user=UserFactory.create(), role=MembershipRole.ANCT_PILOT, fabrique=cast.fabrique_a
     )
     with pytest.raises(PermissionDenied):
         get_team_membership_for_user(cast.pilot_a, "fabrique-a", co_pilot.pk)

@@ -38,9 +38,9 @@ def staff(client):
 
 @pytest.fixture
 def data():
-    fabrique = FabriqueFactory(title="Santé des petites villes")
-    ParticipationFactory(fabrique=fabrique)
-    FabriqueOrganisationFactory(fabrique=fabrique)
+    fabrique = FabriqueFactory.create(title="Santé des petites villes")
+    ParticipationFactory.create(fabrique=fabrique)
+    FabriqueOrganisationFactory.create(fabrique=fabrique)
     return fabrique
 
 
@@ -68,7 +68,7 @@ def test_non_staff_user_cannot_enter(client):
 def test_fabrique_change_page_and_edit_refreshes_search(client, staff, data):
     url = reverse("admin:programme_fabrique_change", args=[data.pk])
     assert client.get(url).status_code == 200
-    organisation = OrganisationFactory(name="Régions de France")
+    organisation = OrganisationFactory.create(name="Régions de France")
     form = {
         "title": "Santé des petites villes",
         "title_note": "",
@@ -134,14 +134,14 @@ def test_fabrique_change_page_and_edit_refreshes_search(client, staff, data):
 
 # Roles held on a Fabrique, in the accounts admin.
 def test_memberships_list_filter_and_search(client, staff):
-    fabrique = FabriqueFactory(title="Fabrique des mobilités")
-    MembershipFactory(
-        user=UserFactory(username="pilote@anct.gouv.fr"),
+    fabrique = FabriqueFactory.create(title="Fabrique des mobilités")
+    MembershipFactory.create(
+        user=UserFactory.create(username="pilote@anct.gouv.fr"),
         role=MembershipRole.ANCT_PILOT,
         fabrique=fabrique,
     )
-    MembershipFactory(
-        user=UserFactory(username="admin@anct.gouv.fr"), role=MembershipRole.ANCT_ADMIN
+    MembershipFactory.create(
+        user=UserFactory.create(username="admin@anct.gouv.fr"), role=MembershipRole.ANCT_ADMIN
     )
     url = reverse("admin:accounts_membership_changelist")
 
@@ -153,8 +153,8 @@ def test_memberships_list_filter_and_search(client, staff):
 
 
 def test_granting_and_revoking_in_the_admin_is_audited_with_history(client, staff):
-    user = UserFactory(username="pilote@anct.gouv.fr")
-    fabrique = FabriqueFactory()
+    user = UserFactory.create(username="pilote@anct.gouv.fr")
+    fabrique = FabriqueFactory.create()
 
     response = client.post(
         reverse("admin:accounts_membership_add"),

@@ -35,7 +35,9 @@ class TestInvite:
         user = User.objects.get(email="premier.admin@anct.gouv.fr")
         assert user.first_name == "Ada"
         assert Membership.objects.get(user=user).role == MembershipRole.ANCT_ADMIN
-        printed = re.search(r"https?://\S+/compte/invitation/\S+/", output).group(0)
+        found = re.search(r"https?://\S+/compte/invitation/\S+/", output)
+        assert found is not None
+        printed = found.group(0)
         (message,) = mail.outbox
         assert printed in message.body
         assert "Administrateur ANCT" in output
@@ -43,7 +45,7 @@ class TestInvite:
         assert client.get(urlparse(printed).path).status_code == 200
 
     def test_pilot_of_a_fabrique(self):
-        fabrique = FabriqueFactory(slug="mobilites")
+        fabrique = FabriqueFactory.create(slug="mobilites")
 
         invite("pilote@anct.gouv.fr", "--role", "anct_pilot", "--fabrique", "mobilites")
 
@@ -51,7 +53,7 @@ class TestInvite:
         assert (membership.role, membership.fabrique) == (MembershipRole.ANCT_PILOT, fabrique)
 
     def test_provider_consultant_of_an_organisation(self):
-        organisation = OrganisationFactory(slug="cabinet")
+        organisation = OrganisationFactory.create(slug="cabinet")
 
         invite(
             "consultant@cabinet.fr", "--role", "provider_consultant", "--organisation", "cabinet"
@@ -64,7 +66,7 @@ class TestInvite:
     def test_someone_with_a_password_gets_a_notice_not_a_link(
         self, django_capture_on_commit_callbacks
     ):
-        UserFactory(username="deja@anct.gouv.fr")
+        UserFactory.create(username="deja@anct.gouv.fr")
         with django_capture_on_commit_callbacks(execute=True):
             output = invite("deja@anct.gouv.fr", "--role", "anct_admin")
 

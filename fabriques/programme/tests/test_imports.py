@@ -49,10 +49,10 @@ FABRIQUE_A = """
 
 @pytest.fixture
 def referential():
-    dep = DepartementFactory(code="10", name="Aube")
-    communes = [CommuneFactory(code=f"1000{i}", departement=dep) for i in (1, 2)]
-    epci = EpciFactory(siren="200000003", departement=dep)
-    QpvFactory(name="Les Tilleuls", departement=dep)
+    dep = DepartementFactory.create(code="10", name="Aube")
+    communes = [CommuneFactory.create(code=f"1000{i}", departement=dep) for i in (1, 2)]
+    epci = EpciFactory.create(siren="200000003", departement=dep)
+    QpvFactory.create(name="Les Tilleuls", departement=dep)
     return {"dep": dep, "communes": communes, "epci": epci}
 
 
@@ -99,6 +99,7 @@ def test_import_loads_everything_and_is_idempotent(data_dir):
     assert fabrique.programme_year.declared_territories == 20
     assert [p.kind for p in fabrique.participations.all()] == ["commune", "commune", "epci", "qpv"]
     qpv = fabrique.participations.get(kind="qpv")
+    assert qpv.qpv is not None
     assert qpv.host.siren == "200000003" and qpv.qpv.name == "Les Tilleuls"
     assert fabrique.roles.get(organisation__slug="inrae").contact_name == "Coline Perrin"
     # Accent-insensitive search text includes organisations and territories.

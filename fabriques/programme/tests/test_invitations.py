@@ -23,8 +23,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def invited(django_capture_on_commit_callbacks):
     """A pilot invited by an administrator, and the link from their e-mail."""
-    admin = UserFactory(username="chef@anct.gouv.fr", first_name="Claire", last_name="Chef")
-    fabrique = FabriqueFactory(title="Fabrique des mobilités")
+    admin = UserFactory.create(username="chef@anct.gouv.fr", first_name="Claire", last_name="Chef")
+    fabrique = FabriqueFactory.create(title="Fabrique des mobilités")
     with django_capture_on_commit_callbacks(execute=True):
         user = services.user_invite(
             email="Pilote@ANCT.gouv.fr",

@@ -18,7 +18,7 @@ K = MilestoneKind
 
 @pytest.fixture
 def pilot(db):
-    return UserFactory(username="pilote@anct.gouv.fr")
+    return UserFactory.create(username="pilote@anct.gouv.fr")
 
 
 def test_add_months_crosses_years():
@@ -41,7 +41,7 @@ def test_the_template_spreads_a_year_from_the_kick_off():
 
 
 def test_generate_from_the_fabrique_first_month(pilot):
-    fabrique = FabriqueFactory(
+    fabrique = FabriqueFactory.create(
         start_month=datetime.date(2026, 2, 1), end_month=datetime.date(2027, 2, 1)
     )
     created = milestones_generate(fabrique=fabrique, actor=pilot)
@@ -58,17 +58,18 @@ def test_generate_from_the_fabrique_first_month(pilot):
 
 
 def test_generate_from_a_chosen_month_takes_its_first_day(pilot):
-    fabrique = FabriqueFactory(
+    fabrique = FabriqueFactory.create(
         start_month=datetime.date(2026, 2, 1), end_month=datetime.date(2027, 2, 1)
     )
     milestones_generate(fabrique=fabrique, actor=pilot, start=datetime.date(2026, 9, 15))
     first = fabrique.milestones.order_by("date").first()
+    assert first is not None
     assert first.date == datetime.date(2026, 9, 1)
     assert first.kind == K.KICKOFF
 
 
 def test_generating_twice_is_refused_and_duplicates_nothing(pilot):
-    fabrique = FabriqueFactory(
+    fabrique = FabriqueFactory.create(
         start_month=datetime.date(2026, 2, 1), end_month=datetime.date(2027, 2, 1)
     )
     milestones_generate(fabrique=fabrique, actor=pilot)
@@ -83,7 +84,7 @@ def test_generating_twice_is_refused_and_duplicates_nothing(pilot):
 
 
 def test_generating_needs_a_start(pilot):
-    fabrique = FabriqueFactory(start_month=None, end_month=None)
+    fabrique = FabriqueFactory.create(start_month=None, end_month=None)
     with pytest.raises(ValidationError) as info:
         milestones_generate(fabrique=fabrique, actor=pilot)
     assert info.value.message_dict == {
@@ -93,8 +94,11 @@ def test_generating_needs_a_start(pilot):
 
 
 def test_save_creates_updates_and_deletes(pilot):
-    fabrique = FabriqueFactory()
-    kept, removed = MilestoneFactory(fabrique=fabrique), MilestoneFactory(fabrique=fabrique)
+    fabrique = FabriqueFactory.create()
+    kept, removed = (
+        MilestoneFactory.create(fabrique=fabrique),
+        MilestoneFactory.create(fabrique=fabrique),
+    )
     kept.title = "Séminaire à Blois"
     new = Milestone(kind=K.LOCAL_WORKSHOP, title="Atelier local", date=datetime.date(2026, 4, 2))
     milestones_save(fabrique=fabrique, actor=pilot, milestones=[kept, new], deleted=[removed])
@@ -108,8 +112,8 @@ def test_save_creates_updates_and_deletes(pilot):
 
 
 def test_save_refuses_a_milestone_of_another_fabrique(pilot):
-    fabrique, other = FabriqueFactory(), FabriqueFactory()
-    foreign = MilestoneFactory(fabrique=other, title="Séminaire de B")
+    fabrique, other = FabriqueFactory.create(), FabriqueFactory.create()
+    foreign = MilestoneFactory.create(fabrique=other, title="Séminaire de B")
     with pytest.raises(ValidationError) as info:
         milestones_save(fabrique=fabrique, actor=pilot, milestones=[], deleted=[foreign])
     assert info.value.messages == ["Ce jalon n’appartient pas à cette Fabrique."]
@@ -117,5 +121,5 @@ def test_save_refuses_a_milestone_of_another_fabrique(pilot):
 
 
 def test_save_without_change_records_nothing(pilot):
-    milestones_save(fabrique=FabriqueFactory(), actor=pilot, milestones=[], deleted=[])
+    milestones_save(fabrique=FabriqueFactory.create(), actor=pilot, milestones=[], deleted=[])
     assert not AuditEvent.objects.exists()

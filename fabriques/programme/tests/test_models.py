@@ -27,7 +27,7 @@ def assert_violates(constraint_name, create):
 
 
 def test_fabrique_end_must_follow_start():
-    year = ProgrammeYearFactory()
+    year = ProgrammeYearFactory.create()
     assert_violates(
         "programme_fabrique_end_after_start",
         lambda: Fabrique.objects.create(
@@ -41,7 +41,7 @@ def test_fabrique_end_must_follow_start():
 
 
 def test_fabrique_months_are_first_days():
-    year = ProgrammeYearFactory()
+    year = ProgrammeYearFactory.create()
     assert_violates(
         "programme_fabrique_start_first_of_month",
         lambda: Fabrique.objects.create(
@@ -51,14 +51,18 @@ def test_fabrique_months_are_first_days():
 
 
 def test_fabrique_slug_is_unique():
-    FabriqueFactory(slug="meme-slug")
+    FabriqueFactory.create(slug="meme-slug")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Fabrique.objects.create(slug="meme-slug", title="y", programme_year=ProgrammeYearFactory())
+        Fabrique.objects.create(
+            slug="meme-slug", title="y", programme_year=ProgrammeYearFactory.create()
+        )
 
 
 def test_organisation_role_is_unique_per_fabrique():
     role = FabriqueOrganisation.objects.create(
-        fabrique=FabriqueFactory(), organisation=OrganisationFactory(), role=Role.PARTNER
+        fabrique=FabriqueFactory.create(),
+        organisation=OrganisationFactory.create(),
+        role=Role.PARTNER,
     )
     assert_violates(
         "programme_fabriqueorganisation_unique_role",
@@ -74,13 +78,13 @@ def test_organisation_role_is_unique_per_fabrique():
 
 def test_organisation_siren_has_nine_digits():
     assert_violates(
-        "programme_organisation_siren_format", lambda: OrganisationFactory(siren="12345")
+        "programme_organisation_siren_format", lambda: OrganisationFactory.create(siren="12345")
     )
 
 
 def test_participation_points_to_exactly_one_entity():
-    fabrique = FabriqueFactory()
-    commune, epci = CommuneFactory(), EpciFactory()
+    fabrique = FabriqueFactory.create()
+    commune, epci = CommuneFactory.create(), EpciFactory.create()
     dep = commune.departement
     # A commune participation with an EPCI as well.
     assert_violates(
@@ -102,7 +106,7 @@ def test_participation_points_to_exactly_one_entity():
         ),
     )
     # A QPV without its host authority.
-    qpv = QpvFactory(departement=dep)
+    qpv = QpvFactory.create(departement=dep)
     assert_violates(
         "territories_participation_one_entity",
         lambda: Participation.objects.create(
@@ -121,22 +125,22 @@ def test_participation_points_to_exactly_one_entity():
 
 
 def test_one_participation_per_territory_per_fabrique():
-    participation = ParticipationFactory()
+    participation = ParticipationFactory.create()
     assert_violates(
         "territories_participation_unique_commune",
-        lambda: ParticipationFactory(
+        lambda: ParticipationFactory.create(
             fabrique=participation.fabrique, commune=participation.commune
         ),
     )
     # The same commune may join another Fabrique.
-    ParticipationFactory(commune=participation.commune)
+    ParticipationFactory.create(commune=participation.commune)
 
 
 def test_qpv_code_unique_when_known_but_may_be_empty_several_times():
-    dep = DepartementFactory()
-    QpvFactory(code="", name="A", departement=dep)
-    QpvFactory(code="", name="B", departement=dep)
-    QpvFactory(code="QN01234A", name="C", departement=dep)
+    dep = DepartementFactory.create()
+    QpvFactory.create(code="", name="A", departement=dep)
+    QpvFactory.create(code="", name="B", departement=dep)
+    QpvFactory.create(code="QN01234A", name="C", departement=dep)
     assert_violates(
         "territories_qpv_code_unique",
         lambda: Qpv.objects.create(code="QN01234A", name="D", departement=dep),

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_commune_joins_after_the_others():
-    fabrique = FabriqueFactory()
-    ParticipationFactory(fabrique=fabrique, position=4)
-    commune = CommuneFactory(name="Saint-Étienne")
+    fabrique = FabriqueFactory.create()
+    ParticipationFactory.create(fabrique=fabrique, position=4)
+    commune = CommuneFactory.create(name="Saint-Étienne")
     participation = participation_create(
         fabrique=fabrique, kind=ParticipationKind.COMMUNE, commune=commune, label="", actor=None
     )
@@ -33,8 +33,8 @@ def test_a_commune_joins_after_the_others():
 
 
 def test_a_qpv_takes_its_own_departement_and_needs_a_host():
-    fabrique = FabriqueFactory()
-    qpv, epci = QpvFactory(), EpciFactory()
+    fabrique = FabriqueFactory.create()
+    qpv, epci = QpvFactory.create(), EpciFactory.create()
     with pytest.raises(ValidationError, match="une commune ou un EPCI, pas les deux"):
         participation_create(
             fabrique=fabrique, kind=ParticipationKind.QPV, qpv=qpv, label="Q", actor=None
@@ -47,7 +47,7 @@ def test_a_qpv_takes_its_own_departement_and_needs_a_host():
 
 
 def test_a_territory_joins_once():
-    existing = ParticipationFactory()
+    existing = ParticipationFactory.create()
     with pytest.raises(ValidationError) as caught:
         participation_create(
             fabrique=existing.fabrique,
@@ -63,16 +63,19 @@ def test_a_territory_joins_once():
 
 
 def test_the_kind_names_the_entity():
-    fabrique = FabriqueFactory()
+    fabrique = FabriqueFactory.create()
     with pytest.raises(ValidationError, match="Choisissez le territoire"):
         participation_create(
-            fabrique=fabrique, kind=ParticipationKind.EPCI, commune=CommuneFactory(), label="X"
+            fabrique=fabrique,
+            kind=ParticipationKind.EPCI,
+            commune=CommuneFactory.create(),
+            label="X",
         )
     with pytest.raises(ValidationError, match="un seul territoire"):
         participation_create(
             fabrique=fabrique,
             kind=ParticipationKind.COMMUNE,
-            commune=CommuneFactory(),
-            epci=EpciFactory(),
+            commune=CommuneFactory.create(),
+            epci=EpciFactory.create(),
             label="X",
         )

@@ -58,7 +58,7 @@ class TestProfilePage:
 
     def test_query_budget(self, client, cast, django_assert_num_queries):
         user = cast.user("elected_a")
-        MembershipFactory(
+        MembershipFactory.create(
             user=user, role=MembershipRole.PARTNER_MEMBER, organisation=cast.partner_org_b
         )
         client.force_login(user)
@@ -74,10 +74,10 @@ class TestProfilePage:
 class TestDataExport:
     def test_downloads_everything_kept_about_me(self, client, cast, fake_source):
         user = cast.user("elected_a")
-        InvitationFactory(user=user)
+        InvitationFactory.create(user=user)
         client.force_login(user)
         # Added once logged in, so that the session needs no code.
-        TOTPDeviceFactory(user=user)
+        TOTPDeviceFactory.create(user=user)
 
         response = client.post(reverse("accounts:data_export"))
 
@@ -107,7 +107,7 @@ class TestErasure:
     def test_erases_and_anonymises(self, client, cast, fake_source):
         user = cast.user("pilot_a")
         pk = user.pk
-        InvitationFactory(user=user)
+        InvitationFactory.create(user=user)
         # Something the person did, recorded in the audit trail.
         membership_grant(
             user=cast.user("outsider"),
@@ -128,7 +128,7 @@ class TestErasure:
             username="pilot_a@exemple.fr", ip_address="127.0.0.1", failures_since_start=1
         )
         client.force_login(user)
-        TOTPDeviceFactory(user=user)
+        TOTPDeviceFactory.create(user=user)
 
         response = client.post(reverse("accounts:erasure"), {"confirm": "on"})
 
@@ -151,6 +151,7 @@ class TestErasure:
         assert fake_source == [pk]
         # The audit trail keeps what was done, by a row that no longer names anyone.
         granted = AuditEvent.objects.get(action="membership.granted", actor_id=pk)
+        assert granted.actor is not None
         assert granted.actor.display_name == ERASED_NAME
         erased = AuditEvent.objects.get(action="user.erased")
         assert erased.actor_id == pk and erased.object_id == str(pk)

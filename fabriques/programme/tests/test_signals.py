@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_a_rolled_back_write_does_not_bump(locmem):
     before = data_version()
     with pytest.raises(RuntimeError), transaction.atomic():
-        FabriqueFactory()
+        FabriqueFactory.create()
         raise RuntimeError
     assert data_version() == before
 
@@ -26,5 +26,5 @@ def test_cached_value_is_recomputed_after_any_write(locmem):
 
     assert cached_by_version("k", compute) == 1
     assert cached_by_version("k", compute) == 1
-    ThemeFactory()  # any write to programme data
+    ThemeFactory.create()  # any write to programme data
     assert cached_by_version("k", compute) == 2

@@ -19,7 +19,7 @@ from fabriques.programme.models import (
     ProgrammeYear,
     Role,
 )
-from fabriques.programme.tests.personas import ROLE_NAMES, build_personas
+from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
 from fabriques.territories.tests.factories import ParticipationFactory
 
 from .factories import (
@@ -54,13 +54,15 @@ def expected_status(name: str, *, page: str) -> int:
 
 class PersonaCase(TestCase):
     status = FabriqueStatus.RUNNING
+    cast: Personas
+    a: Fabrique
 
     @classmethod
     def setUpTestData(cls):
         cls.cast = build_personas(status=cls.status)
         cls.a = cls.cast.fabrique_a
 
-    def login(self, name: str):
+    def login(self, name: str) -> User | None:
         user = self.cast.user(name)
         if user is not None:
             self.client.force_login(user)
@@ -236,7 +238,7 @@ class FabriqueListTests(PersonaCase):
             fabrique = Fabrique.objects.create(
                 slug=f"extra-{n}", title=f"Extra {n}", programme_year=self.a.programme_year
             )
-            fabrique.themes.add(ThemeFactory())
+            fabrique.themes.add(ThemeFactory.create())
         self.login("admin")
         # 1 session, 2 user, 3 memberships (grants; an admin has no organisation),
         # 4 count, 5 page of Fabriques with their year, 6 their themes.
@@ -247,7 +249,7 @@ class FabriqueListTests(PersonaCase):
 
 class FabriqueCreateTests(PersonaCase):
     def test_create_a_fabrique_at_the_idea_stage(self):
-        theme = ThemeFactory(name="Santé")
+        theme = ThemeFactory.create(name="Santé")
         self.login("admin")
         response = self.client.post(
             self.url("fabrique_create"),
@@ -307,15 +309,15 @@ class FabriqueDetailTests(PersonaCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.a.themes.add(ThemeFactory(name="Transition écologique"))
-        cls.a.anct_programmes.add(AnctProgrammeFactory(name="Petites villes de demain"))
-        FabriqueOrganisationFactory(
+        cls.a.themes.add(ThemeFactory.create(name="Transition écologique"))
+        cls.a.anct_programmes.add(AnctProgrammeFactory.create(name="Petites villes de demain"))
+        FabriqueOrganisationFactory.create(
             fabrique=cls.a,
-            organisation=OrganisationFactory(name="Banque des Territoires"),
+            organisation=OrganisationFactory.create(name="Banque des Territoires"),
             role=Role.COFUNDER,
             amount=Decimal("15000"),
         )
-        MilestoneFactory(fabrique=cls.a, title="Séminaire à Nantes")
+        MilestoneFactory.create(fabrique=cls.a, title="Séminaire à Nantes")
 
     def test_everything_the_page_shows(self):
         self.login("pilot_a")
@@ -362,8 +364,8 @@ class FabriqueDetailTests(PersonaCase):
 
     def test_query_budget(self):
         for _ in range(3):
-            ParticipationFactory(fabrique=self.a)
-            MilestoneFactory(fabrique=self.a)
+            ParticipationFactory.create(fabrique=self.a)
+            MilestoneFactory.create(fabrique=self.a)
         self.login("pilot_a")
         # 1 session, 2 user, 3 memberships (grants; a pilot has no organisation), 4 the Fabrique
         # with its year, 5 themes, 6 programmes, 7 organisation roles, 8 participations,
@@ -374,7 +376,7 @@ class FabriqueDetailTests(PersonaCase):
 
 class FabriqueEditTests(PersonaCase):
     def form_data(self, **overrides):
-        theme = ThemeFactory(slug="sante", name="Santé")
+        theme = ThemeFactory.create(slug="sante", name="Santé")
         data = {
             "title": "Fabrique A",
             "programme_year": self.a.programme_year.pk,
@@ -387,7 +389,7 @@ class FabriqueEditTests(PersonaCase):
         return data | overrides
 
     def test_edit_the_design(self):
-        programme = AnctProgrammeFactory(name="Action cœur de ville")
+        programme = AnctProgrammeFactory.create(name="Action cœur de ville")
         self.login("pilot_a")
         response = self.client.get(self.url("fabrique_edit", "fabrique-a"))
         self.assertContains(response, 'value="2026-02"')
@@ -404,7 +406,7 @@ class FabriqueEditTests(PersonaCase):
         self.assertEqual(set(event.data["changes"]), {"summary", "themes", "anct_programmes"})
 
     def test_a_running_fabrique_keeps_its_theme_objective_and_months(self):
-        self.a.themes.add(ThemeFactory(slug="sante", name="Santé"))
+        self.a.themes.add(ThemeFactory.create(slug="sante", name="Santé"))
         self.login("pilot_a")
         response = self.client.post(
             self.url("fabrique_edit", "fabrique-a"),
@@ -424,7 +426,9 @@ class FabriqueEditTests(PersonaCase):
 
 class OrganisationTests(PersonaCase):
     def test_add_an_existing_organisation_as_partner(self):
-        ministry = OrganisationFactory(name="Ministère de la Santé", kind=OrganisationKind.MINISTRY)
+        ministry = OrganisationFactory.create(
+            name="Ministère de la Santé", kind=OrganisationKind.MINISTRY
+        )
         self.login("pilot_a")
         response = self.client.post(
             self.url("fabrique_organisations", "fabrique-a"),
@@ -462,7 +466,7 @@ class OrganisationTests(PersonaCase):
         self.assertContains(response, f"15{NBSP}000,50 €")
 
     def test_refusals_change_nothing(self):
-        other = OrganisationFactory(name="Autre prestataire", kind=OrganisationKind.PROVIDER)
+        other = OrganisationFactory.create(name="Autre prestataire", kind=OrganisationKind.PROVIDER)
         self.login("pilot_a")
         url = self.url("fabrique_organisations", "fabrique-a")
         response = self.client.post(url, {"role": "provider", "organisation": other.pk})
@@ -509,7 +513,7 @@ class OrganisationTests(PersonaCase):
             )
             self.assertContains(response, message)
             self.assertTrue(FabriqueOrganisation.objects.filter(pk=role.pk).exists())
-        partner = FabriqueOrganisationFactory(fabrique=self.a, role=Role.PARTNER)
+        partner = FabriqueOrganisationFactory.create(fabrique=self.a, role=Role.PARTNER)
         response = self.client.post(
             self.url("fabrique_organisation_remove", "fabrique-a", partner.pk), follow=True
         )
@@ -654,7 +658,7 @@ class MilestoneViewTests(PersonaCase):
         self.assertNotContains(response, "Générer le calendrier type")
         milestones = list(self.a.milestones.order_by("date", "position"))
         self.assertEqual(len(milestones), 6)
-        data = {
+        data: dict[str, str | int] = {
             "jalons-TOTAL_FORMS": "7",
             "jalons-INITIAL_FORMS": "6",
             "jalons-MIN_NUM_FORMS": "0",
@@ -690,7 +694,7 @@ class MilestoneViewTests(PersonaCase):
         self.assertEqual(event.data["created"], 1)
 
     def test_generating_twice_is_refused(self):
-        MilestoneFactory(fabrique=self.a)
+        MilestoneFactory.create(fabrique=self.a)
         self.login("pilot_a")
         response = self.client.post(
             self.url("fabrique_milestones_generate", "fabrique-a"),
@@ -701,8 +705,8 @@ class MilestoneViewTests(PersonaCase):
         self.assertEqual(self.a.milestones.count(), 1)
 
     def test_bad_rows_are_explained_and_change_nothing(self):
-        milestone = MilestoneFactory(fabrique=self.a, title="Séminaire")
-        other = MilestoneFactory(fabrique=self.cast.fabrique_b, title="Séminaire de B")
+        milestone = MilestoneFactory.create(fabrique=self.a, title="Séminaire")
+        other = MilestoneFactory.create(fabrique=self.cast.fabrique_b, title="Séminaire de B")
         self.login("pilot_a")
         url = self.url("fabrique_milestones", "fabrique-a")
         base = {
@@ -740,13 +744,13 @@ class HistoryTests(PersonaCase):
             {
                 "title": "Fabrique A renommée",
                 "programme_year": self.a.programme_year.pk,
-                "themes": [ThemeFactory().pk],
+                "themes": [ThemeFactory.create().pk],
                 "objective": "Accompagner des territoires.",
                 "start_month": "2026-02",
                 "end_month": "2027-03",
             },
         )
-        cofunder = OrganisationFactory(name="Caisse des dépôts")
+        cofunder = OrganisationFactory.create(name="Caisse des dépôts")
         self.client.post(
             self.url("fabrique_organisations", "fabrique-a"),
             {"role": "cofunder", "organisation": cofunder.pk, "amount": "2000"},
