@@ -66,7 +66,7 @@ ODT_MANIFEST = (
 # PDF ---------------------------------------------------------------------------------------------
 
 
-def _pdf(edit: Callable[[PdfWriter], None] | None = None) -> bytes:
+def _pdf(edit: Callable[[PdfWriter], object] | None = None) -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     if edit is not None:

@@ -23,7 +23,7 @@ MESSAGE = "Un autre import est en cours ou vient de se terminer\u00a0; relancez 
 on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only")
 
 
-def manage(database: Path, *args: str, timeout: int = 5) -> subprocess.Popen:
+def manage(database: Path, *args: str, timeout: int = 5) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -40,7 +40,7 @@ def manage(database: Path, *args: str, timeout: int = 5) -> subprocess.Popen:
     )
 
 
-def finish(process: subprocess.Popen) -> tuple[int, str, str]:
+def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
     out, err = process.communicate(timeout=300)
     return process.returncode, out, err
 

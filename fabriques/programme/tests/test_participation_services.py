@@ -56,6 +56,7 @@ def test_a_territory_joins_once():
             label="Doublon",
             actor=None,
         )
+    assert existing.commune is not None
     assert caught.value.message_dict == {
         "commune": [f"{existing.commune.name} est déjà un territoire accompagné de cette Fabrique."]
     }

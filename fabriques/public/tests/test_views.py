@@ -185,7 +185,7 @@ def test_catalogue_groups_fabriques_by_year_most_recent_first(client, programme)
 def test_catalogue_search_ignores_accents_and_case(client):
     build_programme(0)
     build_fabrique(title="Santé environnementale des petites villes", year=2019)
-    build_fabrique(title="Temps et rythmes urbains", year=2021, themes=[ThemeFactory()])
+    build_fabrique(title="Temps et rythmes urbains", year=2021, themes=[ThemeFactory.create()])
     for q in ["sante", "SANTÉ", "santé environnementale", "Sante  petites"]:
         response = client.get(reverse("public:catalogue"), {"q": q})
         assert fabrique_titles(response) == ["Santé environnementale des petites villes"], q
@@ -224,7 +224,7 @@ def test_catalogue_search_reaches_organisations_and_territories(client, programm
 def test_catalogue_filters_each_criterion(client):
     build_programme(0)
     nord = DepartementFactory(code="59", name="Nord", region=RegionFactory(code="32"))
-    other_association = OrganisationFactory(slug="villes-de-france", name="Villes de France")
+    other_association = OrganisationFactory.create(slug="villes-de-france", name="Villes de France")
     lille = build_fabrique(
         title="Lille", year=2019, departement=nord, association=other_association
     )

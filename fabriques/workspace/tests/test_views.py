@@ -28,7 +28,7 @@ class HomeTests(TestCase):
         )
 
     def get(self, name):
-        self.client.force_login(self.cast.user(name))
+        self.client.force_login(self.cast.users[name])
         with mock.patch("fabriques.workspace.views.timezone.localdate", return_value=TODAY):
             return self.client.get(HOME)
 
@@ -145,7 +145,7 @@ class AuditTests(TestCase):
     def test_access(self):
         for name, status in (("pilot_a", 403), ("provider_a", 403), ("outsider", 403)):
             with self.subTest(persona=name):
-                self.client.force_login(self.cast.user(name))
+                self.client.force_login(self.cast.users[name])
                 self.assertEqual(self.client.get(AUDIT).status_code, status)
         self.client.logout()
         self.assertEqual(self.client.get(AUDIT).status_code, 302)
