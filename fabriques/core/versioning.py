@@ -7,8 +7,6 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from fabriques.calls.models import Call  # noqa: F401  (scratch: a forbidden upward import)
-
 from .models import ChangeCounter
 
 T = TypeVar("T")
