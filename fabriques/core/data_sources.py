@@ -92,14 +92,33 @@ def task_results_erase(user: AbstractUser) -> int:
     return count
 
 
+# Events on these records are about a person: their summaries quote that person's name or
+# address, which is theirs, not the author's.
+_PERSON_RECORDS = frozenset({"accounts.user", "accounts.membership", "accounts.invitation"})
+
+
+def _names_someone_else(event: AuditEvent, user: AbstractUser) -> bool:
+    """Whether the event's summary is about another person (their name, their address)."""
+    named = event.data.get("user") if isinstance(event.data, dict) else None
+    if named is not None and named != user.pk:
+        return True
+    if event.object_type in _PERSON_RECORDS:
+        return not (event.object_type == "accounts.user" and event.object_id == str(user.pk))
+    return False
+
+
 def audit_events_export(user: AbstractUser) -> list[dict[str, Any]]:
-    """What the person did, as the audit trail records it (the details stay internal)."""
+    """What the person did, as the audit trail records it (the details stay internal).
+
+    The summary of an action on someone else's account, role or invitation names that other
+    person: only the action, its object and its date are given then, as for the history rows.
+    """
     return [
         {
             "date": _iso(event.created_at),
             "action": event.action,
             "objet": f"{event.object_type}:{event.object_id}" if event.object_type else "",
-            "résumé": event.summary,
+            "résumé": "" if _names_someone_else(event, user) else event.summary,
         }
         for event in AuditEvent.objects.filter(actor_id=user.pk).order_by("created_at", "id")
     ]

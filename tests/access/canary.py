@@ -358,9 +358,6 @@ def _plant_fabrique(world: CanaryWorld, side: str) -> None:
             f"invitee-name-{side}",
             "invitee",
             managers(side),
-            # KNOWN LEAK, reported: quoted in the summaries of the pilot's own actions, which
-            # audit_events_export hands over whole (see test_canary's strict xfail).
-            exportable_by=[f"pilot_{side}"],
         ),
         last_name="Invitée",
     )

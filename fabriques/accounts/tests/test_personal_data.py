@@ -97,6 +97,8 @@ def test_the_export_lists_the_persons_audit_events_and_history_rows():
     events = sources["core.audit_events"]["rows"]
     assert [row["action"] for row in events] == ["membership.granted"]
     assert events[0]["objet"] == f"accounts.membership:{membership.pk}"
+    # The summary of a role given to someone else names that person: it stays out.
+    assert events[0]["résumé"] == ""
     history = sources["core.history"]["rows"]
     assert [(row["objet"], row["identifiant"], row["modification"]) for row in history] == [
         ("rôle d'une personne", membership.pk, "modification")
