@@ -232,6 +232,13 @@ PASSWORD_RESET_TIMEOUT = 3600 * 24
 # Invitation links (single use) expire after this many days.
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
 
+# Client addresses (fabriques.core.ratelimit.client_ip, for every request limit):
+# REMOTE_ADDR, unless the reverse proxies' header is named here with how many proxies append
+# to it (nginx alone: HTTP_X_FORWARDED_FOR and 1). Never set them when clients can reach the
+# application without those proxies: they could then claim any address.
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Brute-force protection (django-axes): lock a username+IP pair after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours

@@ -17,6 +17,8 @@ DAILY = (
     "purge_emails",
     # The task worker's results past TASK_RESULT_RETENTION_DAYS.
     "purge_task_results",
+    # Request-limit counters past their two windows (hashed keys; two hours at most).
+    "purge_rate_limits",
 )
 
 
