@@ -234,15 +234,42 @@ PASSWORD_RESET_TIMEOUT = 3600 * 24
 # Invitation links (single use) expire after this many days.
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
 
-# Brute-force protection (django-axes): lock a username+IP pair after repeated failures.
+# Client addresses (fabriques.core.ratelimit.client_ip, for axes and every request limit):
+# REMOTE_ADDR, unless the reverse proxies' header is named here with how many proxies append
+# to it (nginx alone: HTTP_X_FORWARDED_FOR and 1). Never set them when clients can reach the
+# application without those proxies: they could then claim any address.
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# E-mails sent on an anonymous request (password reset, sign-up), per hour: to one address, so
+# that nobody floods an inbox, and from one client, so that nobody floods many. Over the limit
+# the page answers as usual and nothing is sent (no hint of whether the address has an
+# account). An agent needs one or two; a town hall behind one address rarely ten in an hour.
+ACCOUNT_EMAILS_PER_ADDRESS_PER_HOUR = env.int("ACCOUNT_EMAILS_PER_ADDRESS_PER_HOUR", default=3)
+ACCOUNT_EMAILS_PER_CLIENT_PER_HOUR = env.int("ACCOUNT_EMAILS_PER_CLIENT_PER_HOUR", default=10)
+
+# Brute-force protection (django-axes, fabriques.accounts.lockout), failures within the
+# cool-off (15 minutes) before password logins are refused for the rest of it:
+# - AXES_FAILURE_LIMIT (5) for one address from one client: the person who mistypes;
+# - LOGIN_FAILURE_LIMIT_PER_ADDRESS (20) for one address from any client, against a botnet
+#   guessing one account's password (without it each address tries 4 more passwords); higher,
+#   because anyone can lock a person out with it;
+# - LOGIN_FAILURE_LIMIT_PER_CLIENT (30) for one client on any address, against spraying a
+#   few common passwords at every account (4 per account stay under the first limit); high
+#   enough for a town hall's or ministry's agents sharing one address, who mostly use ProConnect.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=20)
+LOGIN_FAILURE_LIMIT_PER_CLIENT = env.int("LOGIN_FAILURE_LIMIT_PER_CLIENT", default=30)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Each limit above is one of these (same order); the handler applies its own to each.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "fabriques.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "fabriques.core.ratelimit.client_ip"
+# Only the failures of that address from that client (the handler narrows axes' reset).
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 # Renders that template with the wait in minutes, in French.
 AXES_LOCKOUT_CALLABLE = "fabriques.accounts.views.lockout"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 # Counts « Alice@X.fr » and « alice@x.fr » as the same person.
 AXES_USERNAME_CALLABLE = "fabriques.accounts.backends.axes_username"
 # Only password logins count: ProConnect failures come from shared administration addresses.

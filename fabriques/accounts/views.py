@@ -10,13 +10,14 @@ from urllib.parse import urlencode
 import django_otp
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -40,6 +41,7 @@ from .models import User
 from .oidc import provider_logout_url
 from .personal_data import sources
 from .services import InvitationState
+from .throttle import account_email_allowed
 
 PASSWORD_BACKEND = "fabriques.accounts.backends.EmailBackend"
 
@@ -129,11 +131,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        services.user_signup(
-            email=form.cleaned_data["email"],
-            first_name=form.cleaned_data["first_name"],
-            last_name=form.cleaned_data["last_name"],
-        )
+        email = form.cleaned_data["email"]
+        if account_email_allowed(request=request, address=email, action="signup"):
+            services.user_signup(
+                email=email,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
         return redirect("accounts:signup_done")
     return render(
         request,
@@ -158,6 +162,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "accounts/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: auth_forms.PasswordResetForm) -> HttpResponse:
+        allowed = account_email_allowed(
+            request=self.request, address=form.cleaned_data["email"], action="password_reset"
+        )
+        if not allowed:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -326,14 +338,16 @@ def lockout(
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """django-axes' response once a login is locked (AXES_LOCKOUT_CALLABLE): 429, in French."""
-    from axes.helpers import get_cool_off, get_failure_limit
+    from axes.helpers import get_cool_off
+
+    from .lockout import lockout_limit
 
     cool_off = get_cool_off(request)
     return render(
         request,
         "accounts/lockout.html",
         {
-            "failure_limit": get_failure_limit(request, credentials),
+            "failure_limit": lockout_limit(request, credentials),
             "cooloff_minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else None,
         },
         status=429,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from fabriques.accounts.types import AuthenticatedHttpRequest
 from fabriques.core.forms import add_service_errors
+from fabriques.core.ratelimit import RateLimit, client_ip, rate_limit_hit
 from fabriques.core.text import strip_controls
 from fabriques.programme.models import MAX_TERRITORIES, FabriqueStatus
 from fabriques.territories.models import ParticipationKind
@@ -46,7 +46,7 @@ from .models import Application, Call, CallState
 
 REVIEW_PAGE_SIZE = 25
 # Territory search: requests per client address and minute before a 429.
-SEARCH_RATE_LIMIT = 120
+SEARCH_RATE_LIMIT = RateLimit("calls:territory-search", limit=120, seconds=60)
 
 
 # --------------------------------------------------------------------------------------------
@@ -84,19 +84,9 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _throttled(request: HttpRequest) -> bool:
-    """A fixed one-minute window per address, shared by every server through the cache."""
-    key = f"calls:territory-search:{_client_address(request)}"
-    if cache.add(key, 1, timeout=60):
-        return False
-    try:
-        return cache.incr(key) > SEARCH_RATE_LIMIT
-    except ValueError:  # expired between add and incr, or a cache that stores nothing
-        return False
+    """A one-minute window per client, counted in the database so that every server shares it."""
+    return rate_limit_hit(rule=SEARCH_RATE_LIMIT, identity=client_ip(request)).exceeded
 
 
 @require_safe

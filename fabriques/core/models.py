@@ -80,3 +80,29 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.subject}"
+
+
+class RateLimitCounter(models.Model):
+    """Requests counted for one client or one address during one window (core.ratelimit).
+
+    In the database rather than the cache, so that every process and application server
+    counts together. The key is a keyed hash: no address is stored in clear.
+    """
+
+    key = models.CharField(_("clé"), max_length=64)
+    window_start = models.DateTimeField(_("début de la période"))
+    count = models.PositiveIntegerField(_("nombre"), default=0)
+    # The window after this one still reads it (sliding estimate); the daily purge deletes it.
+    expires_at = models.DateTimeField(_("expire le"), db_index=True)
+
+    class Meta:
+        verbose_name = _("compteur de limitation")
+        verbose_name_plural = _("compteurs de limitation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "window_start"], name="core_ratelimitcounter_key_window_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]} {self.window_start:%Y-%m-%d %H:%M} = {self.count}"

@@ -362,3 +362,26 @@ def test_failed_proconnect_logins_do_not_lock_out_agents_behind_the_same_address
     login_as(client, provider, "agent-after")
 
     assert logged_in_user_id(client) == User.objects.get(email="after@ville.fr").pk
+
+
+def test_proconnect_still_works_from_an_address_locked_for_password_guessing(client, provider):
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    # Someone behind the same address sprayed passwords at thirty accounts.
+    for i in range(30):
+        AccessAttempt.objects.create(
+            username=f"cible{i}@ville.fr",
+            ip_address="127.0.0.1",
+            failures_since_start=1,
+            attempt_time=timezone.now(),
+        )
+    password_login = client.post(
+        reverse("accounts:login"), {"username": "agent@ville.fr", "password": "x"}
+    )
+    assert password_login.status_code == 429
+    provider.set_user("agent-locked-ip", email="agent@ville.fr")
+
+    login_as(client, provider, "agent-locked-ip")
+
+    assert logged_in_user_id(client) == User.objects.get(email="agent@ville.fr").pk

@@ -1,5 +1,6 @@
 import datetime
 import re
+from unittest import mock
 
 from django.core import mail
 from django.core.files.storage import default_storage
@@ -200,23 +201,25 @@ class PublicPagesTests(CallsViewTestCase):
         )
         self.assertEqual(self.client.post(url, {"q": "saint"}).status_code, 405)
 
-    @override_settings(
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    )
-    def test_territory_search_is_rate_limited(self):
-        from django.core.cache import cache
+    def test_territory_search_is_rate_limited_per_client_in_the_database(self):
+        from fabriques.calls.views import SEARCH_RATE_LIMIT
+        from fabriques.core.models import RateLimitCounter
 
-        cache.clear()
         url = reverse("calls:territory_search")
-        with self.settings():
-            from fabriques.calls import views
-
-            for _ in range(views.SEARCH_RATE_LIMIT):
+        # All within one minute, whenever the test runs.
+        with mock.patch("django.utils.timezone.now", return_value=timezone.now()):
+            for _ in range(SEARCH_RATE_LIMIT.limit):
                 self.assertEqual(self.client.get(url, {"q": "sa"}).status_code, 200)
             response = self.client.get(url, {"q": "sa"})
+            other = self.client.get(url, {"q": "sa"}, REMOTE_ADDR="192.0.2.7")
         self.assertEqual(response.status_code, 429)
         self.assertIn("Trop de recherches", response.json()["detail"])
-        cache.clear()
+        # Counted in the database, which every process and server shares (not their caches).
+        busiest = RateLimitCounter.objects.order_by("-count").first()
+        assert busiest is not None
+        self.assertEqual(busiest.count, SEARCH_RATE_LIMIT.limit + 1)
+        # Another client is not held back.
+        self.assertEqual(other.status_code, 200)
 
 
 # --------------------------------------------------------------------------------------------

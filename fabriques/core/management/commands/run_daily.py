@@ -23,6 +23,8 @@ DAILY = (
     # UPLOAD_ORPHAN_GRACE_HOURS old: deliberations, then deliverables' versions.
     "purge_orphan_deliberations",
     "purge_orphan_deliverable_files",
+    # Request-limit counters past their two windows (hashed keys; two hours at most).
+    "purge_rate_limits",
 )
 
 
