@@ -43,6 +43,11 @@ class MembershipRole(models.TextChoices):
 # Which object each role is held on.
 PROGRAMME_ROLES = (MembershipRole.ANCT_ADMIN,)
 FABRIQUE_ROLES = (MembershipRole.ANCT_PILOT,)
+# Held in an organisation, either for one Fabrique (`fabrique` set: given from that Fabrique's
+# team page, it counts there only, and only while the organisation plays a matching role in
+# it) or organisation-wide (`fabrique` null: every Fabrique where the organisation plays a
+# matching role). Organisation-wide roles are an ANCT administrator's decision (Django admin,
+# `manage.py invite`); the rows that existed before scoped roles are organisation-wide.
 ORGANISATION_ROLES = (MembershipRole.PARTNER_MEMBER, MembershipRole.PROVIDER_CONSULTANT)
 PARTICIPATION_ROLES = (MembershipRole.ELECTED_REFERENT, MembershipRole.TECHNICAL_REFERENT)
 
@@ -120,7 +125,6 @@ class Membership(TimeStampedModel):
                     )
                     | Q(
                         role__in=[r.value for r in ORGANISATION_ROLES],
-                        fabrique__isnull=True,
                         organisation__isnull=False,
                         participation__isnull=True,
                     )
@@ -140,13 +144,18 @@ class Membership(TimeStampedModel):
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "fabrique"],
-                condition=Q(fabrique__isnull=False),
+                condition=Q(fabrique__isnull=False, organisation__isnull=True),
                 name="accounts_membership_unique_fabrique",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "organisation"],
-                condition=Q(organisation__isnull=False),
+                condition=Q(organisation__isnull=False, fabrique__isnull=True),
                 name="accounts_membership_unique_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation", "fabrique"],
+                condition=Q(organisation__isnull=False, fabrique__isnull=False),
+                name="accounts_membership_unique_organisation_fabrique",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "participation"],
@@ -156,9 +165,16 @@ class Membership(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        target = self.fabrique or self.organisation or self.participation
+        objects = (self.organisation, self.fabrique, self.participation)
+        # An organisation's role held for one Fabrique names both.
+        target = ", ".join(str(o) for o in objects if o is not None)
         role = self.get_role_display()
         return f"{self.user} — {role} ({target})" if target else f"{self.user} — {role}"
+
+    @property
+    def is_organisation_wide(self) -> bool:
+        """An organisation's role that counts in all its Fabriques (an administrator's grant)."""
+        return self.organisation_id is not None and self.fabrique_id is None
 
 
 class InvitationPurpose(models.TextChoices):

@@ -137,8 +137,14 @@ def _compute(user: User) -> Grants:
             user=user,
             role__in=[MembershipRole.PARTNER_MEMBER, MembershipRole.PROVIDER_CONSULTANT],
             organisation__roles__isnull=False,
-        ).values_list("role", "organisation__roles__fabrique_id", "organisation__roles__role")
-        for membership_role, fabrique_id, organisation_role in org_roles:
+        ).values_list(
+            "role", "fabrique_id", "organisation__roles__fabrique_id", "organisation__roles__role"
+        )
+        for membership_role, scope_id, fabrique_id, organisation_role in org_roles:
+            # A role given from a Fabrique's team page (scope_id set) counts in that Fabrique
+            # only; an organisation-wide one (an administrator's grant) in all of them.
+            if scope_id is not None and scope_id != fabrique_id:
+                continue
             # A provider's people see the Fabriques under its contract; a partner's people
             # see those where the organisation co-designs, partners or co-funds.
             is_provider = organisation_role == ORGANISATION_PROVIDER_ROLE

@@ -170,7 +170,8 @@ class InviteOptions(TypedDict, total=False):
     first_name: str
     last_name: str
     role: str | None  # the MembershipRole to give; None only opens the account
-    # The object the role is on: at most one of the three, none for a programme-wide role.
+    # The object the role is on: one of the three, none for a programme-wide role; an
+    # organisation's role may also name the one Fabrique it is held for.
     fabrique: Any
     organisation: Any
     participation: Any
@@ -220,7 +221,10 @@ def user_invite_with_link(
         "user": user,
         "membership": membership,
         "role_label": MembershipRole(role).label if role else "",
-        "target": fabrique or organisation or participation,
+        # A role held in an organisation for one Fabrique names both (organisation first).
+        "target": ", ".join(str(t) for t in (organisation, fabrique) if t is not None)
+        or participation
+        or "",
         "reason": options.get("reason", ""),
         "invited_by": person_or_none(invited_by),
         "login_url": _absolute(reverse("accounts:login")),

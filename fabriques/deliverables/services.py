@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,8 +72,10 @@ def pilot_emails(*, fabrique: Fabrique) -> list[str]:
 
 
 def provider_emails(*, fabrique: Fabrique) -> list[str]:
-    """The consultants of the organisations that are the Fabrique's provider."""
+    """The consultants of the organisations that are the Fabrique's provider: those who hold
+    the role for this Fabrique or organisation-wide, not those who hold it for another one."""
     consultants = User.objects.filter(
+        Q(memberships__fabrique=fabrique) | Q(memberships__fabrique__isnull=True),
         is_active=True,
         memberships__role=MembershipRole.PROVIDER_CONSULTANT,
         memberships__organisation__roles__fabrique=fabrique,

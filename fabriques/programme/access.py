@@ -81,11 +81,24 @@ def team_roles_for_user(user: Person, fabrique: Fabrique) -> list[str]:
     return roles
 
 
+def may_revoke_team_membership(user: Person, fabrique: Fabrique, membership: Membership) -> bool:
+    """Whether this person may take back a role of the Fabrique's team.
+
+    A pilot takes back what concerns their Fabrique only: the roles held for it. An
+    organisation-wide role reaches every Fabrique of the organisation, so only an
+    administrator takes it back.
+    """
+    if membership.role not in team_roles_for_user(user, fabrique):
+        return False
+    return not membership.is_organisation_wide or grants_for(user).is_admin
+
+
 def get_team_membership_for_user(user: Person, slug: str, pk: int) -> tuple[Fabrique, Membership]:
     """A role in the Fabrique's team that this person may take back.
 
-    404 when the membership is not part of this Fabrique's team; 403 when the person may not
-    take this kind of role back (a pilot removing another pilot, a referent).
+    404 when the membership is not part of this Fabrique's team (a role held in one of its
+    organisations for another Fabrique included); 403 when the person may not take this role
+    back (a pilot removing another pilot, a referent, an organisation-wide role).
     """
     from .selectors import fabrique_team
 
@@ -93,6 +106,6 @@ def get_team_membership_for_user(user: Person, slug: str, pk: int) -> tuple[Fabr
     membership = fabrique_team(fabrique=fabrique).filter(pk=pk).first()
     if membership is None:
         raise Http404
-    if membership.role not in team_roles_for_user(user, fabrique):
+    if not may_revoke_team_membership(user, fabrique, membership):
         raise PermissionDenied
     return fabrique, membership

@@ -283,8 +283,7 @@ class TeamInviteForm(forms.Form):
         label=_("Organisation"),
         help_text=_(
             "Pour un membre d’une organisation partenaire ou un consultant du prestataire. "
-            "Le rôle est tenu dans l’organisation : la personne suivra toutes les Fabriques "
-            "où celle-ci a un rôle, pas seulement celle-ci."
+            "Le rôle vaut pour cette Fabrique seulement, tant que l’organisation y a ce rôle."
         ),
         queryset=Organisation.objects.none(),
         required=False,

@@ -541,18 +541,29 @@ def fabrique_organisation_roles(*, fabrique: Fabrique) -> list[FabriqueOrganisat
 
 def fabrique_team(*, fabrique: Fabrique) -> QuerySet[Membership]:
     """Everyone with a role on the Fabrique: its pilots, the people of its partner organisations
-    and of its provider, the referents of its territories (1 query)."""
+    and of its provider, the referents of its territories (1 query).
+
+    An organisation's people count when their role is held for this Fabrique, or
+    organisation-wide (an administrator's grant), and the organisation plays that part here;
+    roles held in the same organisation for another Fabrique are not part of this team."""
     roles = FabriqueOrganisation.objects.filter(fabrique=fabrique)
+    here = Q(fabrique=fabrique) | Q(fabrique__isnull=True)
     return (
         Membership.objects.filter(
             Q(role=MembershipRole.ANCT_PILOT, fabrique=fabrique)
-            | Q(
-                role=MembershipRole.PARTNER_MEMBER,
-                organisation__in=roles.exclude(role=Role.PROVIDER).values("organisation"),
+            | (
+                Q(
+                    role=MembershipRole.PARTNER_MEMBER,
+                    organisation__in=roles.exclude(role=Role.PROVIDER).values("organisation"),
+                )
+                & here
             )
-            | Q(
-                role=MembershipRole.PROVIDER_CONSULTANT,
-                organisation__in=roles.filter(role=Role.PROVIDER).values("organisation"),
+            | (
+                Q(
+                    role=MembershipRole.PROVIDER_CONSULTANT,
+                    organisation__in=roles.filter(role=Role.PROVIDER).values("organisation"),
+                )
+                & here
             )
             | Q(role__in=PARTICIPATION_ROLES, participation__fabrique=fabrique)
         )

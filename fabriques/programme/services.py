@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from fabriques.accounts.models import Membership, User
+from fabriques.accounts.models import Membership, MembershipRole, User
 from fabriques.core.services import audit_event_create, history_author_set
 from fabriques.core.text import normalize
 from fabriques.territories.models import (
@@ -501,6 +501,50 @@ def fabrique_organisation_remove(
     history_author_set(fabrique_organisation, actor)
     fabrique_organisation.delete()
     fabrique_refresh_search_text(fabrique=fabrique)
+    _team_memberships_end(fabrique=fabrique, organisation=organisation, actor=actor)
+
+
+def _team_memberships_end(*, fabrique: Fabrique, organisation: Organisation, actor: User) -> None:
+    """Revoke the roles held in `organisation` for `fabrique` that its remaining parts no longer
+    justify: the consultants once it is no longer the provider, the members once it is no
+    longer a partner. The grants check the organisation's current role anyway (access ends at
+    once); this removes the rows, each revocation audited. Organisation-wide roles stay."""
+    from fabriques.accounts.services import membership_revoke
+
+    remaining = set(
+        FabriqueOrganisation.objects.filter(
+            fabrique=fabrique, organisation=organisation
+        ).values_list("role", flat=True)
+    )
+    ended = []
+    if Role.PROVIDER not in remaining:
+        ended.append(MembershipRole.PROVIDER_CONSULTANT)
+    if not remaining - {Role.PROVIDER}:
+        ended.append(MembershipRole.PARTNER_MEMBER)
+    memberships = Membership.objects.filter(
+        fabrique=fabrique, organisation=organisation, role__in=ended
+    ).select_related("user", "organisation", "fabrique")
+    for membership in memberships:
+        audit_event_create(
+            action="fabrique.team_revoked",
+            obj=fabrique,
+            actor=actor,
+            summary=_(
+                "Rôle «\u00a0%(role)s\u00a0» retiré à %(person)s : %(organisation)s a quitté la Fabrique"
+            )
+            % {
+                "role": membership.get_role_display(),
+                "person": membership.user.display_name,
+                "organisation": organisation,
+            },
+            data={
+                "user": membership.user_id,
+                "role": membership.role,
+                "organisation": organisation.pk,
+                "organisation_wide": False,
+            },
+        )
+        membership_revoke(membership=membership, actor=actor)
 
 
 @transaction.atomic
@@ -594,8 +638,9 @@ class _TeamTarget(TypedDict, total=False):
 def _team_target(
     *, fabrique: Fabrique, role: str, organisation: Organisation | None
 ) -> _TeamTarget:
-    """Where a team role is held: the Fabrique for a pilot, one of its organisations otherwise."""
-    from fabriques.accounts.models import MembershipRole
+    """Where a team role is held: the Fabrique for a pilot; otherwise one of its organisations,
+    for this Fabrique only (an organisation-wide role is an administrator's decision, taken in
+    the Django admin or with `manage.py invite`)."""
 
     if role == MembershipRole.ANCT_PILOT:
         return {"fabrique": fabrique}
@@ -620,7 +665,7 @@ def _team_target(
                 % {"organisation": organisation}
             }
         )
-    return {"organisation": organisation}
+    return {"organisation": organisation, "fabrique": fabrique}
 
 
 @transaction.atomic
@@ -636,9 +681,10 @@ def fabrique_team_invite(
 ) -> User:
     """Invite someone into a Fabrique's team: a pilot, or a member of one of its organisations.
 
-    Who may give which role is decided by access.team_roles_for_user.
+    An organisation's member or consultant invited here holds the role for this Fabrique only,
+    and only while the organisation plays that part in it. Who may give which role is decided
+    by access.team_roles_for_user.
     """
-    from fabriques.accounts.models import MembershipRole
     from fabriques.accounts.services import user_invite
 
     target = _team_target(fabrique=fabrique, role=role, organisation=organisation)
@@ -664,7 +710,11 @@ def fabrique_team_invite(
 
 @transaction.atomic
 def fabrique_team_revoke(*, fabrique: Fabrique, membership: Membership, actor: User) -> None:
-    """Take a role back; for an organisation's member, from every Fabrique of that organisation."""
+    """Take a role back (access.get_team_membership_for_user decides which).
+
+    A role held for this Fabrique ends here only; an organisation-wide one, which only an
+    administrator may take back, ends in every Fabrique of the organisation.
+    """
     from fabriques.accounts.services import membership_revoke
 
     audit_event_create(
@@ -673,7 +723,12 @@ def fabrique_team_revoke(*, fabrique: Fabrique, membership: Membership, actor: U
         actor=actor,
         summary=_("Rôle «\u00a0%(role)s\u00a0» retiré à %(person)s")
         % {"role": membership.get_role_display(), "person": membership.user.display_name},
-        data={"user": membership.user_id, "role": membership.role},
+        data={
+            "user": membership.user_id,
+            "role": membership.role,
+            "organisation": membership.organisation_id,
+            "organisation_wide": membership.is_organisation_wide,
+        },
     )
     membership_revoke(membership=membership, actor=actor)
 

@@ -30,6 +30,7 @@ from .access import (
     get_fabrique_organisation_for_user,
     get_team_membership_for_user,
     get_year_for_user,
+    may_revoke_team_membership,
     require_admin,
     team_roles_for_user,
 )
@@ -305,13 +306,16 @@ def fabrique_team_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
                 % {"person": user.display_name, "role": MembershipRole(data["role"]).label},
             )
             return redirect("programme:fabrique_team", slug=fabrique.slug)
+    members = list(fabrique_team(fabrique=fabrique))
     return _page(
         request,
         "fabrique_team.html",
         {
             "fabrique": fabrique,
-            "members": list(fabrique_team(fabrique=fabrique)),
-            "revocable_roles": roles,
+            "members": members,
+            "revocable": {
+                m.pk for m in members if may_revoke_team_membership(request.user, fabrique, m)
+            },
             "form": form,
             "workspace_nav": "fabriques",
         },

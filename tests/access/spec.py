@@ -2,7 +2,13 @@
 
 Outcomes of a GET: "ok" (200), "login" (redirected to a login page), "403", "404", "405",
 "redirect" (another redirect). `writers` are the personas whose POST may change data; every
-other persona's POST must be refused (403, 404, 405 or login) and leave the data unchanged.
+other persona's POST must be refused (403, 404, 405 or login) and leave the data unchanged,
+both with an empty body and with `payload`, a valid form for the route (a writer's POST of it
+succeeds: checked too).
+
+`COMBINED` are people who hold roles in both Fabriques; what they get is, on every route, the
+best of what the personas they combine get, and they write where one of them writes: a role
+in Fabrique B neither widens nor narrows what a role in Fabrique A gives.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fabriques.calls.tests.factories import pdf_upload
 from fabriques.programme.tests.personas import ROLE_NAMES
 
 EVERYONE = frozenset(ROLE_NAMES)
@@ -31,6 +38,32 @@ class Case:
     writers: frozenset[str] = frozenset()
     label: str = ""
     query: str = ""
+    # A valid form for a write route, built afresh for each POST (uploads are read once).
+    payload: Callable[[Any], dict[str, Any]] | None = None
+
+
+# Personas who combine the roles of two personas of the matrix (built in world.py):
+#   pilot_a+partner_b     pilot of A, member of Association B for Fabrique B (Association B
+#                         also co-funds A: the role held for B must not count there)
+#   provider_a+elected_b  consultant of A's provider for A (which also partners B), elected
+#                         referent of a territory of B
+#   partner_b_wide        member of Association B organisation-wide (an administrator's
+#                         grant): counts in A, which Association B co-funds, as in B
+COMBINED: dict[str, tuple[str, str]] = {
+    "pilot_a+partner_b": ("pilot_a", "partner_b"),
+    "provider_a+elected_b": ("provider_a", "elected_b"),
+    "partner_b_wide": ("partner_a", "partner_b"),
+}
+# The better of two outcomes, for a person who holds both roles.
+_RANK = {"login": 0, "404": 1, "403": 2, "405": 3, "redirect": 4, "ok": 5}
+
+
+def combined_outcome(case: Case, persona: str) -> str:
+    return max((case.get[p] for p in COMBINED[persona]), key=_RANK.__getitem__)
+
+
+def combined_writes(case: Case, persona: str) -> bool:
+    return any(p in case.writers for p in COMBINED[persona])
 
 
 def outcomes(**groups: frozenset[str] | str) -> dict[str, str]:
@@ -84,6 +117,119 @@ def _a(world: Any) -> dict[str, Any]:
 
 def _draft(world: Any) -> dict[str, Any]:
     return {"slug": world.fabrique_draft.slug}
+
+
+# Valid forms for the write routes (what a writer would post from the page). Routes without
+# fields (a button: remove, revoke, delete, notify) have none: their empty POST is the form.
+def _year_form(world: Any) -> dict[str, Any]:
+    return {"year": 2031, "target_fabriques": "4", "declared_territories": ""}
+
+
+def _year_edit_form(world: Any) -> dict[str, Any]:
+    year = world.fabrique_a.programme_year
+    return {"year": year.year, "target_fabriques": "5", "declared_territories": "12"}
+
+
+def _fabrique_form(world: Any) -> dict[str, Any]:
+    return {
+        "title": "Fabrique ajoutée par la matrice",
+        "programme_year": world.fabrique_a.programme_year.pk,
+        "summary": "",
+        "objective": "",
+        "start_month": "",
+        "end_month": "",
+    }
+
+
+def _fabrique_edit_form(world: Any) -> dict[str, Any]:
+    return {
+        "themes": [world.theme.pk],
+        "title": "Fabrique A renommée",
+        "programme_year": world.fabrique_a.programme_year.pk,
+        "summary": "Résumé",
+        "objective": "Objectif",
+        "start_month": "2026-02",
+        "end_month": "2027-02",
+    }
+
+
+def _organisation_form(world: Any) -> dict[str, Any]:
+    # Another Fabrique's provider, given a part in A: the move of the security issue.
+    return {
+        "role": "partner",
+        "organisation": world.provider_org_b.pk,
+        "new_name": "",
+        "new_acronym": "",
+        "new_kind": "",
+        "amount": "",
+        "contact_name": "",
+    }
+
+
+def _team_form(world: Any) -> dict[str, Any]:
+    # Inviting oneself into another Fabrique's organisation that also co-funds A.
+    return {
+        "email": "matrice@exemple.fr",
+        "first_name": "",
+        "last_name": "",
+        "role": "partner_member",
+        "organisation": world.partner_org_b.pk,
+    }
+
+
+def _milestones_form(world: Any) -> dict[str, Any]:
+    return {
+        "jalons-TOTAL_FORMS": "1",
+        "jalons-INITIAL_FORMS": "0",
+        "jalons-MIN_NUM_FORMS": "0",
+        "jalons-MAX_NUM_FORMS": "60",
+        "jalons-0-date": "2026-04-03",
+        "jalons-0-kind": "local_workshop",
+        "jalons-0-title": "Atelier ajouté par la matrice",
+        "jalons-0-description": "",
+    }
+
+
+def _call_form(world: Any) -> dict[str, Any]:
+    return {
+        "opens_at": "2026-01-05T09:00",
+        "closes_at": "2026-01-30T18:00",
+        "decision_expected_on": "2026-02-10",
+        "introduction": "Appel modifié par la matrice",
+        "expected_commitment": "",
+        "criteres-TOTAL_FORMS": "0",
+        "criteres-INITIAL_FORMS": "0",
+        "criteres-MIN_NUM_FORMS": "0",
+        "criteres-MAX_NUM_FORMS": "30",
+    }
+
+
+def _deliverable_form(world: Any) -> dict[str, Any]:
+    return {
+        "title": "Livrable de la matrice",
+        "kind": "other",
+        "participation": "",
+        "due_on": "2026-09-30",
+        "description": "",
+    }
+
+
+def _contract_form(world: Any) -> dict[str, Any]:
+    return {
+        "provider": world.provider_org_a.pk,
+        "reference": "2026-MATRICE-001",
+        "signed_on": "",
+        "amount": "",
+        "notes": "",
+    }
+
+
+def _submit_form(world: Any) -> dict[str, Any]:
+    return {"file": pdf_upload("version.pdf"), "note": "Version de la matrice"}
+
+
+def _review_form(world: Any) -> dict[str, Any]:
+    return {"decision": "changes_requested", "comment": "À reprendre"}
 
 
 CASES: dict[str, list[Case]] = {
@@ -178,12 +324,17 @@ CASES: dict[str, list[Case]] = {
     "workspace:audit": [Case(get=ADMIN_ONLY)],
     # Programme: years (administrators), Fabriques (managers write, people with a role read).
     "programme:year_list": [Case(get=ADMIN_ONLY)],
-    "programme:year_create": [Case(get=ADMIN_ONLY, writers=ADMIN)],
+    "programme:year_create": [Case(get=ADMIN_ONLY, writers=ADMIN, payload=_year_form)],
     "programme:year_edit": [
-        Case(lambda w: {"year": w.fabrique_a.programme_year.year}, get=ADMIN_ONLY, writers=ADMIN)
+        Case(
+            lambda w: {"year": w.fabrique_a.programme_year.year},
+            get=ADMIN_ONLY,
+            writers=ADMIN,
+            payload=_year_edit_form,
+        )
     ],
     "programme:fabrique_list": [Case(get=SIGNED_IN_ONLY)],
-    "programme:fabrique_create": [Case(get=ADMIN_ONLY, writers=ADMIN)],
+    "programme:fabrique_create": [Case(get=ADMIN_ONLY, writers=ADMIN, payload=_fabrique_form)],
     "programme:fabrique_detail": [
         Case(_a, get=SEE_A),
         Case(
@@ -193,8 +344,12 @@ CASES: dict[str, list[Case]] = {
         ),
     ],
     "programme:fabrique_history": [Case(_a, get=MANAGE_A)],
-    "programme:fabrique_edit": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
-    "programme:fabrique_organisations": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
+    "programme:fabrique_edit": [
+        Case(_a, get=MANAGE_A, writers=MANAGERS_A, payload=_fabrique_edit_form)
+    ],
+    "programme:fabrique_organisations": [
+        Case(_a, get=MANAGE_A, writers=MANAGERS_A, payload=_organisation_form)
+    ],
     "programme:fabrique_organisation_remove": [
         Case(
             lambda w: {"slug": w.fabrique_a.slug, "pk": w.partner_role_a.pk},
@@ -202,16 +357,39 @@ CASES: dict[str, list[Case]] = {
             writers=MANAGERS_A,
         )
     ],
-    "programme:fabrique_team": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
+    "programme:fabrique_team": [Case(_a, get=MANAGE_A, writers=MANAGERS_A, payload=_team_form)],
     "programme:fabrique_team_revoke": [
         Case(
             lambda w: {"slug": w.fabrique_a.slug, "pk": w.provider_membership_a.pk},
             get=POST_ONLY,
             writers=MANAGERS_A,
+        ),
+        # An organisation-wide role (Association B, which co-funds A): administrators only.
+        Case(
+            lambda w: {"slug": w.fabrique_a.slug, "pk": w.wide_membership_b.pk},
+            get=POST_ONLY,
+            writers=ADMIN,
+            label="rôle dans toute l’organisation",
+        ),
+        # Association B's member for Fabrique B is not part of A's team, though it co-funds A.
+        Case(
+            lambda w: {"slug": w.fabrique_a.slug, "pk": w.partner_membership_b.pk},
+            get=POST_ONLY,
+            label="rôle tenu pour une autre Fabrique",
+        ),
+    ],
+    "programme:fabrique_milestones": [
+        Case(_a, get=MANAGE_A, writers=MANAGERS_A, payload=_milestones_form)
+    ],
+    "programme:fabrique_milestones_generate": [
+        # Fabrique A has no milestone yet: generating is what the button does.
+        Case(
+            _a,
+            get=POST_ONLY,
+            writers=MANAGERS_A,
+            payload=lambda w: {"start": "2026-02"},
         )
     ],
-    "programme:fabrique_milestones": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
-    "programme:fabrique_milestones_generate": [Case(_a, get=POST_ONLY, writers=MANAGERS_A)],
     # Calls: public pages; applications are personal data, seen by their applicant and the
     # Fabrique's managers only; everyone else gets the same 404 as a stranger.
     "calls:call_list": [Case(get=PUBLIC)],
@@ -244,9 +422,10 @@ CASES: dict[str, list[Case]] = {
                 login="anonymous",
             ),
             writers=MANAGERS_A,
+            payload=lambda w: {"action": "score", "pilot_comment": "Évalué par la matrice"},
         )
     ],
-    "calls:call_edit": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
+    "calls:call_edit": [Case(_a, get=MANAGE_A, writers=MANAGERS_A, payload=_call_form)],
     "calls:application_review_list": [Case(_a, get=MANAGE_A)],
     "calls:notify_outcomes": [Case(_a, get=POST_ONLY, writers=MANAGERS_A)],
     # Deliverables: the provider submits, the Fabrique's managers review; referents see their
@@ -261,9 +440,15 @@ CASES: dict[str, list[Case]] = {
         )
     ],
     "deliverables:fabrique_list": [Case(_a, get=SEE_A)],
-    "deliverables:deliverable_create": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
-    "deliverables:deliverables_generate": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
-    "deliverables:contract_edit": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
+    "deliverables:deliverable_create": [
+        Case(_a, get=MANAGE_A, writers=MANAGERS_A, payload=_deliverable_form)
+    ],
+    "deliverables:deliverables_generate": [
+        Case(_a, get=MANAGE_A, writers=MANAGERS_A, payload=lambda w: {"due_on": "2026-10-31"})
+    ],
+    "deliverables:contract_edit": [
+        Case(_a, get=MANAGE_A, writers=MANAGERS_A, payload=_contract_form)
+    ],
     "deliverables:deliverable_detail": [
         Case(_submitted, get=SUBMITTED_DELIVERABLE, label="déposé, pour le territoire A"),
         Case(lambda w: {"pk": w.accepted_deliverable.pk}, get=SEE_A, label="accepté"),
@@ -278,18 +463,32 @@ CASES: dict[str, list[Case]] = {
                 login="anonymous",
             ),
             writers=MANAGERS_A,
+            # Versions were handed in: the territory stays.
+            payload=lambda w: _deliverable_form(w) | {"participation": w.participation_a.pk},
         )
     ],
     "deliverables:deliverable_delete": [Case(_submitted, get=POST_ONLY, writers=MANAGERS_A)],
     "deliverables:deliverable_submit": [
-        Case(_submitted, get=POST_ONLY, writers=frozenset({"provider_a"}))
+        Case(_submitted, get=POST_ONLY, writers=frozenset({"provider_a"}), payload=_submit_form)
     ],
     "deliverables:version_review": [
-        Case(lambda w: {"pk": w.version.pk}, get=POST_ONLY, writers=MANAGERS_A)
+        Case(
+            lambda w: {"pk": w.version.pk},
+            get=POST_ONLY,
+            writers=MANAGERS_A,
+            payload=_review_form,
+        )
     ],
     "deliverables:version_file": [
         Case(lambda w: {"pk": w.version.pk}, get=SUBMITTED_DELIVERABLE, label="version déposée")
     ],
     # Cycle: the status page of a Fabrique, for its managers.
-    "cycle:fabrique_transition": [Case(_a, get=MANAGE_A, writers=MANAGERS_A)],
+    "cycle:fabrique_transition": [
+        Case(
+            _a,
+            get=MANAGE_A,
+            writers=MANAGERS_A,
+            payload=lambda w: {"to_status": "closing", "reason": ""},
+        )
+    ],
 }

@@ -2,25 +2,30 @@
 
 For each named route (found by walking the URL resolver, so a new page cannot be forgotten)
 `spec.CASES` says what each persona gets. The test fails when a route has no entry, when a
-persona gets anything else, and when a POST by someone who may not write is not refused or
-changes any data. `ACCESS_MATRIX_OUT=var/access-matrix.md` also writes the observed matrix as
+persona gets anything else, and when a POST by someone who may not write, empty or with a
+valid form (`Case.payload`, which a writer's POST must get through), is not refused or
+changes any data. People who hold roles in both Fabriques (`spec.COMBINED`) get the best of
+what the personas they combine get. `ACCESS_MATRIX_OUT=var/access-matrix.md` also writes the observed matrix as
 a Markdown table (the one in the closing note of issue 4).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from fabriques.programme.tests.personas import ROLE_NAMES
 
 from .routes import all_routes
-from .spec import CASES, Case
+from .spec import CASES, COMBINED, Case, combined_outcome, combined_writes
 from .world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +77,7 @@ def test_django_admin_is_for_staff_only(world):
 
 def _clients(world) -> dict[str, Client]:
     clients = {}
-    for name in ROLE_NAMES:
+    for name in (*ROLE_NAMES, *COMBINED):
         client = Client()
         user = world.user(name)
         if user is not None:
@@ -95,25 +100,59 @@ def test_access_matrix(world):
                 expected = case.get[persona]
                 if got != expected:
                     failures.append(f"GET {url} ({route.name}) as {persona}: {got} ≠ {expected}")
+            for persona in COMBINED:
+                got = classify(clients[persona].get(url))
+                expected = combined_outcome(case, persona)
+                if got != expected:
+                    failures.append(f"GET {url} ({route.name}) as {persona}: {got} ≠ {expected}")
             observed.append((route.name, case.label, row, case.writers))
-            failures.extend(_check_posts(route.name, url, case, clients))
+            failures.extend(_check_posts(route.name, url, case, clients, world))
     _write_matrix(observed)
     assert not failures, "\n".join(failures)
 
 
-def _check_posts(name: str, url: str, case: Case, clients: dict[str, Client]) -> list[str]:
+def _check_posts(name: str, url: str, case: Case, clients: dict[str, Client], world) -> list[str]:
     failures = []
-    for persona in ROLE_NAMES:
-        if persona in case.writers:
-            continue
-        before = data_fingerprint()
-        response = clients[persona].post(url, data={})
-        got = classify(response)
-        if got not in REFUSED:
-            failures.append(f"POST {url} ({name}) as {persona}: {got}, should be refused")
-        if data_fingerprint() != before:
-            failures.append(f"POST {url} ({name}) as {persona} changed data")
+    refused = [p for p in ROLE_NAMES if p not in case.writers]
+    refused += [p for p in COMBINED if not combined_writes(case, p)]
+    bodies: list[tuple[str, Callable[[Any], dict[str, Any]]]] = [("empty", lambda w: {})] + (
+        [("valid", case.payload)] if case.payload else []
+    )
+    for persona in refused:
+        for kind, body in bodies:
+            before = data_fingerprint()
+            response = clients[persona].post(url, data=body(world))
+            got = classify(response)
+            if got not in REFUSED:
+                failures.append(
+                    f"POST {kind} {url} ({name}) as {persona}: {got}, should be refused"
+                )
+            if data_fingerprint() != before:
+                failures.append(f"POST {kind} {url} ({name}) as {persona} changed data")
     return failures
+
+
+def test_the_valid_payloads_go_through_for_a_writer(world):
+    """A refused valid POST proves something only if the form is valid: a writer's gets in.
+
+    Each write is rolled back, so every route starts from the same world.
+    """
+    clients = _clients(world)
+    failures: list[str] = []
+    for route in all_routes():
+        for case in CASES.get(route.name, []):
+            if case.payload is None or not case.writers:
+                continue
+            url = reverse(route.name, kwargs=case.kwargs(world)) + case.query
+            writer = next(p for p in (*ROLE_NAMES, *COMBINED) if p in case.writers)
+            before = data_fingerprint()
+            with transaction.atomic():
+                got = classify(clients[writer].post(url, data=case.payload(world)))
+                changed = data_fingerprint() != before
+                transaction.set_rollback(True)
+            if got != "redirect" or not changed:
+                failures.append(f"POST valid {url} ({route.name}) as {writer}: {got}, {changed=}")
+    assert not failures, "\n".join(failures)
 
 
 SYMBOLS = {"ok": "✅", "login": "🔑", "403": "⛔ 403", "404": "⛔ 404", "405": "— 405"}

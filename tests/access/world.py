@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fabriques.accounts.models import Membership
+from fabriques.accounts.models import Membership, MembershipRole
 from fabriques.accounts.services import invitation_create
-from fabriques.accounts.tests.factories import UserFactory
+from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
 from fabriques.calls.tests.factories import (
     ApplicationFactory,
     CallCriterionFactory,
@@ -19,8 +19,12 @@ from fabriques.deliverables.tests.factories import (
     DeliverableReviewFactory,
     DeliverableVersionFactory,
 )
-from fabriques.programme.models import FabriqueOrganisation, FabriqueStatus
-from fabriques.programme.tests.factories import FabriqueFactory
+from fabriques.programme.models import FabriqueOrganisation, FabriqueStatus, Role
+from fabriques.programme.tests.factories import (
+    FabriqueFactory,
+    FabriqueOrganisationFactory,
+    ThemeFactory,
+)
 from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.territories.tests.factories import EpciFactory, ParticipationFactory, QpvFactory
 
@@ -34,7 +38,8 @@ class World:
         return getattr(self.__dict__["personas"], name)
 
     def user(self, name: str) -> Any:
-        return self.personas.user(name)
+        combined = self.__dict__.get("combined", {})
+        return combined[name] if name in combined else self.personas.user(name)
 
 
 def build_world() -> World:
@@ -63,6 +68,15 @@ def build_world() -> World:
     invited = UserFactory.create(username="invitee@exemple.fr", password="!")
     _invitation, token = invitation_create(user=invited)
     draft_participation = ParticipationFactory(fabrique=draft)
+    # Organisations shared by the two Fabriques: Association B also co-funds A, A's provider
+    # also partners B. The roles held in them for one Fabrique must not reach the other.
+    FabriqueOrganisationFactory(
+        fabrique=cast.fabrique_a, organisation=cast.partner_org_b, role=Role.COFUNDER
+    )
+    FabriqueOrganisationFactory(
+        fabrique=cast.fabrique_b, organisation=cast.provider_org_a, role=Role.PARTNER
+    )
+    combined = _combined_personas(cast)
     return World(
         cast,
         draft_participation=draft_participation,
@@ -80,4 +94,41 @@ def build_world() -> World:
             fabrique=cast.fabrique_a, organisation=cast.partner_org_a
         ),
         provider_membership_a=Membership.objects.get(user=cast.provider_a),
+        partner_membership_b=Membership.objects.get(user=cast.partner_b),
+        wide_membership_b=Membership.objects.get(user=combined["partner_b_wide"]),
+        combined=combined,
+        theme=ThemeFactory(),
     )
+
+
+def _combined_personas(cast: Personas) -> dict[str, Any]:
+    """The people of spec.COMBINED, each with the roles of the two personas they combine."""
+    pilot_partner = UserFactory(username="pilot_a+partner_b@exemple.fr")
+    MembershipFactory(user=pilot_partner, role=MembershipRole.ANCT_PILOT, fabrique=cast.fabrique_a)
+    MembershipFactory(
+        user=pilot_partner,
+        role=MembershipRole.PARTNER_MEMBER,
+        organisation=cast.partner_org_b,
+        fabrique=cast.fabrique_b,
+    )
+    provider_elected = UserFactory(username="provider_a+elected_b@exemple.fr")
+    MembershipFactory(
+        user=provider_elected,
+        role=MembershipRole.PROVIDER_CONSULTANT,
+        organisation=cast.provider_org_a,
+        fabrique=cast.fabrique_a,
+    )
+    MembershipFactory(
+        user=provider_elected,
+        role=MembershipRole.ELECTED_REFERENT,
+        participation=cast.participation_b,
+    )
+    wide = UserFactory(username="partner_b_wide@exemple.fr")
+    MembershipFactory(
+        user=wide, role=MembershipRole.PARTNER_MEMBER, organisation=cast.partner_org_b
+    )
+    return {
+        "pilot_a+partner_b": pilot_partner,
+        "provider_a+elected_b": provider_elected,
+        "partner_b_wide": wide,
+    }

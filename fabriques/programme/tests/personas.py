@@ -5,8 +5,8 @@ with `build_personas()`. Each persona is a saved user; `PASSWORD` logs any of th
 
     admin               ANCT administrator (programme-wide)
     pilot_a / pilot_b   ANCT pilot of Fabrique A / of Fabrique B
-    partner_a/_b        member of an organisation that partners Fabrique A / B
-    provider_a/_b       consultant of the provider of Fabrique A / B
+    partner_a/_b        member of an organisation that partners Fabrique A / B (for it)
+    provider_a/_b       consultant of the provider of Fabrique A / B (for it)
     elected_a/_b        elected referent of a territory of Fabrique A / B
     technical_a         technical referent of the same territory of Fabrique A
     applicant           a local-authority agent with an account and no role
@@ -118,11 +118,16 @@ def build_personas(*, status: str = FabriqueStatus.RUNNING) -> Personas:
         users[f"pilot_{key}"] = _member(
             f"pilot_{key}", MembershipRole.ANCT_PILOT, fabrique=fabrique
         )
+        # Held for this Fabrique, as the team page gives them (organisation-wide roles, an
+        # administrator's decision, are tried in tests/access and test_team_scope).
         users[f"partner_{key}"] = _member(
-            f"partner_{key}", MembershipRole.PARTNER_MEMBER, organisation=partner
+            f"partner_{key}", MembershipRole.PARTNER_MEMBER, organisation=partner, fabrique=fabrique
         )
         users[f"provider_{key}"] = _member(
-            f"provider_{key}", MembershipRole.PROVIDER_CONSULTANT, organisation=provider
+            f"provider_{key}",
+            MembershipRole.PROVIDER_CONSULTANT,
+            organisation=provider,
+            fabrique=fabrique,
         )
         users[f"elected_{key}"] = _member(
             f"elected_{key}", MembershipRole.ELECTED_REFERENT, participation=participation

@@ -549,8 +549,8 @@ class TeamTests(PersonaCase):
         )
         self.assertContains(response, "provider_a@exemple.fr")
         self.assertNotContains(response, "provider_b@exemple.fr")
-        # The invitation form says a role in an organisation reaches all its Fabriques.
-        self.assertContains(response, "où celle-ci a un rôle, pas seulement celle-ci")
+        # The invitation form says a role in an organisation holds for this Fabrique only.
+        self.assertContains(response, "Le rôle vaut pour cette Fabrique seulement")
         # A pilot may not give the pilot role.
         self.assertNotContains(response, 'value="anct_pilot"')
 
@@ -574,6 +574,7 @@ class TeamTests(PersonaCase):
                 user=user,
                 role=MembershipRole.PROVIDER_CONSULTANT,
                 organisation=self.cast.provider_org_a,
+                fabrique=self.a,
             ).exists()
         )
         self.assertEqual(len(mail.outbox), 1)
@@ -635,7 +636,12 @@ class TeamTests(PersonaCase):
         self.assertFalse(Membership.objects.filter(pk=consultant.pk).exists())
         self.assertEqual(
             AuditEvent.objects.get(action="fabrique.team_revoked").data,
-            {"user": self.cast.provider_a.pk, "role": "provider_consultant"},
+            {
+                "user": self.cast.provider_a.pk,
+                "role": "provider_consultant",
+                "organisation": self.cast.provider_org_a.pk,
+                "organisation_wide": False,
+            },
         )
         # The consultant no longer sees the Fabrique.
         self.client.force_login(self.cast.provider_a)
