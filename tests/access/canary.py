@@ -107,8 +107,12 @@ class CanaryWorld:
         *,
         exportable_by: Iterable[str] = (),
         exported_to: Iterable[str] = (),
+        short: bool = False,
     ) -> str:
-        value = f"canary-{kind}-{owner}-{uuid.uuid4().hex[:8]}"
+        # A short one fits the narrow fields (a phone number: 30 characters, which PostgreSQL
+        # enforces and SQLite does not); the label still says what and whose it is.
+        secret = uuid.uuid4().hex[:8]
+        value = f"canary-{secret}" if short else f"canary-{kind}-{owner}-{secret}"
         exported = frozenset(exported_to)
         self.canaries.append(
             Canary(
@@ -173,8 +177,10 @@ def _plant_applications(world: CanaryWorld, side: str) -> None:
         exported_to: Iterable[str],
         technical_email: str | None = None,
     ) -> dict[str, Any]:
-        def plant(kind: str) -> str:
-            return world.plant(f"{prefix}{kind}-{side}", owner, seen_by, exported_to=exported_to)
+        def plant(kind: str, *, short: bool = False) -> str:
+            return world.plant(
+                f"{prefix}{kind}-{side}", owner, seen_by, exported_to=exported_to, short=short
+            )
 
         return {
             "elected_name": plant("elected-name"),
@@ -183,7 +189,7 @@ def _plant_applications(world: CanaryWorld, side: str) -> None:
             "technical_name": plant("technical-name"),
             "technical_role": plant("technical-role"),
             "technical_email": technical_email or f"{plant('technical-email')}@exemple.fr",
-            "technical_phone": plant("phone"),
+            "technical_phone": plant("phone", short=True),
             "motivation": plant("motivation"),
             "working_group_intent": plant("working-group"),
         }
