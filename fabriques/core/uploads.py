@@ -525,6 +525,18 @@ class SweepReport:
     scanned: int = 0
     deleted: int = 0
 
+    def summary(self, folder: str) -> str:
+        """The line the daily sweep commands print."""
+        return _(
+            "%(deleted)d fichier(s) orphelin(s) supprimé(s) sur %(scanned)d dans "
+            "« %(folder)s/ » (délai de grâce : %(hours)d heures)."
+        ) % {
+            "deleted": self.deleted,
+            "scanned": self.scanned,
+            "folder": folder,
+            "hours": settings.UPLOAD_ORPHAN_GRACE_HOURS,
+        }
+
 
 def _stored_names(storage: Storage, directory: str) -> Iterator[str]:
     try:

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -17,16 +16,4 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = version_files_purge_orphans()
-        self.stdout.write(
-            _(
-                "%(deleted)d fichier(s) orphelin(s) supprimé(s) sur %(scanned)d dans "
-                "« %(folder)s/ » (délai de grâce : %(hours)d heures)."
-            )
-            % {
-                "deleted": report.deleted,
-                "scanned": report.scanned,
-                "folder": VERSION_DIR,
-                "hours": settings.UPLOAD_ORPHAN_GRACE_HOURS,
-            }
-        )
+        self.stdout.write(version_files_purge_orphans().summary(VERSION_DIR))
