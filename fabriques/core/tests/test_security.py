@@ -25,6 +25,15 @@ def answer(path: str, **headers: str) -> HttpResponse:
     return SecurityHeadersMiddleware(view)(RequestFactory().get(path))
 
 
+def test_logout_may_end_on_proconnect_when_it_is_configured(settings):
+    assert answer("/").headers["Content-Security-Policy"] == EXPECTED_CSP
+    settings.PROCONNECT_ENABLED = True
+    settings.OIDC_OP_LOGOUT_ENDPOINT = "https://auth.exemple.gouv.fr/api/v2/session/end"
+    policy = answer("/").headers["Content-Security-Policy"]
+    assert "form-action 'self' https://auth.exemple.gouv.fr;" in policy
+    assert policy.replace(" https://auth.exemple.gouv.fr", "") == EXPECTED_CSP
+
+
 def cache_directives(response) -> set[str]:
     return {d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()}
 
