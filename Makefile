@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
+# The settings read it too: links in e-mails and pages follow the port (see SITE_URL).
+export PORT
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 

@@ -31,7 +31,9 @@ if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not DEBUG:
     )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The site's own address, for links in e-mails and pages; on a development machine it follows
+# the port `make run` serves on (PORT), unless SITE_URL says otherwise.
+SITE_URL: str = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

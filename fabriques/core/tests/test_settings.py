@@ -61,3 +61,31 @@ def test_platform_refuses_to_start_on_the_development_key_with_debug_off():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is missing (or is the development key)" in result.stderr
+
+
+def site_url(extra_env: dict[str, str]) -> str:
+    env = {k: v for k, v in run_env().items() if k not in ("SITE_URL", "PORT")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.SITE_URL)",
+        ],
+        cwd=ROOT,
+        env={**env, "DJANGO_DEBUG": "1", **extra_env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_links_follow_the_port_the_platform_is_served_on():
+    assert site_url({}) == "http://127.0.0.1:8000"
+    assert site_url({"PORT": "8811"}) == "http://127.0.0.1:8811"
+    # A configured address wins (production, or a machine behind a proxy).
+    assert site_url({"PORT": "8811", "SITE_URL": "https://fabriques.anct.gouv.fr"}) == (
+        "https://fabriques.anct.gouv.fr"
+    )
