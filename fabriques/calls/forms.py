@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fabriques.territories.models import ParticipationKind
-from fabriques.territories.selectors import TerritoryMatch
+from fabriques.territories.selectors import TerritoryMatch, territory_label
 
 from .models import APPLICANT_TEXT_FIELDS, ApplicationStatus, CallCriterion
 from .selectors import territory_resolve
@@ -206,14 +206,12 @@ class ApplicationForm(forms.Form):
         }
         territory = application.territory
         if territory is not None:
-            code = application.territory_code
-            initial["territory"] = f"{territory.name} ({code})" if code else territory.name
+            initial["territory"] = territory_label(territory)
             initial["territory_ref"] = f"{application.kind}:{territory.pk}"
         host = application.host
         if host is not None:
             kind = "epci" if application.epci_id else "commune"
-            code = host.siren if kind == "epci" else host.code
-            initial["host"] = f"{host.name} ({code})"
+            initial["host"] = territory_label(host)
             initial["host_ref"] = f"{kind}:{host.pk}"
         return initial
 

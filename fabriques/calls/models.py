@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from fabriques.core.models import TimeStampedModel
 from fabriques.territories.models import ParticipationKind, one_territory_condition
+from fabriques.territories.selectors import territory_label
 
 
 class CallState(models.TextChoices):
@@ -329,20 +330,12 @@ class Application(TimeStampedModel):
         return (self.commune or self.epci) if self.kind == ParticipationKind.QPV else None
 
     @property
-    def territory_code(self) -> str:
-        territory = self.territory
-        if territory is None:
-            return ""
-        return str(getattr(territory, "siren", None) or getattr(territory, "code", ""))
-
-    @property
     def territory_label(self) -> str:
         """« Saint-Étienne (42218) », « Quartier X (QN04201M) — Saint-Étienne »."""
         territory = self.territory
         if territory is None:
             return ""
-        code = self.territory_code
-        label = f"{territory.name} ({code})" if code else territory.name
+        label = territory_label(territory)
         host = self.host
         return f"{label} — {host.name}" if host is not None else label
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from fabriques.core.text import normalize
 from fabriques.programme.models import Fabrique, FabriqueStatus
 from fabriques.territories.models import ParticipationKind
-from fabriques.territories.selectors import TerritoryMatch, territory_search
+from fabriques.territories.selectors import TerritoryMatch, territory_code, territory_search
 
 from .models import (
     Application,
@@ -297,12 +297,11 @@ def territory_from_ref(ref: str, *, kinds: tuple[str, ...] | None = None) -> Ter
     )
     if row is None:
         return None
-    code = row.siren if kind == ParticipationKind.EPCI else row.code
     return TerritoryMatch(
         kind=kind,
         pk=row.pk,
         name=row.name,
-        code=code,
+        code=territory_code(row),
         departement_code=row.departement.code,
         departement_name=row.departement.name,
         rank=0,

@@ -85,7 +85,7 @@ class TerritoryMatch:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.code})" if self.code else self.name
+        return territory_label(self)
 
     @property
     def kind_label(self) -> str:
@@ -95,6 +95,24 @@ class TerritoryMatch:
     def ref(self) -> str:
         """A stable reference for forms: « commune:12 »."""
         return f"{self.kind}:{self.pk}"
+
+
+def territory_code(entity: Commune | Epci | Qpv) -> str:
+    """The official code a territory is known by: a commune's INSEE code (never its SIREN),
+    an EPCI's SIREN, a QPV's code (empty when unknown)."""
+    return entity.siren if isinstance(entity, Epci) else entity.code
+
+
+def territory_label(entity: Commune | Epci | Qpv | TerritoryMatch) -> str:
+    """The one label of a territory, « Saint-Étienne (42218) », « Saint-Étienne Métropole
+    (244200770) », « Montreynaud (QN04201M) », or the name alone for a QPV without a code.
+
+    The autocomplete offers it, the application form shows it back when a draft is reopened
+    and accepts it (`calls.selectors.territory_resolve`), and the pages and e-mails print it:
+    one function, so that what is displayed is always what the form resolves.
+    """
+    code = entity.code if isinstance(entity, TerritoryMatch) else territory_code(entity)
+    return f"{entity.name} ({code})" if code else entity.name
 
 
 # search_name with hyphens and apostrophes as spaces: « saint etienne » is « Saint-Étienne ».
@@ -161,7 +179,7 @@ def territory_search(
                     kind=kind,
                     pk=row.pk,
                     name=row.name,
-                    code=getattr(row, code_field),
+                    code=territory_code(row),
                     departement_code=row.departement.code,
                     departement_name=row.departement.name,
                     rank=row.rank,

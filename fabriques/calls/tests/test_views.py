@@ -10,12 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from fabriques.accounts.tests.factories import UserFactory
+from fabriques.calls.forms import ApplicationForm
 from fabriques.calls.models import Application, ApplicationStatus, Call, CallCriterion
 from fabriques.core.tests.corpus import pdf_open_action_javascript
 from fabriques.programme.models import FabriqueStatus
 from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.territories.models import Commune, ParticipationKind
-from fabriques.territories.tests.factories import CommuneFactory, DepartementFactory
+from fabriques.territories.tests.factories import (
+    CommuneFactory,
+    DepartementFactory,
+    EpciFactory,
+    QpvFactory,
+)
 
 from .factories import (
     ApplicationFactory,
@@ -392,6 +399,113 @@ class ApplicantFlowTests(CallsViewTestCase):
         name = self.application.deliberation.name
         assert name is not None
         self.assertTrue(re.fullmatch(r"applications/[0-9a-f]{32}\.pdf", name))
+
+
+class TerritoryRoundTripTests(CallsViewTestCase):
+    """What the autocomplete offers, the reopened draft shows and the form takes back, for
+    each kind of territory; the same label on the applicant's list, the review pages, the
+    admin and the e-mail. A commune is known by its INSEE code, never by its SIREN."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.commune.siren = "214202186"
+        cls.commune.save()
+        loire = cls.commune.departement
+        EpciFactory(name="Saint-Étienne Métropole", siren="244200770", departement=loire)
+        QpvFactory(name="Montreynaud", code="QN04201M", departement=loire)
+        QpvFactory(name="Cotonne", departement=loire)
+
+    def picked(self, query, kind):
+        """The autocomplete's (label, ref) for the territory of `kind` named `query`."""
+        response = self.client.get(reverse("calls:territory_search"), {"q": query, "kinds": kind})
+        (result,) = [r for r in response.json()["results"] if r["name"] == query]
+        return result["label"], result["ref"]
+
+    def round_trip(self, *, name, kind, expected, host=None):
+        self.login("outsider")
+        label, ref = self.picked(name, kind)
+        self.assertEqual(label, expected)
+        data = form_data(self.commune, territory=label, territory_ref=ref)
+        if host is not None:
+            host_label, host_ref = self.picked(host, "commune")
+            data.update(host=host_label, host_ref=host_ref)
+
+        # Save the draft with the autocomplete's value.
+        response = self.client.post(reverse("calls:application_start", args=["fabrique-a"]), data)
+        draft = Application.objects.get(applicant=self.cast.outsider)
+        edit = reverse("calls:application_edit", args=[draft.pk])
+        self.assertRedirects(response, edit)
+
+        # Reopen it: the field shows the same label, and the form takes back what it shows,
+        # with the autocomplete's reference or without it (no JavaScript).
+        form = self.client.get(edit).context["form"]
+        self.assertEqual(form["territory"].value(), expected)
+        self.assertEqual(form["territory_ref"].value(), ref)
+        shown = {name: form[name].value() or "" for name in ("territory", "territory_ref")}
+        if host is not None:
+            self.assertEqual(form["host"].value(), host_label)
+            shown.update(host=form["host"].value(), host_ref=form["host_ref"].value())
+        without_refs = {**data, **shown, "territory_ref": "", "host_ref": ""}
+        self.assertTrue(ApplicationForm(data=without_refs).is_valid())
+
+        # « Déposer »: it is submitted.
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                edit, {**data, **shown, "action": "submit", "deliberation": pdf_upload()}
+            )
+        self.assertRedirects(response, reverse("calls:application_detail", args=[draft.pk]))
+        draft.refresh_from_db()
+        self.assertEqual(draft.status, ApplicationStatus.SUBMITTED)
+        self.assertEqual(draft.kind, kind)
+        self.assertTrue(draft.territory_label.startswith(expected))
+
+        # The same label everywhere.
+        self.assertContains(self.client.get(reverse("calls:my_applications")), expected)
+        (message,) = mail.outbox
+        self.assertIn(expected, message.body)
+        self.login("pilot_a")
+        review = reverse("calls:application_review", args=[draft.pk])
+        self.assertContains(self.client.get(review), expected)
+        list_url = reverse("calls:application_review_list", args=["fabrique-a"])
+        self.assertContains(self.client.get(list_url), expected)
+        return draft
+
+    def test_commune_by_its_insee_code(self):
+        draft = self.round_trip(
+            name="Saint-Étienne", kind=ParticipationKind.COMMUNE, expected="Saint-Étienne (42218)"
+        )
+        self.assertEqual(str(draft), "Candidature de Saint-Étienne (42218)")
+        self.assertNotContains(self.client.get(reverse("calls:my_applications")), "214202186")
+
+    def test_epci_by_its_siren(self):
+        self.round_trip(
+            name="Saint-Étienne Métropole",
+            kind=ParticipationKind.EPCI,
+            expected="Saint-Étienne Métropole (244200770)",
+        )
+
+    def test_qpv_by_its_code_with_its_host(self):
+        draft = self.round_trip(
+            name="Montreynaud",
+            kind=ParticipationKind.QPV,
+            expected="Montreynaud (QN04201M)",
+            host="Saint-Étienne",
+        )
+        self.assertEqual(draft.territory_label, "Montreynaud (QN04201M) — Saint-Étienne")
+
+    def test_qpv_without_code_by_its_name(self):
+        self.round_trip(
+            name="Cotonne", kind=ParticipationKind.QPV, expected="Cotonne", host="Saint-Étienne"
+        )
+
+    def test_admin_shows_the_insee_code(self):
+        ApplicationFactory(call=self.call, commune=self.commune, submitted=True)
+        superuser = UserFactory.create(username="root@anct.fr", is_staff=True, is_superuser=True)
+        self.client.force_login(superuser)
+        response = self.client.get(reverse("admin:calls_application_changelist"))
+        self.assertContains(response, "Candidature de Saint-Étienne (42218)")
+        self.assertNotContains(response, "214202186")
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import pytest
 
 from fabriques.territories.models import ParticipationKind
-from fabriques.territories.selectors import territory_search
+from fabriques.territories.selectors import territory_label, territory_search
 
 from .factories import CommuneFactory, DepartementFactory, EpciFactory, QpvFactory
 
@@ -82,3 +82,23 @@ def test_kinds(loire):
 def test_three_queries_at_most(loire, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):  # communes, EPCI, QPV, each with its département
         territory_search(q="saint")
+
+
+def test_one_label_per_territory_with_its_official_code(loire):
+    """A commune is known by its INSEE code, never its SIREN; an EPCI by its SIREN."""
+    loire["ville"].siren = "214202186"
+    loire["ville"].save()
+    nameless_code = QpvFactory(name="Cités", code="", departement=loire["ville"].departement)
+    assert territory_label(loire["ville"]) == "Saint-Étienne (42218)"
+    assert territory_label(loire["metropole"]) == "Saint-Étienne Métropole (244200770)"
+    assert territory_label(loire["quartier"]) == "Montreynaud (QN04201M)"
+    assert territory_label(nameless_code) == "Cités"
+    # The autocomplete offers the same label.
+    for kind, entity in (
+        (ParticipationKind.COMMUNE, loire["ville"]),
+        (ParticipationKind.EPCI, loire["metropole"]),
+        (ParticipationKind.QPV, loire["quartier"]),
+        (ParticipationKind.QPV, nameless_code),
+    ):
+        (match,) = [m for m in territory_search(q=entity.name, kinds=[kind]) if m.pk == entity.pk]
+        assert match.label == territory_label(entity)
