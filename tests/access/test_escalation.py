@@ -15,10 +15,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from fabriques.accounts.models import Membership, MembershipRole, User
+from fabriques.accounts.models import Membership, MembershipRole
 from fabriques.accounts.tests.factories import UserFactory
 from fabriques.calls.tests.factories import pdf_upload
-from fabriques.deliverables.models import Deliverable, DeliverableStatus, DeliverableVersion
+from fabriques.deliverables.models import DeliverableStatus, DeliverableVersion
 from fabriques.deliverables.tests.factories import (
     ContractFactory,
     DeliverableFactory,
@@ -39,18 +39,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cast(db: Any) -> Personas:
     return build_personas(status=FabriqueStatus.RUNNING)
-
-
-def _user(username: str) -> User:
-    user = UserFactory(username=username)
-    assert isinstance(user, User)
-    return user
-
-
-def _deliverable(**fields: Any) -> Deliverable:
-    deliverable = DeliverableFactory(**fields)
-    assert isinstance(deliverable, Deliverable)
-    return deliverable
 
 
 def _client(user: Any) -> Client:
@@ -116,7 +104,7 @@ def test_a_pilot_attaching_another_fabriques_association_does_not_reach_it(
     b = cast.fabrique_b
     MilestoneFactory(fabrique=b, title="Séminaire secret de B")
     ContractFactory(fabrique=b, provider=cast.provider_org_b, reference="MARCHE-B-001")
-    accepted_b = _deliverable(fabrique=b, status=DeliverableStatus.ACCEPTED)
+    accepted_b = DeliverableFactory.create(fabrique=b, status=DeliverableStatus.ACCEPTED)
     DeliverableVersionFactory(deliverable=accepted_b)
     pilot = _client(cast.pilot_a)
 
@@ -154,7 +142,9 @@ def test_a_pilot_swapping_in_another_fabriques_provider_does_not_reach_it(
     """Pilot B (Fabrique in design) swaps in A's provider and invites themselves as consultant."""
     cast.fabrique_b.status = FabriqueStatus.DESIGNED
     cast.fabrique_b.save(update_fields=["status"])
-    deliverable_a = _deliverable(fabrique=cast.fabrique_a, status=DeliverableStatus.SUBMITTED)
+    deliverable_a = DeliverableFactory.create(
+        fabrique=cast.fabrique_a, status=DeliverableStatus.SUBMITTED
+    )
     DeliverableVersionFactory(deliverable=deliverable_a, submitted_by=cast.provider_a)
     consultant_a = cast.provider_a.memberships.get()
     pilot = _client(cast.pilot_b)
@@ -207,9 +197,9 @@ def test_an_account_invited_through_a_shared_organisation_reaches_nothing_else(
     assert isinstance(draft, Fabrique)
     shared = OrganisationFactory(slug="partenaire-commun", name="Partenaire commun")
     FabriqueOrganisationFactory(fabrique=draft, organisation=shared, role=Role.PARTNER)
-    pilot_draft = _user("pilot_draft@exemple.fr")
+    pilot_draft = UserFactory.create(username="pilot_draft@exemple.fr")
     Membership.objects.create(user=pilot_draft, role=MembershipRole.ANCT_PILOT, fabrique=draft)
-    nobody = _user("nobody@exemple.fr")
+    nobody = UserFactory.create(username="nobody@exemple.fr")
     pilot = _client(cast.pilot_a)
 
     # Pilot A attaches the design-stage Fabrique's partner and invites an account with no role.
@@ -222,7 +212,7 @@ def test_an_account_invited_through_a_shared_organisation_reaches_nothing_else(
 
     # The other way round: the design-stage Fabrique's pilot attaches A's partner.
     _attach(_client(pilot_draft), "fabrique-en-conception", cast.partner_org_a, Role.PARTNER)
-    outsider = _user("second@exemple.fr")
+    outsider = UserFactory.create(username="second@exemple.fr")
     _invite(
         _client(pilot_draft),
         "fabrique-en-conception",
@@ -239,7 +229,7 @@ def test_an_account_invited_through_a_shared_organisation_reaches_nothing_else(
 def test_detaching_the_organisation_ends_the_roles_given_for_it(cast: Personas) -> None:
     pilot = _client(cast.pilot_a)
     shared = OrganisationFactory(slug="partenaire-commun", name="Partenaire commun")
-    nobody = _user("nobody@exemple.fr")
+    nobody = UserFactory.create(username="nobody@exemple.fr")
     _attach(pilot, "fabrique-a", shared, Role.PARTNER)
     _invite(pilot, "fabrique-a", nobody.email, MembershipRole.PARTNER_MEMBER, shared)
     invitee = _client(nobody)

@@ -15,7 +15,7 @@ from fabriques.calls.forms import ApplicationForm
 from fabriques.calls.models import Application, ApplicationStatus, Call, CallCriterion
 from fabriques.core.tests.corpus import pdf_open_action_javascript
 from fabriques.programme.models import FabriqueStatus
-from fabriques.programme.tests.personas import Personas, build_personas
+from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
 from fabriques.territories.models import Commune, ParticipationKind
 from fabriques.territories.tests.factories import (
     CommuneFactory,
@@ -36,20 +36,7 @@ from .factories import (
 # Who sees an application of Fabrique A filled in by `applicant`.
 SEES_APPLICATION = {"applicant", "pilot_a", "admin"}
 MANAGES_A = {"pilot_a", "admin"}
-SIGNED_IN = (
-    "admin",
-    "pilot_a",
-    "pilot_b",
-    "partner_a",
-    "partner_b",
-    "provider_a",
-    "provider_b",
-    "elected_a",
-    "elected_b",
-    "technical_a",
-    "applicant",
-    "outsider",
-)
+SIGNED_IN = tuple(name for name in ROLE_NAMES if name != "anonymous")
 
 
 def form_data(commune, **overrides):

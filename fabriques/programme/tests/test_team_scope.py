@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from fabriques.accounts.models import Membership, MembershipRole, User
+from fabriques.accounts.models import Membership, MembershipRole
 from fabriques.accounts.roles import grants_for
 from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
 from fabriques.core.models import AuditEvent
@@ -27,18 +27,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cast(db: Any) -> Personas:
     return build_personas(status=FabriqueStatus.DESIGNED)
-
-
-def _user(username: str) -> User:
-    user = UserFactory(username=username)
-    assert isinstance(user, User)
-    return user
-
-
-def _membership(**fields: Any) -> Membership:
-    membership = MembershipFactory(**fields)
-    assert isinstance(membership, Membership)
-    return membership
 
 
 def _client(user: Any) -> Client:
@@ -66,7 +54,7 @@ def test_a_scoped_role_counts_only_for_its_fabrique_and_while_the_organisation_p
 def test_an_organisation_wide_role_counts_wherever_the_organisation_plays_it(
     cast: Personas,
 ) -> None:
-    wide = _user("wide@exemple.fr")
+    wide = UserFactory.create(username="wide@exemple.fr")
     MembershipFactory(
         user=wide, role=MembershipRole.PARTNER_MEMBER, organisation=cast.partner_org_a
     )
@@ -126,8 +114,8 @@ def test_one_person_may_hold_the_role_for_several_fabriques_but_once_for_each(
 
 
 def test_the_team_shows_organisation_wide_roles_read_only_to_a_pilot(cast: Personas) -> None:
-    wide = _user("wide@exemple.fr")
-    membership = _membership(
+    wide = UserFactory.create(username="wide@exemple.fr")
+    membership = MembershipFactory.create(
         user=wide, role=MembershipRole.PROVIDER_CONSULTANT, organisation=cast.provider_org_a
     )
     url = reverse("programme:fabrique_team", kwargs={"slug": "fabrique-a"})
@@ -189,7 +177,7 @@ def test_removing_an_organisations_part_ends_the_roles_held_for_it(cast: Persona
     }
     assert AuditEvent.objects.filter(action="membership.revoked").count() == 1
     # Replacing the provider ends its consultants' roles held for this Fabrique only.
-    wide = _user("wide@exemple.fr")
+    wide = UserFactory.create(username="wide@exemple.fr")
     MembershipFactory(
         user=wide, role=MembershipRole.PROVIDER_CONSULTANT, organisation=cast.provider_org_a
     )
