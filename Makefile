@@ -37,7 +37,7 @@ run: install .env
 	$(PY) manage.py import_referential
 	$(PY) manage.py import_programme
 	@echo "Fabriques : http://127.0.0.1:$(PORT)/"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py serve 127.0.0.1:$(PORT)
 
 ## Run the django-tasks database worker (e-mails, long jobs).
 worker: install .env
