@@ -131,6 +131,25 @@ def membership_revoke(*, membership: Membership, actor: User | None = None) -> N
     membership.delete()
 
 
+@transaction.atomic
+def user_staff_grant(*, user: User, actor: User | None = None) -> User:
+    """Open Django's technical administration (/admin/) to the person: staff and superuser.
+
+    The second factor is owed by staff (accounts.otp.must_set_up) before /admin/ opens.
+    """
+    if user.is_staff and user.is_superuser:
+        return user
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    audit_event_create(
+        action="user.staff_granted",
+        obj=user,
+        actor=actor,
+        summary=_("Accès à l’administration technique donné à %s") % user.email,
+    )
+    return user
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from fabriques.accounts.models import Membership, MembershipRole, User
 from fabriques.accounts.tests.factories import UserFactory
+from fabriques.core.models import AuditEvent
 from fabriques.programme.tests.factories import FabriqueFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +99,23 @@ class TestInvite:
             invite(*args)
 
         assert not User.objects.exists()
+
+
+class TestInviteStaff:
+    """The README's first administrator also opens /admin/ with --staff (it was refused)."""
+
+    def test_staff_option_opens_the_technical_administration(self, client):
+        invite("admin@anct.gouv.fr", "--role", "anct_admin", "--staff")
+
+        user = User.objects.get(email="admin@anct.gouv.fr")
+        client.force_login(user)
+        assert client.get("/admin/").status_code == 200
+        assert AuditEvent.objects.filter(action="user.staff_granted", object_id=user.pk).exists()
+
+    def test_without_it_the_administration_stays_closed(self, client):
+        invite("admin@anct.gouv.fr", "--role", "anct_admin")
+
+        client.force_login(User.objects.get(email="admin@anct.gouv.fr"))
+        response = client.get("/admin/")
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]

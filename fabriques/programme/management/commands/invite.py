@@ -17,7 +17,7 @@ from fabriques.accounts.models import (
     PROGRAMME_ROLES,
     MembershipRole,
 )
-from fabriques.accounts.services import user_invite_with_link
+from fabriques.accounts.services import user_invite_with_link, user_staff_grant
 from fabriques.programme.models import Fabrique, Organisation
 
 COMMAND_ROLES = [role.value for role in (*PROGRAMME_ROLES, *FABRIQUE_ROLES, *ORGANISATION_ROLES)]
@@ -45,6 +45,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--first-name", default="", help="Prénom.")
         parser.add_argument("--last-name", default="", help="Nom.")
+        parser.add_argument(
+            "--staff",
+            action="store_true",
+            help="Ouvre aussi l’administration technique (/admin/) : compte « staff » et "
+            "superutilisateur, validation en deux étapes exigée.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         email = options["email"].strip()
@@ -82,11 +88,15 @@ class Command(BaseCommand):
                     fabrique=fabrique,
                     organisation=organisation,
                 )
+                if options["staff"]:
+                    user_staff_grant(user=user)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         target = fabrique or organisation
         granted = f"{role.label}" + (f" — {target}" if target else "")
         self.stdout.write(self.style.SUCCESS(f"{user.email} : {granted}."))
+        if options["staff"]:
+            self.stdout.write("Administration technique (/admin/) ouverte à cette personne.")
         if link:
             self.stdout.write("Invitation envoyée par courriel. Lien à usage unique :")
             self.stdout.write(link)
