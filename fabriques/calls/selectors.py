@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, IntegerField, Prefetch, QuerySet, Sum, Value
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fabriques.core.text import normalize
 from fabriques.programme.models import Fabrique, FabriqueStatus
@@ -58,6 +59,44 @@ def call_open_problems(*, fabrique: Fabrique, now: datetime.datetime | None = No
     if not call.criteria_count:
         problems.append(_("L’appel n’a aucun critère de sélection."))
     return problems
+
+
+def call_early_close_warnings(
+    *, fabrique: Fabrique, now: datetime.datetime | None = None
+) -> list[str]:
+    """What moving the Fabrique on now would do to a call still open, in French (empty when
+    the announced closing date has passed or there is no call): the cycle asks the person to
+    confirm these before the move.
+    """
+    now = now or timezone.now()
+    call = (
+        Call.objects.filter(fabrique=fabrique, closes_at__gt=now)
+        .annotate(
+            drafts=Count("applications", filter=Q(applications__status=ApplicationStatus.DRAFT))
+        )
+        .first()
+    )
+    if call is None or call.closes_at is None:
+        return []
+    warnings = [
+        _(
+            "L’appel annonce une clôture le %(date)s : passer maintenant à la sélection le ferme "
+            "avant cette date, et la page publique de l’appel ne prend plus de candidature."
+        )
+        % {"date": date_format(timezone.localtime(call.closes_at), "j F Y à H:i")}
+    ]
+    if call.drafts:
+        warnings.append(
+            ngettext(
+                "%(count)d candidature est encore à l’état de brouillon : elle ne pourra plus être "
+                "déposée, et son auteur en sera informé par courriel.",
+                "%(count)d candidatures sont encore à l’état de brouillon : elles ne pourront plus "
+                "être déposées, et leurs auteurs en seront informés par courriel.",
+                call.drafts,
+            )
+            % {"count": call.drafts}
+        )
+    return warnings
 
 
 @dataclass(frozen=True)

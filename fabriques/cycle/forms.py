@@ -24,3 +24,5 @@ class TransitionForm(forms.Form):
         error_messages={"max_length": _("La raison est limitée à %(limit_value)d caractères.")},
         widget=forms.Textarea(attrs={"class": "fr-input", "rows": 2}),
     )
+    # Ticked to go ahead with a move whose consequences the page lists (closing a call early).
+    confirmed = forms.BooleanField(required=False)

@@ -8,6 +8,10 @@ Every guard is one line of `GUARDS`, the single table of what the cycle checks. 
 above the apps whose state it reads (programme, calls, deliverables), so it imports their
 selectors at the top like any other module. A new app of the year's work (working groups,
 roadmaps, studies) adds its guard as one line of that table: `S.<STATUS>: <app>_problems,`.
+
+A move may also be allowed but costly (closing a call before its announced date): `WARNINGS`
+lists what such a move would do, and the move needs the person's confirmation; `EFFECTS` runs
+what must follow a move (telling the people it affects), in the same transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fabriques.accounts.models import User
-from fabriques.calls.selectors import call_open_problems
+from fabriques.calls.selectors import call_early_close_warnings, call_open_problems
+from fabriques.calls.services import call_close_early_notify
 from fabriques.core.services import audit_event_create, history_author_set
 from fabriques.core.text import quote
 from fabriques.deliverables.selectors import publication_problems
@@ -82,12 +87,43 @@ GUARDS: Final[Mapping[str, Guard]] = {
 }
 
 
+class Effect(Protocol):
+    """What follows a move into a status (e-mails to the people it affects)."""
+
+    def __call__(self, *, fabrique: Fabrique, actor: User) -> object: ...
+
+
+# What entering a status would do that the person must confirm first, in French.
+WARNINGS: Final[Mapping[str, Guard]] = {
+    S.SELECTION: call_early_close_warnings,  # calls: a call closed before its announced date
+}
+# What runs after entering a status, in the move's transaction.
+EFFECTS: Final[Mapping[str, Effect]] = {
+    S.SELECTION: call_close_early_notify,  # calls: the drafts' authors are told
+}
+
+
 class TransitionError(Exception):
     """A refused move; `problems` are French sentences naming everything that is missing."""
 
     def __init__(self, problems: list[str]):
         super().__init__(" ".join(problems))
         self.problems = problems
+
+
+class ConfirmationRequired(TransitionError):
+    """An allowed move whose consequences (`problems`, the warnings) need confirming first."""
+
+
+def transition_warnings(fabrique: Fabrique, to_status: str) -> list[str]:
+    """What moving to `to_status` now would do that needs confirming (empty when nothing).
+
+    Only for a forward move: going back to call_open reopens the call, it closes nothing.
+    """
+    warning = WARNINGS.get(to_status)
+    if warning is None or FORWARD.get(fabrique.status) != to_status:
+        return []
+    return warning(fabrique=fabrique)
 
 
 def is_backward(from_status: str, to_status: str) -> bool:
@@ -130,6 +166,7 @@ class TransitionOption:
     label: str
     backward: bool
     problems: list[str]
+    warnings: list[str]
 
     @property
     def allowed(self) -> bool:
@@ -144,6 +181,7 @@ def allowed_transitions(fabrique: Fabrique) -> list[TransitionOption]:
             label=status_label(to_status),
             backward=is_backward(fabrique.status, to_status),
             problems=transition_problems(fabrique, to_status, reason=None),
+            warnings=transition_warnings(fabrique, to_status),
         )
         for to_status in targets(fabrique.status)
     ]
@@ -151,18 +189,22 @@ def allowed_transitions(fabrique: Fabrique) -> list[TransitionOption]:
 
 @transaction.atomic
 def fabrique_transition(
-    *, fabrique: Fabrique, to_status: str, actor: User, reason: str = ""
+    *, fabrique: Fabrique, to_status: str, actor: User, reason: str = "", confirmed: bool = False
 ) -> Fabrique:
     """Move a Fabrique to `to_status`, or raise TransitionError and change nothing.
 
-    The row is locked first, so two people moving the same Fabrique at once are serialised
-    and the second one's move is checked against the status the first one left.
+    A move with warnings (`transition_warnings`) raises ConfirmationRequired unless
+    `confirmed`. The row is locked first, so two people moving the same Fabrique at once are
+    serialised and the second one's move is checked against the status the first one left.
     """
     locked = fabrique_lock(fabrique)
     reason = reason.strip()
     problems = transition_problems(locked, to_status, reason=reason)
     if problems:
         raise TransitionError(problems)
+    warnings = transition_warnings(locked, to_status)
+    if warnings and not confirmed:
+        raise ConfirmationRequired(warnings)
     from_status = locked.status
     locked.status = to_status
     try:
@@ -182,6 +224,10 @@ def fabrique_transition(
         obj=locked,
         actor=actor,
         summary=f"{summary} : {reason}" if reason else summary,
-        data={"from": from_status, "to": to_status, "reason": reason},
+        data={"from": from_status, "to": to_status, "reason": reason}
+        | ({"confirmed": warnings} if warnings else {}),
     )
+    effect = EFFECTS.get(to_status)
+    if effect is not None and FORWARD.get(from_status) == to_status:
+        effect(fabrique=locked, actor=actor)
     return locked

@@ -13,13 +13,19 @@ from fabriques.programme.access import get_fabrique_for_user
 from fabriques.programme.status import stepper
 
 from .forms import TransitionForm
-from .services import TransitionError, allowed_transitions, fabrique_transition
+from .services import (
+    ConfirmationRequired,
+    TransitionError,
+    allowed_transitions,
+    fabrique_transition,
+)
 
 
 @login_required
 def fabrique_transition_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     fabrique = get_fabrique_for_user(request.user, slug, action="manage")
     problems: list[str] = []
+    unconfirmed = ""
     form = TransitionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -29,7 +35,11 @@ def fabrique_transition_view(request: AuthenticatedHttpRequest, slug: str) -> Ht
                     to_status=form.cleaned_data["to_status"],
                     actor=request.user,
                     reason=form.cleaned_data["reason"],
+                    confirmed=form.cleaned_data["confirmed"],
                 )
+            except ConfirmationRequired:
+                unconfirmed = form.cleaned_data["to_status"]
+                problems = [_("Cochez la case de confirmation : ce passage a des conséquences.")]
             except TransitionError as exc:
                 problems = exc.problems
             else:
@@ -49,6 +59,7 @@ def fabrique_transition_view(request: AuthenticatedHttpRequest, slug: str) -> Ht
             "options": allowed_transitions(fabrique),
             "stepper": stepper(fabrique.status),
             "problems": problems,
+            "unconfirmed": unconfirmed,
             "posted": form.data if request.method == "POST" else {},
             "workspace_nav": "fabriques",
         },

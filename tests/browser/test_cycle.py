@@ -256,6 +256,11 @@ def test_whole_cycle(cycle_world, live_server, page, assert_accessible):
     # --- 3. ANCT selects four territories, sets the provider, the Fabrique runs ------------
     ui.login(world.admin.email, world.password)
     ui.goto(f"/espace/fabriques/{fabrique.slug}/statut/")
+    # The call's announced closing date has not come: the page says what the move closes.
+    expect(page.get_by_text("Avant de confirmer")).to_be_visible()
+    ui.button("Passer à « Sélection des territoires »")
+    expect(page.get_by_text("Cochez cette case pour confirmer.")).to_be_visible()
+    page.get_by_text("J’ai lu ces conséquences et je confirme ce passage.").click()
     ui.button("Passer à « Sélection des territoires »")
     ui.action("Candidatures")
     expect(page.get_by_text("4 candidatures reçues")).to_be_visible()

@@ -15,6 +15,7 @@ from .applications import (
 )
 from .calls import (
     CriterionInput,
+    call_close_early_notify,
     call_save,
     criteria_save,
     criterion_create,
@@ -54,6 +55,7 @@ __all__ = [
     "application_submit",
     "applications_erase_person",
     "applications_purge",
+    "call_close_early_notify",
     "call_notify_outcomes",
     "call_save",
     "criteria_save",

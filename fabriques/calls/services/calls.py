@@ -15,9 +15,12 @@ from fabriques.core.services import audit_event_create
 from fabriques.programme.models import Fabrique
 
 from ..models import (
+    Application,
+    ApplicationStatus,
     Call,
     CallCriterion,
 )
+from .common import email_application, now_or_current
 
 # --------------------------------------------------------------------------------------------
 # Calls and criteria
@@ -222,3 +225,44 @@ def criterion_delete(*, criterion: CallCriterion, actor: User) -> None:
         data={"call": criterion.call_id},
     )
     criterion.delete()
+
+
+@transaction.atomic
+def call_close_early_notify(
+    *, fabrique: Fabrique, actor: User, now: datetime.datetime | None = None
+) -> int:
+    """Tell the authors of drafts that the call closed before its announced date.
+
+    Called by the cycle once the Fabrique has left call_open; does nothing when the announced
+    closing date has passed. Returns how many drafts' authors were written to.
+    """
+    now = now_or_current(now)
+    call = Call.objects.filter(fabrique=fabrique, closes_at__gt=now).first()
+    if call is None or call.closes_at is None:
+        return 0
+    drafts = list(
+        Application.objects.filter(call=call, status=ApplicationStatus.DRAFT)
+        .select_related("call__fabrique", "commune", "epci", "qpv", "applicant")
+        .order_by("pk")
+    )
+    # A draft is its author's own business: the referents it names were not told of it.
+    for draft in drafts:
+        if draft.applicant is None:
+            continue
+        email_application(
+            draft,
+            to=[draft.applicant.email],
+            subject=_("Fabrique « %(title)s » : l’appel à volontaires est clos")
+            % {"title": fabrique.title},
+            template="calls/emails/call_closed_early",
+            extra={"announced_close": call.closes_at, "closed_at": now},
+        )
+    audit_event_create(
+        action="call.closed_early",
+        obj=call,
+        actor=actor,
+        summary=_("Appel clos avant la date annoncée ; %(count)d brouillon(s) non déposé(s)")
+        % {"count": len(drafts)},
+        data={"announced_close": call.closes_at.isoformat(), "drafts": len(drafts)},
+    )
+    return len(drafts)

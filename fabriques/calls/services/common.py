@@ -31,12 +31,18 @@ def recipients(application: Application) -> list[str]:
 
 
 def email_application(
-    application: Application, *, subject: str, template: str, extra: dict | None = None
+    application: Application,
+    *,
+    subject: str,
+    template: str,
+    extra: dict | None = None,
+    to: list[str] | None = None,
 ) -> None:
+    """Queue an e-mail about an application, to its applicant and referents unless `to`."""
     site = settings.SITE_URL.rstrip("/")
     fabrique = application.call.fabrique
     email_queue(
-        to=recipients(application),
+        to=recipients(application) if to is None else to,
         subject=subject,
         template=template,
         context={

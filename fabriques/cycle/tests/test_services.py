@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from fabriques.accounts.tests.factories import UserFactory
 from fabriques.calls.models import Call, CallCriterion
+from fabriques.calls.tests.factories import ApplicationFactory
 from fabriques.core.models import AuditEvent
 from fabriques.cycle.services import (
     BACKWARD,
     FORWARD,
+    ConfirmationRequired,
     TransitionError,
     allowed_transitions,
     fabrique_transition,
@@ -434,3 +436,94 @@ def test_allowed_transitions_do_not_ask_for_the_reason_before_it_is_typed(pilot)
 
 def test_the_last_status_has_no_move():
     assert allowed_transitions(FabriqueFactory.build(status=S.FOLLOW_UP)) == []
+
+
+# --- call_open → selection before the announced closing date -------------------------------
+
+
+def early_call_with_drafts(closes_in_days=10):
+    fabrique = designed_ready(bare(S.CALL_OPEN))
+    call = call_ready(fabrique, closes_at=timezone.now() + datetime.timedelta(days=closes_in_days))
+    drafts = ApplicationFactory.create_batch(2, call=call)
+    submitted = ApplicationFactory.create(call=call, submitted=True)
+    return fabrique, drafts, submitted
+
+
+def test_selection_before_the_closing_date_needs_confirmation_and_changes_nothing(
+    pilot, mailoutbox
+):
+    fabrique, _drafts, _submitted = early_call_with_drafts()
+
+    with pytest.raises(ConfirmationRequired) as info:
+        fabrique_transition(fabrique=fabrique, to_status=S.SELECTION, actor=pilot)
+
+    first, second = info.value.problems
+    assert "L’appel annonce une clôture le " in first
+    assert second.startswith("2 candidatures sont encore à l’état de brouillon")
+    fabrique.refresh_from_db()
+    assert fabrique.status == S.CALL_OPEN
+    assert not AuditEvent.objects.exists()
+    assert mailoutbox == []
+
+
+def test_confirmed_early_selection_tells_each_draft_author_and_only_them(
+    pilot, mailoutbox, django_capture_on_commit_callbacks
+):
+    fabrique, drafts, submitted = early_call_with_drafts()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fabrique_transition(fabrique=fabrique, to_status=S.SELECTION, actor=pilot, confirmed=True)
+
+    fabrique.refresh_from_db()
+    assert fabrique.status == S.SELECTION
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        d.applicant.email for d in drafts
+    )
+    assert all(len(message.to) == 1 for message in mailoutbox)
+    assert submitted.applicant.email not in {m.to[0] for m in mailoutbox}
+    assert "ne peut plus l’être" in mailoutbox[0].body
+    closed = AuditEvent.objects.get(action="call.closed_early")
+    assert closed.data["drafts"] == 2
+    move = AuditEvent.objects.get(action="fabrique.transition")
+    assert len(move.data["confirmed"]) == 2
+
+
+def test_after_the_closing_date_selection_asks_nothing_and_writes_to_nobody(
+    pilot, mailoutbox, django_capture_on_commit_callbacks
+):
+    fabrique = designed_ready(bare(S.CALL_OPEN))
+    call = call_ready(fabrique)
+    Call.objects.filter(pk=call.pk).update(closes_at=timezone.now() - datetime.timedelta(hours=1))
+    ApplicationFactory.create(call=call)
+
+    assert [o.warnings for o in allowed_transitions(fabrique)] == [[], []]
+    with django_capture_on_commit_callbacks(execute=True):
+        fabrique_transition(fabrique=fabrique, to_status=S.SELECTION, actor=pilot)
+
+    assert mailoutbox == []
+    assert not AuditEvent.objects.filter(action="call.closed_early").exists()
+
+
+def test_the_warnings_are_shown_before_the_move_and_going_back_asks_nothing(pilot):
+    fabrique, _drafts, _submitted = early_call_with_drafts()
+
+    options = {o.to_status: o for o in allowed_transitions(fabrique)}
+    assert len(options[S.SELECTION].warnings) == 2
+    assert options[S.DESIGNED].warnings == []
+
+    fabrique_transition(fabrique=fabrique, to_status=S.SELECTION, actor=pilot, confirmed=True)
+    fabrique.refresh_from_db()
+    # Reopening the call closes nothing.
+    fabrique_transition(
+        fabrique=fabrique, to_status=S.CALL_OPEN, actor=pilot, reason="Trop peu de candidatures."
+    )
+
+
+def test_a_call_without_drafts_still_warns_about_its_date(pilot):
+    fabrique = designed_ready(bare(S.CALL_OPEN))
+    call_ready(fabrique)
+
+    problems = refused(fabrique, S.SELECTION, pilot)
+
+    assert len(problems) == 1
+    assert "avant cette date" in problems[0]

@@ -1,7 +1,12 @@
 """The status page of a Fabrique, tried by every persona, then used by its pilot."""
 
-from django.urls import reverse
+import datetime
 
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from fabriques.calls.tests.factories import ApplicationFactory, CallFactory
 from fabriques.core.models import AuditEvent
 from fabriques.programme.models import FabriqueStatus
 from fabriques.programme.tests.personas import ROLE_NAMES
@@ -88,3 +93,41 @@ class TransitionViewTests(PersonaCase):
         self.assertContains(response, self.cast.pilot_a.display_name)
         # The version diff: field, old → new.
         self.assertContains(response, "Statut : Sélection des territoires → En cours")
+
+
+class EarlySelectionViewTests(PersonaCase):
+    """Moving to selection before the call's announced closing date asks to confirm first."""
+
+    status = FabriqueStatus.CALL_OPEN
+
+    def setUp(self):
+        super().setUp()
+        call = CallFactory.create(
+            fabrique=self.a, closes_at=timezone.now() + datetime.timedelta(days=5)
+        )
+        ApplicationFactory.create_batch(3, call=call)
+
+    def test_the_page_says_what_the_move_closes_and_how_many_drafts_it_locks_out(self):
+        self.login("pilot_a")
+        response = self.client.get(STATUS_PAGE)
+        self.assertContains(response, "Avant de confirmer")
+        self.assertContains(response, "3 candidatures sont encore à l’état de brouillon")
+        self.assertContains(response, "J’ai lu ces conséquences et je confirme ce passage.")
+
+    def test_without_the_box_ticked_nothing_changes(self):
+        self.login("pilot_a")
+        response = self.client.post(STATUS_PAGE, {"to_status": "selection"})
+        self.assertContains(response, "Cochez cette case pour confirmer.")
+        self.assertContains(response, "Le statut n’a pas changé")
+        self.a.refresh_from_db()
+        self.assertEqual(self.a.status, FabriqueStatus.CALL_OPEN)
+        self.assertFalse(AuditEvent.objects.exists())
+
+    def test_confirmed_the_fabrique_moves_and_the_authors_are_told(self):
+        self.login("pilot_a")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(STATUS_PAGE, {"to_status": "selection", "confirmed": "on"})
+        self.assertRedirects(response, self.url("fabrique_detail", "fabrique-a"))
+        self.a.refresh_from_db()
+        self.assertEqual(self.a.status, FabriqueStatus.SELECTION)
+        self.assertEqual(len(mail.outbox), 3)
