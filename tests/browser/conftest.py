@@ -1,6 +1,7 @@
 """Browser tests: Playwright for Python driving Debian's chromium, never a downloaded browser."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,11 @@ import pytest
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+# The two widths every page is looked at: a laptop and a phone.
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", "var/screenshots"))
 
 # Playwright's sync API runs an event loop in this thread; Django's async-safety check
 # would otherwise refuse the ORM calls the tests make to set up data.
@@ -71,7 +77,7 @@ def watch_csp(context) -> list[str]:
 def page(browser):
     """A page whose test fails if any page it visits breaks the Content-Security-Policy: the
     DSFR, the charts, the admin and every page the tests visit must work under it."""
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="fr-FR", viewport=DESKTOP)
     violations = watch_csp(context)
     page = context.new_page()
     yield page
@@ -99,13 +105,100 @@ def axe_violations(page) -> list[dict]:
     return result
 
 
+# Every table of the page whose content is wider than its container, and whether the page
+# itself scrolls sideways. At 1,280 px a table must fit (long titles wrap); on a phone a wide
+# table may scroll inside its DSFR container, but must not stick out of it.
+LAYOUT_PROBLEMS = """(width) => {
+    const problems = [];
+    const describe = (table) => {
+        const caption = table.querySelector('caption');
+        return (caption ? caption.textContent.trim().slice(0, 60) : table.className) || 'table';
+    };
+    for (const table of document.querySelectorAll('main table')) {
+        if (!table.offsetParent) continue;  // hidden (a closed accordion, a tab not shown)
+        let container = table.parentElement;
+        while (container && container !== document.body
+               && !['auto', 'scroll'].includes(getComputedStyle(container).overflowX)) {
+            container = container.parentElement;
+        }
+        const scrolls = container && container !== document.body;
+        const box = table.getBoundingClientRect();
+        if (scrolls) {
+            if (width >= 1000 && container.scrollWidth > container.clientWidth + 1) {
+                problems.push(`${describe(table)}: ${container.scrollWidth} px in ${container.clientWidth} px`);
+            }
+        } else {
+            const parent = table.parentElement.getBoundingClientRect();
+            if (box.right > parent.right + 1) {
+                problems.push(`${describe(table)}: sticks out of its container by ${Math.round(box.right - parent.right)} px`);
+            }
+        }
+    }
+    const page = document.documentElement;
+    if (page.scrollWidth > page.clientWidth + 1) {
+        // Name the innermost elements that stick out, to know what to fix.
+        const out = (e) => e.getBoundingClientRect().right > page.clientWidth + 1;
+        const name = [...document.body.querySelectorAll('*')]
+            .filter((e) => out(e) && ![...e.children].some(out))
+            .slice(0, 3)
+            .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`)
+            .join(', ');
+        problems.push(`the page scrolls sideways: ${page.scrollWidth} px in ${page.clientWidth} px (${name})`);
+    }
+    return problems;
+}"""
+
+
+def _settle(page) -> None:
+    """Let the page lay itself out again after a resize (DSFR reacts to it)."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def screenshot_folder(name: str) -> Path:
+    """The test's own folder of screenshots, emptied when the test starts."""
+    folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "_", name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def layout_problems(page, folder: Path) -> list[str]:
+    """Full-page screenshots of the current page at 1,280 and 390 px wide (in `folder`), and
+    the tables that overflow their container at either width."""
+    index = len(list(folder.glob("*-1280.png"))) + 1
+    slug = re.sub(r"[^\w]+", "_", page.url.split("://", 1)[-1].split("/", 1)[-1])[:80] or "home"
+    problems = []
+    try:
+        for viewport in (DESKTOP, PHONE):
+            if page.viewport_size != viewport:
+                page.set_viewport_size(viewport)
+                _settle(page)
+            page.screenshot(
+                path=str(folder / f"{index:02d}-{slug}-{viewport['width']}.png"), full_page=True
+            )
+            problems += [
+                f"{viewport['width']} px — {problem}"
+                for problem in page.evaluate(LAYOUT_PROBLEMS, viewport["width"])
+            ]
+    finally:
+        page.set_viewport_size(DESKTOP)
+        _settle(page)
+    return problems
+
+
 @pytest.fixture
-def assert_accessible():
+def assert_accessible(request):
+    """axe-core on the page, then its layout at 1,280 and 390 px (screenshots, tables)."""
+
+    folder = screenshot_folder(request.node.name)
+
     def check(page):
         violations = axe_violations(page)
         assert violations == [], f"{page.url}: " + "\n".join(
             f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes']}" for v in violations
         )
+        problems = layout_problems(page, folder)
+        assert problems == [], f"{page.url}: " + "\n".join(problems)
 
     return check
 
