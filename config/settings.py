@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "fabriques.public",
     "fabriques.opendata",
     "fabriques.api",
+    "fabriques.demo",
 ]
 
 MIDDLEWARE = [

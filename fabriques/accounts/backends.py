@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from .models import User
+
+# The accounts of the fictional world that `manage.py load_demo` builds (fabriques/demo) live on
+# this reserved domain (RFC 2606) and share a published password: they may sign in only on a
+# development machine (DEBUG on), so that a database loaded with the demo and then served with
+# DEBUG off lets nobody in with them.
+DEMO_EMAIL_DOMAIN = "demo.fabriques.test"
+
+
+def is_demo_account(user: object) -> bool:
+    email = str(getattr(user, "email", "") or "")
+    return email.lower().endswith("@" + DEMO_EMAIL_DOMAIN)
 
 
 def _normalize(identifier: str) -> str:
@@ -42,6 +54,15 @@ class EmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        """Django's rule (active accounts), and demo accounts only while DEBUG is on.
+
+        Also asked for each request's session (get_user): a demo session ends with DEBUG off.
+        """
+        if user is not None and is_demo_account(user) and not settings.DEBUG:
+            return False
+        return super().user_can_authenticate(user)
 
 
 def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:

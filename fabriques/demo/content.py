@@ -1,0 +1,217 @@
+"""The fictional content of the demo: its people, organisations, territories, texts, files.
+
+Everything here is invented and says so, except the territories: real communes and EPCI of the
+imported referential (Code officiel géographique 2026, data/referential), picked by their
+official codes, none of which appears in the programme's history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.text import slugify
+
+from fabriques.accounts.backends import DEMO_EMAIL_DOMAIN
+from fabriques.calls.services import CriterionInput
+from fabriques.territories.models import ParticipationKind
+
+# Every demo account signs in with it, on a development machine only.
+DEMO_PASSWORD = "demo-fabriques-2026"
+# The administrator's authenticator key (20 bytes, hex), fixed so that an app set up from the
+# printed secret keeps working from one load to the next. Public: demo accounts only.
+DEMO_TOTP_KEY = hashlib.sha1(b"fabriques-demo-totp").hexdigest()
+
+FICTION_NOTE = (
+    "Fabrique fictive, chargée par « make demo » pour découvrir la plateforme : ni ses "
+    "personnes ni ses organisations n’existent ; ses territoires sont de vraies collectivités "
+    "du référentiel officiel, qui n’ont jamais candidaté."
+)
+
+
+def demo_email(local: str) -> str:
+    return f"{local}@{DEMO_EMAIL_DOMAIN}"
+
+
+# --- The cast -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    local: str  # the part of the address before @DEMO_EMAIL_DOMAIN
+    first_name: str
+    last_name: str = "Démo"
+
+    @property
+    def email(self) -> str:
+        return demo_email(self.local)
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+ADMIN = Person("admin", "Alice")
+PILOT = Person("pilote", "Paul")
+PARTNER = Person("partenaire", "Patricia")
+PROVIDER = Person("prestataire", "Pierre")
+ELECTED = Person("elu", "Élise")
+TECHNICAL = Person("referent-technique", "Thomas")
+APPLICANT = Person("candidate", "Camille")
+
+# Slugs as fabrique_create derives them from the titles.
+RUNNING_TITLE = "Fabrique de démonstration"
+RUNNING_SLUG = "fabrique-de-demonstration"
+OPEN_TITLE = "Fabrique de démonstration : appel à volontaires ouvert"
+OPEN_SLUG = "fabrique-de-demonstration-appel-a-volontaires-ouvert"
+
+ELECTED_ASSOCIATION_NAME = "Association d’élus de démonstration"
+PARTNER_NAME = "Réseau partenaire de démonstration"
+PROVIDER_NAME = "Cabinet Prospective Démo"
+
+# Themes of data/programme/themes.yaml (imported by import_programme).
+RUNNING_THEME = "transition-ecologique"
+OPEN_THEME = "alimentation"
+
+
+# --- The territories ----------------------------------------------------------------------
+
+SELECTED = "selected"
+REJECTED = "rejected"
+SUBMITTED = "submitted"
+DRAFT = "draft"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A local authority applying: its territory by official code, who fills in, who commits."""
+
+    kind: str  # ParticipationKind.COMMUNE (INSEE code) or EPCI (SIREN)
+    code: str
+    outcome: str
+    agent: Person
+    elected: Person
+    technical: Person
+    scores: tuple[int, int, int] = (3, 3, 3)  # one per CRITERIA, in order
+
+
+CRITERIA = (
+    CriterionInput(
+        label="Engagement des élus",
+        description="Un élu porte la démarche et s’engage à suivre les séminaires.",
+        weight=2,
+    ),
+    CriterionInput(
+        label="Groupe de travail local",
+        description="Services, partenaires et habitants réunis pour la durée de la Fabrique.",
+    ),
+    CriterionInput(
+        label="Lien avec le thème de la Fabrique",
+        description="Un enjeu du territoire que la Fabrique aide à éclairer.",
+    ),
+)
+
+COMMUNE = ParticipationKind.COMMUNE
+EPCI = ParticipationKind.EPCI
+
+# Real communes and EPCI (Code officiel géographique 2026, data/referential), none of which
+# appears in the programme's history: the demo's applications are the only ones they have.
+RUNNING_CANDIDATES = (
+    Candidate(COMMUNE, "46102", SELECTED, APPLICANT, ELECTED, TECHNICAL, (5, 4, 4)),  # Figeac
+    Candidate(
+        COMMUNE,
+        "12145",  # Millau
+        SELECTED,
+        Person("agent.millau", "Hugo"),
+        Person("elu.millau", "Marc"),
+        Person("technique.millau", "Nadia"),
+        (4, 4, 3),
+    ),
+    Candidate(
+        EPCI,
+        "242500338",  # CC du Grand Pontarlier
+        SELECTED,
+        Person("agent.pontarlier", "Inès"),
+        Person("elu.pontarlier", "Bernard"),
+        Person("technique.pontarlier", "Léa"),
+        (4, 3, 5),
+    ),
+    Candidate(
+        COMMUNE,
+        "22070",  # Guingamp
+        SELECTED,
+        Person("agent.guingamp", "Yann"),
+        Person("elu.guingamp", "Gwenaëlle"),
+        Person("technique.guingamp", "Loïc"),
+        (3, 4, 4),
+    ),
+    Candidate(
+        COMMUNE,
+        "71014",  # Autun
+        REJECTED,
+        Person("agent.autun", "Chloé"),
+        Person("elu.autun", "Henri"),
+        Person("technique.autun", "Sophie"),
+        (2, 2, 3),
+    ),
+    Candidate(
+        COMMUNE,
+        "34142",  # Lodève
+        DRAFT,
+        Person("agent.lodeve", "Jules"),
+        Person("elu.lodeve", "Anne"),
+        Person("technique.lodeve", "Karim"),
+    ),
+)
+OPEN_CANDIDATES = (
+    Candidate(
+        COMMUNE,
+        "07186",  # Privas
+        SUBMITTED,
+        Person("agent.privas", "Rose"),
+        Person("elu.privas", "Victor"),
+        Person("technique.privas", "Emma"),
+    ),
+    Candidate(COMMUNE, "46102", DRAFT, APPLICANT, ELECTED, TECHNICAL),  # Figeac, again
+)
+DEMO_TERRITORIES = tuple(
+    dict.fromkeys((c.kind, c.code) for c in (*RUNNING_CANDIDATES, *OPEN_CANDIDATES))
+)
+
+
+def fictional_pdf(title: str) -> SimpleUploadedFile:
+    """A one-page PDF that says it is a fictional document (Helvetica, WinAnsi text)."""
+
+    def line(text: str, y: int, size: int) -> bytes:
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return b"BT /F1 %d Tf 72 %d Td (%s) Tj ET\n" % (
+            size,
+            y,
+            escaped.encode("cp1252", "replace"),
+        )
+
+    text = line(title, 760, 16) + line(
+        "Document fictif de démonstration de la plateforme Fabriques.", 730, 11
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n%sendstream" % (len(text), text),
+    ]
+    pdf = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return SimpleUploadedFile(f"{slugify(title)}.pdf", pdf, content_type="application/pdf")
