@@ -7,7 +7,7 @@ export PORT
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 
-.PHONY: run demo install install-dev test test-browser lint check worker lock bench audit audit-snapshot
+.PHONY: run demo database install install-dev test test-browser lint check worker lock bench audit audit-snapshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,25 +30,25 @@ install-dev: $(VENV)/.installed-dev
 .env:
 	printf 'DJANGO_SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 
-## Start the platform on the embedded SQLite database with the programme history loaded.
-run: install .env
+# The embedded SQLite database (var/), migrated, with the referential and the history loaded.
+database: install .env
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_referential
 	$(PY) manage.py import_programme
+
+## Start the platform on the embedded SQLite database with the programme history loaded; the
+## task worker runs beside the server, so e-mails are printed in this terminal.
+run: database
 	@echo "Fabriques : http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py serve 127.0.0.1:$(PORT)
 
 ## The same database with fictional demonstration Fabriques and one account per role, served
 ## with DEBUG on: the demo's accounts share a published password and sign in only then.
-demo: install .env
-	mkdir -p var
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py import_referential
-	$(PY) manage.py import_programme
+demo: database
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	@echo "Fabriques (démonstration) : http://127.0.0.1:$(PORT)/"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 $(PY) manage.py serve 127.0.0.1:$(PORT)
 
 ## Run the django-tasks database worker (e-mails, long jobs).
 worker: install .env
