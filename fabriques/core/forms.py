@@ -74,10 +74,10 @@ class AmountField(forms.DecimalField):
         )
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = self._normalize(value)
-        return super().to_python(value)  # type: ignore[no-any-return]
+        return super().to_python(value)
 
     def _normalize(self, text: str) -> str:
         compact = _AMOUNT_SPACES.sub("", strip_controls(text))
