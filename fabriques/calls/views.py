@@ -135,8 +135,10 @@ def _application_form(
 ) -> HttpResponse:
     has_file = bool(application is not None and application.deliberation)
     if request.method == "POST":
-        form = ApplicationForm(request.POST, request.FILES, has_deliberation=has_file)
         submit = request.POST.get("action") == "submit"
+        form = ApplicationForm(
+            request.POST, request.FILES, has_deliberation=has_file, submitting=submit
+        )
         if form.is_valid():
             try:
                 save = (

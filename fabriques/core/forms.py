@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -104,3 +105,64 @@ def format_amount(amount: Decimal) -> str:
     """« 48 000,00 »: thousands separated by no-break spaces, a comma before the cents."""
     text = f"{amount:,.2f}"  # 48,000.00
     return text.replace(",", "\u00a0").replace(".", ",")
+
+
+class _TextLimit(validators.MaxLengthValidator):
+    """The length limit of a long text, with how many characters to remove."""
+
+    message = _(
+        "Ce texte compte %(show_value)d caractères pour %(limit_value)d au plus : "
+        "retirez-en %(excess)d. Rien n’a été coupé."
+    )
+
+    def __call__(self, value: Any) -> None:
+        length, limit = self.clean(value), self.limit_value
+        if length > limit:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "limit_value": limit,
+                    "show_value": length,
+                    "excess": length - limit,
+                    "value": value,
+                },
+            )
+
+
+class LongTextField(forms.CharField):
+    """A text area whose limit is checked, never enforced by cutting what is pasted.
+
+    A `maxlength` attribute makes the browser drop the end of a pasted text without a word;
+    this field leaves it out, says how far over the limit a text is, and gives char-counter.js
+    (workspace) the limit and the words of its live « n / max caractères » counter. Line ends
+    count as one character, as the counter counts them.
+    """
+
+    def __init__(self, *, max_length: int, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"class": "fr-input", "rows": 6}))
+        super().__init__(max_length=max_length, **kwargs)
+        self.validators = [
+            _TextLimit(v.limit_value) if isinstance(v, validators.MaxLengthValidator) else v
+            for v in self.validators
+        ]
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n") if text else text
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        attrs.update(
+            {
+                "data-maxlength": str(self.max_length),
+                # {n}, {max}: the number of characters typed, the limit.
+                "data-counter-text": _("{n} / {max} caractères"),
+                "data-counter-near": _("Plus que {left} caractères sur {max}."),
+                "data-counter-over": _(
+                    "{n} / {max} caractères : {excess} de trop, à retirer avant d’envoyer."
+                ),
+            }
+        )
+        return attrs

@@ -269,6 +269,62 @@ class ApplicantFlowTests(CallsViewTestCase):
         self.assertContains(response, "n’est plus modifiable")
         self.assertEqual(self.client.post(edit, form_data(self.commune)).status_code, 403)
 
+    def test_submitting_an_empty_form_reports_every_missing_field(self):
+        self.login("outsider")
+        url = reverse("calls:application_start", args=["fabrique-a"])
+        empty = {name: "" for name in form_data(self.commune)}
+        response = self.client.post(url, {**empty, "action": "submit"})
+        self.assertEqual(response.status_code, 200)
+        form = response.context["form"]
+        missing = "Ce champ est obligatoire pour déposer la candidature."
+        required = (
+            "elected_name",
+            "elected_mandate",
+            "elected_email",
+            "technical_name",
+            "technical_role",
+            "technical_email",
+            "motivation",
+            "working_group_intent",
+        )
+        self.assertEqual(
+            {name: form.errors[name] for name in required}, dict.fromkeys(required, [missing])
+        )
+        self.assertIn("territory", form.errors)
+        self.assertNotIn("technical_phone", form.errors)  # optional
+        # The summary on top links to each of them.
+        summary = response.content.decode().split("Rien n’a été enregistré", 1)[1].split("</ul>")[0]
+        for name in ("territory", *required):
+            self.assertIn(f'href="#id_{name}"', summary)
+        self.assertFalse(Application.objects.filter(applicant=self.cast.outsider).exists())
+        # Saving a draft asks only for the territory.
+        response = self.client.post(url, {**empty, "action": "save"})
+        self.assertEqual(set(response.context["form"].errors), {"territory"})
+
+    def test_long_texts_are_never_cut_and_say_how_much_to_remove(self):
+        self.login("outsider")
+        url = reverse("calls:application_start", args=["fabrique-a"])
+        html = self.client.get(url).content.decode()
+        motivation = re.search(r"<textarea[^>]*id=\"id_motivation\"[^>]*>", html).group(0)
+        # No maxlength: the browser would cut a pasted text without a word.
+        self.assertNotIn(" maxlength=", motivation)
+        self.assertIn('data-maxlength="5000"', motivation)
+        self.assertIn('data-counter-text="{n} / {max} caractères"', motivation)
+        self.assertIn("workspace/char-counter.js", html)
+        response = self.client.post(
+            url, form_data(self.commune, motivation="é" * 5003, action="submit")
+        )
+        self.assertContains(
+            response,
+            "Ce texte compte 5003 caractères pour 5000 au plus : retirez-en 3. Rien n’a été coupé.",
+        )
+        self.assertFalse(Application.objects.filter(applicant=self.cast.outsider).exists())
+        # Line ends sent as CR LF count as one character, as the counter counts them.
+        text = "ligne\r\n" * 700  # 4 900 characters with one-character line ends
+        response = self.client.post(url, form_data(self.commune, motivation=text))
+        draft = Application.objects.get(applicant=self.cast.outsider)
+        self.assertEqual(draft.motivation, ("ligne\n" * 700).strip())
+
     def test_wrong_file_type_is_explained(self):
         self.login("outsider")
         url = reverse("calls:application_start", args=["fabrique-a"])
