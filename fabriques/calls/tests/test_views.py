@@ -272,7 +272,7 @@ class ApplicantFlowTests(CallsViewTestCase):
     def test_submitting_an_empty_form_reports_every_missing_field(self):
         self.login("outsider")
         url = reverse("calls:application_start", args=["fabrique-a"])
-        empty = {name: "" for name in form_data(self.commune)}
+        empty = dict.fromkeys(form_data(self.commune), "")
         response = self.client.post(url, {**empty, "action": "submit"})
         self.assertEqual(response.status_code, 200)
         form = response.context["form"]
@@ -288,7 +288,7 @@ class ApplicantFlowTests(CallsViewTestCase):
             "working_group_intent",
         )
         self.assertEqual(
-            {name: form.errors[name] for name in required}, dict.fromkeys(required, [missing])
+            {name: form.errors[name] for name in required}, {name: [missing] for name in required}
         )
         self.assertIn("territory", form.errors)
         self.assertNotIn("technical_phone", form.errors)  # optional
