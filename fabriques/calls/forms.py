@@ -461,3 +461,34 @@ class ReviewFilterForm(forms.Form):
         status = "" if "status" in self.errors else data.get("status") or ""
         order = "depot" if "order" in self.errors else data.get("order") or "depot"
         return {"status": status, "order": order}
+
+
+class ReceivedFilterForm(forms.Form):
+    """Filters of the received applications across Fabriques, bound to GET."""
+
+    fabrique = forms.TypedChoiceField(
+        label=_("Fabrique (et son appel)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Fabrique inconnue ; ce filtre a été ignoré.")},
+        widget=forms.Select(attrs={"class": "fr-select"}),
+    )
+    status = ReviewFilterForm.base_fields["status"]
+
+    def __init__(self, *args: Any, fabriques: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["fabrique"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Toutes les Fabriques"))] + [
+            (str(f.pk), f"{f.title} ({f.programme_year.year})") for f in fabriques
+        ]
+
+    def applied(self) -> dict[str, Any]:
+        """The valid filters; one with an error is reported and ignored."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "fabrique_id": None if "fabrique" in self.errors else data.get("fabrique"),
+            "status": "" if "status" in self.errors else data.get("status") or "",
+        }

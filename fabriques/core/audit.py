@@ -1,7 +1,7 @@
 """What each audit action means, in French: the one table every page that shows events reads.
 
-Services record a stable code (`deliverable.accepted`); people read a label (« Livrable
-accepté »). Every action a service records must be listed here:
+Services record a stable code (`deliverable.accepted`); people read a label (« Livrable
+accepté »). Every action a service records must be listed here:
 `fabriques/workspace/tests/test_audit_labels.py` reads every call of `audit_event_create` in
 the code base and fails on an action without a label.
 """

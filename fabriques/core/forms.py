@@ -48,15 +48,15 @@ _AMOUNT_SHAPE = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 class AmountField(forms.DecimalField):
     """An amount in euros typed the French way, and shown again the same way.
 
-    Accepts « 50 000 », « 48 000,00 », « 48000.00 », « 48 000 € » (spaces of any kind between
-    thousands); refuses « 48,000.00 », where a comma and a point make the amount ambiguous,
+    Accepts « 50 000 », « 48 000,00 », « 48000.00 », « 48 000 € » (spaces of any kind between
+    thousands); refuses « 48,000.00 », where a comma and a point make the amount ambiguous,
     with a message that says how to write it.
     """
 
     default_error_messages = {
         "invalid": _("Indiquez un montant en euros, par exemple 48 000 ou 48 000,50."),
         "ambiguous": _(
-            "« %(value)s » mêle virgule et point : écrivez le montant à la française, les "
+            "« %(value)s » mêle virgule et point : écrivez le montant à la française, les "
             "milliers séparés par des espaces et les centimes après une virgule, par exemple "
             "48 000,50."
         ),
@@ -95,14 +95,14 @@ class AmountField(forms.DecimalField):
         return compact.replace(",", ".")
 
     def prepare_value(self, value: Any) -> Any:
-        """A stored amount shown as typed in French: « 48 000,00 » (no-break spaces)."""
+        """A stored amount shown as typed in French: « 48 000,00 » (no-break spaces)."""
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
             return format_amount(Decimal(value))
         return value
 
 
 def format_amount(amount: Decimal) -> str:
-    """« 48 000,00 »: thousands separated by no-break spaces, a comma before the cents."""
+    """« 48 000,00 »: thousands separated by no-break spaces, a comma before the cents."""
     text = f"{amount:,.2f}"  # 48,000.00
     return text.replace(",", "\u00a0").replace(".", ",")
 
@@ -111,7 +111,7 @@ class _TextLimit(validators.MaxLengthValidator):
     """The length limit of a long text, with how many characters to remove."""
 
     message = _(
-        "Ce texte compte %(show_value)d caractères pour %(limit_value)d au plus : "
+        "Ce texte compte %(show_value)d caractères pour %(limit_value)d au plus : "
         "retirez-en %(excess)d. Rien n’a été coupé."
     )
 
@@ -135,7 +135,7 @@ class LongTextField(forms.CharField):
 
     A `maxlength` attribute makes the browser drop the end of a pasted text without a word;
     this field leaves it out, says how far over the limit a text is, and gives char-counter.js
-    (workspace) the limit and the words of its live « n / max caractères » counter. Line ends
+    (workspace) the limit and the words of its live « n / max caractères » counter. Line ends
     count as one character, as the counter counts them.
     """
 
@@ -161,7 +161,7 @@ class LongTextField(forms.CharField):
                 "data-counter-text": _("{n} / {max} caractères"),
                 "data-counter-near": _("Plus que {left} caractères sur {max}."),
                 "data-counter-over": _(
-                    "{n} / {max} caractères : {excess} de trop, à retirer avant d’envoyer."
+                    "{n} / {max} caractères : {excess} de trop, à retirer avant d’envoyer."
                 ),
             }
         )

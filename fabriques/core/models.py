@@ -42,7 +42,7 @@ class AuditEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        """What happened, in French (« Livrable accepté »)."""
+        """What happened, in French (« Livrable accepté »)."""
         return audit_action_label(self.action)
 
 

@@ -74,7 +74,7 @@ def test_long_titles_and_summaries_wrap_at_1280(page, live_server, cast, tmp_pat
         action="deliverable.updated",
         obj=late,
         actor=cast.pilot_a,
-        summary=f"Livrable « {LONG_TITLE} » modifié : échéance, description et "
+        summary=f"Livrable « {LONG_TITLE} » modifié : échéance, description et "
         + "https://exemple.fr/" * 12,
     )
     login(page, live_server, cast.admin)
@@ -136,7 +136,7 @@ def test_the_counter_of_a_limited_text_area(page, live_server, cast, assert_acce
     # A paste over the limit is kept whole; the counter shows the excess.
     motivation.fill("b" * 5012)
     assert len(motivation.input_value()) == 5012
-    over = "5012 / 5000 caractères : 12 de trop, à retirer avant d’envoyer."
+    over = "5012 / 5000 caractères : 12 de trop, à retirer avant d’envoyer."
     assert counter.text_content() == over
     assert live.text_content() == over
     assert "fab-char-counter--over" in counter.get_attribute("class")

@@ -34,6 +34,7 @@ from .review import (
     application_score,
     application_select,
     application_shortlist,
+    call_applications_export,
     call_notify_outcomes,
 )
 
@@ -54,6 +55,7 @@ __all__ = [
     "application_submit",
     "applications_erase_person",
     "applications_purge",
+    "call_applications_export",
     "call_notify_outcomes",
     "call_save",
     "criteria_save",

@@ -1,4 +1,6 @@
+import csv
 import datetime
+import io
 import re
 from unittest import mock
 
@@ -13,6 +15,7 @@ from pypdf import PdfReader
 from fabriques.accounts.tests.factories import UserFactory
 from fabriques.calls.forms import ApplicationForm
 from fabriques.calls.models import Application, ApplicationStatus, Call, CallCriterion
+from fabriques.core.models import AuditEvent
 from fabriques.core.tests.corpus import pdf_open_action_javascript
 from fabriques.programme.models import FabriqueStatus
 from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
@@ -305,7 +308,9 @@ class ApplicantFlowTests(CallsViewTestCase):
         self.login("outsider")
         url = reverse("calls:application_start", args=["fabrique-a"])
         html = self.client.get(url).content.decode()
-        motivation = re.search(r"<textarea[^>]*id=\"id_motivation\"[^>]*>", html).group(0)
+        match = re.search(r"<textarea[^>]*id=\"id_motivation\"[^>]*>", html)
+        assert match is not None
+        motivation = match.group(0)
         # No maxlength: the browser would cut a pasted text without a word.
         self.assertNotIn(" maxlength=", motivation)
         self.assertIn('data-maxlength="5000"', motivation)
@@ -316,7 +321,7 @@ class ApplicantFlowTests(CallsViewTestCase):
         )
         self.assertContains(
             response,
-            "Ce texte compte 5003 caractères pour 5000 au plus : retirez-en 3. Rien n’a été coupé.",
+            "Ce texte compte 5003 caractères pour 5000 au plus : retirez-en 3. Rien n’a été coupé.",
         )
         self.assertFalse(Application.objects.filter(applicant=self.cast.outsider).exists())
         # Line ends sent as CR LF count as one character, as the counter counts them.
@@ -709,8 +714,9 @@ class ReviewTests(CallsViewTestCase):
         self.login("pilot_a")
         url = reverse("calls:application_review", args=[self.application.pk])
         # session, user, memberships (grants), the application with its call, Fabrique,
-        # territory and applicant, the criteria, the scores with their scorers
-        with self.assertNumQueries(6):
+        # territory and applicant, the criteria, the scores with their scorers, the ids of
+        # the call's list (« Précédente / Suivante »)
+        with self.assertNumQueries(7):
             self.client.get(url)
 
     def test_review_list_filters(self):
@@ -741,7 +747,9 @@ class ReviewTests(CallsViewTestCase):
         self.assertContains(response, "80,0\xa0%")
 
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(url, {"action": "select", "note": ""}, follow=True)
+            response = self.client.post(
+                url, {"action": "select", "note": "", "confirm": "1"}, follow=True
+            )
         self.assertContains(response, "La candidature est retenue")
         self.application.refresh_from_db()
         self.assertEqual(self.application.status, ApplicationStatus.SELECTED)
@@ -760,7 +768,7 @@ class ReviewTests(CallsViewTestCase):
         ParticipationFactory.create_batch(7, fabrique=self.cast.fabrique_a)  # 8 with the cast's
         self.login("pilot_a")
         url = reverse("calls:application_review", args=[self.application.pk])
-        response = self.client.post(url, {"action": "select"}, follow=True)
+        response = self.client.post(url, {"action": "select", "confirm": "1"}, follow=True)
         self.assertContains(response, "La Fabrique réunit déjà 8 territoires, le maximum")
         self.application.refresh_from_db()
         self.assertEqual(self.application.status, ApplicationStatus.SUBMITTED)
@@ -786,11 +794,201 @@ class ReviewTests(CallsViewTestCase):
         self.assertContains(response, "Action inconnue : rien n’a été modifié.")
 
 
+class SelectionToolsTests(CallsViewTestCase):
+    """« Précédente / Suivante », the confirmation before retaining, the committee's export."""
+
+    status = FabriqueStatus.SELECTION
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        loire = cls.commune.departement
+        day = timezone.now() - datetime.timedelta(days=3)
+        # Deposited one after the other: Roanne (the base class's, today) comes first in the
+        # list, newest first, then Firminy, then Montbrison.
+        cls.firminy = ApplicationFactory(
+            call=cls.call,
+            commune=CommuneFactory(name="Firminy", code="42095", departement=loire),
+            status=ApplicationStatus.SHORTLISTED,
+            submitted_at=day,
+        )
+        cls.montbrison = ApplicationFactory(
+            call=cls.call,
+            commune=CommuneFactory(
+                name="Montbrison", code="42147", departement=loire, population=16000
+            ),
+            submitted=True,
+            submitted_at=day - datetime.timedelta(days=1),
+            pilot_comment='=HYPERLINK("http://exemple.fr")',
+        )
+        ApplicationFactory(call=cls.call)  # a draft is in no list
+
+    def review(self, application, query=""):
+        return self.client.get(reverse("calls:application_review", args=[application.pk]) + query)
+
+    def test_previous_and_next_follow_the_list(self):
+        self.login("pilot_a")
+        first = self.review(self.application)
+        self.assertEqual(first.context["previous_url"], "")
+        self.assertEqual(
+            first.context["next_url"], reverse("calls:application_review", args=[self.firminy.pk])
+        )
+        self.assertContains(first, "Candidature 1 sur 3 dans la liste.")
+        middle = self.review(self.firminy)
+        self.assertContains(
+            middle,
+            f'href="{reverse("calls:application_review", args=[self.application.pk])}" rel="prev"',
+        )
+        self.assertContains(
+            middle,
+            f'href="{reverse("calls:application_review", args=[self.montbrison.pk])}" rel="next"',
+        )
+        self.assertEqual(self.review(self.montbrison).context["next_url"], "")
+
+    def test_previous_and_next_keep_the_list_filters(self):
+        self.login("pilot_a")
+        # Only the deposited, not shortlisted ones: Roanne then Montbrison.
+        response = self.review(self.application, "?status=submitted")
+        self.assertEqual(
+            response.context["next_url"],
+            reverse("calls:application_review", args=[self.montbrison.pk]) + "?status=submitted",
+        )
+        self.assertContains(response, "Candidature 1 sur 2 dans la liste.")
+        self.assertEqual(
+            response.context["list_url"],
+            reverse("calls:application_review_list", args=["fabrique-a"]) + "?status=submitted",
+        )
+        # The list's links carry its filters; sorted by department then date, the same order.
+        listing = self.client.get(
+            reverse("calls:application_review_list", args=["fabrique-a"]), {"status": "submitted"}
+        )
+        self.assertContains(
+            listing,
+            f'href="{reverse("calls:application_review", args=[self.montbrison.pk])}?status=submitted"',
+        )
+        ScoreInputs = {"action": "score", f"score_{self.criterion.pk}": "5"}
+        response = self.client.post(
+            reverse("calls:application_review", args=[self.montbrison.pk]) + "?order=score",
+            ScoreInputs,
+        )
+        self.assertRedirects(
+            response,
+            reverse("calls:application_review", args=[self.montbrison.pk]) + "?order=score",
+        )
+        # Scored highest, Montbrison now comes first by score.
+        self.assertEqual(self.review(self.montbrison, "?order=score").context["previous_url"], "")
+
+    def test_retaining_asks_for_a_confirmation_naming_who_is_emailed(self):
+        self.login("pilot_a")
+        url = reverse("calls:application_review", args=[self.application.pk])
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, {"action": "select", "note": "Très bon dossier"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTemplateUsed(response, "calls/application_select_confirm.html")
+        self.assertContains(response, self.application.elected_email)
+        self.assertContains(response, self.application.technical_email)
+        self.assertContains(response, 'name="confirm" value="1"')
+        self.assertContains(response, 'name="note" value="Très bon dossier"')
+        self.application.refresh_from_db()
+        self.assertEqual(self.application.status, ApplicationStatus.SUBMITTED)
+        self.assertFalse(self.cast.fabrique_a.participations.filter(commune__name="Roanne"))
+        self.assertEqual(mail.outbox, [])
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                url, {"action": "select", "note": "Très bon dossier", "confirm": "1"}
+            )
+        self.assertRedirects(response, url)
+        self.application.refresh_from_db()
+        self.assertEqual(self.application.status, ApplicationStatus.SELECTED)
+        self.assertEqual(self.application.decision_note, "Très bon dossier")
+        self.assertEqual(len(mail.outbox), 2)
+
+    def export(self, name="pilot_a", method="post"):
+        self.login(name)
+        url = reverse("calls:application_export", args=["fabrique-a"])
+        return getattr(self.client, method)(url)
+
+    def test_export_for_the_selection_committee(self):
+        CallCriterionFactory(call=self.call, label="Groupe de travail", max_score=4, weight=1)
+        self.montbrison.scores.create(criterion=self.criterion, score=4, scored_at=timezone.now())
+        response = self.export()
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        self.assertIn(
+            'attachment; filename="candidatures-fabrique-a-', response["Content-Disposition"]
+        )
+        raw = response.content.decode("utf-8")
+        self.assertTrue(raw.startswith("\ufeff"))
+        rows = list(csv.reader(io.StringIO(raw.removeprefix("\ufeff")), delimiter=";"))
+        self.assertEqual(
+            rows[0],
+            [
+                "Territoire",
+                "Type de territoire",
+                "Département",
+                "Population",
+                "Déposée le",
+                "Portage politique (sur 5, pondération 2)",
+                "Groupe de travail (sur 4, pondération 1)",
+                "Note pondérée (%)",
+                "Critères notés",
+                "Statut",
+                "Commentaire de l’ANCT",
+            ],
+        )
+        self.assertEqual(
+            [r[0] for r in rows[1:]], ["Roanne (42187)", "Firminy (42095)", "Montbrison (42147)"]
+        )
+        montbrison = rows[3]
+        departement = self.montbrison.departement
+        self.assertEqual(
+            montbrison[1:4], ["Commune", f"{departement.name} ({departement.code})", "16000"]
+        )
+        # 4 × 2 points of 5 × 2 + 4 × 1 possible.
+        self.assertEqual(montbrison[5:10], ["4", "", "57,1", "1/2", "Déposée"])
+        # A formula typed in a comment stays text in the spreadsheet.
+        self.assertEqual(montbrison[10], '\'=HYPERLINK("http://exemple.fr")')
+        self.assertEqual(rows[2][9], "Présélectionnée")
+        # No contact data.
+        for application in (self.application, self.firminy, self.montbrison):
+            for value in (
+                application.elected_email,
+                application.technical_email,
+                application.elected_name,
+            ):
+                self.assertNotIn(value, raw)
+        self.assertNotIn("@", raw)
+        event = AuditEvent.objects.get(action="applications.exported")
+        self.assertEqual(
+            (event.actor, event.object_id, event.data),
+            (self.cast.pilot_a, str(self.call.pk), {"rows": 3, "format": "csv"}),
+        )
+
+    def test_export_access(self):
+        self.assertEqual(self.export("admin").status_code, 200)
+        self.assertEqual(self.export("pilot_a", method="get").status_code, 405)
+        for name, status in (
+            ("pilot_b", 404),
+            ("outsider", 404),
+            ("applicant", 404),
+            ("partner_a", 403),
+            ("elected_a", 403),
+        ):
+            with self.subTest(persona=name):
+                self.assertEqual(self.export(name).status_code, status)
+        self.client.logout()
+        self.assertEqual(
+            self.client.post(reverse("calls:application_export", args=["fabrique-a"])).status_code,
+            302,
+        )
+        self.assertEqual(AuditEvent.objects.filter(action="applications.exported").count(), 1)
+
+
 class SelectWhileCallOpenTests(CallsViewTestCase):
     def test_selecting_during_the_call_is_explained(self):
         self.login("pilot_a")
         url = reverse("calls:application_review", args=[self.application.pk])
-        response = self.client.post(url, {"action": "select"}, follow=True)
+        response = self.client.post(url, {"action": "select", "confirm": "1"}, follow=True)
         self.assertContains(response, "Les territoires se retiennent pendant la phase de sélection")
         self.application.refresh_from_db()
         self.assertEqual(self.application.status, ApplicationStatus.SUBMITTED)

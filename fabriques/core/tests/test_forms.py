@@ -91,7 +91,7 @@ def test_amounts_typed_the_french_way(typed, value):
 def test_a_comma_and_a_point_are_ambiguous():
     form = _amount("48,000.00")
     assert form.errors["amount"] == [
-        "« 48,000.00 » mêle virgule et point : écrivez le montant à la française, les "
+        "« 48,000.00 » mêle virgule et point : écrivez le montant à la française, les "
         "milliers séparés par des espaces et les centimes après une virgule, par exemple "
         "48 000,50."
     ]

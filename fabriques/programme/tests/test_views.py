@@ -466,7 +466,7 @@ class OrganisationTests(PersonaCase):
         self.assertContains(response, f"15{NBSP}000,50 €")
 
     def test_cofunding_amounts_typed_the_french_way(self):
-        """« 50 000 » with any space a browser or a spreadsheet pastes, as the contract."""
+        """« 50 000 » with any space a browser or a spreadsheet pastes, as the contract."""
         self.login("pilot_a")
         for n, typed in enumerate(("50 000", "50\u00a0000", "50\u202f000 €", "50000.00")):
             with self.subTest(typed=typed):
