@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from fabriques.accounts.tests.factories import UserFactory
+from fabriques.accounts.models import MembershipRole
+from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
 from fabriques.calls.forms import ApplicationForm
 from fabriques.calls.models import Application, ApplicationStatus, Call, CallCriterion
 from fabriques.core.models import AuditEvent
@@ -984,6 +985,96 @@ class SelectionToolsTests(CallsViewTestCase):
         self.assertEqual(AuditEvent.objects.filter(action="applications.exported").count(), 1)
 
 
+class ReceivedApplicationsTests(CallsViewTestCase):
+    """ANCT's list of the applications received across Fabriques, scoped to each grant."""
+
+    URL = reverse("calls:received_applications")
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.call_b = Call.objects.get(fabrique=cls.cast.fabrique_b)
+        cls.in_b = ApplicationFactory(call=cls.call_b, submitted=True)
+        ApplicationFactory(call=cls.call)  # a draft is the applicant's own business
+        ApplicationFactory(call=cls.call_b)
+        # Pilot of A and elected referent of a territory of B.
+        cls.both = UserFactory.create(username="pilote-a-elu-b@exemple.fr")
+        MembershipFactory(
+            user=cls.both, role=MembershipRole.ANCT_PILOT, fabrique=cls.cast.fabrique_a
+        )
+        MembershipFactory(
+            user=cls.both,
+            role=MembershipRole.ELECTED_REFERENT,
+            participation=cls.cast.participation_b,
+        )
+
+    def listed(self, user, **params):
+        self.client.force_login(user)
+        response = self.client.get(self.URL, params)
+        self.assertEqual(response.status_code, 200)
+        return [row.application for row in response.context["table"].rows]
+
+    def test_each_sees_the_applications_of_the_calls_they_manage(self):
+        self.assertEqual(self.listed(self.cast.admin), [self.in_b, self.application])
+        self.assertEqual(self.listed(self.cast.pilot_a), [self.application])
+        self.assertEqual(self.listed(self.cast.pilot_b), [self.in_b])
+        # A role in Fabrique B does not open B's applications to A's pilot.
+        self.assertEqual(self.listed(self.both), [self.application])
+        # Nor does a filter naming another Fabrique: it is not among the choices.
+        response = self.client.get(self.URL, {"fabrique": self.cast.fabrique_b.pk})
+        self.assertContains(
+            response, "Fabrique inconnue\u202f; ce filtre a été ignoré."
+        )
+        self.assertEqual(
+            [r.application for r in response.context["table"].rows], [self.application]
+        )
+        self.assertNotContains(response, self.in_b.territory_label)
+
+    def test_refused_to_everyone_else(self):
+        for name in ("partner_a", "provider_a", "elected_a", "applicant", "outsider"):
+            with self.subTest(persona=name):
+                self.login(name)
+                self.assertEqual(self.client.get(self.URL).status_code, 403)
+        self.client.logout()
+        self.assertLoginRedirect(self.client.get(self.URL), self.URL)
+
+    def test_filters_and_links(self):
+        self.assertEqual(
+            self.listed(self.cast.admin, fabrique=self.cast.fabrique_a.pk), [self.application]
+        )
+        self.assertEqual(self.listed(self.cast.admin, status="selected"), [])
+        response = self.client.get(self.URL, {"status": "submitted"})
+        self.assertContains(
+            response,
+            f'href="{reverse("calls:application_review", args=[self.application.pk])}?status=submitted"',
+        )
+        self.assertContains(response, "Fabrique A")
+
+    def test_query_budget(self):
+        ApplicationFactory.create_batch(30, call=self.call_b, submitted=True)
+        self.client.force_login(self.cast.admin)
+        # session, user, memberships (grants), the Fabriques of the filter, the count, the
+        # page of applications with their Fabrique, territory, score and maximum
+        with self.assertNumQueries(6):
+            response = self.client.get(self.URL)
+        self.assertEqual(len(response.context["table"].rows), 25)
+        self.assertContains(response, "32 candidatures")
+        with self.assertNumQueries(6):
+            self.client.get(self.URL, {"page": "2", "fabrique": self.cast.fabrique_b.pk})
+
+    def test_the_menu_leads_anct_to_the_received_ones(self):
+        self.login("pilot_a")
+        response = self.client.get(reverse("workspace:home"))
+        self.assertContains(response, f'href="{self.URL}">Candidatures reçues</a>', html=False)
+        self.assertContains(response, "Mes candidatures")
+        self.login("applicant")
+        response = self.client.get(reverse("workspace:home"))
+        self.assertNotContains(response, self.URL)
+        self.assertContains(
+            response, f'href="{reverse("calls:my_applications")}">Mes candidatures</a>'
+        )
+
+
 class SelectWhileCallOpenTests(CallsViewTestCase):
     def test_selecting_during_the_call_is_explained(self):
         self.login("pilot_a")
@@ -996,7 +1087,6 @@ class SelectWhileCallOpenTests(CallsViewTestCase):
 
 class AdminTests(CallsViewTestCase):
     def test_admin_lists_and_pages_show_no_file(self):
-        from fabriques.accounts.tests.factories import UserFactory
 
         superuser = UserFactory.create(username="root@anct.fr", is_staff=True, is_superuser=True)
         self.client.force_login(superuser)

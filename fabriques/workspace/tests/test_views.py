@@ -231,3 +231,65 @@ class AuditTests(TestCase):
         deliverable.delete()
         response = self.client.get(AUDIT)
         self.assertContains(response, f"Livrable n°&nbsp;{pk}")
+
+
+class SelectedReferentsHomeTests(TestCase):
+    """Through the real selection service: the retained territory's referents find their
+    Fabrique on their dashboard."""
+
+    def setUp(self):
+        from fabriques.calls.tests.factories import ApplicationFactory, CallFactory
+
+        self.cast = build_personas(status=FabriqueStatus.SELECTION)
+        call = CallFactory(fabrique=self.cast.fabrique_a)
+        # The agent who filled in the application is also its technical referent, and
+        # already has an account (with a password) from applying.
+        self.agent = self.cast.applicant
+        self.application = ApplicationFactory(
+            call=call,
+            applicant=self.agent,
+            submitted=True,
+            elected_email="Maire@Commune-Retenue.fr",
+            technical_email=self.agent.email.upper(),
+        )
+
+    def cards(self, user):
+        self.client.force_login(user)
+        response = self.client.get(HOME)
+        return response, [card["fabrique"].slug for card in response.context["cards"]]
+
+    def test_referents_see_their_fabrique_after_selection(self):
+        from fabriques.accounts.models import User
+        from fabriques.calls.services import application_select
+
+        response, slugs = self.cards(self.agent)
+        self.assertEqual(slugs, [])  # before: an applicant, no role
+        self.assertContains(response, "Aucune Fabrique en cours ne vous concerne")
+        with self.captureOnCommitCallbacks(execute=True):
+            application_select(application=self.application, actor=self.cast.pilot_a)
+        elected = User.objects.get(email__iexact="maire@commune-retenue.fr")
+        for user in (elected, self.agent):
+            with self.subTest(user=user.email):
+                response, slugs = self.cards(user)
+                self.assertEqual(slugs, ["fabrique-a"])
+                self.assertContains(response, "Référent d’un territoire accompagné")
+                self.assertNotContains(response, "Aucune Fabrique en cours ne vous concerne")
+
+    def test_one_person_holding_both_roles(self):
+        from fabriques.accounts.models import User
+        from fabriques.calls.services import application_select
+
+        self.application.technical_email = self.application.elected_email
+        self.application.save(update_fields=["technical_email"])
+        with self.captureOnCommitCallbacks(execute=True):
+            application_select(application=self.application, actor=self.cast.admin)
+        referent = User.objects.get(email__iexact="maire@commune-retenue.fr")
+        self.assertEqual(self.cards(referent)[1], ["fabrique-a"])
+
+    def test_the_applicant_is_told_who_gets_access(self):
+        response, _slugs = self.cards(self.cast.outsider)
+        self.assertContains(
+            response,
+            "l’élu(e) et le référent technique nommés dans sa candidature reçoivent par courriel "
+            "un accès à la Fabrique",
+        )
