@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from fabriques.accounts.models import MembershipRole
+from fabriques.accounts.models import MembershipRole, User
 from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
 from fabriques.calls.forms import ApplicationForm
 from fabriques.calls.models import Application, ApplicationStatus, Call, CallCriterion
@@ -799,6 +799,8 @@ class SelectionToolsTests(CallsViewTestCase):
     """« Précédente / Suivante », the confirmation before retaining, the committee's export."""
 
     status = FabriqueStatus.SELECTION
+    firminy: Application
+    montbrison: Application
 
     @classmethod
     def setUpTestData(cls):
@@ -989,6 +991,9 @@ class ReceivedApplicationsTests(CallsViewTestCase):
     """ANCT's list of the applications received across Fabriques, scoped to each grant."""
 
     URL = reverse("calls:received_applications")
+    call_b: Call
+    in_b: Application
+    both: User
 
     @classmethod
     def setUpTestData(cls):
@@ -1008,7 +1013,7 @@ class ReceivedApplicationsTests(CallsViewTestCase):
             participation=cls.cast.participation_b,
         )
 
-    def listed(self, user, **params):
+    def listed(self, user: User, **params: str | int) -> list[Application]:
         self.client.force_login(user)
         response = self.client.get(self.URL, params)
         self.assertEqual(response.status_code, 200)
@@ -1022,9 +1027,7 @@ class ReceivedApplicationsTests(CallsViewTestCase):
         self.assertEqual(self.listed(self.both), [self.application])
         # Nor does a filter naming another Fabrique: it is not among the choices.
         response = self.client.get(self.URL, {"fabrique": self.cast.fabrique_b.pk})
-        self.assertContains(
-            response, "Fabrique inconnue\u202f; ce filtre a été ignoré."
-        )
+        self.assertContains(response, "Fabrique inconnue\u202f; ce filtre a été ignoré.")
         self.assertEqual(
             [r.application for r in response.context["table"].rows], [self.application]
         )
@@ -1060,7 +1063,7 @@ class ReceivedApplicationsTests(CallsViewTestCase):
         self.assertEqual(len(response.context["table"].rows), 25)
         self.assertContains(response, "32 candidatures")
         with self.assertNumQueries(6):
-            self.client.get(self.URL, {"page": "2", "fabrique": self.cast.fabrique_b.pk})
+            self.client.get(self.URL, {"page": "2", "fabrique": str(self.cast.fabrique_b.pk)})
 
     def test_the_menu_leads_anct_to_the_received_ones(self):
         self.login("pilot_a")
