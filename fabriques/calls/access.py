@@ -51,6 +51,17 @@ def may_review_application(user: Person, application: Application) -> bool:
     return manages_application(user, application)
 
 
+def may_list_received_applications(user: Person) -> bool:
+    """ANCT staff: an administrator (every call) or a pilot (their Fabriques' calls)."""
+    return grants_for(user).is_anct
+
+
+def require_received_applications(user: Person) -> None:
+    """403 for a signed-in person without an ANCT role (a page of a role, not of an object)."""
+    if not may_list_received_applications(user):
+        raise PermissionDenied(_("Seule l’ANCT consulte les candidatures reçues."))
+
+
 def get_call_for_user(user: Person, fabrique_slug: str, *, write: bool = False) -> Call:
     """The Fabrique's call for its managers; unsaved (pk None) while not yet written.
 

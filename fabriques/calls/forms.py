@@ -10,12 +10,14 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from fabriques.core.forms import LongTextField
 from fabriques.territories.models import ParticipationKind
 from fabriques.territories.selectors import TerritoryMatch, territory_label
 
 from .models import APPLICANT_TEXT_FIELDS, ApplicationStatus, CallCriterion
 from .selectors import territory_resolve
 from .services import ApplicationInput, CriterionInput, ScoreInput
+from .services.applications import MISSING_TO_SUBMIT, REQUIRED_TO_SUBMIT
 from .validators import validate_deliberation
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -31,13 +33,13 @@ def _text(label, *, help_text="", max_length=200, **attrs: Any) -> forms.CharFie
     )
 
 
-def _textarea(label, *, help_text="", max_length=5000) -> forms.CharField:
-    return forms.CharField(
+def _textarea(label, *, help_text="", max_length=5000, rows=6) -> forms.CharField:
+    return LongTextField(
         label=label,
         help_text=help_text,
         required=False,
         max_length=max_length,
-        widget=forms.Textarea(attrs={"class": "fr-input", "rows": 6}),
+        widget=forms.Textarea(attrs={"class": "fr-input", "rows": rows}),
     )
 
 
@@ -123,9 +125,14 @@ class ApplicationForm(forms.Form):
         label=_("Retirer la délibération déposée"), required=False
     )
 
-    def __init__(self, *args: Any, has_deliberation: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, has_deliberation: bool = False, submitting: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.has_deliberation = has_deliberation
+        # Depositing needs every field but the optional ones: all missing ones are reported
+        # at once, with the territory's, rather than the territory's alone.
+        self.submitting = submitting
         self.fields["deliberation"].help_text = _("Format PDF uniquement, %(size)s au maximum.") % {
             "size": filesizeformat(settings.APPLICATION_MAX_UPLOAD_BYTES)
         }
@@ -174,6 +181,10 @@ class ApplicationForm(forms.Form):
         territory = cleaned.get("territory")
         if isinstance(territory, TerritoryMatch) and territory.kind != ParticipationKind.QPV:
             cleaned["host"] = None
+        if self.submitting:
+            for name in REQUIRED_TO_SUBMIT:
+                if name not in self.errors and not str(cleaned.get(name) or "").strip():
+                    self.add_error(name, MISSING_TO_SUBMIT)
         return cleaned
 
     def to_input(self) -> ApplicationInput:
@@ -268,12 +279,7 @@ class CriterionForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"class": "fr-input"}),
     )
-    description = forms.CharField(
-        label=_("Description (facultatif)"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"class": "fr-input", "rows": 2}),
-    )
+    description = _textarea(_("Description (facultatif)"), max_length=2000, rows=2)
     weight = forms.IntegerField(
         label=_("Pondération"),
         min_value=1,
@@ -354,12 +360,10 @@ def criterion_initial(criteria: list[CallCriterion]) -> list[dict[str, Any]]:
 class ScoreForm(forms.Form):
     """One score and comment per criterion of the call, and ANCT's internal comment."""
 
-    pilot_comment = forms.CharField(
-        label=_("Commentaire interne de l’ANCT (facultatif)"),
+    pilot_comment = _textarea(
+        _("Commentaire interne de l’ANCT (facultatif)"),
         help_text=_("Jamais montré au candidat."),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"class": "fr-input", "rows": 3}),
+        rows=3,
     )
 
     def __init__(self, *args: Any, sheet, **kwargs: Any) -> None:
@@ -457,3 +461,34 @@ class ReviewFilterForm(forms.Form):
         status = "" if "status" in self.errors else data.get("status") or ""
         order = "depot" if "order" in self.errors else data.get("order") or "depot"
         return {"status": status, "order": order}
+
+
+class ReceivedFilterForm(forms.Form):
+    """Filters of the received applications across Fabriques, bound to GET."""
+
+    fabrique = forms.TypedChoiceField(
+        label=_("Fabrique (et son appel)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Fabrique inconnue ; ce filtre a été ignoré.")},
+        widget=forms.Select(attrs={"class": "fr-select"}),
+    )
+    status = ReviewFilterForm.base_fields["status"]
+
+    def __init__(self, *args: Any, fabriques: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["fabrique"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("Toutes les Fabriques"))] + [
+            (str(f.pk), f"{f.title} ({f.programme_year.year})") for f in fabriques
+        ]
+
+    def applied(self) -> dict[str, Any]:
+        """The valid filters; one with an error is reported and ignored."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "fabrique_id": None if "fabrique" in self.errors else data.get("fabrique"),
+            "status": "" if "status" in self.errors else data.get("status") or "",
+        }

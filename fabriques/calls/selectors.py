@@ -10,13 +10,25 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fabriques.accounts.roles import Grants
 from fabriques.core.text import normalize
 from fabriques.programme.models import Fabrique, FabriqueStatus
 from fabriques.territories.models import ParticipationKind
@@ -243,6 +255,23 @@ REVIEW_ORDERINGS = {
 }
 
 
+def _review_rows(*, call: Call, status: str | None, order: str) -> QuerySet[Application]:
+    """A call's deposited applications, filtered and ordered as the review table shows them,
+    each with its summed weighted points and number of scored criteria."""
+    rows = Application.objects.filter(call=call).exclude(status=ApplicationStatus.DRAFT)
+    if status:
+        rows = rows.filter(status=status)
+    rows = rows.annotate(
+        weighted_points=Coalesce(
+            Sum(F("scores__score") * F("scores__criterion__weight")),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+        scored_count=Count("scores"),
+    )
+    return rows.order_by(*REVIEW_ORDERINGS.get(order, REVIEW_ORDERINGS["depot"]))
+
+
 def application_review_table(
     *,
     call: Call,
@@ -258,18 +287,9 @@ def application_review_table(
     """
     criteria = list(call.criteria.order_by("position", "id"))
     summary = selection_summary(fabrique=call.fabrique)
-    rows = Application.objects.filter(call=call).exclude(status=ApplicationStatus.DRAFT)
-    if status:
-        rows = rows.filter(status=status)
-    rows = rows.select_related("commune", "epci", "qpv", "departement").annotate(
-        weighted_points=Coalesce(
-            Sum(F("scores__score") * F("scores__criterion__weight")),
-            Value(0),
-            output_field=IntegerField(),
-        ),
-        scored_count=Count("scores"),
+    rows = _review_rows(call=call, status=status, order=order).select_related(
+        "commune", "epci", "qpv", "departement"
     )
-    rows = rows.order_by(*REVIEW_ORDERINGS.get(order, REVIEW_ORDERINGS["depot"]))
     page = Paginator(rows, per_page).get_page(page_number)
     maximum = sum(c.weight * c.max_score for c in criteria)
     table_rows = [
@@ -285,6 +305,198 @@ def application_review_table(
         for application in page.object_list
     ]
     return ReviewTable(call=call, page=page, rows=table_rows, summary=summary, criteria=criteria)
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    previous: int | None
+    next: int | None
+    position: int  # 1-based place in the list, 0 when the application is not in it
+    total: int
+
+
+def review_neighbours(
+    *, application: Application, status: str | None = None, order: str = "depot"
+) -> Neighbours:
+    """The applications before and after this one in its call's review list, with the same
+    filter and order (1 query, ids only)."""
+    ids = list(
+        _review_rows(call=application.call, status=status, order=order).values_list("pk", flat=True)
+    )
+    if application.pk not in ids:
+        return Neighbours(previous=None, next=None, position=0, total=len(ids))
+    index = ids.index(application.pk)
+    return Neighbours(
+        previous=ids[index - 1] if index > 0 else None,
+        next=ids[index + 1] if index + 1 < len(ids) else None,
+        position=index + 1,
+        total=len(ids),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Received applications across Fabriques (ANCT)
+
+
+@dataclass
+class ReceivedRow:
+    application: Application
+    score: WeightedScore
+
+
+@dataclass
+class ReceivedTable:
+    page: Page
+    rows: list[ReceivedRow]
+
+
+def received_fabriques(*, grants: Grants) -> list[Fabrique]:
+    """The Fabriques with a call whose applications the person manages, for the filter
+    (1 query): every one for an administrator, a pilot's own otherwise."""
+    queryset = Fabrique.objects.filter(call__isnull=False)
+    if not grants.is_admin:
+        queryset = queryset.filter(pk__in=grants.piloted)
+    return list(
+        queryset.select_related("programme_year").order_by("-programme_year__year", "title")
+    )
+
+
+def received_applications(
+    *,
+    grants: Grants,
+    fabrique_id: int | None = None,
+    status: str = "",
+    page_number: int | str | None = 1,
+    per_page: int = 25,
+) -> ReceivedTable:
+    """Deposited applications of every call the person manages, newest first, one page.
+
+    Scoped to the grants: an administrator sees every call's, a pilot those of the Fabriques
+    they pilot, nobody else any. Fixed cost: page count (1), page rows with their Fabrique,
+    territory, weighted points and their call's maximum (1).
+    """
+    rows = Application.objects.exclude(status=ApplicationStatus.DRAFT)
+    if not grants.is_admin:
+        rows = rows.filter(call__fabrique_id__in=grants.piloted)
+    if fabrique_id is not None:
+        rows = rows.filter(call__fabrique_id=fabrique_id)
+    if status:
+        rows = rows.filter(status=status)
+    criteria = CallCriterion.objects.filter(call=OuterRef("call")).order_by().values("call")
+    rows = (
+        rows.select_related(
+            "call__fabrique__programme_year", "commune", "epci", "qpv", "departement"
+        )
+        .annotate(
+            weighted_points=Coalesce(
+                Sum(F("scores__score") * F("scores__criterion__weight")),
+                Value(0),
+                output_field=IntegerField(),
+            ),
+            scored_count=Count("scores"),
+            maximum=Coalesce(
+                Subquery(
+                    criteria.annotate(m=Sum(F("weight") * F("max_score"))).values("m")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            criteria_count=Coalesce(
+                Subquery(criteria.annotate(n=Count("pk")).values("n")[:1]), Value(0)
+            ),
+        )
+        .order_by("-submitted_at", "-id")
+    )
+    page = Paginator(rows, per_page).get_page(page_number)
+    return ReceivedTable(
+        page=page,
+        rows=[
+            ReceivedRow(
+                application=a,
+                score=WeightedScore(
+                    points=a.weighted_points,  # type: ignore[attr-defined]
+                    maximum=a.maximum,  # type: ignore[attr-defined]
+                    scored=a.scored_count,  # type: ignore[attr-defined]
+                    criteria=a.criteria_count,  # type: ignore[attr-defined]
+                ),
+            )
+            for a in page.object_list
+        ],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Export for the selection committee
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    header: list[str]
+    rows: list[list[str]]
+
+
+def _decimal_fr(value: Decimal | None) -> str:
+    return "" if value is None else str(value).replace(".", ",")
+
+
+def application_export_table(*, call: Call) -> ExportTable:
+    """The call's deposited applications with their scores, for the selection committee.
+
+    No contact data (names, addresses, phone numbers): the territory, its population, the
+    dates, each criterion's score, the weighted total, the status and ANCT's comment.
+    Fixed cost: criteria (1), applications with their territory (1), scores (1).
+    """
+    criteria = list(call.criteria.order_by("position", "id"))
+    applications = list(
+        Application.objects.filter(call=call)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .select_related("commune", "epci", "qpv", "departement")
+        .order_by("-submitted_at", "-id")
+    )
+    scores: dict[int, dict[int, int]] = {}
+    for application_id, criterion_id, score in ApplicationScore.objects.filter(
+        application__in=applications
+    ).values_list("application_id", "criterion_id", "score"):
+        scores.setdefault(application_id, {})[criterion_id] = score
+    header = [
+        _("Territoire"),
+        _("Type de territoire"),
+        _("Département"),
+        _("Population"),
+        _("Déposée le"),
+        *(
+            _("%(label)s (sur %(max)d, pondération %(weight)d)")
+            % {"label": c.label, "max": c.max_score, "weight": c.weight}
+            for c in criteria
+        ),
+        _("Note pondérée (%)"),
+        _("Critères notés"),
+        _("Statut"),
+        _("Commentaire de l’ANCT"),
+    ]
+    rows = []
+    for application in applications:
+        own = scores.get(application.pk, {})
+        total = weighted_score(scores=own, criteria=criteria)
+        territory = application.territory
+        population = getattr(territory, "population", None)
+        rows.append(
+            [
+                application.territory_label,
+                application.get_kind_display(),
+                f"{application.departement.name} ({application.departement.code})",
+                "" if population is None else str(population),
+                date_format(timezone.localtime(application.submitted_at), "Y-m-d H:i")
+                if application.submitted_at
+                else "",
+                *("" if c.pk not in own else str(own[c.pk]) for c in criteria),
+                _decimal_fr(total.percent),
+                f"{total.scored}/{total.criteria}",
+                application.get_status_display(),
+                application.pilot_comment,
+            ]
+        )
+    return ExportTable(header=[str(h) for h in header], rows=rows)
 
 
 @dataclass

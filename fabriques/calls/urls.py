@@ -25,6 +25,7 @@ urlpatterns = [
         name="application_file",
     ),
     # ANCT
+    path("espace/candidatures/recues/", views.received_applications, name="received_applications"),
     path(
         "espace/candidatures/<int:pk>/evaluer/",
         views.application_review,
@@ -35,6 +36,11 @@ urlpatterns = [
         "espace/fabriques/<slug:slug>/candidatures/",
         views.application_review_list,
         name="application_review_list",
+    ),
+    path(
+        "espace/fabriques/<slug:slug>/candidatures/export.csv",
+        views.application_export,
+        name="application_export",
     ),
     path(
         "espace/fabriques/<slug:slug>/candidatures/informer/",

@@ -5,17 +5,22 @@ Views parse input, call one access function, then one service or selector, and r
 
 from __future__ import annotations
 
+import csv
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fabriques.accounts.roles import grants_for
 from fabriques.accounts.types import AuthenticatedHttpRequest
 from fabriques.core.forms import add_service_errors
 from fabriques.core.ratelimit import RateLimit, client_ip, rate_limit_hit
@@ -32,12 +37,14 @@ from .access import (
     may_edit_application,
     may_review_application,
     require_edit,
+    require_received_applications,
 )
 from .forms import (
     ApplicationForm,
     CallForm,
     CriterionFormSet,
     DecisionForm,
+    ReceivedFilterForm,
     ReviewFilterForm,
     ScoreForm,
     criterion_initial,
@@ -135,8 +142,10 @@ def _application_form(
 ) -> HttpResponse:
     has_file = bool(application is not None and application.deliberation)
     if request.method == "POST":
-        form = ApplicationForm(request.POST, request.FILES, has_deliberation=has_file)
         submit = request.POST.get("action") == "submit"
+        form = ApplicationForm(
+            request.POST, request.FILES, has_deliberation=has_file, submitting=submit
+        )
         if form.is_valid():
             try:
                 save = (
@@ -329,11 +338,12 @@ def call_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def application_review_list(request: HttpRequest, slug: str) -> HttpResponse:
     call = get_call_for_user(request.user, slug)
     filters = ReviewFilterForm(request.GET)
+    applied = filters.applied()
     table = None
     if call.pk is not None:
         table = selectors.application_review_table(
             call=call,
-            **filters.applied(),
+            **applied,
             page_number=request.GET.get("page"),
             per_page=REVIEW_PAGE_SIZE,
         )
@@ -345,6 +355,7 @@ def application_review_list(request: HttpRequest, slug: str) -> HttpResponse:
             "fabrique": call.fabrique,
             "table": table,
             "filters": filters,
+            "filters_query": _review_query(applied),
             "max_territories": MAX_TERRITORIES,
             "may_notify": call.fabrique.status
             not in (FabriqueStatus.IDEA, FabriqueStatus.DESIGNED, FabriqueStatus.CALL_OPEN),
@@ -374,10 +385,24 @@ REVIEW_ACTIONS = {
 }
 
 
+def _review_query(applied: dict[str, str]) -> str:
+    """The review list's filters as a query string (« ?status=…&order=… »), empty if none."""
+    kept = {
+        name: value
+        for name, value in applied.items()
+        if value and not (name == "order" and value == "depot")
+    }
+    return f"?{urlencode(kept)}" if kept else ""
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def application_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = get_application_for_user(request.user, pk, review=True)
+    # The list's filter and order travel with the page, for « Précédente / Suivante ».
+    applied = ReviewFilterForm(request.GET).applied()
+    query = _review_query(applied)
+    here = reverse("calls:application_review", args=[application.pk]) + query
     sheet = selectors.application_score_sheet(application=application)
     score_form = ScoreForm(sheet=sheet, initial={"pilot_comment": application.pilot_comment})
     decision_form = DecisionForm(initial={"note": application.decision_note})
@@ -398,12 +423,26 @@ def application_review(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                     add_service_errors(score_form, exc)
                 else:
                     messages.success(request, _("L’évaluation est enregistrée."))
-                    return redirect("calls:application_review", pk=application.pk)
+                    return redirect(here)
             status = 400
         elif action in REVIEW_ACTIONS:
             decision_form = DecisionForm(request.POST)
             service, success = REVIEW_ACTIONS[action]
             if decision_form.is_valid():
+                if action == "select" and request.POST.get("confirm") != "1":
+                    # Retaining e-mails the referents at once: say who, and ask again.
+                    return render(
+                        request,
+                        "calls/application_select_confirm.html",
+                        {
+                            "application": application,
+                            "call": application.call,
+                            "fabrique": application.call.fabrique,
+                            "note": decision_form.cleaned_data["note"],
+                            "back_url": here,
+                            "workspace_nav": "received",
+                        },
+                    )
                 try:
                     service(
                         application=application,
@@ -414,11 +453,16 @@ def application_review(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                     messages.error(request, " ".join(exc.messages))
                 else:
                     messages.success(request, success)
-                return redirect("calls:application_review", pk=application.pk)
+                return redirect(here)
             status = 400
         else:
             messages.error(request, _("Action inconnue : rien n’a été modifié."))
-            return redirect("calls:application_review", pk=application.pk)
+            return redirect(here)
+    neighbours = selectors.review_neighbours(application=application, **applied)
+
+    def neighbour_url(pk: int | None) -> str:
+        return reverse("calls:application_review", args=[pk]) + query if pk else ""
+
     return render(
         request,
         "calls/application_review.html",
@@ -430,10 +474,83 @@ def application_review(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "score_form": score_form,
             "decision_form": decision_form,
             "max_territories": MAX_TERRITORIES,
-            "workspace_nav": "fabriques",
+            "neighbours": neighbours,
+            "previous_url": neighbour_url(neighbours.previous),
+            "next_url": neighbour_url(neighbours.next),
+            "list_url": reverse(
+                "calls:application_review_list", args=[application.call.fabrique.slug]
+            )
+            + query,
+            "workspace_nav": "received",
         },
         status=status,
     )
+
+
+@login_required
+@require_safe
+def received_applications(request: HttpRequest) -> HttpResponse:
+    """Every deposited application the person may review, across Fabriques (ANCT)."""
+    require_received_applications(request.user)
+    grants = grants_for(request.user)
+    filters = ReceivedFilterForm(request.GET, fabriques=selectors.received_fabriques(grants=grants))
+    applied = filters.applied()
+    table = selectors.received_applications(
+        grants=grants,
+        **applied,
+        page_number=request.GET.get("page"),
+        per_page=REVIEW_PAGE_SIZE,
+    )
+    return render(
+        request,
+        "calls/received_applications.html",
+        {
+            "filters": filters,
+            "table": table,
+            # The review page's « Précédente / Suivante » keep the status filter.
+            "review_query": _review_query({"status": applied["status"]}),
+            "workspace_nav": "received",
+        },
+    )
+
+
+class _Echo:
+    """A file-like object whose write() returns the line: csv.writer then yields it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+# A cell a spreadsheet would run as a formula: written as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+@login_required
+@require_POST
+def application_export(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The call's applications and their scores as CSV for the selection committee.
+
+    For French spreadsheets (Excel, LibreOffice) opened by a double click: UTF-8 with a byte
+    order mark and semicolons, decimal commas. The open data keeps RFC 4180 for programs.
+    A POST: the export is recorded in the audit log.
+    """
+    call = get_call_for_user(request.user, slug, write=True)
+    if call.pk is None:
+        raise Http404(_("Cette Fabrique n’a pas d’appel à volontaires."))
+    table = services.call_applications_export(call=call, actor=request.user)
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    lines = [writer.writerow(table.header)] + [
+        writer.writerow([_cell(value) for value in row]) for row in table.rows
+    ]
+    response = HttpResponse("\ufeff" + "".join(lines), content_type="text/csv; charset=utf-8")
+    filename = f"candidatures-{call.fabrique.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .audit import audit_action_label
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -37,6 +39,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+    @property
+    def action_label(self) -> str:
+        """What happened, in French (« Livrable accepté »)."""
+        return audit_action_label(self.action)
 
 
 class ChangeCounter(models.Model):

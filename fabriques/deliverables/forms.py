@@ -7,20 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fabriques.core.forms import AmountField
 from fabriques.programme.models import Fabrique, Organisation, Role
 from fabriques.territories.models import Participation
 
 from .files import accepted_formats_text, allowed_extensions
 from .models import Contract, Deliverable, DeliverableKind, ReviewDecision
-
-
-class EuroField(forms.DecimalField):
-    """An amount in euros, written the French way: « 48 000,50 » as well as « 48000.50 »."""
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, str):
-            value = "".join(value.split()).replace("€", "")
-        return super().to_python(value)
 
 
 def _date_input() -> forms.DateInput:
@@ -48,22 +40,10 @@ class ContractForm(forms.Form):
         help_text=_("Format attendu : JJ/MM/AAAA."),
         error_messages={"invalid": _("Indiquez une date valide, par exemple 15/03/2026.")},
     )
-    amount = EuroField(
+    amount = AmountField(
         label=_("Montant (€ TTC)"),
         required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"class": "fr-input", "inputmode": "decimal"}),
-        help_text=_("Par exemple 48 000,00."),
-        error_messages={
-            "invalid": _("Indiquez un montant en euros, par exemple 48 000 ou 48 000,50."),
-            "min_value": _("Le montant ne peut pas être négatif."),
-            "max_digits": _("Le montant est trop grand."),
-            "max_whole_digits": _("Le montant est trop grand."),
-            "max_decimal_places": _("Le montant a au plus deux décimales."),
-        },
+        help_text=_("Par exemple 48 000,00."),
     )
     notes = forms.CharField(
         label=_("Notes"),

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from fabriques.accounts.models import MembershipRole
+from fabriques.core.forms import AmountField
 
 from .models import (
     AnctProgramme,
@@ -215,22 +216,10 @@ class OrganisationRoleForm(forms.Form):
         error_messages={"invalid_choice": _("Ce type d’organisation n’existe pas.")},
         widget=_select(),
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Montant du cofinancement (€)"),
-        help_text=_("Seulement pour un cofinanceur."),
+        help_text=_("Seulement pour un cofinanceur. Par exemple 50 000 ou 50 000,50."),
         required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        error_messages={
-            "invalid": _("Indiquez un montant en euros, par exemple 15000 ou 15000,50."),
-            "min_value": _("Le montant ne peut pas être négatif."),
-            "max_digits": _("Le montant est trop grand."),
-            "max_decimal_places": _("Le montant a au plus deux décimales."),
-            "max_whole_digits": _("Le montant est trop grand."),
-        },
-        widget=_text(inputmode="decimal"),
-        localize=True,
     )
     contact_name = forms.CharField(
         label=_("Personne contact (facultatif)"),

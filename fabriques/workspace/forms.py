@@ -49,13 +49,17 @@ class AuditFilterForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, actions: list[str], object_types: list[tuple[str, str]], **kwargs: Any
+        self,
+        *args: Any,
+        actions: list[tuple[str, str]],
+        object_types: list[tuple[str, str]],
+        **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         action = self.fields["action"]
         object_type = self.fields["object_type"]
         assert isinstance(action, forms.ChoiceField) and isinstance(object_type, forms.ChoiceField)
-        action.choices = [("", _("Toutes")), *((a, a) for a in actions)]
+        action.choices = [("", _("Toutes")), *actions]
         object_type.choices = [("", _("Tous")), *object_types]
 
     def filters(self) -> AuditFilters:

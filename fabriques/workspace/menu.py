@@ -21,8 +21,15 @@ class MenuEntry:
 ENTRIES = (
     MenuEntry("years", _("Années du programme"), "programme:year_list", lambda g: g.is_admin),
     MenuEntry("fabriques", _("Fabriques"), "programme:fabrique_list", lambda g: g.has_workspace),
+    # ANCT reviews the applications of its Fabriques; anyone signed in may fill in their own.
     MenuEntry(
-        "applications", _("Candidatures"), "calls:my_applications", lambda g: g.is_authenticated
+        "received", _("Candidatures reçues"), "calls:received_applications", lambda g: g.is_anct
+    ),
+    MenuEntry(
+        "applications",
+        _("Mes candidatures"),
+        "calls:my_applications",
+        lambda g: g.is_authenticated,
     ),
     MenuEntry(
         "deliverables",

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
+from fabriques.core.audit import audit_action_label
 from fabriques.core.models import AuditEvent
-from fabriques.programme.models import Fabrique, ProgrammeYear
+from fabriques.core.text import normalize
 
 
 @dataclass(frozen=True)
@@ -21,9 +24,15 @@ class AuditFilters:
     actor: str = ""  # words of the author's name or e-mail address
 
 
-def audit_actions() -> list[str]:
-    """Every action recorded so far, for the filter (1 query on an indexed column)."""
-    return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
+def audit_actions() -> list[tuple[str, str]]:
+    """(action, its label in French) for every action recorded so far, for the filter.
+
+    1 query on an indexed column; sorted by label, as people read them.
+    """
+    actions = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+    return sorted(
+        ((a, audit_action_label(a)) for a in actions), key=lambda pair: normalize(pair[1])
+    )
 
 
 def audit_object_types() -> list[tuple[str, str]]:
@@ -61,40 +70,86 @@ def audit_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
     return queryset.order_by("-created_at", "-id")
 
 
-def _fabrique_links(ids: set[str]) -> dict[str, str]:
-    rows = Fabrique.objects.filter(pk__in=[int(i) for i in ids if i.isdigit()])
-    return {
-        str(pk): reverse("programme:fabrique_detail", args=[slug])
-        for pk, slug in rows.values_list("pk", "slug")
-    }
+@dataclass(frozen=True)
+class ObjectKind:
+    """How the audit log names an object type and links to its page (one query per type)."""
+
+    related: tuple[str, ...]
+    name: Callable[[Any], str]
+    url: Callable[[Any], str] | None = None
 
 
-def _year_links(ids: set[str]) -> dict[str, str]:
-    rows = ProgrammeYear.objects.filter(pk__in=[int(i) for i in ids if i.isdigit()])
-    return {
-        str(pk): reverse("programme:year_edit", args=[year])
-        for pk, year in rows.values_list("pk", "year")
-    }
+def _participation_name(participation: Any) -> str:
+    return str(participation.label)
 
 
-# object_type → function from object ids to their workspace URL (one query per type).
-OBJECT_LINKS: dict[str, Callable[[set[str]], dict[str, str]]] = {
-    "programme.fabrique": _fabrique_links,
-    "programme.programmeyear": _year_links,
+def _user_name(user: Any) -> str:
+    return str(user.display_name)
+
+
+# object_type → how to name (and link) its objects. Types not listed, and objects deleted
+# since, are shown by their type and number.
+OBJECT_KINDS: dict[str, ObjectKind] = {
+    "programme.fabrique": ObjectKind(
+        (), lambda f: f.title, lambda f: reverse("programme:fabrique_detail", args=[f.slug])
+    ),
+    "programme.programmeyear": ObjectKind(
+        (),
+        lambda y: _("Année %(year)s") % {"year": y.year},
+        lambda y: reverse("programme:year_edit", args=[y.year]),
+    ),
+    "programme.organisation": ObjectKind((), str),
+    "territories.participation": ObjectKind((), _participation_name),
+    "territories.referentialrelease": ObjectKind((), str),
+    "calls.call": ObjectKind(("fabrique",), str),
+    "calls.callcriterion": ObjectKind(
+        ("call__fabrique",), lambda c: f"{c.label} — {c.call.fabrique}"
+    ),
+    "calls.application": ObjectKind(
+        ("commune", "epci", "qpv"),
+        str,
+        lambda a: reverse("calls:application_detail", args=[a.pk]),
+    ),
+    "deliverables.contract": ObjectKind(("fabrique",), str),
+    "deliverables.deliverable": ObjectKind(
+        ("participation",),
+        str,
+        lambda d: reverse("deliverables:deliverable_detail", args=[d.pk]),
+    ),
+    "accounts.user": ObjectKind((), _user_name),
+    "accounts.membership": ObjectKind(("user", "organisation", "fabrique", "participation"), str),
+    "accounts.invitation": ObjectKind(
+        ("user",), lambda i: _("Invitation de %(name)s") % {"name": i.user.display_name}
+    ),
 }
 
 
-def audit_object_links(events: Iterable[AuditEvent]) -> dict[tuple[str, str], str]:
-    """The workspace page of each event's object, when it has one and still exists.
+@dataclass(frozen=True)
+class AuditObject:
+    name: str
+    url: str = ""
 
-    At most one query per linked object type present among the events.
+
+def audit_objects(events: Iterable[AuditEvent]) -> dict[tuple[str, str], AuditObject]:
+    """The name (and workspace page) of each event's object, when it still exists.
+
+    At most one query per known object type present among the events.
     """
-    ids: dict[str, set[str]] = {}
+    ids: dict[str, set[int]] = {}
     for event in events:
-        if event.object_type in OBJECT_LINKS and event.object_id:
-            ids.setdefault(event.object_type, set()).add(event.object_id)
-    links = {}
+        if event.object_type in OBJECT_KINDS and event.object_id.isdigit():
+            ids.setdefault(event.object_type, set()).add(int(event.object_id))
+    found: dict[tuple[str, str], AuditObject] = {}
     for object_type, object_ids in ids.items():
-        for object_id, url in OBJECT_LINKS[object_type](object_ids).items():
-            links[(object_type, object_id)] = url
-    return links
+        kind = OBJECT_KINDS[object_type]
+        model = apps.get_model(object_type)
+        rows = (
+            model._default_manager.select_related(*kind.related)
+            .filter(pk__in=object_ids)
+            .order_by()
+        )
+        for row in rows:
+            found[(object_type, str(row.pk))] = AuditObject(
+                name=kind.name(row), url=kind.url(row) if kind.url else ""
+            )
+    return found

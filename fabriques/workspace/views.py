@@ -20,8 +20,8 @@ from .forms import AuditFilterForm
 from .selectors import (
     audit_actions,
     audit_events,
-    audit_object_links,
     audit_object_types,
+    audit_objects,
     object_type_label,
 )
 
@@ -63,11 +63,11 @@ def audit(request: HttpRequest) -> HttpResponse:
         request.GET or None, actions=audit_actions(), object_types=audit_object_types()
     )
     page = Paginator(audit_events(form.filters()), AUDIT_PER_PAGE).get_page(request.GET.get("page"))
-    links = audit_object_links(page.object_list)
+    objects = audit_objects(page.object_list)
     rows = [
         {
             "event": event,
-            "url": links.get((event.object_type, event.object_id), ""),
+            "object": objects.get((event.object_type, event.object_id)),
             "type_label": object_type_label(event.object_type),
         }
         for event in page.object_list

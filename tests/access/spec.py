@@ -427,6 +427,19 @@ CASES: dict[str, list[Case]] = {
     ],
     "calls:call_edit": [Case(_a, get=MANAGE_A, writers=MANAGERS_A, payload=_call_form)],
     "calls:application_review_list": [Case(_a, get=MANAGE_A)],
+    # The received applications across Fabriques: a page of the ANCT role (each pilot sees
+    # their own Fabriques' only, checked in fabriques/calls/tests).
+    "calls:received_applications": [
+        Case(
+            get=outcomes(
+                ok=MANAGERS_A | {"pilot_b"},
+                s403=SIGNED_IN - MANAGERS_A - {"pilot_b"},
+                login="anonymous",
+            )
+        )
+    ],
+    # The committee's export: a POST, recorded in the audit log.
+    "calls:application_export": [Case(_a, get=POST_ONLY, writers=MANAGERS_A)],
     "calls:notify_outcomes": [Case(_a, get=POST_ONLY, writers=MANAGERS_A)],
     # Deliverables: the provider submits, the Fabrique's managers review; referents see their
     # territory's; partners see accepted ones only.

@@ -74,6 +74,7 @@ def test_apply_with_the_autocomplete(page, live_server, world):
         ("pilot_a", "/espace/fabriques/fabrique-a/appel/"),
         ("pilot_a", "/espace/fabriques/fabrique-a/candidatures/"),
         ("pilot_a", "/espace/candidatures/{pk}/evaluer/"),
+        ("admin", "/espace/candidatures/recues/"),
     ],
 )
 def test_pages_are_accessible(page, live_server, world, persona, path, assert_accessible):

@@ -270,6 +270,9 @@ def test_whole_cycle(cycle_world, live_server, page, assert_accessible):
     ui.button("Enregistrer l’évaluation")
     expect(ui.messages()).to_contain_text("L’évaluation est enregistrée.")
     ui.button("Retenir ce territoire")
+    # Retaining e-mails the referents at once: a page names them and asks to confirm.
+    expect(page.get_by_text("maire@saint-etienne.fr")).to_be_visible()
+    ui.button("Oui, retenir ce territoire et inviter ses référents")
     expect(ui.messages()).to_contain_text("La candidature est retenue")
 
     # One territory and no provider: « En cours » is refused, with every reason.
@@ -285,6 +288,7 @@ def test_whole_cycle(cycle_world, live_server, page, assert_accessible):
             pk = Application.objects.get(commune=commune).pk
             ui.goto(f"/espace/candidatures/{pk}/evaluer/")
         ui.button("Retenir ce territoire")
+        ui.button("Oui, retenir ce territoire et inviter ses référents")
         expect(ui.messages()).to_contain_text("La candidature est retenue")
     assert fabrique.participations.count() == 4
 

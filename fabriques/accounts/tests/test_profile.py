@@ -115,3 +115,13 @@ class TestErasure:
         client.post(reverse("accounts:erasure"), {"confirm": "on"})
 
         assert other_browser.get(PROFILE).status_code == 302
+
+
+def test_the_download_button_shows_its_words_next_to_its_icon(client):
+    """In a group of buttons, DSFR draws a button with an icon as a bare 40 px square unless
+    the group says where the icons go (checked in a browser by tests/browser/test_workspace)."""
+    client.force_login(UserFactory.create())
+    page = client.get(PROFILE).content.decode()
+    group = page.split('action="' + reverse("accounts:data_export") + '"')[0].rsplit("<ul", 1)[1]
+    assert "fr-btns-group--icon-left" in group
+    assert "Télécharger mes données (JSON)</button>" in page

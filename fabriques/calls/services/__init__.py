@@ -35,6 +35,7 @@ from .review import (
     application_score,
     application_select,
     application_shortlist,
+    call_applications_export,
     call_notify_outcomes,
 )
 
@@ -55,6 +56,7 @@ __all__ = [
     "application_submit",
     "applications_erase_person",
     "applications_purge",
+    "call_applications_export",
     "call_close_early_notify",
     "call_notify_outcomes",
     "call_save",

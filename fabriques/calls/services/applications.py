@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fabriques.accounts.models import User
 from fabriques.core.services import audit_event_create
@@ -53,6 +54,7 @@ class ApplicationInput:
 TEXT_FIELDS = APPLICANT_TEXT_FIELDS
 # Everything but the phone number and the deliberation is needed to submit.
 REQUIRED_TO_SUBMIT = tuple(name for name in TEXT_FIELDS if name != "technical_phone")
+MISSING_TO_SUBMIT = gettext_lazy("Ce champ est obligatoire pour déposer la candidature.")
 
 
 def _ensure_call_open(call: Call, now: datetime.datetime) -> None:
@@ -145,7 +147,7 @@ def _ensure_territory_free(application: Application) -> None:
 
 
 def _missing_fields(values: dict[str, str]) -> dict[str, str]:
-    message = _("Ce champ est obligatoire pour déposer la candidature.")
+    message = str(MISSING_TO_SUBMIT)
     return {name: message for name in REQUIRED_TO_SUBMIT if not str(values.get(name, "")).strip()}
 
 

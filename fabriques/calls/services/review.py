@@ -26,6 +26,7 @@ from ..models import (
     ApplicationStatus,
     Call,
 )
+from ..selectors import ExportTable, application_export_table
 from .common import email_application, now_or_current
 
 # --------------------------------------------------------------------------------------------
@@ -423,3 +424,19 @@ def call_notify_outcomes(
         data={"selected": report.selected, "rejected": report.rejected},
     )
     return report
+
+
+@transaction.atomic
+def call_applications_export(*, call: Call, actor: User, file_format: str = "csv") -> ExportTable:
+    """The call's applications and their scores for the selection committee, audited: the
+    file leaves the platform with the territories' assessment in it."""
+    table = application_export_table(call=call)
+    audit_event_create(
+        action="applications.exported",
+        obj=call,
+        actor=actor,
+        summary=_("%(count)d candidature(s) exportée(s) avec leurs notes (%(format)s)")
+        % {"count": len(table.rows), "format": file_format.upper()},
+        data={"rows": len(table.rows), "format": file_format},
+    )
+    return table

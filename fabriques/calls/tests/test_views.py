@@ -1,4 +1,6 @@
+import csv
 import datetime
+import io
 import re
 from unittest import mock
 
@@ -10,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from fabriques.accounts.tests.factories import UserFactory
+from fabriques.accounts.models import MembershipRole, User
+from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
 from fabriques.calls.forms import ApplicationForm
 from fabriques.calls.models import Application, ApplicationStatus, Call, CallCriterion
+from fabriques.core.models import AuditEvent
 from fabriques.core.tests.corpus import pdf_open_action_javascript
 from fabriques.programme.models import FabriqueStatus
 from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
@@ -268,6 +272,64 @@ class ApplicantFlowTests(CallsViewTestCase):
         response = self.client.get(edit, follow=True)
         self.assertContains(response, "n’est plus modifiable")
         self.assertEqual(self.client.post(edit, form_data(self.commune)).status_code, 403)
+
+    def test_submitting_an_empty_form_reports_every_missing_field(self):
+        self.login("outsider")
+        url = reverse("calls:application_start", args=["fabrique-a"])
+        empty = dict.fromkeys(form_data(self.commune), "")
+        response = self.client.post(url, {**empty, "action": "submit"})
+        self.assertEqual(response.status_code, 200)
+        form = response.context["form"]
+        missing = "Ce champ est obligatoire pour déposer la candidature."
+        required = (
+            "elected_name",
+            "elected_mandate",
+            "elected_email",
+            "technical_name",
+            "technical_role",
+            "technical_email",
+            "motivation",
+            "working_group_intent",
+        )
+        self.assertEqual(
+            {name: form.errors[name] for name in required}, {name: [missing] for name in required}
+        )
+        self.assertIn("territory", form.errors)
+        self.assertNotIn("technical_phone", form.errors)  # optional
+        # The summary on top links to each of them.
+        summary = response.content.decode().split("Rien n’a été enregistré", 1)[1].split("</ul>")[0]
+        for name in ("territory", *required):
+            self.assertIn(f'href="#id_{name}"', summary)
+        self.assertFalse(Application.objects.filter(applicant=self.cast.outsider).exists())
+        # Saving a draft asks only for the territory.
+        response = self.client.post(url, {**empty, "action": "save"})
+        self.assertEqual(set(response.context["form"].errors), {"territory"})
+
+    def test_long_texts_are_never_cut_and_say_how_much_to_remove(self):
+        self.login("outsider")
+        url = reverse("calls:application_start", args=["fabrique-a"])
+        html = self.client.get(url).content.decode()
+        match = re.search(r"<textarea[^>]*id=\"id_motivation\"[^>]*>", html)
+        assert match is not None
+        motivation = match.group(0)
+        # No maxlength: the browser would cut a pasted text without a word.
+        self.assertNotIn(" maxlength=", motivation)
+        self.assertIn('data-maxlength="5000"', motivation)
+        self.assertIn('data-counter-text="{n} / {max} caractères"', motivation)
+        self.assertIn("workspace/char-counter.js", html)
+        response = self.client.post(
+            url, form_data(self.commune, motivation="é" * 5003, action="submit")
+        )
+        self.assertContains(
+            response,
+            "Ce texte compte 5003 caractères pour 5000 au plus : retirez-en 3. Rien n’a été coupé.",
+        )
+        self.assertFalse(Application.objects.filter(applicant=self.cast.outsider).exists())
+        # Line ends sent as CR LF count as one character, as the counter counts them.
+        text = "ligne\r\n" * 700  # 4 900 characters with one-character line ends
+        response = self.client.post(url, form_data(self.commune, motivation=text))
+        draft = Application.objects.get(applicant=self.cast.outsider)
+        self.assertEqual(draft.motivation, ("ligne\n" * 700).strip())
 
     def test_wrong_file_type_is_explained(self):
         self.login("outsider")
@@ -653,8 +715,9 @@ class ReviewTests(CallsViewTestCase):
         self.login("pilot_a")
         url = reverse("calls:application_review", args=[self.application.pk])
         # session, user, memberships (grants), the application with its call, Fabrique,
-        # territory and applicant, the criteria, the scores with their scorers
-        with self.assertNumQueries(6):
+        # territory and applicant, the criteria, the scores with their scorers, the ids of
+        # the call's list (« Précédente / Suivante »)
+        with self.assertNumQueries(7):
             self.client.get(url)
 
     def test_review_list_filters(self):
@@ -685,7 +748,9 @@ class ReviewTests(CallsViewTestCase):
         self.assertContains(response, "80,0\xa0%")
 
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(url, {"action": "select", "note": ""}, follow=True)
+            response = self.client.post(
+                url, {"action": "select", "note": "", "confirm": "1"}, follow=True
+            )
         self.assertContains(response, "La candidature est retenue")
         self.application.refresh_from_db()
         self.assertEqual(self.application.status, ApplicationStatus.SELECTED)
@@ -704,7 +769,7 @@ class ReviewTests(CallsViewTestCase):
         ParticipationFactory.create_batch(7, fabrique=self.cast.fabrique_a)  # 8 with the cast's
         self.login("pilot_a")
         url = reverse("calls:application_review", args=[self.application.pk])
-        response = self.client.post(url, {"action": "select"}, follow=True)
+        response = self.client.post(url, {"action": "select", "confirm": "1"}, follow=True)
         self.assertContains(response, "La Fabrique réunit déjà 8 territoires, le maximum")
         self.application.refresh_from_db()
         self.assertEqual(self.application.status, ApplicationStatus.SUBMITTED)
@@ -730,11 +795,294 @@ class ReviewTests(CallsViewTestCase):
         self.assertContains(response, "Action inconnue : rien n’a été modifié.")
 
 
+class SelectionToolsTests(CallsViewTestCase):
+    """« Précédente / Suivante », the confirmation before retaining, the committee's export."""
+
+    status = FabriqueStatus.SELECTION
+    firminy: Application
+    montbrison: Application
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        loire = cls.commune.departement
+        day = timezone.now() - datetime.timedelta(days=3)
+        # Deposited one after the other: Roanne (the base class's, today) comes first in the
+        # list, newest first, then Firminy, then Montbrison.
+        cls.firminy = ApplicationFactory(
+            call=cls.call,
+            commune=CommuneFactory(name="Firminy", code="42095", departement=loire),
+            status=ApplicationStatus.SHORTLISTED,
+            submitted_at=day,
+        )
+        cls.montbrison = ApplicationFactory(
+            call=cls.call,
+            commune=CommuneFactory(
+                name="Montbrison", code="42147", departement=loire, population=16000
+            ),
+            submitted=True,
+            submitted_at=day - datetime.timedelta(days=1),
+            pilot_comment='=HYPERLINK("http://exemple.fr")',
+        )
+        ApplicationFactory(call=cls.call)  # a draft is in no list
+
+    def review(self, application, query=""):
+        return self.client.get(reverse("calls:application_review", args=[application.pk]) + query)
+
+    def test_previous_and_next_follow_the_list(self):
+        self.login("pilot_a")
+        first = self.review(self.application)
+        self.assertEqual(first.context["previous_url"], "")
+        self.assertEqual(
+            first.context["next_url"], reverse("calls:application_review", args=[self.firminy.pk])
+        )
+        self.assertContains(first, "Candidature 1 sur 3 dans la liste.")
+        middle = self.review(self.firminy)
+        self.assertContains(
+            middle,
+            f'href="{reverse("calls:application_review", args=[self.application.pk])}" rel="prev"',
+        )
+        self.assertContains(
+            middle,
+            f'href="{reverse("calls:application_review", args=[self.montbrison.pk])}" rel="next"',
+        )
+        self.assertEqual(self.review(self.montbrison).context["next_url"], "")
+
+    def test_previous_and_next_keep_the_list_filters(self):
+        self.login("pilot_a")
+        # Only the deposited, not shortlisted ones: Roanne then Montbrison.
+        response = self.review(self.application, "?status=submitted")
+        self.assertEqual(
+            response.context["next_url"],
+            reverse("calls:application_review", args=[self.montbrison.pk]) + "?status=submitted",
+        )
+        self.assertContains(response, "Candidature 1 sur 2 dans la liste.")
+        self.assertEqual(
+            response.context["list_url"],
+            reverse("calls:application_review_list", args=["fabrique-a"]) + "?status=submitted",
+        )
+        # The list's links carry its filters; sorted by department then date, the same order.
+        listing = self.client.get(
+            reverse("calls:application_review_list", args=["fabrique-a"]), {"status": "submitted"}
+        )
+        self.assertContains(
+            listing,
+            f'href="{reverse("calls:application_review", args=[self.montbrison.pk])}?status=submitted"',
+        )
+        ScoreInputs = {"action": "score", f"score_{self.criterion.pk}": "5"}
+        response = self.client.post(
+            reverse("calls:application_review", args=[self.montbrison.pk]) + "?order=score",
+            ScoreInputs,
+        )
+        self.assertRedirects(
+            response,
+            reverse("calls:application_review", args=[self.montbrison.pk]) + "?order=score",
+        )
+        # Scored highest, Montbrison now comes first by score.
+        self.assertEqual(self.review(self.montbrison, "?order=score").context["previous_url"], "")
+
+    def test_retaining_asks_for_a_confirmation_naming_who_is_emailed(self):
+        self.login("pilot_a")
+        url = reverse("calls:application_review", args=[self.application.pk])
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(url, {"action": "select", "note": "Très bon dossier"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTemplateUsed(response, "calls/application_select_confirm.html")
+        self.assertContains(response, self.application.elected_email)
+        self.assertContains(response, self.application.technical_email)
+        self.assertContains(response, 'name="confirm" value="1"')
+        self.assertContains(response, 'name="note" value="Très bon dossier"')
+        self.application.refresh_from_db()
+        self.assertEqual(self.application.status, ApplicationStatus.SUBMITTED)
+        self.assertFalse(self.cast.fabrique_a.participations.filter(commune__name="Roanne"))
+        self.assertEqual(mail.outbox, [])
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                url, {"action": "select", "note": "Très bon dossier", "confirm": "1"}
+            )
+        self.assertRedirects(response, url)
+        self.application.refresh_from_db()
+        self.assertEqual(self.application.status, ApplicationStatus.SELECTED)
+        self.assertEqual(self.application.decision_note, "Très bon dossier")
+        self.assertEqual(len(mail.outbox), 2)
+
+    def export(self, name="pilot_a", method="post"):
+        self.login(name)
+        url = reverse("calls:application_export", args=["fabrique-a"])
+        return getattr(self.client, method)(url)
+
+    def test_export_for_the_selection_committee(self):
+        CallCriterionFactory(call=self.call, label="Groupe de travail", max_score=4, weight=1)
+        self.montbrison.scores.create(criterion=self.criterion, score=4, scored_at=timezone.now())
+        response = self.export()
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        self.assertIn(
+            'attachment; filename="candidatures-fabrique-a-', response["Content-Disposition"]
+        )
+        raw = response.content.decode("utf-8")
+        self.assertTrue(raw.startswith("\ufeff"))
+        rows = list(csv.reader(io.StringIO(raw.removeprefix("\ufeff")), delimiter=";"))
+        self.assertEqual(
+            rows[0],
+            [
+                "Territoire",
+                "Type de territoire",
+                "Département",
+                "Population",
+                "Déposée le",
+                "Portage politique (sur 5, pondération 2)",
+                "Groupe de travail (sur 4, pondération 1)",
+                "Note pondérée (%)",
+                "Critères notés",
+                "Statut",
+                "Commentaire de l’ANCT",
+            ],
+        )
+        self.assertEqual(
+            [r[0] for r in rows[1:]], ["Roanne (42187)", "Firminy (42095)", "Montbrison (42147)"]
+        )
+        montbrison = rows[3]
+        departement = self.montbrison.departement
+        self.assertEqual(
+            montbrison[1:4], ["Commune", f"{departement.name} ({departement.code})", "16000"]
+        )
+        # 4 × 2 points of 5 × 2 + 4 × 1 possible.
+        self.assertEqual(montbrison[5:10], ["4", "", "57,1", "1/2", "Déposée"])
+        # A formula typed in a comment stays text in the spreadsheet.
+        self.assertEqual(montbrison[10], '\'=HYPERLINK("http://exemple.fr")')
+        self.assertEqual(rows[2][9], "Présélectionnée")
+        # No contact data.
+        for application in (self.application, self.firminy, self.montbrison):
+            for value in (
+                application.elected_email,
+                application.technical_email,
+                application.elected_name,
+            ):
+                self.assertNotIn(value, raw)
+        self.assertNotIn("@", raw)
+        event = AuditEvent.objects.get(action="applications.exported")
+        self.assertEqual(
+            (event.actor, event.object_id, event.data),
+            (self.cast.pilot_a, str(self.call.pk), {"rows": 3, "format": "csv"}),
+        )
+
+    def test_export_access(self):
+        self.assertEqual(self.export("admin").status_code, 200)
+        self.assertEqual(self.export("pilot_a", method="get").status_code, 405)
+        for name, status in (
+            ("pilot_b", 404),
+            ("outsider", 404),
+            ("applicant", 404),
+            ("partner_a", 403),
+            ("elected_a", 403),
+        ):
+            with self.subTest(persona=name):
+                self.assertEqual(self.export(name).status_code, status)
+        self.client.logout()
+        self.assertEqual(
+            self.client.post(reverse("calls:application_export", args=["fabrique-a"])).status_code,
+            302,
+        )
+        self.assertEqual(AuditEvent.objects.filter(action="applications.exported").count(), 1)
+
+
+class ReceivedApplicationsTests(CallsViewTestCase):
+    """ANCT's list of the applications received across Fabriques, scoped to each grant."""
+
+    URL = reverse("calls:received_applications")
+    call_b: Call
+    in_b: Application
+    both: User
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.call_b = Call.objects.get(fabrique=cls.cast.fabrique_b)
+        cls.in_b = ApplicationFactory(call=cls.call_b, submitted=True)
+        ApplicationFactory(call=cls.call)  # a draft is the applicant's own business
+        ApplicationFactory(call=cls.call_b)
+        # Pilot of A and elected referent of a territory of B.
+        cls.both = UserFactory.create(username="pilote-a-elu-b@exemple.fr")
+        MembershipFactory(
+            user=cls.both, role=MembershipRole.ANCT_PILOT, fabrique=cls.cast.fabrique_a
+        )
+        MembershipFactory(
+            user=cls.both,
+            role=MembershipRole.ELECTED_REFERENT,
+            participation=cls.cast.participation_b,
+        )
+
+    def listed(self, user: User, **params: str | int) -> list[Application]:
+        self.client.force_login(user)
+        response = self.client.get(self.URL, params)
+        self.assertEqual(response.status_code, 200)
+        return [row.application for row in response.context["table"].rows]
+
+    def test_each_sees_the_applications_of_the_calls_they_manage(self):
+        self.assertEqual(self.listed(self.cast.admin), [self.in_b, self.application])
+        self.assertEqual(self.listed(self.cast.pilot_a), [self.application])
+        self.assertEqual(self.listed(self.cast.pilot_b), [self.in_b])
+        # A role in Fabrique B does not open B's applications to A's pilot.
+        self.assertEqual(self.listed(self.both), [self.application])
+        # Nor does a filter naming another Fabrique: it is not among the choices.
+        response = self.client.get(self.URL, {"fabrique": self.cast.fabrique_b.pk})
+        self.assertContains(response, "Fabrique inconnue\u202f; ce filtre a été ignoré.")
+        self.assertEqual(
+            [r.application for r in response.context["table"].rows], [self.application]
+        )
+        self.assertNotContains(response, self.in_b.territory_label)
+
+    def test_refused_to_everyone_else(self):
+        for name in ("partner_a", "provider_a", "elected_a", "applicant", "outsider"):
+            with self.subTest(persona=name):
+                self.login(name)
+                self.assertEqual(self.client.get(self.URL).status_code, 403)
+        self.client.logout()
+        self.assertLoginRedirect(self.client.get(self.URL), self.URL)
+
+    def test_filters_and_links(self):
+        self.assertEqual(
+            self.listed(self.cast.admin, fabrique=self.cast.fabrique_a.pk), [self.application]
+        )
+        self.assertEqual(self.listed(self.cast.admin, status="selected"), [])
+        response = self.client.get(self.URL, {"status": "submitted"})
+        self.assertContains(
+            response,
+            f'href="{reverse("calls:application_review", args=[self.application.pk])}?status=submitted"',
+        )
+        self.assertContains(response, "Fabrique A")
+
+    def test_query_budget(self):
+        ApplicationFactory.create_batch(30, call=self.call_b, submitted=True)
+        self.client.force_login(self.cast.admin)
+        # session, user, memberships (grants), the Fabriques of the filter, the count, the
+        # page of applications with their Fabrique, territory, score and maximum
+        with self.assertNumQueries(6):
+            response = self.client.get(self.URL)
+        self.assertEqual(len(response.context["table"].rows), 25)
+        self.assertContains(response, "32 candidatures")
+        with self.assertNumQueries(6):
+            self.client.get(self.URL, {"page": "2", "fabrique": str(self.cast.fabrique_b.pk)})
+
+    def test_the_menu_leads_anct_to_the_received_ones(self):
+        self.login("pilot_a")
+        response = self.client.get(reverse("workspace:home"))
+        self.assertContains(response, f'href="{self.URL}">Candidatures reçues</a>', html=False)
+        self.assertContains(response, "Mes candidatures")
+        self.login("applicant")
+        response = self.client.get(reverse("workspace:home"))
+        self.assertNotContains(response, self.URL)
+        self.assertContains(
+            response, f'href="{reverse("calls:my_applications")}">Mes candidatures</a>'
+        )
+
+
 class SelectWhileCallOpenTests(CallsViewTestCase):
     def test_selecting_during_the_call_is_explained(self):
         self.login("pilot_a")
         url = reverse("calls:application_review", args=[self.application.pk])
-        response = self.client.post(url, {"action": "select"}, follow=True)
+        response = self.client.post(url, {"action": "select", "confirm": "1"}, follow=True)
         self.assertContains(response, "Les territoires se retiennent pendant la phase de sélection")
         self.application.refresh_from_db()
         self.assertEqual(self.application.status, ApplicationStatus.SUBMITTED)
@@ -742,7 +1090,6 @@ class SelectWhileCallOpenTests(CallsViewTestCase):
 
 class AdminTests(CallsViewTestCase):
     def test_admin_lists_and_pages_show_no_file(self):
-        from fabriques.accounts.tests.factories import UserFactory
 
         superuser = UserFactory.create(username="root@anct.fr", is_staff=True, is_superuser=True)
         self.client.force_login(superuser)

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -420,6 +421,31 @@ def test_contract_form(world):
     assert str(contract.amount) == "48000.50"
     listing = client.get(reverse("deliverables:fabrique_list", args=[world.cast.fabrique_a.slug]))
     assert "2026-ANCT-007" in listing.content.decode()
+
+
+def test_contract_amount_round_trip_in_french(world):
+    client = _client(world.cast, "pilot_a")
+    url = reverse("deliverables:contract_edit", args=[world.cast.fabrique_a.slug])
+    form = {
+        "provider": world.cast.provider_org_a.pk,
+        "reference": "2026-ANCT-008",
+        "signed_on": "",
+        "notes": "",
+    }
+    assert client.post(url, {**form, "amount": "48 000,00"}).status_code == 302
+    contract = Contract.objects.get(fabrique=world.cast.fabrique_a)
+    assert contract.amount == Decimal("48000.00")
+    # Reopened, the amount reads as typed; posted back as shown, it is unchanged.
+    html = client.get(url).content.decode()
+    assert 'value="48\u00a0000,00"' in html
+    assert client.post(url, {**form, "amount": "48\u00a0000,00"}).status_code == 302
+    contract.refresh_from_db()
+    assert contract.amount == Decimal("48000.00")
+    # The ambiguous form is refused with a precise message, and nothing changes.
+    response = client.post(url, {**form, "amount": "52,000.00"})
+    assert "mêle virgule et point" in response.content.decode()
+    contract.refresh_from_db()
+    assert contract.amount == Decimal("48000.00")
 
 
 def test_provider_submits_through_the_page(world, django_capture_on_commit_callbacks):

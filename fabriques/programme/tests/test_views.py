@@ -465,6 +465,38 @@ class OrganisationTests(PersonaCase):
         response = self.client.get(self.url("fabrique_organisations", "fabrique-a"))
         self.assertContains(response, f"15{NBSP}000,50 €")
 
+    def test_cofunding_amounts_typed_the_french_way(self):
+        """« 50 000 » with any space a browser or a spreadsheet pastes, as the contract."""
+        self.login("pilot_a")
+        for n, typed in enumerate(("50 000", "50\u00a0000", "50\u202f000 €", "50000.00")):
+            with self.subTest(typed=typed):
+                response = self.client.post(
+                    self.url("fabrique_organisations", "fabrique-a"),
+                    {
+                        "role": "cofunder",
+                        "new_name": f"Cofinanceur {n}",
+                        "new_acronym": f"C{n}",
+                        "new_kind": "operator",
+                        "amount": typed,
+                    },
+                )
+                self.assertRedirects(response, self.url("fabrique_organisations", "fabrique-a"))
+                role = FabriqueOrganisation.objects.get(organisation__name=f"Cofinanceur {n}")
+                self.assertEqual(role.amount, Decimal("50000"))
+        response = self.client.post(
+            self.url("fabrique_organisations", "fabrique-a"),
+            {
+                "role": "cofunder",
+                "new_name": "Cofinanceur ambigu",
+                "new_kind": "operator",
+                "amount": "50,000.00",
+            },
+        )
+        self.assertContains(response, "mêle virgule et point")
+        self.assertFalse(
+            FabriqueOrganisation.objects.filter(organisation__name="Cofinanceur ambigu")
+        )
+
     def test_refusals_change_nothing(self):
         other = OrganisationFactory.create(name="Autre prestataire", kind=OrganisationKind.PROVIDER)
         self.login("pilot_a")

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from fabriques.core.services import audit_event_create
 from fabriques.cycle.services import fabrique_transition
+from fabriques.deliverables.tests.factories import DeliverableFactory
 from fabriques.programme.models import Fabrique, FabriqueStatus, ProgrammeYear
 from fabriques.programme.services import programme_year_create
 from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
@@ -137,7 +138,7 @@ class AuditTests(TestCase):
             reason="Fin des ateliers.",
         )
         programme_year_create(year=2027, target_fabriques=3, actor=cls.cast.admin)
-        audit_event_create(action="import.done", summary="Import du référentiel")
+        audit_event_create(action="territories.qpv_import", summary="Import du référentiel")
 
     def setUp(self):
         self.client.force_login(self.cast.admin)
@@ -183,10 +184,112 @@ class AuditTests(TestCase):
 
     def test_query_budget(self):
         for n in range(20):
-            audit_event_create(action="test.bulk", obj=self.cast.fabrique_b, summary=f"n° {n}")
+            audit_event_create(
+                action="fabrique.updated", obj=self.cast.fabrique_b, summary=f"n° {n}"
+            )
+            deliverable = DeliverableFactory(
+                fabrique=self.cast.fabrique_a, participation=self.cast.participation_a
+            )
+            audit_event_create(action="deliverable.accepted", obj=deliverable)
+            person = self.cast.users["elected_a" if n % 2 else "elected_b"]
+            audit_event_create(action="user.updated", obj=person)
         # 1 session, 2 user, 3 memberships (grants), 4 distinct actions, 5 distinct object types,
-        # 6 count, 7 page of events with their authors, 8 slugs of the linked Fabriques,
-        # 9 linked programme years.
-        with self.assertNumQueries(9):
+        # 6 count, 7 page of events with their authors, then one query per object type on the
+        # page (the 50 latest events) for the objects' names and links: 8 people,
+        # 9 deliverables with their territory, 10 Fabriques.
+        with self.assertNumQueries(10):
             response = self.client.get(AUDIT)
-        self.assertEqual(len(response.context["rows"]), 23)
+        self.assertEqual(len(response.context["rows"]), 50)
+        self.assertContains(response, "Livrable accepté")
+        self.assertNotContains(response, ">deliverable.accepted<")
+
+    def test_actions_and_objects_in_words(self):
+        deliverable = DeliverableFactory(
+            fabrique=self.cast.fabrique_a, title="Diagnostic prospectif du territoire"
+        )
+        audit_event_create(action="deliverable.accepted", obj=deliverable, actor=self.cast.pilot_a)
+        response = self.client.get(AUDIT)
+        self.assertContains(
+            response, '<td class="fr-cell--multiline">Livrable accepté</td>', html=True
+        )
+        self.assertContains(
+            response,
+            f'<a href="{reverse("deliverables:deliverable_detail", args=[deliverable.pk])}">'
+            "Diagnostic prospectif du territoire</a>",
+            html=True,
+        )
+        self.assertNotContains(response, f"Livrable n°&nbsp;{deliverable.pk}")
+        self.assertContains(response, "Statut de la Fabrique changé")
+        self.assertContains(response, ">Fabrique A</a>")
+        self.assertNotContains(response, ">fabrique.transition<")
+        # The filter offers the labels.
+        self.assertContains(
+            response, '<option value="deliverable.accepted">Livrable accepté</option>', html=True
+        )
+        # An object deleted since is named by its type and number.
+        pk = deliverable.pk
+        deliverable.delete()
+        response = self.client.get(AUDIT)
+        self.assertContains(response, f"Livrable n°&nbsp;{pk}")
+
+
+class SelectedReferentsHomeTests(TestCase):
+    """Through the real selection service: the retained territory's referents find their
+    Fabrique on their dashboard."""
+
+    def setUp(self):
+        from fabriques.calls.tests.factories import ApplicationFactory, CallFactory
+
+        self.cast = build_personas(status=FabriqueStatus.SELECTION)
+        call = CallFactory(fabrique=self.cast.fabrique_a)
+        # The agent who filled in the application is also its technical referent, and
+        # already has an account (with a password) from applying.
+        self.agent = self.cast.applicant
+        self.application = ApplicationFactory(
+            call=call,
+            applicant=self.agent,
+            submitted=True,
+            elected_email="Maire@Commune-Retenue.fr",
+            technical_email=self.agent.email.upper(),
+        )
+
+    def cards(self, user):
+        self.client.force_login(user)
+        response = self.client.get(HOME)
+        return response, [card["fabrique"].slug for card in response.context["cards"]]
+
+    def test_referents_see_their_fabrique_after_selection(self):
+        from fabriques.accounts.models import User
+        from fabriques.calls.services import application_select
+
+        response, slugs = self.cards(self.agent)
+        self.assertEqual(slugs, [])  # before: an applicant, no role
+        self.assertContains(response, "Aucune Fabrique en cours ne vous concerne")
+        with self.captureOnCommitCallbacks(execute=True):
+            application_select(application=self.application, actor=self.cast.pilot_a)
+        elected = User.objects.get(email__iexact="maire@commune-retenue.fr")
+        for user in (elected, self.agent):
+            with self.subTest(user=user.email):
+                response, slugs = self.cards(user)
+                self.assertEqual(slugs, ["fabrique-a"])
+                self.assertContains(response, "Référent d’un territoire accompagné")
+                self.assertNotContains(response, "Aucune Fabrique en cours ne vous concerne")
+
+    def test_one_person_holding_both_roles(self):
+        from fabriques.accounts.models import User
+        from fabriques.calls.services import application_select
+
+        self.application.technical_email = self.application.elected_email
+        self.application.save(update_fields=["technical_email"])
+        with self.captureOnCommitCallbacks(execute=True):
+            application_select(application=self.application, actor=self.cast.admin)
+        referent = User.objects.get(email__iexact="maire@commune-retenue.fr")
+        self.assertEqual(self.cards(referent)[1], ["fabrique-a"])
+
+    def test_the_applicant_is_told_who_gets_access(self):
+        response, _slugs = self.cards(self.cast.outsider)
+        self.assertContains(
+            response,
+            "l’élu(e) et le référent technique nommés dans sa candidature reçoivent par courriel "
+            "un accès à la Fabrique",
+        )

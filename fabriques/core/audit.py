@@ -1,0 +1,84 @@
+"""What each audit action means, in French: the one table every page that shows events reads.
+
+Services record a stable code (`deliverable.accepted`); people read a label (« Livrable
+accepté »). Every action a service records must be listed here:
+`fabriques/workspace/tests/test_audit_labels.py` reads every call of `audit_event_create` in
+the code base and fails on an action without a label.
+"""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+AUDIT_ACTIONS: dict[str, str | Promise] = {
+    # Accounts and roles
+    "user.created": _("Compte créé"),
+    "user.updated": _("Compte modifié"),
+    "user.login_proconnect": _("Connexion avec ProConnect"),
+    "user.totp_added": _("Validation en deux étapes activée"),
+    "user.data_exported": _("Données personnelles téléchargées"),
+    "user.erased": _("Compte effacé"),
+    "user.staff_granted": _("Administration technique ouverte"),
+    "invitation.created": _("Invitation envoyée"),
+    "invitation.accepted": _("Invitation acceptée"),
+    "membership.granted": _("Rôle accordé"),
+    "membership.changed": _("Rôle modifié"),
+    "membership.revoked": _("Rôle retiré"),
+    "accounts.emails_limited": _("Envois de courriels suspendus"),
+    # Programme
+    "programme_year.created": _("Année du programme créée"),
+    "programme_year.updated": _("Année du programme modifiée"),
+    "programme.import": _("Historique du programme importé"),
+    "fabrique.created": _("Fabrique créée"),
+    "fabrique.updated": _("Fabrique modifiée"),
+    "fabrique.transition": _("Statut de la Fabrique changé"),
+    "fabrique.organisation_added": _("Organisation ajoutée à la Fabrique"),
+    "fabrique.organisation_removed": _("Organisation retirée de la Fabrique"),
+    "fabrique.team_invited": _("Membre de l’équipe invité"),
+    "fabrique.team_revoked": _("Membre retiré de l’équipe"),
+    "fabrique.milestones_generated": _("Calendrier proposé"),
+    "fabrique.milestones_updated": _("Calendrier modifié"),
+    "organisation.created": _("Organisation créée"),
+    "participation.created": _("Territoire accompagné ajouté"),
+    # Referential
+    "territories.referential_import": _("Référentiel territorial importé"),
+    "territories.qpv_import": _("Quartiers prioritaires importés"),
+    # Calls and applications
+    "call.created": _("Appel à volontaires créé"),
+    "call.updated": _("Appel à volontaires modifié"),
+    "call.criterion_created": _("Critère de sélection ajouté"),
+    "call.criterion_updated": _("Critère de sélection modifié"),
+    "call.criterion_deleted": _("Critère de sélection supprimé"),
+    "call.outcomes_notified": _("Résultats annoncés aux candidats"),
+    "call.closed_early": _("Appel clos avant la date annoncée"),
+    "application.draft_created": _("Brouillon de candidature créé"),
+    "application.draft_saved": _("Brouillon de candidature enregistré"),
+    "application.submitted": _("Candidature déposée"),
+    "application.scored": _("Candidature évaluée"),
+    "application.shortlisted": _("Candidature présélectionnée"),
+    "application.selected": _("Territoire retenu"),
+    "application.rejected": _("Candidature non retenue"),
+    "applications.exported": _("Candidatures exportées pour le comité de sélection"),
+    "applications.person_erased": _("Candidatures d’une personne effacées"),
+    "applications.purged": _("Anciennes candidatures supprimées"),
+    # Deliverables
+    "contract.created": _("Marché du prestataire enregistré"),
+    "contract.updated": _("Marché du prestataire modifié"),
+    "deliverable.created": _("Livrable créé"),
+    "deliverable.defaults_generated": _("Livrables attendus proposés"),
+    "deliverable.updated": _("Livrable modifié"),
+    "deliverable.deleted": _("Livrable supprimé"),
+    "deliverable.submitted": _("Livrable déposé"),
+    "deliverable.accepted": _("Livrable accepté"),
+    "deliverable.changes_requested": _("Modifications demandées sur le livrable"),
+    "deliverable.reminders_sent": _("Relances envoyées"),
+    # Maintenance
+    "audit.purged": _("Journal d’audit purgé"),
+}
+
+
+def audit_action_label(action: str) -> str:
+    """The French label of an action; the code itself for one recorded before it had a label."""
+    label = AUDIT_ACTIONS.get(action)
+    return str(label) if label is not None else action
