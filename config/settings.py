@@ -228,6 +228,9 @@ AUTHENTICATION_BACKENDS = [
     # none), so this one.
     "fabriques.accounts.backends.EmailBackend",
     "fabriques.accounts.oidc.ProConnectBackend",
+    # Never authenticates by itself: it names the sessions opened by a sign-in link
+    # (BACKEND_SESSION_KEY), which keep Django's active-account and demo-account rules.
+    "fabriques.accounts.backends.SignInLinkBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:home"
@@ -236,6 +239,13 @@ SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
 PASSWORD_RESET_TIMEOUT = 3600 * 24
 # Invitation links (single use) expire after this many days.
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=14)
+# Sign-in links (« lien de connexion », reusable by their person until they expire or are
+# revoked) work this many days. A month: a working group meets every few weeks to every few
+# months, and each e-mail the platform sends a member carries a fresh link, so a month covers
+# an invitation, the meeting and the minutes' comment period; a forwarded or leaked e-mail
+# stops opening the member's space within a month; a lost or expired link is replaced by
+# asking a new one with one's address (/compte/lien/demander/).
+SIGN_IN_LINK_TTL_DAYS = env.int("SIGN_IN_LINK_TTL_DAYS", default=30)
 
 # Client addresses (fabriques.core.ratelimit.client_ip, for axes and every request limit):
 # REMOTE_ADDR, unless the reverse proxies' header is named here with how many proxies append

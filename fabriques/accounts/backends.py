@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
@@ -63,6 +64,25 @@ class EmailBackend(ModelBackend):
         if user is not None and is_demo_account(user) and not settings.DEBUG:
             return False
         return super().user_can_authenticate(user)
+
+
+SIGN_IN_LINK_BACKEND = "fabriques.accounts.backends.SignInLinkBackend"
+
+
+class SignInLinkBackend(EmailBackend):
+    """The backend of sessions opened by a sign-in link: it never authenticates anything.
+
+    The link is checked and used by services.sign_in_link_use; the view then logs the person
+    in with this backend, so that the session says how it was opened (is_sign_in_link_session)
+    and each request's get_user keeps EmailBackend's rules (active and demo accounts).
+    """
+
+    def authenticate(self, request: HttpRequest | None, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def is_sign_in_link_session(request: HttpRequest) -> bool:
+    return request.session.get(BACKEND_SESSION_KEY) == SIGN_IN_LINK_BACKEND
 
 
 def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:

@@ -1,4 +1,5 @@
-"""The personal data the accounts app keeps about a person: roles, invitations, second factor.
+"""The personal data the accounts app keeps about a person: roles, invitations, sign-in links,
+second factor.
 
 Also registers core's sources (audit trail, history, e-mails, task results): core sits below
 accounts and cannot reach the registry itself.
@@ -16,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fabriques.core import data_sources as core_sources
 
-from .models import Invitation, Membership, User
+from .models import Invitation, Membership, SignInLink, User
 from .personal_data import PersonalDataSource, register
 
 
@@ -82,6 +83,26 @@ def invitations_erase(user: User) -> int:
     return count
 
 
+def sign_in_links_export(user: User) -> list[dict[str, Any]]:
+    # The token is never stored (only its hash, which is left out too): a credential.
+    return [
+        {
+            "created_at": _iso(link.created_at),
+            "expires_at": _iso(link.expires_at),
+            "revoked_at": _iso(link.revoked_at),
+            "last_used_at": _iso(link.last_used_at),
+            "use_count": link.use_count,
+            "next_path": link.next_path,
+        }
+        for link in SignInLink.objects.filter(user=user).order_by("created_at", "pk")
+    ]
+
+
+def sign_in_links_erase(user: User) -> int:
+    count, _per_model = SignInLink.objects.filter(user=user).delete()
+    return count
+
+
 def second_factor_export(user: User) -> list[dict[str, Any]]:
     # The secret key stays out of the export: it is a credential, not information about you.
     return [
@@ -126,6 +147,14 @@ def register_sources() -> None:
             label=_("Invitations et liens de création de compte"),
             export=invitations_export,
             erase=invitations_erase,
+        )
+    )
+    register(
+        PersonalDataSource(
+            key="accounts.sign_in_links",
+            label=_("Liens de connexion"),
+            export=sign_in_links_export,
+            erase=sign_in_links_erase,
         )
     )
     register(

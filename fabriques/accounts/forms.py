@@ -137,6 +137,19 @@ class SignupForm(ProfileForm):
     field_order = ["email", "first_name", "last_name"]
 
 
+class SignInLinkRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        help_text=_("Format attendu : nom@domaine.fr"),
+        max_length=254,
+        error_messages={
+            "required": _("Indiquez votre adresse électronique."),
+            "invalid": _("Saisissez une adresse électronique valide, au format nom@domaine.fr."),
+        },
+        widget=forms.EmailInput(attrs=_input(autocomplete="email")),
+    )
+
+
 class TotpCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code à 6 chiffres"),

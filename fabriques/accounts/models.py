@@ -217,3 +217,50 @@ class Invitation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.created_at:%Y-%m-%d})"
+
+
+class SignInLink(TimeStampedModel):
+    """A personal link that signs its person in without a password (« lien de connexion »).
+
+    Reusable by its person until it expires or is revoked: a working-group member opens their
+    space many times in a year. Only the token's hash is stored, as for invitations; the link
+    itself exists only in the e-mail. A person has at most one live link (see
+    services.sign_in_link_create).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="sign_in_links",
+    )
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    use_count = models.PositiveIntegerField(_("nombre d’utilisations"), default=0)
+    next_path = models.CharField(_("page ouverte après la connexion"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("envoyé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("lien de connexion")
+        verbose_name_plural = _("liens de connexion")
+        ordering = ["-created_at"]
+        constraints = [
+            # A new link revokes the previous ones (expired included) in the same transaction.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="accounts_signinlink_one_unrevoked_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

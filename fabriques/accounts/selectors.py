@@ -6,8 +6,9 @@ import datetime
 
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from .models import Membership, User
+from .models import Membership, SignInLink, User
 
 
 def memberships_for_user(user: User) -> QuerySet[Membership]:
@@ -26,4 +27,13 @@ def users_inactive_since(cutoff: datetime.datetime) -> QuerySet[User]:
         .annotate(last_seen=Coalesce("last_login", "date_joined"))
         .filter(last_seen__lt=cutoff)
         .order_by("pk")
+    )
+
+
+def sign_in_link_live(user: User) -> SignInLink | None:
+    """The person's sign-in link that still works, if any (at most one: see services)."""
+    return (
+        SignInLink.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
     )

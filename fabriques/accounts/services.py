@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -25,7 +25,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from fabriques.core.emails import email_queue
 from fabriques.core.services import audit_event_create, person_or_none
 
-from .models import Invitation, InvitationPurpose, Membership, MembershipRole, User
+from .backends import is_demo_account
+from .models import (
+    Invitation,
+    InvitationPurpose,
+    Membership,
+    MembershipRole,
+    SignInLink,
+    User,
+)
 from .roles import forget_grants
 
 
@@ -403,6 +411,196 @@ def password_reset_url(user: User) -> str:
             },
         )
     )
+
+
+# --- Sign-in links (« lien de connexion ») -------------------------------------------------
+
+
+class SignInLinkState(models.TextChoices):
+    VALID = "valid", _l("valide")
+    UNKNOWN = "unknown", _l("inconnu")
+    EXPIRED = "expired", _l("expiré")
+    REVOKED = "revoked", _l("révoqué ou remplacé")
+    INACTIVE = "inactive", _l("compte désactivé")
+
+
+# Expired and revoked links are deleted this many days after they stopped working: long
+# enough to answer « mon lien ne marche pas » from the person's export, then gone (the audit
+# trail keeps when links were sent and used).
+SIGN_IN_LINK_RETENTION_DAYS = 30
+
+
+def sign_in_link_url(token: str) -> str:
+    return _absolute(reverse("accounts:sign_in_link", args=[token]))
+
+
+def _local_path(next_path: str) -> str:
+    """`next_path` when it is a path on this site (or empty); refuses anything else."""
+    next_path = next_path.strip()
+    if not next_path:
+        return ""
+    if not next_path.startswith("/") or not url_has_allowed_host_and_scheme(
+        next_path, allowed_hosts=None
+    ):
+        raise ValidationError(
+            {"next_path": _("La page d’arrivée doit être une adresse de la plateforme.")},
+            code="external_next",
+        )
+    return next_path
+
+
+@transaction.atomic
+def sign_in_link_create(*, user: User, actor: User | None = None, next_path: str = "") -> str:
+    """A new sign-in link for the person, returned as an absolute URL; it revokes the others.
+
+    At most one live link per person: the newest e-mail always holds the one that works, the
+    person (or ANCT) revokes « the » link without wondering which copies are still out there,
+    and « Mon compte » shows the single link to revoke. Asking for a new link through the
+    anonymous page therefore voids the previous one, but the new one goes to the same inbox
+    (and the page is rate-limited), so nobody but the person gets a working link.
+    """
+    next_path = _local_path(next_path)
+    if not user.is_active or not user.email:
+        raise ValidationError(
+            _("Ce compte est désactivé : aucun lien de connexion ne peut lui être envoyé."),
+            code="inactive",
+        )
+    # Serialises two concurrent requests for the same person (the constraint would refuse
+    # the second one's link otherwise).
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    now = timezone.now()
+    SignInLink.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=now, updated_at=now
+    )
+    token = secrets.token_urlsafe(32)  # 256 bits
+    link = SignInLink(
+        user=user,
+        token_hash=_token_hash(token),
+        expires_at=now + timedelta(days=settings.SIGN_IN_LINK_TTL_DAYS),
+        next_path=next_path,
+        created_by=person_or_none(actor),
+    )
+    link.full_clean()
+    link.save()
+    audit_event_create(
+        action="sign_in_link.created",
+        obj=user,
+        actor=actor,
+        summary=_("Lien de connexion créé"),
+        # Never the token, nor the link: the audit trail is read by administrators.
+        data={"link": link.pk, "expires_at": link.expires_at.isoformat()},
+    )
+    return sign_in_link_url(token)
+
+
+@transaction.atomic
+def sign_in_link_email(*, user: User, actor: User | None = None, next_path: str = "") -> None:
+    """E-mail the person a new sign-in link (which revokes their previous one).
+
+    The link is in the stored message's body until the worker sends it, then blanked, like
+    invitations and password resets (fabriques.core.emails); the task only carries its id.
+    """
+    link = sign_in_link_create(user=user, actor=actor, next_path=next_path)
+    email_queue(
+        to=[user.email],
+        subject=_("Fabriques Prospectives : votre lien de connexion"),
+        template="accounts/emails/sign_in_link",
+        context={
+            "user": user,
+            "sign_in_url": link,
+            "ttl_days": settings.SIGN_IN_LINK_TTL_DAYS,
+            "request_url": _absolute(reverse("accounts:sign_in_link_request")),
+            "sent_by": person_or_none(actor) if getattr(actor, "pk", None) != user.pk else None,
+        },
+    )
+
+
+def sign_in_link_request(*, email: str, next_path: str = "") -> None:
+    """Someone asks for a link with an address: send one if an active account has it.
+
+    Says nothing either way (the caller answers the same for every address).
+    """
+    user = user_find_by_email(email)
+    if user is None or not _may_sign_in(user):
+        return
+    sign_in_link_email(user=user, actor=None, next_path=next_path)
+
+
+def _may_sign_in(user: User) -> bool:
+    # Demo accounts (fabriques/demo) sign in only on a development machine (backends.py).
+    return user.is_active and not (is_demo_account(user) and not settings.DEBUG)
+
+
+@transaction.atomic
+def sign_in_link_revoke(*, user: User, actor: User | None) -> int:
+    """Stop the person's live links; returns how many were live."""
+    now = timezone.now()
+    count = SignInLink.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=now
+    ).update(revoked_at=now, updated_at=now)
+    if count:
+        audit_event_create(
+            action="sign_in_link.revoked",
+            obj=user,
+            actor=actor,
+            summary=_("Lien de connexion révoqué"),
+        )
+    return count
+
+
+def sign_in_link_find(token: str) -> tuple[SignInLink | None, SignInLinkState]:
+    """The link a token opens, whatever its state, and that state.
+
+    Looked up by the token's hash: no comparison of secrets whose timing could leak them.
+    """
+    link = SignInLink.objects.select_related("user").filter(token_hash=_token_hash(token)).first()
+    return link, _sign_in_link_state(link)
+
+
+def _sign_in_link_state(link: SignInLink | None) -> SignInLinkState:
+    if link is None:
+        return SignInLinkState.UNKNOWN
+    if link.expires_at <= timezone.now():
+        return SignInLinkState.EXPIRED
+    if link.revoked_at is not None:
+        return SignInLinkState.REVOKED
+    if not _may_sign_in(link.user):
+        return SignInLinkState.INACTIVE
+    return SignInLinkState.VALID
+
+
+@transaction.atomic
+def sign_in_link_use(token: str) -> User | None:
+    """The person a live link signs in, once the use is recorded; None for any other link."""
+    link = (
+        SignInLink.objects.select_for_update()
+        .select_related("user")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+    if _sign_in_link_state(link) != SignInLinkState.VALID:
+        return None
+    assert link is not None
+    link.use_count += 1
+    link.last_used_at = timezone.now()
+    link.save(update_fields=["use_count", "last_used_at", "updated_at"])
+    audit_event_create(
+        action="sign_in_link.used",
+        obj=link.user,
+        actor=link.user,
+        summary=_("Connexion avec un lien de connexion"),
+        data={"link": link.pk},
+    )
+    return link.user
+
+
+def sign_in_links_purge(*, days: int = SIGN_IN_LINK_RETENTION_DAYS, now: Any = None) -> int:
+    """Delete the links that stopped working (expired or revoked) more than `days` days ago."""
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _per_model = SignInLink.objects.filter(
+        Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff)
+    ).delete()
+    return deleted
 
 
 # --- The person's own account -------------------------------------------------------------

@@ -10,6 +10,15 @@ urlpatterns = [
     path("proconnect/", oidc.ProConnectAuthenticateView.as_view(), name="oidc_authenticate"),
     path("proconnect/retour/", oidc.ProConnectCallbackView.as_view(), name="oidc_callback"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # Before lien/<token>/, which would take « demander » for a token.
+    path("lien/demander/", views.sign_in_link_request, name="sign_in_link_request"),
+    path(
+        "lien/demander/envoye/",
+        views.sign_in_link_request_done,
+        name="sign_in_link_request_done",
+    ),
+    path("lien/revoquer/", views.sign_in_link_revoke, name="sign_in_link_revoke"),
+    path("lien/<str:token>/", views.sign_in_link, name="sign_in_link"),
     path("creer/", views.signup, name="signup"),
     path("creer/envoye/", views.signup_done, name="signup_done"),
     path("mot-de-passe/", views.PasswordResetView.as_view(), name="password_reset"),

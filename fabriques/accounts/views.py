@@ -25,22 +25,24 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import otp, selectors, services
+from .backends import SIGN_IN_LINK_BACKEND, is_sign_in_link_session
 from .forms import (
     DsfrSetPasswordForm,
     ErasureForm,
     LoginForm,
     PasswordResetForm,
     ProfileForm,
+    SignInLinkRequestForm,
     SignupForm,
     TotpCodeForm,
 )
 from .models import User
 from .oidc import provider_logout_url
 from .personal_data import sources
-from .services import InvitationState
+from .services import InvitationState, SignInLinkState
 from .throttle import account_email_allowed
 
 PASSWORD_BACKEND = "fabriques.accounts.backends.EmailBackend"
@@ -186,6 +188,89 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
+# --- Sign-in links (« lien de connexion ») ---------------------------------------------------
+
+
+def _no_referrer(response: HttpResponse) -> HttpResponse:
+    # The page's address holds the token: no Referer to any page, ours included (logs).
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A GET only shows a button: mail scanners open links, and must not sign anybody in."""
+    link, state = services.sign_in_link_find(token)
+    if link is None or state != SignInLinkState.VALID:
+        return _no_referrer(_sign_in_link_invalid(request, state))
+    if request.method == "POST":
+        user = services.sign_in_link_use(token)
+        if user is None:  # revoked or expired between the page and the click
+            _link, state = services.sign_in_link_find(token)
+            return _no_referrer(_sign_in_link_invalid(request, state))
+        auth_login(request, user, backend=SIGN_IN_LINK_BACKEND)
+        # A second factor still owed (the person's authenticator app, staff) is asked by the
+        # middleware on the way to the page: the link replaces the password, not the code.
+        return _no_referrer(redirect(link.next_path or settings.LOGIN_REDIRECT_URL))
+    return _no_referrer(
+        render(
+            request,
+            "accounts/sign_in_link.html",
+            {"link_user": link.user, "signed_in_as": request.user},
+        )
+    )
+
+
+def _sign_in_link_invalid(request: HttpRequest, state: str) -> HttpResponse:
+    # Saying « expiré » or « révoqué » tells nothing about an address: the page names nobody,
+    # and only someone who holds a real link (256 bits, not guessable) can reach these states.
+    status = 404 if state == SignInLinkState.UNKNOWN else 410
+    return render(request, "accounts/sign_in_link_invalid.html", {"state": state}, status=status)
+
+
+def sign_in_link_request(request: HttpRequest) -> HttpResponse:
+    form = SignInLinkRequestForm(_posted(request))
+    next_url = _safe_next(request, "")
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        if account_email_allowed(request=request, address=email, action="sign_in_link"):
+            services.sign_in_link_request(email=email, next_path=next_url)
+        # The same answer for every address, known or not, limited or not.
+        return redirect("accounts:sign_in_link_request_done")
+    return render(
+        request,
+        "accounts/sign_in_link_request.html",
+        {"form": form, "next": next_url, "proconnect_enabled": settings.PROCONNECT_ENABLED},
+    )
+
+
+@require_safe
+def sign_in_link_request_done(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/sign_in_link_request_done.html",
+        {"ttl_days": settings.SIGN_IN_LINK_TTL_DAYS},
+    )
+
+
+@login_required
+@require_POST
+def sign_in_link_revoke(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if services.sign_in_link_revoke(user=user, actor=user):
+        messages.success(
+            request,
+            _(
+                "Votre lien de connexion est révoqué : il n’ouvre plus votre espace. Vous "
+                "restez connecté(e) ici."
+            ),
+        )
+    else:
+        messages.info(request, _("Vous n’aviez aucun lien de connexion en cours."))
+    return redirect("accounts:profile")
+
+
 # --- Second factor ----------------------------------------------------------------------------
 
 
@@ -292,6 +377,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             "memberships": list(selectors.memberships_for_user(user)),
             "has_device": otp.confirmed_device(user) is not None,
             "proconnect_session": otp.is_proconnect_session(request),
+            "sign_in_link_session": is_sign_in_link_session(request),
+            "sign_in_link": selectors.sign_in_link_live(user),
+            "has_password": user.has_usable_password(),
             "workspace_nav": "account",
         },
     )

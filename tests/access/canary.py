@@ -424,6 +424,7 @@ def _pks(attribute: str) -> Callable[[CanaryWorld], list[Kwargs]]:
 KWARGS: dict[str, Callable[[CanaryWorld], list[Kwargs]]] = {
     "accounts:invitation_accept": lambda w: [{"token": "lien-inconnu"}],
     "accounts:password_reset_confirm": lambda w: [{"uidb64": "MQ", "token": "jeton-invalide"}],
+    "accounts:sign_in_link": lambda w: [{"token": "lien-inconnu"}],
     "api:territory-detail": lambda w: [{"identifier": f"commune-{c.code}"} for c in w.communes],
     "calls:application_detail": _pks("applications"),
     "calls:application_edit": _pks("applications"),

@@ -55,7 +55,7 @@ COMBINED: dict[str, tuple[str, str]] = {
     "partner_b_wide": ("partner_a", "partner_b"),
 }
 # The better of two outcomes, for a person who holds both roles.
-_RANK = {"login": 0, "404": 1, "403": 2, "405": 3, "redirect": 4, "ok": 5}
+_RANK = {"login": 0, "404": 1, "410": 1, "403": 2, "405": 3, "redirect": 4, "ok": 5}
 
 
 def combined_outcome(case: Case, persona: str) -> str:
@@ -81,6 +81,7 @@ def outcomes(**groups: frozenset[str] | str) -> dict[str, str]:
 
 PUBLIC = outcomes(ok=EVERYONE)
 PUBLIC_HIDDEN = outcomes(s404=EVERYONE)
+PUBLIC_GONE = outcomes(s410=EVERYONE)
 SIGNED_IN_ONLY = outcomes(ok=SIGNED_IN, login="anonymous")
 MANAGE_A = outcomes(ok=MANAGERS_A, s403=READERS_A, s404=OUTSIDERS_A, login="anonymous")
 SEE_A = outcomes(ok=MANAGERS_A | READERS_A, s404=OUTSIDERS_A, login="anonymous")
@@ -295,6 +296,26 @@ CASES: dict[str, list[Case]] = {
             writers=EVERYONE,
             label="lien valide",
         ),
+    ],
+    # Sign-in links: the link is the secret, so whoever holds a live one may use it; a GET
+    # only shows the button. Expired or revoked: 410 for everyone, and a POST signs nobody in
+    # (the persona « visitor whose link expired or was revoked »; see also
+    # test_sign_in_links.py, which walks every route as that visitor).
+    "accounts:sign_in_link": [
+        Case(lambda w: {"token": "lien-inconnu"}, get=PUBLIC_HIDDEN, label="lien inconnu"),
+        Case(
+            lambda w: {"token": w.sign_in_link_token},
+            get=PUBLIC,
+            writers=EVERYONE,
+            label="lien valide",
+        ),
+        Case(lambda w: {"token": w.expired_sign_in_link_token}, get=PUBLIC_GONE, label="expiré"),
+        Case(lambda w: {"token": w.revoked_sign_in_link_token}, get=PUBLIC_GONE, label="révoqué"),
+    ],
+    "accounts:sign_in_link_request": [Case(get=PUBLIC, writers=EVERYONE)],
+    "accounts:sign_in_link_request_done": [Case(get=PUBLIC)],
+    "accounts:sign_in_link_revoke": [
+        Case(get=POST_ONLY, writers=SIGNED_IN, label="POST uniquement")
     ],
     "accounts:signup": [Case(get=PUBLIC, writers=EVERYONE)],
     "accounts:signup_done": [Case(get=PUBLIC)],

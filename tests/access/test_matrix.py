@@ -31,7 +31,7 @@ from .world import build_world
 pytestmark = pytest.mark.django_db
 
 LOGIN_PATHS = ("/compte/connexion/", "/admin/login/")
-REFUSED = {"403", "404", "405", "login"}
+REFUSED = {"403", "404", "405", "410", "login"}
 
 
 def classify(response) -> str:
@@ -155,7 +155,14 @@ def test_the_valid_payloads_go_through_for_a_writer(world):
     assert not failures, "\n".join(failures)
 
 
-SYMBOLS = {"ok": "✅", "login": "🔑", "403": "⛔ 403", "404": "⛔ 404", "405": "— 405"}
+SYMBOLS = {
+    "ok": "✅",
+    "login": "🔑",
+    "403": "⛔ 403",
+    "404": "⛔ 404",
+    "405": "— 405",
+    "410": "⛔ 410",
+}
 
 
 def _who(writers: frozenset[str]) -> str:

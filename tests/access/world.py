@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from fabriques.accounts.models import Membership, MembershipRole
-from fabriques.accounts.services import invitation_create
+from django.utils import timezone
+
+from fabriques.accounts.models import Membership, MembershipRole, SignInLink
+from fabriques.accounts.services import invitation_create, sign_in_link_create
 from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
 from fabriques.calls.tests.factories import (
     ApplicationFactory,
@@ -67,6 +70,7 @@ def build_world() -> World:
     )
     invited = UserFactory.create(username="invitee@exemple.fr", password="!")
     _invitation, token = invitation_create(user=invited)
+    sign_in_links = _sign_in_links()
     draft_participation = ParticipationFactory(fabrique=draft)
     # Organisations shared by the two Fabriques: Association B also co-funds A, A's provider
     # also partners B. The roles held in them for one Fabrique must not reach the other.
@@ -84,6 +88,7 @@ def build_world() -> World:
         version=version,
         accepted_deliverable=accepted,
         invitation_token=token,
+        **sign_in_links,
         call=call,
         application=application,
         draft_application=draft_application,
@@ -99,6 +104,25 @@ def build_world() -> World:
         combined=combined,
         theme=ThemeFactory(),
     )
+
+
+def _sign_in_links() -> dict[str, str]:
+    """A live, an expired and a revoked sign-in link, of a member without any role."""
+
+    def token(url: str) -> str:
+        return url.rstrip("/").rsplit("/", 1)[1]
+
+    member = UserFactory.create(username="membre-lien@exemple.fr", password="!")
+    revoked = token(sign_in_link_create(user=member))
+    live = token(sign_in_link_create(user=member))  # revokes the first
+    lapsed = UserFactory.create(username="membre-lien-expire@exemple.fr", password="!")
+    expired = token(sign_in_link_create(user=lapsed))
+    SignInLink.objects.filter(user=lapsed).update(expires_at=timezone.now() - timedelta(days=1))
+    return {
+        "sign_in_link_token": live,
+        "expired_sign_in_link_token": expired,
+        "revoked_sign_in_link_token": revoked,
+    }
 
 
 def _combined_personas(cast: Personas) -> dict[str, Any]:

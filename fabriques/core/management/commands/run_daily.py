@@ -11,6 +11,8 @@ DAILY = (
     "purge_applications",
     # Accounts unused for a year, as the privacy page promises.
     "purge_inactive_accounts",
+    # Sign-in links expired or revoked for SIGN_IN_LINK_RETENTION_DAYS (30 days).
+    "purge_sign_in_links",
     # Audit events past AUDIT_RETENTION_DAYS (five years).
     "purge_audit_events",
     # E-mails whose sending failed, tried again until EMAIL_RETENTION_DAYS.
