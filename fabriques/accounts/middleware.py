@@ -1,4 +1,5 @@
-"""Keeps a person who still owes a second factor out of the signed-in pages."""
+"""Keeps a person who still owes a second factor out of the signed-in pages, and ends the
+sessions a sign-in link opened once that link is revoked or expired."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 
+from .models import SignInLink
 from .otp import SESSION_KEY, SETUP
 
 # Pages open to anyone (the public site, open data, the read-only API) need no second factor.
@@ -64,3 +69,32 @@ class SecondFactorMiddleware:
                 return None
         target = reverse("accounts:totp_setup" if owed == SETUP else "accounts:totp_verify")
         return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+# The session key holding the id of the sign-in link that opened the session.
+SIGN_IN_LINK_SESSION_KEY = "sign_in_link"
+
+
+class SignInLinkSessionMiddleware:
+    """After AuthenticationMiddleware: a session opened by a sign-in link lasts only while the
+    link does. Revoking a link (from « Mon compte », by asking a new one, or by erasure) thus
+    also ends the sessions it opened elsewhere, a forwarded e-mail's included.
+
+    One query per request, for those sessions only; a request without a session cookie does
+    not even read the session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            link_id = request.session.get(SIGN_IN_LINK_SESSION_KEY)
+            if (
+                link_id is not None
+                and not SignInLink.objects.filter(
+                    pk=link_id, revoked_at__isnull=True, expires_at__gt=timezone.now()
+                ).exists()
+            ):
+                logout(request)
+        return self.get_response(request)

@@ -39,6 +39,7 @@ from .forms import (
     SignupForm,
     TotpCodeForm,
 )
+from .middleware import SIGN_IN_LINK_SESSION_KEY
 from .models import User
 from .oidc import provider_logout_url
 from .personal_data import sources
@@ -210,6 +211,8 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
             _link, state = services.sign_in_link_find(token)
             return _no_referrer(_sign_in_link_invalid(request, state))
         auth_login(request, user, backend=SIGN_IN_LINK_BACKEND)
+        # The session ends when this link stops working (SignInLinkSessionMiddleware).
+        request.session[SIGN_IN_LINK_SESSION_KEY] = link.pk
         # A second factor still owed (the person's authenticator app, staff) is asked by the
         # middleware on the way to the page: the link replaces the password, not the code.
         return _no_referrer(redirect(link.next_path or settings.LOGIN_REDIRECT_URL))
@@ -258,12 +261,14 @@ def sign_in_link_request_done(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_in_link_revoke(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    # The person revoking stays signed in here; every other session of the link ends.
+    request.session.pop(SIGN_IN_LINK_SESSION_KEY, None)
     if services.sign_in_link_revoke(user=user, actor=user):
         messages.success(
             request,
             _(
-                "Votre lien de connexion est révoqué : il n’ouvre plus votre espace. Vous "
-                "restez connecté(e) ici."
+                "Votre lien de connexion est révoqué : il n’ouvre plus votre espace, et les "
+                "sessions qu’il avait ouvertes ailleurs sont fermées. Vous restez connecté(e) ici."
             ),
         )
     else:

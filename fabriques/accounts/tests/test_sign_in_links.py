@@ -387,3 +387,41 @@ class TestPurge:
             (other.pk, None),
         }
         assert "purge_sign_in_links" in DAILY
+
+
+class TestSessionsEndWithTheLink:
+    """A session opened by a link lasts only while the link works (a forwarded e-mail)."""
+
+    def test_revoking_from_one_device_ends_the_others_but_not_this_one(self, member):
+        link = services.sign_in_link_create(user=member)
+        here, elsewhere = Client(), Client()
+        here.post(path_of(link))
+        elsewhere.post(path_of(link))
+        assert elsewhere.get("/compte/").status_code == 200
+
+        here.post(reverse("accounts:sign_in_link_revoke"))
+
+        assert here.get("/compte/").status_code == 200
+        assert elsewhere.get("/compte/")["Location"].startswith(reverse("accounts:login"))
+        assert signed_in_user_id(elsewhere) is None
+
+    def test_a_new_link_or_the_expiry_ends_the_sessions_of_the_old_one(self, member):
+        link = services.sign_in_link_create(user=member)
+        client = Client()
+        client.post(path_of(link))
+        services.sign_in_link_create(user=member)
+        assert client.get("/compte/").status_code == 302
+
+        newest = services.sign_in_link_create(user=member)
+        client.post(path_of(newest))
+        assert client.get("/compte/").status_code == 200
+        SignInLink.objects.filter(revoked_at__isnull=True).update(
+            expires_at=timezone.now() - timedelta(seconds=1)
+        )
+        assert client.get("/compte/").status_code == 302
+
+    def test_a_password_session_is_not_touched(self, client, member):
+        client.force_login(member)
+        services.sign_in_link_create(user=member)
+        services.sign_in_link_revoke(user=member, actor=member)
+        assert client.get("/compte/").status_code == 200
