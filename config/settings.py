@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fabriques.core.context_processors.site",
                 "fabriques.workspace.context_processors.grants",
+                "fabriques.public.context_processors.open_calls",
             ],
         },
     },

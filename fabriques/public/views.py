@@ -11,11 +11,12 @@ from django.http import (
     HttpResponseNotFound,
     HttpResponseServerError,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from fabriques.calls import selectors as calls
 from fabriques.core import failsafe
 from fabriques.programme import selectors as programme
 from fabriques.programme import territory_selectors as territories
@@ -44,6 +45,10 @@ def catalogue(request):
 def fabrique_detail(request, slug: str):
     detail = programme.fabrique_detail(slug=slug)
     if detail is None:
+        # Before its cohort is fixed, a Fabrique's only public page is its call for
+        # volunteers: its address leads there while the call is open or being decided.
+        if calls.public_call(slug=slug) is not None:
+            return redirect("calls:call_detail", slug=slug)
         raise Http404(_("Cette Fabrique n’existe pas ou n’est pas publiée."))
     return render(
         request, "public/fabrique_detail.html", {"detail": detail, "fabrique": detail.fabrique}
