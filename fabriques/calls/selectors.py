@@ -159,7 +159,13 @@ def _call_calendar() -> CallCalendar:
         .order_by("closes_at", "fabrique__title")
         .values_list("fabrique__slug", "fabrique__title", "opens_at", "closes_at")
     )
-    return CallCalendar(calls=tuple(CallDates(*row) for row in rows))
+    return CallCalendar(
+        calls=tuple(
+            CallDates(slug=slug, title=title, opens_at=opens_at, closes_at=closes_at)
+            for slug, title, opens_at, closes_at in rows
+            if closes_at is not None  # filtered above; for the type checker
+        )
+    )
 
 
 def public_call(*, slug: str) -> Call | None:

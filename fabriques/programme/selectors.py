@@ -5,6 +5,7 @@ reads for the home page; statistics never reads this module.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -252,9 +253,23 @@ def _catalogue_options() -> CatalogueOptions:
     )
 
 
+_SEARCH_WORD = re.compile(r"[^\W_]+")
+
+
 def search_words(q: str) -> list[str]:
-    """The normalised words of a search: accent-, case- and apostrophe-insensitive."""
-    return [word for word in normalize(q).replace("'", " ").split() if word]
+    """The normalised words of a search: accent-, case- and punctuation-insensitive."""
+    return _SEARCH_WORD.findall(normalize(q))
+
+
+def word_starts(field: str, q: str) -> Q:
+    """Every word of ``q`` starts a word of ``field``, an accent-free search text: « sante »
+    finds « Santé » and « santé-environnement », not « composante ». A regular expression
+    both SQLite (Django's REGEXP) and PostgreSQL (~) run; the words hold letters and digits
+    only, so nothing needs escaping."""
+    condition = Q()
+    for word in search_words(q):
+        condition &= Q(**{f"{field}__regex": f"(^|[^a-z0-9]){word}"})
+    return condition
 
 
 def fabrique_catalogue(filters: CatalogueFilters) -> QuerySet[Fabrique]:
@@ -303,9 +318,14 @@ def fabrique_catalogue(filters: CatalogueFilters) -> QuerySet[Fabrique]:
         queryset = queryset.filter(
             Exists(Participation.objects.filter(territory, fabrique=OuterRef("pk")))
         )
-    for word in search_words(filters.q):
-        queryset = queryset.filter(search_text__contains=word)
-    return _card_queryset(queryset).order_by("-programme_year__year", "title", "pk")
+    queryset = queryset.filter(word_starts("search_text", filters.q))
+    queryset = _card_queryset(queryset)
+    if filters.q:
+        # What the cards say a Fabrique matched on (public.search) reads these too.
+        queryset = queryset.prefetch_related(
+            anct_programmes_prefetch(), roles_prefetch(to_attr="search_roles")
+        )
+    return queryset.order_by("-programme_year__year", "title", "pk")
 
 
 @dataclass(frozen=True)
@@ -387,9 +407,7 @@ def organisation_list(*, kind: str | None = None, q: str = "") -> QuerySet[Organ
     ).filter(n_fabriques__gt=0)
     if kind:
         queryset = queryset.filter(kind=kind)
-    for word in search_words(q):
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset.order_by("name", "pk")
+    return queryset.filter(word_starts("search_text", q)).order_by("name", "pk")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from fabriques.programme import selectors as programme
 from fabriques.programme import territory_selectors as territories
 
 from .forms import CatalogueFilterForm, OrganisationFilterForm, TerritoryFilterForm
+from .search import search_match
 
 CATALOGUE_PAGE_SIZE = 20
 TERRITORY_PAGE_SIZE = 50
@@ -36,8 +37,13 @@ def home(request):
 @require_safe
 def catalogue(request):
     form = CatalogueFilterForm(request.GET, options=programme.catalogue_options())
-    fabriques = programme.fabrique_catalogue(form.filters())
+    filters = form.filters()
+    fabriques = programme.fabrique_catalogue(filters)
     page = Paginator(fabriques, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    words = programme.search_words(filters.q)
+    if words:
+        for fabrique in page.object_list:
+            fabrique.search_match = search_match(fabrique, words)  # type: ignore[attr-defined]
     return render(request, "public/catalogue.html", {"form": form, "page_obj": page})
 
 

@@ -192,6 +192,55 @@ def test_catalogue_search_ignores_accents_and_case(client):
     assert fabrique_titles(client.get("/fabriques/", {"q": "rythmes santé"})) == []
 
 
+def test_catalogue_search_matches_word_starts_not_inside_words(client):
+    build_programme(0)
+    sante = ThemeFactory.create(slug="sante-publique", name="Santé publique")
+    build_fabrique(title="Des composantes du territoire", year=2019, themes=[ThemeFactory.create()])
+    build_fabrique(title="Une Fabrique de la santé", year=2020, themes=[sante])
+    build_fabrique(
+        title="Santé-environnement et d’industrie", year=2021, themes=[ThemeFactory.create()]
+    )
+    titles = fabrique_titles(client.get("/fabriques/", {"q": "sante"}))
+    assert titles == ["Santé-environnement et d’industrie", "Une Fabrique de la santé"]
+    # A word after a hyphen or an apostrophe starts a word too.
+    for q in ["environnement", "industrie", "indus"]:
+        assert fabrique_titles(client.get("/fabriques/", {"q": q})) == [
+            "Santé-environnement et d’industrie"
+        ], q
+    assert fabrique_titles(client.get("/fabriques/", {"q": "posantes"})) == []
+
+
+def test_catalogue_cards_say_why_they_matched(client):
+    build_programme(0)
+    build_fabrique(
+        title="Vieillir au village",
+        year=2020,
+        themes=[ThemeFactory.create(slug="sante-publique", name="Santé publique")],
+        objective="Imaginer **l’accès aux soins** et la santé des aînés en 2040, avec les habitants.",
+    )
+    response = client.get("/fabriques/", {"q": "Santé"})
+    body = response.content.decode()
+    assert "Correspond à : objectif « " in text(response)
+    assert "<mark>santé</mark> des aînés" in body
+    assert "thème « <mark>Santé</mark> publique »" in body
+    # The title did not match: it is neither marked nor named.
+    assert "Correspond à : titre" not in text(response)
+    # Without a search, no card explains anything.
+    assert "Correspond à" not in text(client.get("/fabriques/"))
+    # Marks never break the page's escaping.
+    assert "<mark>" not in text(client.get("/fabriques/", {"q": "<mark>"}))
+
+
+def test_organisation_search_matches_word_starts(client):
+    build_programme(0)
+    fabrique = build_fabrique()
+    for slug, name in [("sante-france", "Santé publique France"), ("composante", "Composante")]:
+        organisation = OrganisationFactory(slug=slug, name=name, kind="operator")
+        FabriqueOrganisationFactory(fabrique=fabrique, organisation=organisation, role="partner")
+    response = client.get(reverse("public:organisation_list"), {"q": "sante"})
+    assert [o.slug for o in response.context["page_obj"].object_list] == ["sante-france"]
+
+
 @pytest.mark.parametrize("url_name", ["public:catalogue", "public:organisation_list"])
 def test_search_terms_come_back_without_control_characters(client, url_name):
     build_programme(0)
@@ -277,8 +326,8 @@ def test_catalogue_bad_filter_values_give_a_french_message_and_an_unfiltered_lis
 
 
 def test_catalogue_bad_filter_keeps_the_valid_ones(client, programme):
-    response = client.get("/fabriques/?year=abc&theme=inconnu&q=fabrique-1")
-    assert fabrique_titles(response) == []  # q applies (no title matches), bad ones ignored
+    response = client.get("/fabriques/?year=abc&theme=inconnu&q=introuvable")
+    assert fabrique_titles(response) == []  # q applies (nothing matches), bad ones ignored
     response = client.get("/fabriques/?year=abc&kind=epci")
     assert len(fabrique_titles(response)) == 2
 
@@ -474,8 +523,8 @@ BUDGETS = {
     "home": 12 + MENU,
     # filter choices: data version, years, themes, associations, programmes, départements
     # with régions; count; page of Fabriques with their year; themes; associations;
-    # territories.
-    "catalogue": 11 + MENU,
+    # territories; with a search, what the cards say matched: programmes, organisations.
+    "catalogue": 13 + MENU,
     # the Fabrique with its year; themes; programmes; roles with organisations; resources;
     # territories with commune, EPCI, QPV, département and région.
     "fabrique_detail": 6 + MENU,
