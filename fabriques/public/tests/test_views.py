@@ -468,6 +468,32 @@ def test_qpv_page_shows_its_host_authority_and_fabriques(client, programme):
     )
 
 
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        (
+            "data/referential/qpv/programme-qpv.csv",
+            "Source du quartier : « Les Fabriques Prospectives : accompagner les territoires "
+            "dans les transitions », Agence nationale de la cohésion des territoires (ANCT), "
+            "sous Licence Ouverte 2.0. Quartier nommé dans la description du programme",
+        ),
+        (
+            "/srv/imports/QPV 2024 (copie).csv",
+            "Source du quartier : « Liste des quartiers prioritaires de la politique de la "
+            "ville », Agence nationale de la cohésion des territoires (ANCT). Fichier au "
+            "format de l’ANCT importé par l’équipe de la plateforme.",
+        ),
+    ],
+)
+def test_qpv_page_names_its_source_never_a_file_path(client, programme, source, expected):
+    _, territories = programme
+    territories.qpv.source = source
+    territories.qpv.save(update_fields=["source"])
+    response = client.get(reverse("public:territory_qpv", args=[territories.qpv.pk]))
+    assert expected in text(response)
+    assert ".csv" not in response.content.decode()
+
+
 def test_territory_list_groups_each_territory_once_with_its_fabriques(client, programme):
     response = client.get(reverse("public:territory_list"))
     territories = response.context["page_obj"].object_list
