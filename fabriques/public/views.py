@@ -3,6 +3,8 @@
 Each view parses its input, calls a selector and renders. Nothing here writes.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import (
@@ -114,9 +116,18 @@ def organisation_detail(request, slug: str):
     )
 
 
+# Addresses of a development machine: not a public address to give in a statement.
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
+
+
 def _contact() -> dict:
-    # Optional setting: the platform's contact address, when the deployment has one.
-    return {"contact_email": getattr(settings, "CONTACT_EMAIL", "")}
+    """The deployment's contact address and public address, when it has them."""
+    site_url = settings.SITE_URL.rstrip("/")
+    host = urlsplit(site_url).hostname or ""
+    return {
+        "contact_email": getattr(settings, "CONTACT_EMAIL", ""),
+        "public_site_url": "" if host in _LOOPBACK_HOSTS else site_url,
+    }
 
 
 @require_safe
