@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -362,6 +363,22 @@ def fabrique_detail(*, slug: str) -> FabriqueDetail | None:
         programmes=list(fabrique.anct_programmes.all()),
         resources=list(fabrique.resources.all()),
     )
+
+
+def public_data_last_change() -> datetime.datetime | None:
+    """When the published data last changed: the latest edit of a public Fabrique, of one of
+    its territories or organisations, or of an organisation's role in it (the roles keep no
+    date of their own: their history does, removals included). 4 queries."""
+    public = Q(fabrique__status__in=PUBLIC_STATUSES)
+    dates = [
+        public_fabriques().aggregate(last=Max("updated_at"))["last"],
+        Participation.objects.filter(public).aggregate(last=Max("updated_at"))["last"],
+        Organisation.objects.filter(roles__fabrique__status__in=PUBLIC_STATUSES).aggregate(
+            last=Max("updated_at")
+        )["last"],
+        FabriqueOrganisation.history.filter(public).aggregate(last=Max("history_date"))["last"],
+    ]
+    return max((d for d in dates if d is not None), default=None)
 
 
 # --- Organisations -----------------------------------------------------------------------
