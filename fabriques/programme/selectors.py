@@ -170,6 +170,17 @@ class HomeOverview:
     def last_year(self) -> int | None:
         return self.years[0].year if self.years else None
 
+    @property
+    def year_list(self) -> list[int]:
+        """The years with a public Fabrique, oldest first (the catalogue's years)."""
+        return sorted(row.year for row in self.years)
+
+    @property
+    def years_contiguous(self) -> bool:
+        """Whether « first–last » names every year: 2018–2026 must not stand for five."""
+        years = self.year_list
+        return bool(years) and years[-1] - years[0] + 1 == len(years)
+
 
 def home_overview(*, latest: int = 3) -> HomeOverview:
     """Key figures (from the cached statistics, totals included) and the latest Fabriques."""
