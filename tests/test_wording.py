@@ -2,8 +2,11 @@
 
 import importlib
 import pkgutil
+import re
+from pathlib import Path
 
 from django import forms
+from django.conf import settings
 
 import fabriques
 
@@ -39,3 +42,32 @@ def test_every_email_field_says_adresse_electronique():
             checked.append(f"{form_class.__name__}.{name}")
     # The signup, password reset, application and invitation forms at least.
     assert len(checked) >= 5, checked
+
+
+# The public site's templates: French text uses the typographic apostrophe « ’ ».
+PUBLIC_TEMPLATES = [
+    "fabriques/templates",
+    "fabriques/public/templates",
+    "fabriques/opendata/templates",
+    "fabriques/calls/templates/calls/call_list.html",
+    "fabriques/calls/templates/calls/call_detail.html",
+]
+
+
+def test_public_templates_use_the_typographic_apostrophe():
+    straight = re.compile(r"(?<=[A-Za-zÀ-ÿ])'(?=[A-Za-zÀ-ÿ])")
+    # Django template comments and tags are code, not text.
+    code = re.compile(
+        r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}|{%\s*(?:static|url|load|include|extends)[^%]*%}",
+        re.S,
+    )
+    found = []
+    for entry in PUBLIC_TEMPLATES:
+        root = Path(settings.BASE_DIR) / entry
+        for path in [root] if root.is_file() else sorted(root.rglob("*.html")):
+            text = code.sub("", path.read_text(encoding="utf-8"))
+            found += [
+                f"{path.relative_to(settings.BASE_DIR)}: {m.group(0)}"
+                for m in re.finditer(r"\S*" + straight.pattern + r"\S*", text)
+            ]
+    assert found == []

@@ -82,7 +82,7 @@ def index(request):
         (_("Territoires accompagnés"), reverse("api:territory-list")),
         (_("Organisations"), reverse("api:organisation-list")),
         (_("Thèmes"), reverse("api:theme-list")),
-        (_("Programmes de l'ANCT"), reverse("api:programme-list")),
+        (_("Programmes de l’ANCT"), reverse("api:programme-list")),
         (_("Statistiques par année"), reverse("api:statistics")),
     ]
     context = {
