@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fabriques.core.context_processors.site",
                 "fabriques.workspace.context_processors.grants",
+                "fabriques.public.context_processors.open_calls",
             ],
         },
     },

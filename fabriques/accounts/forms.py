@@ -81,6 +81,9 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         label=_("Adresse électronique"),
         help_text=_("Format attendu : nom@domaine.fr"),
         max_length=254,
+        error_messages={
+            "invalid": _("Saisissez une adresse électronique valide, par exemple nom@exemple.fr.")
+        },
         widget=forms.EmailInput(attrs=_input(autocomplete="email")),
     )
 
@@ -131,6 +134,9 @@ class SignupForm(ProfileForm):
         label=_("Adresse électronique professionnelle"),
         help_text=_("Format attendu : nom@collectivite.fr"),
         max_length=254,
+        error_messages={
+            "invalid": _("Saisissez une adresse électronique valide, par exemple nom@exemple.fr.")
+        },
         widget=forms.EmailInput(attrs=_input(autocomplete="email")),
     )
 

@@ -5,7 +5,6 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from fabriques.core.forms import SearchField
-from fabriques.core.text import normalize
 from fabriques.programme.models import (
     AnctProgramme,
     Fabrique,
@@ -16,6 +15,7 @@ from fabriques.programme.models import (
     Role,
     Theme,
 )
+from fabriques.programme.selectors import word_starts
 from fabriques.territories.models import Departement, Participation, ParticipationKind, Region
 
 from .openapi import choices_help, documented
@@ -34,10 +34,9 @@ class SearchFilter(django_filters.CharFilter):
 
 
 def search_words(queryset, value: str, field: str = "search_text"):
-    """Every word must appear in the accent-free search text ("sante" finds "santé")."""
-    for word in normalize(value).split():
-        queryset = queryset.filter(**{f"{field}__contains": word})
-    return queryset
+    """Every word must start a word of the accent-free search text ("sante" finds "santé",
+    not "composante"), as in the catalogue."""
+    return queryset.filter(word_starts(field, value))
 
 
 class FabriqueFilter(django_filters.FilterSet):

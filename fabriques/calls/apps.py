@@ -10,6 +10,7 @@ class CallsConfig(AppConfig):
     def ready(self) -> None:
         from fabriques.accounts.personal_data import PersonalDataSource, register
 
+        from . import signals
         from .personal_data import (
             erase_applications,
             erase_scores,
@@ -33,3 +34,4 @@ class CallsConfig(AppConfig):
                 erase=erase_scores,
             )
         )
+        signals.connect()

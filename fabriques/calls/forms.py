@@ -85,6 +85,9 @@ class ApplicationForm(forms.Form):
         help_text=_("Format attendu : nom@domaine.fr"),
         required=False,
         max_length=254,
+        error_messages={
+            "invalid": _("Saisissez une adresse électronique valide, par exemple nom@exemple.fr.")
+        },
         widget=forms.EmailInput(attrs={"class": "fr-input", "autocomplete": "off"}),
     )
     technical_name = _text(_("Prénom et nom du référent technique"), autocomplete="off")
@@ -97,6 +100,9 @@ class ApplicationForm(forms.Form):
         help_text=_("Format attendu : nom@domaine.fr"),
         required=False,
         max_length=254,
+        error_messages={
+            "invalid": _("Saisissez une adresse électronique valide, par exemple nom@exemple.fr.")
+        },
         widget=forms.EmailInput(attrs={"class": "fr-input", "autocomplete": "off"}),
     )
     technical_phone = _text(

@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 
 from fabriques.accounts.roles import Grants
 from fabriques.core.text import normalize
+from fabriques.core.versioning import cached_by_version
 from fabriques.programme.models import Fabrique, FabriqueStatus
 from fabriques.territories.models import ParticipationKind
 from fabriques.territories.selectors import TerritoryMatch, territory_code, territory_search
@@ -155,6 +156,66 @@ def open_calls(*, now: datetime.datetime | None = None) -> list[Call]:
         Call.objects.filter(fabrique__status=FabriqueStatus.CALL_OPEN, closes_at__gt=now)
         .select_related("fabrique__programme_year")
         .order_by("closes_at", "fabrique__title")
+    )
+
+
+@dataclass(frozen=True)
+class CallDates:
+    """A published call in call_open, as the menu, the home page and /appels/ show it."""
+
+    slug: str
+    title: str
+    opens_at: datetime.datetime | None
+    closes_at: datetime.datetime
+
+    def is_open(self, now: datetime.datetime) -> bool:
+        """The same rule as Call.state for a Fabrique in call_open."""
+        return (self.opens_at is None or self.opens_at <= now) and now < self.closes_at
+
+    def is_upcoming(self, now: datetime.datetime) -> bool:
+        return self.opens_at is not None and now < self.opens_at
+
+
+@dataclass(frozen=True)
+class CallCalendar:
+    """The calls of Fabriques in call_open, filtered at read time: the cached list stays true
+    as the clock passes an opening or a closing date."""
+
+    calls: tuple[CallDates, ...]
+
+    def open(self, now: datetime.datetime | None = None) -> list[CallDates]:
+        """Open calls, closing soonest first."""
+        now = now or timezone.now()
+        return [c for c in self.calls if c.is_open(now)]
+
+    def upcoming(self, now: datetime.datetime | None = None) -> list[CallDates]:
+        """Published calls that have not opened yet, opening soonest first."""
+        now = now or timezone.now()
+        return sorted(
+            (c for c in self.calls if c.is_upcoming(now)),
+            key=lambda c: (c.opens_at, c.closes_at, c.title),
+        )
+
+
+def call_calendar() -> CallCalendar:
+    """Dates of every call in call_open, cached per data version (see core.versioning): one
+    query when cached (the version), two otherwise. Fabrique and call writes bump the
+    version."""
+    return cached_by_version("call-calendar", _call_calendar)
+
+
+def _call_calendar() -> CallCalendar:
+    rows = (
+        Call.objects.filter(fabrique__status=FabriqueStatus.CALL_OPEN, closes_at__isnull=False)
+        .order_by("closes_at", "fabrique__title")
+        .values_list("fabrique__slug", "fabrique__title", "opens_at", "closes_at")
+    )
+    return CallCalendar(
+        calls=tuple(
+            CallDates(slug=slug, title=title, opens_at=opens_at, closes_at=closes_at)
+            for slug, title, opens_at, closes_at in rows
+            if closes_at is not None  # filtered above; for the type checker
+        )
     )
 
 

@@ -62,7 +62,20 @@ SEARCH_RATE_LIMIT = RateLimit("calls:territory-search", limit=120, seconds=60)
 
 @require_safe
 def call_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "calls/call_list.html", {"calls": selectors.open_calls()})
+    """Open calls, then the published ones that have not opened yet with their dates."""
+    now = timezone.now()
+    calls = selectors.open_calls(now=now)
+    return render(
+        request,
+        "calls/call_list.html",
+        {
+            "calls": [c for c in calls if c.state(now) == CallState.OPEN],
+            "upcoming": sorted(
+                (c for c in calls if c.state(now) == CallState.NOT_OPEN),
+                key=lambda c: (c.opens_at or c.closes_at, c.fabrique.title),
+            ),
+        },
+    )
 
 
 def _public_call_or_404(slug: str) -> Call:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from fabriques.core.licence import LICENCE
 from fabriques.core.versioning import cached_by_version
+from fabriques.programme.selectors import public_data_last_change
 
 from .datasets import DATASETS, LIST_SEPARATOR
 from .exports import csv_chunks, descriptor, json_chunks, size
@@ -67,20 +68,26 @@ def _dataset_summaries() -> list[dict]:
     return datasets
 
 
+def _index() -> dict:
+    return {"datasets": _dataset_summaries(), "last_change": public_data_last_change()}
+
+
 @require_safe
 def index(request):
     """Every dataset with its description, sizes, schema and licence, then the API."""
-    datasets = cached_by_version("opendata-index", _dataset_summaries)
+    index = cached_by_version("opendata-index-v2", _index)
+    datasets = index["datasets"]
     api = [
         (_("Fabriques"), reverse("api:fabrique-list")),
         (_("Territoires accompagnés"), reverse("api:territory-list")),
         (_("Organisations"), reverse("api:organisation-list")),
         (_("Thèmes"), reverse("api:theme-list")),
-        (_("Programmes de l'ANCT"), reverse("api:programme-list")),
+        (_("Programmes de l’ANCT"), reverse("api:programme-list")),
         (_("Statistiques par année"), reverse("api:statistics")),
     ]
     context = {
         "datasets": datasets,
+        "last_change": index["last_change"],
         "licence": LICENCE,
         "separator": LIST_SEPARATOR,
         "api": api,

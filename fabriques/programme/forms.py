@@ -223,6 +223,10 @@ class OrganisationRoleForm(forms.Form):
     )
     contact_name = forms.CharField(
         label=_("Personne contact (facultatif)"),
+        help_text=_(
+            "Ce nom sera publié sur la page publique de la Fabrique, à côté de l’organisation. "
+            "N’indiquez qu’une personne qui a accepté d’y être nommée."
+        ),
         max_length=200,
         required=False,
         widget=_text(),

@@ -5,6 +5,7 @@ reads for the home page; statistics never reads this module.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -12,6 +13,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -168,6 +170,17 @@ class HomeOverview:
     def last_year(self) -> int | None:
         return self.years[0].year if self.years else None
 
+    @property
+    def year_list(self) -> list[int]:
+        """The years with a public Fabrique, oldest first (the catalogue's years)."""
+        return sorted(row.year for row in self.years)
+
+    @property
+    def years_contiguous(self) -> bool:
+        """Whether « first–last » names every year: 2018–2026 must not stand for five."""
+        years = self.year_list
+        return bool(years) and years[-1] - years[0] + 1 == len(years)
+
 
 def home_overview(*, latest: int = 3) -> HomeOverview:
     """Key figures (from the cached statistics, totals included) and the latest Fabriques."""
@@ -252,9 +265,23 @@ def _catalogue_options() -> CatalogueOptions:
     )
 
 
+_SEARCH_WORD = re.compile(r"[^\W_]+")
+
+
 def search_words(q: str) -> list[str]:
-    """The normalised words of a search: accent-, case- and apostrophe-insensitive."""
-    return [word for word in normalize(q).replace("'", " ").split() if word]
+    """The normalised words of a search: accent-, case- and punctuation-insensitive."""
+    return _SEARCH_WORD.findall(normalize(q))
+
+
+def word_starts(field: str, q: str) -> Q:
+    """Every word of ``q`` starts a word of ``field``, an accent-free search text: « sante »
+    finds « Santé » and « santé-environnement », not « composante ». A regular expression
+    both SQLite (Django's REGEXP) and PostgreSQL (~) run; the words hold letters and digits
+    only, so nothing needs escaping."""
+    condition = Q()
+    for word in search_words(q):
+        condition &= Q(**{f"{field}__regex": f"(^|[^a-z0-9]){word}"})
+    return condition
 
 
 def fabrique_catalogue(filters: CatalogueFilters) -> QuerySet[Fabrique]:
@@ -303,9 +330,14 @@ def fabrique_catalogue(filters: CatalogueFilters) -> QuerySet[Fabrique]:
         queryset = queryset.filter(
             Exists(Participation.objects.filter(territory, fabrique=OuterRef("pk")))
         )
-    for word in search_words(filters.q):
-        queryset = queryset.filter(search_text__contains=word)
-    return _card_queryset(queryset).order_by("-programme_year__year", "title", "pk")
+    queryset = queryset.filter(word_starts("search_text", filters.q))
+    queryset = _card_queryset(queryset)
+    if filters.q:
+        # What the cards say a Fabrique matched on (public.search) reads these too.
+        queryset = queryset.prefetch_related(
+            anct_programmes_prefetch(), roles_prefetch(to_attr="search_roles")
+        )
+    return queryset.order_by("-programme_year__year", "title", "pk")
 
 
 @dataclass(frozen=True)
@@ -342,6 +374,22 @@ def fabrique_detail(*, slug: str) -> FabriqueDetail | None:
         programmes=list(fabrique.anct_programmes.all()),
         resources=list(fabrique.resources.all()),
     )
+
+
+def public_data_last_change() -> datetime.datetime | None:
+    """When the published data last changed: the latest edit of a public Fabrique, of one of
+    its territories or organisations, or of an organisation's role in it (the roles keep no
+    date of their own: their history does, removals included). 4 queries."""
+    public = Q(fabrique__status__in=PUBLIC_STATUSES)
+    dates = [
+        public_fabriques().aggregate(last=Max("updated_at"))["last"],
+        Participation.objects.filter(public).aggregate(last=Max("updated_at"))["last"],
+        Organisation.objects.filter(roles__fabrique__status__in=PUBLIC_STATUSES).aggregate(
+            last=Max("updated_at")
+        )["last"],
+        FabriqueOrganisation.history.filter(public).aggregate(last=Max("history_date"))["last"],
+    ]
+    return max((d for d in dates if d is not None), default=None)
 
 
 # --- Organisations -----------------------------------------------------------------------
@@ -387,9 +435,7 @@ def organisation_list(*, kind: str | None = None, q: str = "") -> QuerySet[Organ
     ).filter(n_fabriques__gt=0)
     if kind:
         queryset = queryset.filter(kind=kind)
-    for word in search_words(q):
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset.order_by("name", "pk")
+    return queryset.filter(word_starts("search_text", q)).order_by("name", "pk")
 
 
 @dataclass(frozen=True)

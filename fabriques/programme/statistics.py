@@ -189,7 +189,10 @@ def association_statistics() -> list[CategoryCount]:
 
 
 def region_statistics() -> list[CategoryCount]:
-    """Every région, including those no public Fabrique reached, most territories first."""
+    """Régions where public Fabriques accompanied territories, most territories first.
+
+    The referential also holds régions no Fabrique may ever reach (Clipperton…): a row of
+    zeros for each would only bury the others."""
     public = _public("departements__participations__fabrique__")
     rows = (
         Region.objects.values("id", "code", "name")
@@ -199,6 +202,7 @@ def region_statistics() -> list[CategoryCount]:
                 "departements__participations__fabrique", filter=public, distinct=True
             ),
         )
+        .filter(n_territories__gt=0)
         .order_by("-n_territories", "-n_fabriques", "name")
         .values_list("code", "name", "n_fabriques", "n_territories")
     )

@@ -39,6 +39,11 @@ class FilterForm(forms.Form):
     def has_filters(self) -> bool:
         return any(self.data.get(name) for name in self.fields)
 
+    @property
+    def active_count(self) -> int:
+        """Filters applied (the search included): the count the collapsed button shows."""
+        return len(self.applied())
+
 
 SEARCH_ERRORS = {
     "max_length": _(

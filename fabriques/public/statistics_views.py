@@ -50,7 +50,7 @@ class Breakdown:
 
     @property
     def has_data(self) -> bool:
-        # Régions and kinds are listed even at zero: a chart of zeros only says "nothing yet".
+        # Kinds are listed even at zero: a chart of zeros only says "nothing yet".
         return any(row.fabriques or row.territories for row in self.rows)
 
     @property
@@ -122,8 +122,8 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             title=_("Par région"),
             intro=_(
                 "Région du territoire accompagné ; une Fabrique compte dans chaque région "
-                "où elle accompagne au moins un territoire. Toutes les régions sont "
-                "listées, y compris celles qu’aucune Fabrique n’a encore atteintes."
+                "où elle accompagne au moins un territoire. Seules les régions où au moins "
+                "un territoire est accompagné sont listées."
             ),
             caption=_("Fabriques et territoires accompagnés par région"),
             category_header=_("Région"),

@@ -3,6 +3,8 @@
 Each view parses its input, calls a selector and renders. Nothing here writes.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import (
@@ -11,16 +13,18 @@ from django.http import (
     HttpResponseNotFound,
     HttpResponseServerError,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from fabriques.calls import selectors as calls
 from fabriques.core import failsafe
 from fabriques.programme import selectors as programme
 from fabriques.programme import territory_selectors as territories
 
 from .forms import CatalogueFilterForm, OrganisationFilterForm, TerritoryFilterForm
+from .search import search_match
 
 CATALOGUE_PAGE_SIZE = 20
 TERRITORY_PAGE_SIZE = 50
@@ -35,8 +39,13 @@ def home(request):
 @require_safe
 def catalogue(request):
     form = CatalogueFilterForm(request.GET, options=programme.catalogue_options())
-    fabriques = programme.fabrique_catalogue(form.filters())
+    filters = form.filters()
+    fabriques = programme.fabrique_catalogue(filters)
     page = Paginator(fabriques, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    words = programme.search_words(filters.q)
+    if words:
+        for fabrique in page.object_list:
+            fabrique.search_match = search_match(fabrique, words)  # type: ignore[attr-defined]
     return render(request, "public/catalogue.html", {"form": form, "page_obj": page})
 
 
@@ -44,6 +53,10 @@ def catalogue(request):
 def fabrique_detail(request, slug: str):
     detail = programme.fabrique_detail(slug=slug)
     if detail is None:
+        # Before its cohort is fixed, a Fabrique's only public page is its call for
+        # volunteers: its address leads there while the call is open or being decided.
+        if calls.public_call(slug=slug) is not None:
+            return redirect("calls:call_detail", slug=slug)
         raise Http404(_("Cette Fabrique n’existe pas ou n’est pas publiée."))
     return render(
         request, "public/fabrique_detail.html", {"detail": detail, "fabrique": detail.fabrique}
@@ -103,9 +116,18 @@ def organisation_detail(request, slug: str):
     )
 
 
+# Addresses of a development machine: not a public address to give in a statement.
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
+
+
 def _contact() -> dict:
-    # Optional setting: the platform's contact address, when the deployment has one.
-    return {"contact_email": getattr(settings, "CONTACT_EMAIL", "")}
+    """The deployment's contact address and public address, when it has them."""
+    site_url = settings.SITE_URL.rstrip("/")
+    host = urlsplit(site_url).hostname or ""
+    return {
+        "contact_email": getattr(settings, "CONTACT_EMAIL", ""),
+        "public_site_url": "" if host in _LOOPBACK_HOSTS else site_url,
+    }
 
 
 @require_safe

@@ -237,6 +237,14 @@ def _index(file: str, rows: Iterable[_RowReader], key: str = "code") -> dict[str
     return result
 
 
+def official_name(raw: str) -> str:
+    """An EPCI's name as it is written: the DGCL list quotes one name with two apostrophes
+    (« CA de Blois ''Agglopolys'' »), the others with a double quotation mark
+    (« CA "Saintes - Grandes Rives - L'Agglo" »); the pair becomes that mark. The shipped
+    file keeps the upstream text (data/referential/README.md)."""
+    return raw.replace("''", '"')
+
+
 def main_departement(codes: Iterable[str]) -> str:
     """Département holding the most member communes; ties go to the lowest code.
 
@@ -346,7 +354,7 @@ def parse_release(manifest: dict[str, Any], contents: dict[str, bytes]) -> Relea
                         % {"code": quote(member_code)},
                     )
                 codes.append(member_code)
-            name = r.text("nom")
+            name = official_name(r.text("nom"))
             epcis[siren] = Entry(
                 r.file,
                 r.index,

@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Replace
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from fabriques.core.text import normalize
 
@@ -187,3 +188,47 @@ def territory_search(
             )
     results.sort(key=lambda m: (m.rank, _KIND_ORDER[m.kind]))
     return results[:limit]
+
+
+# --------------------------------------------------------------------------------------------
+# Where a QPV comes from, as a visitor may read it
+
+
+@dataclass(frozen=True)
+class PublicSource:
+    """A source as the public pages cite it: never a file path of the server."""
+
+    title: str
+    publisher: str
+    licence: str
+    note: str = ""
+
+
+def qpv_public_source(qpv: Qpv) -> PublicSource | None:
+    """The public name of the file a QPV was imported from (``Qpv.source`` holds its path).
+
+    The repository's file holds the QPV named in ANCT's description of the programme
+    (data/referential/qpv/README.md); any other file is a list in ANCT's format that an
+    administrator imported (``import_qpv``), of which only that much is known.
+    """
+    if not qpv.source:
+        return None
+    if qpv.source.endswith("data/referential/qpv/programme-qpv.csv"):
+        return PublicSource(
+            title=_(
+                "Les Fabriques Prospectives : accompagner les territoires dans les transitions"
+            ),
+            publisher=_("Agence nationale de la cohésion des territoires (ANCT)"),
+            licence=_("Licence Ouverte 2.0"),
+            note=_(
+                "Quartier nommé dans la description du programme ; son code officiel n’y "
+                "figure pas."
+            ),
+        )
+    return PublicSource(
+        title=_("Liste des quartiers prioritaires de la politique de la ville"),
+        publisher=_("Agence nationale de la cohésion des territoires (ANCT)"),
+        # Unknown here: the file may come from any publication of the list.
+        licence="",
+        note=_("Fichier au format de l’ANCT importé par l’équipe de la plateforme."),
+    )

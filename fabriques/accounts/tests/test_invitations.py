@@ -150,7 +150,7 @@ class TestSignup:
 
         page = response.content.decode()
         assert response.status_code == 200
-        assert "Saisissez une adresse e-mail valide." in page
+        assert "Saisissez une adresse électronique valide" in page
         assert "Ce champ est obligatoire." in page
         assert User.objects.count() == 0
         assert mail.outbox == []

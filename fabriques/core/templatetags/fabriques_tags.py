@@ -115,6 +115,8 @@ NAV_SECTIONS = {
     "public:organisation_list": "organisations",
     "public:organisation_detail": "organisations",
     "public:statistics": "statistiques",
+    "calls:call_list": "appels",
+    "calls:call_detail": "appels",
 }
 NAV_SECTION_INDEX = {
     "public:home",
@@ -122,6 +124,7 @@ NAV_SECTION_INDEX = {
     "public:territory_list",
     "public:organisation_list",
     "public:statistics",
+    "calls:call_list",
 }
 
 

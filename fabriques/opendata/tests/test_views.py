@@ -1,14 +1,23 @@
 """The /donnees/ page and the download addresses."""
 
+import datetime
 import json
 
 import pytest
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from fabriques.opendata.datasets import DATASETS
+from fabriques.programme.models import (
+    PUBLIC_STATUSES,
+    Fabrique,
+    FabriqueOrganisation,
+    Organisation,
+)
 from fabriques.programme.tests.dataset import build_reference_programme, make_fabriques
+from fabriques.territories.models import Participation
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +95,32 @@ def test_schema_descriptor_points_to_its_files(client, programme):
 )
 def test_unknown_downloads_are_404(client, programme, path):
     assert client.get(path).status_code == 404
+
+
+def test_index_gives_the_date_of_the_last_change_of_the_published_data(client, programme):
+    long_ago = timezone.make_aware(datetime.datetime(2022, 1, 10, 12))
+    Fabrique.objects.update(updated_at=long_ago)
+    Participation.objects.update(updated_at=long_ago)
+    FabriqueOrganisation.history.update(history_date=long_ago)
+    Organisation.objects.update(updated_at=long_ago)
+    # A draft edited later does not count: its data is not published.
+    Fabrique.objects.exclude(status__in=PUBLIC_STATUSES).update(
+        updated_at=long_ago + datetime.timedelta(days=300)
+    )
+    html = client.get(reverse("opendata:index")).content.decode()
+    assert "Dernière mise à jour des données\u00a0: 10 janvier 2022" in html
+    # A territory of a public Fabrique edited on 3 March 2023.
+    edited = Participation.objects.filter(fabrique__status__in=PUBLIC_STATUSES).first()
+    assert edited is not None
+    Participation.objects.filter(pk=edited.pk).update(
+        updated_at=timezone.make_aware(datetime.datetime(2023, 3, 3, 12))
+    )
+    html = client.get(reverse("opendata:index")).content.decode()
+    assert "Dernière mise à jour des données\u00a0: 3 mars 2023" in html
+
+
+def test_index_says_when_nothing_is_published(client):
+    assert (
+        "Aucune donnée n’est encore publiée."
+        in client.get(reverse("opendata:index")).content.decode()
+    )

@@ -425,6 +425,11 @@ class FabriqueEditTests(PersonaCase):
 
 
 class OrganisationTests(PersonaCase):
+    def test_the_form_says_the_contact_person_is_published(self):
+        self.login("pilot_a")
+        response = self.client.get(self.url("fabrique_organisations", "fabrique-a"))
+        self.assertContains(response, "Ce nom sera publié sur la page publique de la Fabrique")
+
     def test_add_an_existing_organisation_as_partner(self):
         ministry = OrganisationFactory.create(
             name="Ministère de la Santé", kind=OrganisationKind.MINISTRY

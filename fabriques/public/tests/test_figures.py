@@ -12,6 +12,8 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from fabriques.calls.tests.factories import CallFactory
+from fabriques.programme.models import FabriqueStatus
 from fabriques.programme.tests.dataset import build_reference_programme
 from fabriques.programme.tests.factories import FabriqueFactory, ProgrammeYearFactory
 from fabriques.public.tests.test_statistics import parse, table_by_id
@@ -122,3 +124,21 @@ def test_every_surface_publishes_the_declared_total_when_every_year_has_one(clie
         fabriques
     )
     assert (fabriques.total(), territories.total()) == (3, 6)
+
+
+def test_home_counts_the_years_the_catalogue_holds_and_names_them_when_not_contiguous(client):
+    for year in (2018, 2019, 2026):
+        fabrique = FabriqueFactory(programme_year=ProgrammeYearFactory(year=year))
+        for _ in range(4):
+            ParticipationFactory(fabrique=fabrique)
+    # A year whose only Fabrique is still calling for volunteers is not in the catalogue.
+    CallFactory(
+        fabrique__status=FabriqueStatus.CALL_OPEN,
+        fabrique__programme_year=ProgrammeYearFactory(year=2027),
+    )
+    catalogue_years = client.get(reverse("public:catalogue")).context["form"].fields["year"]
+    offered = [value for value, _label in catalogue_years.choices if value]
+    assert sorted(int(v) for v in offered) == [2018, 2019, 2026]
+    text = home_figures(client)["text"]
+    assert "3 années de programme (2018, 2019 et 2026)" in text
+    assert "2018–2026" not in text

@@ -192,6 +192,55 @@ def test_catalogue_search_ignores_accents_and_case(client):
     assert fabrique_titles(client.get("/fabriques/", {"q": "rythmes santé"})) == []
 
 
+def test_catalogue_search_matches_word_starts_not_inside_words(client):
+    build_programme(0)
+    sante = ThemeFactory.create(slug="sante-publique", name="Santé publique")
+    build_fabrique(title="Des composantes du territoire", year=2019, themes=[ThemeFactory.create()])
+    build_fabrique(title="Une Fabrique de la santé", year=2020, themes=[sante])
+    build_fabrique(
+        title="Santé-environnement et d’industrie", year=2021, themes=[ThemeFactory.create()]
+    )
+    titles = fabrique_titles(client.get("/fabriques/", {"q": "sante"}))
+    assert titles == ["Santé-environnement et d’industrie", "Une Fabrique de la santé"]
+    # A word after a hyphen or an apostrophe starts a word too.
+    for q in ["environnement", "industrie", "indus"]:
+        assert fabrique_titles(client.get("/fabriques/", {"q": q})) == [
+            "Santé-environnement et d’industrie"
+        ], q
+    assert fabrique_titles(client.get("/fabriques/", {"q": "posantes"})) == []
+
+
+def test_catalogue_cards_say_why_they_matched(client):
+    build_programme(0)
+    build_fabrique(
+        title="Vieillir au village",
+        year=2020,
+        themes=[ThemeFactory.create(slug="sante-publique", name="Santé publique")],
+        objective="Imaginer **l’accès aux soins** et la santé des aînés en 2040, avec les habitants.",
+    )
+    response = client.get("/fabriques/", {"q": "Santé"})
+    body = response.content.decode()
+    assert "Correspond à : objectif « " in text(response)
+    assert "<mark>santé</mark> des aînés" in body
+    assert "thème « <mark>Santé</mark> publique »" in body
+    # The title did not match: it is neither marked nor named.
+    assert "Correspond à : titre" not in text(response)
+    # Without a search, no card explains anything.
+    assert "Correspond à" not in text(client.get("/fabriques/"))
+    # Marks never break the page's escaping.
+    assert "<mark>" not in text(client.get("/fabriques/", {"q": "<mark>"}))
+
+
+def test_organisation_search_matches_word_starts(client):
+    build_programme(0)
+    fabrique = build_fabrique()
+    for slug, name in [("sante-france", "Santé publique France"), ("composante", "Composante")]:
+        organisation = OrganisationFactory(slug=slug, name=name, kind="operator")
+        FabriqueOrganisationFactory(fabrique=fabrique, organisation=organisation, role="partner")
+    response = client.get(reverse("public:organisation_list"), {"q": "sante"})
+    assert [o.slug for o in response.context["page_obj"].object_list] == ["sante-france"]
+
+
 @pytest.mark.parametrize("url_name", ["public:catalogue", "public:organisation_list"])
 def test_search_terms_come_back_without_control_characters(client, url_name):
     build_programme(0)
@@ -277,8 +326,8 @@ def test_catalogue_bad_filter_values_give_a_french_message_and_an_unfiltered_lis
 
 
 def test_catalogue_bad_filter_keeps_the_valid_ones(client, programme):
-    response = client.get("/fabriques/?year=abc&theme=inconnu&q=fabrique-1")
-    assert fabrique_titles(response) == []  # q applies (no title matches), bad ones ignored
+    response = client.get("/fabriques/?year=abc&theme=inconnu&q=introuvable")
+    assert fabrique_titles(response) == []  # q applies (nothing matches), bad ones ignored
     response = client.get("/fabriques/?year=abc&kind=epci")
     assert len(fabrique_titles(response)) == 2
 
@@ -419,6 +468,32 @@ def test_qpv_page_shows_its_host_authority_and_fabriques(client, programme):
     )
 
 
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        (
+            "data/referential/qpv/programme-qpv.csv",
+            "Source du quartier : « Les Fabriques Prospectives : accompagner les territoires "
+            "dans les transitions », Agence nationale de la cohésion des territoires (ANCT), "
+            "sous Licence Ouverte 2.0. Quartier nommé dans la description du programme",
+        ),
+        (
+            "/srv/imports/QPV 2024 (copie).csv",
+            "Source du quartier : « Liste des quartiers prioritaires de la politique de la "
+            "ville », Agence nationale de la cohésion des territoires (ANCT). Fichier au "
+            "format de l’ANCT importé par l’équipe de la plateforme.",
+        ),
+    ],
+)
+def test_qpv_page_names_its_source_never_a_file_path(client, programme, source, expected):
+    _, territories = programme
+    territories.qpv.source = source
+    territories.qpv.save(update_fields=["source"])
+    response = client.get(reverse("public:territory_qpv", args=[territories.qpv.pk]))
+    assert expected in text(response)
+    assert ".csv" not in response.content.decode()
+
+
 def test_territory_list_groups_each_territory_once_with_its_fabriques(client, programme):
     response = client.get(reverse("public:territory_list"))
     territories = response.context["page_obj"].object_list
@@ -464,33 +539,36 @@ def test_organisation_page_groups_fabriques_by_role(client, programme):
 # joined every one of them, so their pages list 2 or 30 times more rows with the same
 # number of queries.
 
+# Every page also reads the open calls for the main menu (calls.call_calendar): the data
+# version, then, with the tests' dummy cache, the calls' dates: MENU more queries.
+MENU = 2
 BUDGETS = {
     # (the tests use a dummy cache: cached figures are computed on every request)
     # statistics snapshot: data version, years, themes, programmes, associations, régions,
     # kinds, départements; latest Fabriques; their themes; associations; territories.
-    "home": 12,
+    "home": 12 + MENU,
     # filter choices: data version, years, themes, associations, programmes, départements
     # with régions; count; page of Fabriques with their year; themes; associations;
-    # territories.
-    "catalogue": 11,
+    # territories; with a search, what the cards say matched: programmes, organisations.
+    "catalogue": 13 + MENU,
     # the Fabrique with its year; themes; programmes; roles with organisations; resources;
     # territories with commune, EPCI, QPV, département and région.
-    "fabrique_detail": 6,
+    "fabrique_detail": 6 + MENU,
     # count of distinct territories; the page's territories; their participations with
     # everything the table shows.
-    "territory_list": 3,
+    "territory_list": 3 + MENU,
     # commune with département and région; its EPCI; its QPV; participations.
-    "territory_commune": 4,
+    "territory_commune": 4 + MENU,
     # EPCI with département and région; member communes; participations.
-    "territory_epci": 3,
+    "territory_epci": 3 + MENU,
     # QPV with département and région; its communes; participations with hosts.
-    "territory_qpv": 3,
+    "territory_qpv": 3 + MENU,
     # count; page of organisations with their counts per role.
-    "organisation_list": 2,
+    "organisation_list": 2 + MENU,
     # organisation; its roles in public Fabriques with the Fabrique and its year.
-    "organisation_detail": 2,
-    "accessibility": 0,
-    "legal": 0,
+    "organisation_detail": 2 + MENU,
+    "accessibility": 0 + MENU,
+    "legal": 0 + MENU,
 }
 
 

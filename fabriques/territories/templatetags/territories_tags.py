@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 
 from fabriques.territories.models import Commune, Epci, Participation, Qpv
+from fabriques.territories.selectors import PublicSource, qpv_public_source
 
 register = template.Library()
 
@@ -22,3 +23,9 @@ def territory_url(obj: Participation | Commune | Epci | Qpv | None) -> str:
     if isinstance(obj, Qpv):
         return reverse("public:territory_qpv", args=[obj.pk])
     return ""
+
+
+@register.simple_tag
+def qpv_source(qpv: Qpv) -> PublicSource | None:
+    """The public source of a QPV (``{% qpv_source qpv as source %}``): never a file path."""
+    return qpv_public_source(qpv)

@@ -1,6 +1,7 @@
 """The official referential import: fixture extract for behaviour, shipped data for facts."""
 
 import hashlib
+import importlib
 import io
 import json
 import shutil
@@ -24,13 +25,13 @@ from fabriques.territories.models import (
     ReferentialRelease,
     Region,
 )
-from fabriques.territories.referential_files import main_departement
+from fabriques.territories.referential_files import main_departement, official_name
 from fabriques.territories.services import (
     REFERENTIAL_DIR,
     ReferentialImportError,
     referential_import,
 )
-from fabriques.territories.tests.factories import ParticipationFactory
+from fabriques.territories.tests.factories import EpciFactory, ParticipationFactory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "referential"
 
@@ -228,6 +229,36 @@ def test_newer_release_updates_and_keeps_entities_absent_from_it(release_dir):
     assert ReferentialRelease.objects.count() == 2
 
 
+def test_official_name_turns_a_pair_of_apostrophes_into_a_quotation_mark():
+    assert official_name("CA de Blois ''Agglopolys''") == 'CA de Blois "Agglopolys"'
+    assert official_name('CA "Saintes - Grandes Rives - L\'Agglo"') == (
+        'CA "Saintes - Grandes Rives - L\'Agglo"'
+    )
+
+
+@pytest.mark.django_db
+def test_an_epci_named_with_apostrophe_pairs_is_imported_with_quotation_marks(release_dir):
+    edit_rows(
+        release_dir,
+        "epci",
+        lambda rows: row(rows, "200042174").update(nom="CA de Lorient ''Agglo''"),
+    )
+    referential_import(directory=release_dir)
+    lorient = Epci.objects.get(siren="200042174")
+    assert (lorient.name, lorient.search_name) == ('CA de Lorient "Agglo"', 'ca de lorient "agglo"')
+
+
+@pytest.mark.django_db
+def test_migration_rewrites_the_names_imported_before_the_rule():
+    from django.apps import apps
+
+    migration = importlib.import_module("fabriques.territories.migrations.0002_epci_name_quotes")
+    epci = EpciFactory(name="CA de Blois ''Agglopolys''", search_name="ca de blois ''agglopolys''")
+    migration.forwards(apps, None)
+    epci.refresh_from_db()
+    assert (epci.name, epci.search_name) == ('CA de Blois "Agglopolys"', 'ca de blois "agglopolys"')
+
+
 @pytest.mark.django_db
 def test_membership_change_moves_the_epci_departement(release_dir):
     referential_import(directory=FIXTURE)
@@ -373,6 +404,9 @@ def test_shipped_referential_imports_with_known_facts_and_is_idempotent():
         "53",
     )
     assert Epci.objects.filter(name="CA du Grand Cahors", departement__code="46").exists()
+    # The DGCL quotes this name with two apostrophes, the others with a double quotation mark.
+    assert Epci.objects.filter(name='CA de Blois "Agglopolys"').exists()
+    assert not Epci.objects.filter(name__contains="''").exists()
     assert Departement.objects.filter(code__in=["2A", "2B"], region__code="94").count() == 2
     assert Departement.objects.get(code="973").region.code == "03"
     assert Commune.objects.get(code="97412").name == "Saint-Joseph"
