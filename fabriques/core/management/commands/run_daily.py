@@ -11,6 +11,8 @@ DAILY = (
     "purge_applications",
     # Accounts unused for a year, as the privacy page promises.
     "purge_inactive_accounts",
+    # Working-group members, WORKING_GROUP_RETENTION_DAYS after their Fabrique's publication.
+    "purge_working_group_members",
     # Audit events past AUDIT_RETENTION_DAYS (five years).
     "purge_audit_events",
     # E-mails whose sending failed, tried again until EMAIL_RETENTION_DAYS.
