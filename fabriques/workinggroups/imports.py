@@ -274,7 +274,7 @@ def _validate_row(number: int, raw_row: dict[str, str], preview: ImportPreview) 
         for name, errors in form.errors.items():
             column = BY_FIELD[name].header if name in BY_FIELD else ""
             for message in errors:
-                preview.errors.append(LineError(number, column, message))
+                preview.errors.append(LineError(number, column, str(message)))
         return None
     values = form.cleaned_data
     facts = [values.get("gender"), values.get("age_band"), values.get("qpv_inhabitant")]
@@ -315,7 +315,7 @@ def rows_from_payload(payload: list[tuple[int, dict[str, str]]]) -> ImportPrevie
         else:
             for name, errors in form.errors.items():
                 column = BY_FIELD[name].header if name in BY_FIELD else ""
-                preview.errors.extend(LineError(number, column, m) for m in errors)
+                preview.errors.extend(LineError(number, column, str(m)) for m in errors)
     return preview
 
 

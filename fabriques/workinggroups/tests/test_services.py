@@ -50,8 +50,8 @@ def test_the_group_is_created_with_the_first_member():
 
 
 def test_adding_links_an_existing_account_and_audits_without_personal_data():
-    actor = UserFactory()
-    account = UserFactory(email="alix.martin@exemple.fr")
+    actor = UserFactory.create()
+    account = UserFactory.create(email="alix.martin@exemple.fr")
     participation = ParticipationFactory()
     member = services.member_add(participation=participation, actor=actor, data=data())
     assert member.user == account
@@ -183,7 +183,7 @@ def test_consent_recorded_then_withdrawn_erases_the_facts():
 
 
 def test_erasure_blanks_the_person_and_keeps_the_shape():
-    user = UserFactory(email="alix@exemple.fr")
+    user = UserFactory.create(email="alix@exemple.fr")
     linked = MemberFactory(user=user, email="autre@exemple.fr")
     by_address = MemberFactory(
         email="ALIX@exemple.fr", consent_on=datetime.date(2026, 3, 1), gender="male"
