@@ -160,8 +160,8 @@ def member_leave(
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def member_rejoin(
     request: AuthenticatedHttpRequest, slug: str, participation: int, pk: int
 ) -> HttpResponse:
@@ -278,8 +278,8 @@ def import_template(request: HttpRequest, slug: str, participation: int) -> Http
     return response
 
 
-@require_POST
 @login_required
+@require_POST
 def members_export(
     request: AuthenticatedHttpRequest, slug: str, participation: int
 ) -> HttpResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from fabriques.accounts.models import Membership, MembershipRole
@@ -27,6 +28,7 @@ from fabriques.programme.tests.factories import (
 )
 from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.territories.tests.factories import EpciFactory, ParticipationFactory, QpvFactory
+from fabriques.workinggroups.tests.factories import MemberFactory, WorkingGroupFactory
 
 
 class World:
@@ -77,6 +79,12 @@ def build_world() -> World:
         fabrique=cast.fabrique_b, organisation=cast.provider_org_a, role=Role.PARTNER
     )
     combined = _combined_personas(cast)
+    group_a = WorkingGroupFactory(participation=cast.participation_a)
+    # A working-group member of territory A with an account and no role (spec.COMBINED).
+    member_a = MemberFactory(
+        working_group=group_a, email=combined["member_a"].email, user=combined["member_a"]
+    )
+    left_member_a = MemberFactory(working_group=group_a, left_on=datetime.date(2026, 5, 1))
     return World(
         cast,
         draft_participation=draft_participation,
@@ -98,6 +106,8 @@ def build_world() -> World:
         wide_membership_b=Membership.objects.get(user=combined["partner_b_wide"]),
         combined=combined,
         theme=ThemeFactory(),
+        member_a=member_a,
+        left_member_a=left_member_a,
     )
 
 
@@ -127,7 +137,9 @@ def _combined_personas(cast: Personas) -> dict[str, Any]:
     MembershipFactory(
         user=wide, role=MembershipRole.PARTNER_MEMBER, organisation=cast.partner_org_b
     )
+    member = UserFactory(username="member_a@exemple.fr", email="member_a@exemple.fr")
     return {
+        "member_a": member,
         "pilot_a+partner_b": pilot_partner,
         "provider_a+elected_b": provider_elected,
         "partner_b_wide": wide,
