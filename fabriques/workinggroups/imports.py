@@ -156,6 +156,19 @@ def parse_members_csv(raw: bytes, *, existing_emails: set[str]) -> ImportPreview
     if len(raw) > MAX_BYTES:
         preview.errors.append(LineError(0, "", _("Le fichier dépasse 1 Mo : découpez-le.")))
         return preview
+    if raw.startswith(b"PK\x03\x04"):
+        # A zip archive: an XLSX or ODS workbook (openpyxl is not among the dependencies).
+        preview.errors.append(
+            LineError(
+                0,
+                "",
+                _(
+                    "Ce fichier est un classeur (XLSX ou ODS), pas encore accepté : enregistrez "
+                    "la feuille au format CSV depuis votre tableur, puis déposez ce fichier."
+                ),
+            )
+        )
+        return preview
     text = read_text(raw)
     if not text.strip():
         preview.errors.append(LineError(0, "", _("Le fichier est vide.")))

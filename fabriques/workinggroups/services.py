@@ -55,7 +55,9 @@ MEMBER_FIELDS = (
     "public_name_opt_in",
 )
 
-DUPLICATE_EMAIL = _("Un membre actuel du groupe de travail a déjà l’adresse électronique « %s ».")
+
+def _duplicate(email: str) -> str:
+    return _("Un membre actuel du groupe de travail a déjà l’adresse électronique « %s ».") % email
 
 
 def working_group_for(*, participation: Participation) -> WorkingGroup:
@@ -118,7 +120,7 @@ def _validate(member: Member) -> None:
         errors: dict[str, list[Any]] = dict(error.error_dict)
         if duplicate:
             errors.setdefault("email", []).append(
-                ValidationError(DUPLICATE_EMAIL % member.email, code="duplicate_email")
+                ValidationError(_duplicate(member.email), code="duplicate_email")
             )
         rest = [e for e in general if e.code != "duplicate_email"]
         if rest:
@@ -134,7 +136,7 @@ def _save(member: Member, *, update_fields: list[str] | None = None) -> None:
         # Two people adding the same address at once: the constraint decides (SQLite names
         # the columns, PostgreSQL the constraint).
         if UNIQUE_CURRENT_EMAIL in str(error) or "UNIQUE" in str(error).upper():
-            raise ValidationError({"email": DUPLICATE_EMAIL % member.email}) from error
+            raise ValidationError({"email": _duplicate(member.email)}) from error
         raise
 
 
@@ -221,7 +223,7 @@ def member_rejoin(*, member: Member, actor: User | None) -> Member:
         .exists()
     )
     if member.email and taken:
-        raise ValidationError({"email": DUPLICATE_EMAIL % member.email})
+        raise ValidationError({"email": _duplicate(member.email)})
     member.left_on = None
     history_author_set(member, actor)
     _save(member, update_fields=["left_on", "updated_at"])

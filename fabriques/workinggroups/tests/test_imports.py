@@ -92,6 +92,12 @@ def test_facts_without_consent_are_refused():
     assert preview.errors[0].column == "consentement_le"
 
 
+def test_a_workbook_is_refused_with_the_way_out():
+    preview = parse_members_csv(b"PK\x03\x04" + b"\x00" * 40, existing_emails=set())
+    assert not preview.is_valid
+    assert "format CSV" in preview.errors[0].message
+
+
 def test_windows_1252_and_commas_are_read():
     raw = "prenom,nom,courriel,famille\r\nÉlise,Dupré,elise@exemple.fr,Élus".encode("cp1252")
     preview = parse_members_csv(raw, existing_emails=set())
