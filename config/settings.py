@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "fabriques.programme",
     "fabriques.calls",
     "fabriques.deliverables",
+    "fabriques.workinggroups",
     "fabriques.cycle",
     "fabriques.workspace",
     "fabriques.public",
@@ -419,3 +420,6 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365 + 1)
 EMAIL_RETENTION_DAYS = env.int("EMAIL_RETENTION_DAYS", default=30)
 # Finished task results (the worker's log of what ran) are purged by run_daily after this.
 TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=7)
+# Working-group members (names, contact details, facts given with consent) are deleted this
+# many days after their Fabrique is published, by run_daily (the privacy page says so).
+WORKING_GROUP_RETENTION_DAYS = env.int("WORKING_GROUP_RETENTION_DAYS", default=365)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("espace/fabriques/", include("fabriques.cycle.urls")),
     path("", include("fabriques.calls.urls")),
     path("", include("fabriques.deliverables.urls")),
+    path("", include("fabriques.workinggroups.urls")),
     path("api/", include("fabriques.api.urls")),
     path("donnees/", include("fabriques.opendata.urls")),
     path("", include("fabriques.public.urls")),

@@ -78,6 +78,16 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "deliverable.reminders_sent": _("Relances envoyées"),
     # Maintenance
     "audit.purged": _("Journal d’audit purgé"),
+    # Working groups
+    "member.added": _("Membre ajouté au groupe de travail"),
+    "member.updated": _("Membre du groupe de travail modifié"),
+    "member.left": _("Départ d’un membre du groupe de travail"),
+    "member.rejoined": _("Retour d’un membre dans le groupe de travail"),
+    "member.consent_recorded": _("Consentement d’un membre enregistré"),
+    "member.consent_withdrawn": _("Consentement d’un membre retiré"),
+    "members.imported": _("Membres importés dans le groupe de travail"),
+    "members.exported": _("Liste des membres exportée"),
+    "members.purged": _("Membres supprimés au terme de la conservation"),
 }
 
 

@@ -215,3 +215,71 @@ def fictional_pdf(title: str) -> SimpleUploadedFile:
         xref,
     )
     return SimpleUploadedFile(f"{slugify(title)}.pdf", pdf, content_type="application/pdf")
+
+
+# --- Working groups -----------------------------------------------------------------------
+# Fictional members of the local working groups of two territories of the running Fabrique
+# (the referents' one first). Addresses on DEMO_EMAIL_DOMAIN, like every demo person; none of
+# them has an account, but the group of the referents' territory lists them too.
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    local: str
+    first_name: str
+    family: str
+    organisation: str
+    family_detail: str = ""
+    role: str = "member"
+    joined_how: str = "invitation"
+    last_name: str = "Démo"
+
+    @property
+    def email(self) -> str:
+        return demo_email(self.local)
+
+
+WORKING_GROUP_MEMBERS: tuple[tuple[GroupMember, ...], ...] = (
+    (
+        GroupMember("membre-ddt", "Damien", "state", "DDT de démonstration", "DDT"),
+        GroupMember("membre-asso", "Aurélie", "association", "Centre social de démonstration"),
+        GroupMember(
+            "membre-chambre",
+            "Charles",
+            "chamber",
+            "Chambre d’agriculture de démonstration",
+            "Agriculture",
+        ),
+        GroupMember("membre-agence", "Agathe", "planning_agency", "Agence d’urbanisme Démo"),
+        GroupMember(
+            "membre-habitant", "Hugo", "inhabitant", "", "Conseil citoyen", joined_how="lots"
+        ),
+        GroupMember("membre-entreprise", "Emma", "business", "Coopérative de démonstration"),
+        GroupMember(
+            "membre-chercheur", "Rémi", "research", "Laboratoire de démonstration", role="expert"
+        ),
+    ),
+    (
+        GroupMember(
+            "membre2-elu",
+            "Estelle",
+            "elected",
+            "Commune de démonstration",
+            role="elected_referent",
+            joined_how="designation",
+        ),
+        GroupMember(
+            "membre2-agent",
+            "Antoine",
+            "local_staff",
+            "Commune de démonstration",
+            role="technical_referent",
+            joined_how="designation",
+        ),
+        GroupMember("membre2-asso", "Inès", "association", "Association de démonstration"),
+        GroupMember("membre2-habitant", "Lucas", "inhabitant", "", joined_how="call"),
+        GroupMember(
+            "membre2-etat", "Sophie", "state", "Préfecture de démonstration", role="observer"
+        ),
+    ),
+)

@@ -78,7 +78,9 @@ from fabriques.programme.services import (
     organisation_create,
     programme_year_create,
 )
-from fabriques.territories.models import Commune, Epci, ParticipationKind
+from fabriques.territories.models import Commune, Epci, Participation, ParticipationKind
+from fabriques.workinggroups.models import Member
+from fabriques.workinggroups.services import member_add
 
 from .content import (
     ADMIN,
@@ -107,6 +109,7 @@ from .content import (
     RUNNING_TITLE,
     SELECTED,
     TECHNICAL,
+    WORKING_GROUP_MEMBERS,
     Candidate,
     Person,
     fictional_pdf,
@@ -174,11 +177,12 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoReport:
     else:
         _check_is_demo(open_fabrique)
         _keep_call_open(now, open_fabrique, report)
+    referents_group = _working_groups(running, report)
     for person in (ADMIN, PILOT, PARTNER, PROVIDER, ELECTED, TECHNICAL, APPLICANT):
         _sign_in_ready(person, report)
     if _totp_ready(admin):
         report.built.append(f"l’application d’authentification de {ADMIN.email}")
-    report.accounts = _accounts(running, open_fabrique)
+    report.accounts = _accounts(running, open_fabrique, referents_group)
     report.public_pages = [
         ("la Fabrique en cours sur le site public", _path("public:fabrique_detail", RUNNING_SLUG)),
         ("l’appel à volontaires ouvert", _path("calls:call_detail", OPEN_SLUG)),
@@ -655,8 +659,61 @@ def _path(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
-def _accounts(running: Fabrique, open_fabrique: Fabrique) -> list[DemoAccount]:
+def _working_groups(running: Fabrique, report: DemoReport) -> Participation:
+    """The groups of the referents' territory and of the next one, filled once by the
+    referent (first group) and the provider (second). Returns the referents' territory."""
+    referent = User.objects.get(email__iexact=ELECTED.email)
+    provider = User.objects.get(email__iexact=PROVIDER.email)
+    referents_territory = Participation.objects.get(
+        fabrique=running,
+        memberships__user=referent,
+        memberships__role=MembershipRole.ELECTED_REFERENT,
+    )
+    other = (
+        Participation.objects.filter(fabrique=running)
+        .exclude(pk=referents_territory.pk)
+        .order_by("position", "pk")
+        .first()
+    )
+    joined_on = running.start_month or timezone.localdate()
+    for participation, members, actor in (
+        (referents_territory, WORKING_GROUP_MEMBERS[0], referent),
+        (other, WORKING_GROUP_MEMBERS[1], provider),
+    ):
+        if participation is None:
+            continue
+        if Member.objects.filter(working_group__participation=participation).exists():
+            continue
+        for person in members:
+            member_add(
+                participation=participation,
+                actor=actor,
+                data={
+                    "first_name": person.first_name,
+                    "last_name": person.last_name,
+                    "email": person.email,
+                    "organisation_name": person.organisation,
+                    "family": person.family,
+                    "family_detail": person.family_detail,
+                    "role": person.role,
+                    "joined_how": person.joined_how,
+                    "joined_on": joined_on,
+                },
+            )
+        report.built.append(
+            f"le groupe de travail local de {participation.label} ({len(members)} membres)"
+        )
+    return referents_territory
+
+
+def _accounts(
+    running: Fabrique, open_fabrique: Fabrique, referents_group: Participation
+) -> list[DemoAccount]:
     slug = running.slug
+    group_page = (
+        "le groupe de travail local",
+        _path("workinggroups:group", slug, referents_group.pk),
+    )
     fabrique_page = ("la Fabrique en cours", _path("programme:fabrique_detail", slug))
     dashboard = ("le tableau de bord", _path("workspace:home"))
     return [
@@ -705,7 +762,7 @@ def _accounts(running: Fabrique, open_fabrique: Fabrique) -> list[DemoAccount]:
             role=f"{MembershipRole.ELECTED_REFERENT.label} (Figeac)",
             email=ELECTED.email,
             name=ELECTED.name,
-            pages=(dashboard, fabrique_page),
+            pages=(dashboard, fabrique_page, group_page),
         ),
         DemoAccount(
             role=f"{MembershipRole.TECHNICAL_REFERENT.label} (Figeac)",

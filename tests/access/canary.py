@@ -48,6 +48,7 @@ from fabriques.programme.models import FabriqueStatus, Milestone, MilestoneKind
 from fabriques.programme.services import fabrique_team_invite
 from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
 from fabriques.territories.tests.factories import EpciFactory, QpvFactory
+from fabriques.workinggroups.services import member_add, member_leave
 
 from .routes import Route, all_routes
 
@@ -91,6 +92,7 @@ class CanaryWorld:
     versions: list[Any] = field(default_factory=list)
     organisation_roles: list[Any] = field(default_factory=list)
     memberships: list[Any] = field(default_factory=list)
+    members: list[Any] = field(default_factory=list)
     communes: list[Any] = field(default_factory=list)
     epci: Any = None
     qpv: Any = None
@@ -159,6 +161,7 @@ def build_canary_world() -> CanaryWorld:
             _plant_deliverables(world, side)
             _plant_fabrique(world, side)
             _plant_emails(world, side)
+            _plant_working_group(world, side)
         world.epci, world.qpv = EpciFactory(), QpvFactory()
         _reset_passwords(world, ["pilot_b", "applicant"])
     return world
@@ -369,6 +372,45 @@ def _plant_fabrique(world: CanaryWorld, side: str) -> None:
     )
 
 
+def _plant_working_group(world: CanaryWorld, side: str) -> None:
+    """Members of the territory's group: their data is read by those who run the group only.
+
+    One of them is the applicant persona (by address): their own export holds their row.
+    """
+    participation = getattr(world.personas, f"participation_{side}")
+    audience = followers(side)
+    actor = world.user(f"elected_{side}")
+
+    def member(prefix: str, email: str | None = None, exported_to: Iterable[str] = ()) -> Any:
+        def plant(kind: str, *, short: bool = False) -> str:
+            return world.plant(
+                f"{prefix}-{kind}-{side}", "member", audience, exported_to=exported_to, short=short
+            )
+
+        return member_add(
+            participation=participation,
+            actor=actor,
+            data={
+                "first_name": plant("first-name"),
+                "last_name": plant("last-name"),
+                "email": email or f"{plant('email')}@exemple.fr",
+                "phone": plant("phone", short=True),
+                "organisation_name": plant("organisation"),
+                "family": "inhabitant",
+                "family_detail": plant("family-detail"),
+                "joined_on": datetime.date(2026, 3, 1),
+            },
+        )
+
+    current = member("member")
+    left = member("left-member")
+    member_leave(member=left, actor=actor, left_on=datetime.date(2026, 5, 1))
+    applicant = member(
+        "applicant-member", email=world.user("applicant").email, exported_to=["applicant"]
+    )
+    world.members += [current, left, applicant]
+
+
 def _plant_emails(world: CanaryWorld, side: str) -> None:
     """An invitation whose reason only the e-mail carries; its link is a secret."""
     _user, link = user_invite_with_link(
@@ -420,8 +462,35 @@ def _pks(attribute: str) -> Callable[[CanaryWorld], list[Kwargs]]:
     return lambda world: [{"pk": obj.pk} for obj in getattr(world, attribute)]
 
 
+def _groups(world: CanaryWorld) -> list[Kwargs]:
+    return [
+        {"slug": world.fabrique(side).slug, "participation": p.pk}
+        for side in SIDES
+        for p in [getattr(world.personas, f"participation_{side}")]
+    ]
+
+
+def _members(world: CanaryWorld) -> list[Kwargs]:
+    return [
+        {
+            "slug": m.working_group.participation.fabrique.slug,
+            "participation": m.working_group.participation_id,
+            "pk": m.pk,
+        }
+        for m in world.members
+    ]
+
+
 # Routes whose parameters are not a Fabrique's or an organisation's slug alone.
 KWARGS: dict[str, Callable[[CanaryWorld], list[Kwargs]]] = {
+    "workinggroups:group": _groups,
+    "workinggroups:member_add": _groups,
+    "workinggroups:members_import": _groups,
+    "workinggroups:import_template": _groups,
+    "workinggroups:members_export": _groups,
+    "workinggroups:member_edit": _members,
+    "workinggroups:member_leave": _members,
+    "workinggroups:member_rejoin": _members,
     "accounts:invitation_accept": lambda w: [{"token": "lien-inconnu"}],
     "accounts:password_reset_confirm": lambda w: [{"uidb64": "MQ", "token": "jeton-invalide"}],
     "accounts:sign_in_link": lambda w: [{"token": "lien-inconnu"}],
@@ -452,6 +521,7 @@ KWARGS: dict[str, Callable[[CanaryWorld], list[Kwargs]]] = {
 }
 # Query strings that show more of a page.
 QUERIES: dict[str, list[str]] = {
+    "workinggroups:group": ["", "?membres=tous"],
     "calls:territory_search": ["?q=commune"],
     "deliverables:dashboard": [
         "",

@@ -49,7 +49,10 @@ class Case:
 #                         referent of a territory of B
 #   partner_b_wide        member of Association B organisation-wide (an administrator's
 #                         grant): counts in A, which Association B co-funds, as in B
+#   member_a              a member of territory A's working group with an account (the
+#                         magic link's) and no role: whatever an outsider gets, everywhere
 COMBINED: dict[str, tuple[str, str]] = {
+    "member_a": ("outsider", "outsider"),
     "pilot_a+partner_b": ("pilot_a", "partner_b"),
     "provider_a+elected_b": ("provider_a", "elected_b"),
     "partner_b_wide": ("partner_a", "partner_b"),
@@ -231,6 +234,52 @@ def _submit_form(world: Any) -> dict[str, Any]:
 
 def _review_form(world: Any) -> dict[str, Any]:
     return {"decision": "changes_requested", "comment": "À reprendre"}
+
+
+# A territory's working group: run by its referents, the Fabrique's provider and ANCT; members'
+# personal data, so everyone else (partners, other territories, its own members) gets a 404.
+RUN_GROUP_A = MANAGERS_A | TERRITORY_A | {"provider_a"}
+GROUP_A = outcomes(ok=RUN_GROUP_A, s404=SIGNED_IN - RUN_GROUP_A, login="anonymous")
+
+
+def _group_a(world: Any) -> dict[str, Any]:
+    return {"slug": world.fabrique_a.slug, "participation": world.participation_a.pk}
+
+
+def _member_a(world: Any) -> dict[str, Any]:
+    return _group_a(world) | {"pk": world.member_a.pk}
+
+
+def _member_form(world: Any, email: str = "matrice@exemple.fr") -> dict[str, Any]:
+    return {
+        "first_name": "Membre",
+        "last_name": "Matrice",
+        "email": email,
+        "phone": "",
+        "organisation_name": "Association de la matrice",
+        "organisation_identifier": "W751234567",
+        "family": "association",
+        "family_detail": "",
+        "role": "expert",
+        "joined_how": "invitation",
+        "joined_on": "2026-03-01",
+        "lawful_basis": "public_interest",
+        "consent_on": "",
+        "gender": "",
+        "age_band": "",
+        "qpv_inhabitant": "unknown",
+    }
+
+
+def _import_confirmation(world: Any) -> dict[str, Any]:
+    """The confirmation of a previewed file, as the first writer (admin) received it."""
+    from django.core import signing
+
+    from fabriques.workinggroups.views import IMPORT_SALT
+
+    rows = [(2, _member_form(world, "importe@exemple.fr"))]
+    payload = {"participation": world.participation_a.pk, "user": world.admin.pk, "rows": rows}
+    return {"confirm": signing.dumps(payload, salt=IMPORT_SALT, compress=True)}
 
 
 CASES: dict[str, list[Case]] = {
@@ -515,6 +564,39 @@ CASES: dict[str, list[Case]] = {
     ],
     "deliverables:version_file": [
         Case(lambda w: {"pk": w.version.pk}, get=SUBMITTED_DELIVERABLE, label="version déposée")
+    ],
+    "workinggroups:group": [Case(_group_a, get=GROUP_A)],
+    "workinggroups:member_add": [
+        Case(_group_a, get=GROUP_A, writers=RUN_GROUP_A, payload=_member_form)
+    ],
+    "workinggroups:member_edit": [
+        Case(
+            _member_a,
+            get=GROUP_A,
+            writers=RUN_GROUP_A,
+            payload=lambda w: _member_form(w, w.member_a.email),
+        )
+    ],
+    "workinggroups:member_leave": [
+        Case(
+            _member_a, get=GROUP_A, writers=RUN_GROUP_A, payload=lambda w: {"left_on": "2026-06-01"}
+        )
+    ],
+    "workinggroups:member_rejoin": [
+        Case(
+            lambda w: _group_a(w) | {"pk": w.left_member_a.pk},
+            get=POST_ONLY,
+            writers=RUN_GROUP_A,
+            payload=lambda w: {},
+        )
+    ],
+    "workinggroups:members_import": [
+        Case(_group_a, get=GROUP_A, writers=RUN_GROUP_A, payload=_import_confirmation)
+    ],
+    "workinggroups:import_template": [Case(_group_a, get=GROUP_A)],
+    # A POST: the download of members' data is recorded in the audit trail.
+    "workinggroups:members_export": [
+        Case(_group_a, get=POST_ONLY, writers=RUN_GROUP_A, label="POST uniquement")
     ],
     # Cycle: the status page of a Fabrique, for its managers.
     "cycle:fabrique_transition": [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -30,6 +30,7 @@ from fabriques.programme.tests.factories import (
 )
 from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.territories.tests.factories import EpciFactory, ParticipationFactory, QpvFactory
+from fabriques.workinggroups.tests.factories import MemberFactory, WorkingGroupFactory
 
 
 class World:
@@ -81,6 +82,12 @@ def build_world() -> World:
         fabrique=cast.fabrique_b, organisation=cast.provider_org_a, role=Role.PARTNER
     )
     combined = _combined_personas(cast)
+    group_a = WorkingGroupFactory(participation=cast.participation_a)
+    # A working-group member of territory A with an account and no role (spec.COMBINED).
+    member_a = MemberFactory(
+        working_group=group_a, email=combined["member_a"].email, user=combined["member_a"]
+    )
+    left_member_a = MemberFactory(working_group=group_a, left_on=datetime.date(2026, 5, 1))
     return World(
         cast,
         draft_participation=draft_participation,
@@ -103,6 +110,8 @@ def build_world() -> World:
         wide_membership_b=Membership.objects.get(user=combined["partner_b_wide"]),
         combined=combined,
         theme=ThemeFactory(),
+        member_a=member_a,
+        left_member_a=left_member_a,
     )
 
 
@@ -117,7 +126,9 @@ def _sign_in_links() -> dict[str, str]:
     live = token(sign_in_link_create(user=member))  # revokes the first
     lapsed = UserFactory.create(username="membre-lien-expire@exemple.fr", password="!")
     expired = token(sign_in_link_create(user=lapsed))
-    SignInLink.objects.filter(user=lapsed).update(expires_at=timezone.now() - timedelta(days=1))
+    SignInLink.objects.filter(user=lapsed).update(
+        expires_at=timezone.now() - datetime.timedelta(days=1)
+    )
     return {
         "sign_in_link_token": live,
         "expired_sign_in_link_token": expired,
@@ -151,7 +162,9 @@ def _combined_personas(cast: Personas) -> dict[str, Any]:
     MembershipFactory(
         user=wide, role=MembershipRole.PARTNER_MEMBER, organisation=cast.partner_org_b
     )
+    member = UserFactory(username="member_a@exemple.fr", email="member_a@exemple.fr")
     return {
+        "member_a": member,
         "pilot_a+partner_b": pilot_partner,
         "provider_a+elected_b": provider_elected,
         "partner_b_wide": wide,

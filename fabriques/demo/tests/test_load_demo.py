@@ -24,6 +24,7 @@ from fabriques.core.models import AuditEvent
 from fabriques.deliverables.models import Deliverable, DeliverableStatus
 from fabriques.demo.content import OPEN_SLUG, RUNNING_SLUG
 from fabriques.programme.models import Fabrique, FabriqueStatus
+from fabriques.workinggroups.models import Member
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +169,15 @@ def test_the_world_has_every_stage_to_look_at(referential, debug):
     }
     assert any(d.is_late for d in Deliverable.objects.filter(fabrique=running))
     assert running.milestones.exists()
+    # Two territories have a local working group of fictional people, referents included.
+    groups = {
+        m.working_group.participation.label: m
+        for m in Member.objects.select_related("working_group__participation")
+    }
+    assert len(groups) == 2
+    assert Member.objects.count() == 12
+    assert all(m.email.endswith("@" + DEMO_EMAIL_DOMAIN) for m in Member.objects.all())
+    assert Member.objects.filter(role="elected_referent").exists()
 
     open_fabrique = Fabrique.objects.get(slug=OPEN_SLUG)
     assert open_fabrique.status == FabriqueStatus.CALL_OPEN

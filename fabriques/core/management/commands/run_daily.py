@@ -13,6 +13,8 @@ DAILY = (
     "purge_inactive_accounts",
     # Sign-in links expired or revoked for SIGN_IN_LINK_RETENTION_DAYS (30 days).
     "purge_sign_in_links",
+    # Working-group members, WORKING_GROUP_RETENTION_DAYS after their Fabrique's publication.
+    "purge_working_group_members",
     # Audit events past AUDIT_RETENTION_DAYS (five years).
     "purge_audit_events",
     # E-mails whose sending failed, tried again until EMAIL_RETENTION_DAYS.
