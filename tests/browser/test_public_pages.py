@@ -2,6 +2,7 @@
 
 import pytest
 
+from fabriques.calls.tests.factories import CallFactory
 from fabriques.programme.services import fabrique_refresh_search_text
 from fabriques.programme.tests.dataset import SharedTerritories, build_programme
 
@@ -92,3 +93,22 @@ def test_the_catalogue_on_a_desktop_shows_the_filters(page, live_server, program
     page.goto(f"{live_server.url}/fabriques/")
     assert page.locator("#id_q").is_visible()
     assert not page.get_by_role("button", name="Filtrer").is_visible()
+
+
+def test_an_open_call_is_announced_accessibly(page, live_server, programme, assert_accessible):
+    call = CallFactory(fabrique__slug="centres-bourgs", fabrique__title="Revitaliser les bourgs")
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + "/")
+    notice = page.locator("#appels-ouverts")
+    assert "Appel à volontaires ouvert : « Revitaliser les bourgs »" in notice.inner_text()
+    menu = page.get_by_role("navigation", name="Menu principal")
+    link = menu.get_by_role("link", name="Appels à volontaires")
+    assert "1 ouvert" in link.text_content()
+    assert_accessible(page)
+    notice.get_by_role("link").click()
+    page.wait_for_url(f"**/appels/{call.fabrique.slug}/")
+    page.goto(live_server.url + "/fabriques/")
+    assert page.locator("#appels-ouverts").is_visible()
+    assert_accessible(page)
+    page.goto(live_server.url + "/appels/")
+    assert_accessible(page)

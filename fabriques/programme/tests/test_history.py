@@ -13,7 +13,7 @@ from fabriques.territories.models import Participation
 # referential name, host of a QPV, département, région.
 # fmt: off
 EXPECTED = [
-    (2021, "Communauté d'agglomération de Blois « Agglopolys »", "epci", "200030385", "CA de Blois ''Agglopolys''", "", "41", "24"),
+    (2021, "Communauté d'agglomération de Blois « Agglopolys »", "epci", "200030385", 'CA de Blois "Agglopolys"', "", "41", "24"),
     (2021, "Communauté d'agglomération de Grand Châtellerault", "epci", "248600413", "CA Grand Châtellerault", "", "86", "75"),
     (2021, "Communauté d'agglomération du Grand Cahors", "epci", "200023737", "CA du Grand Cahors", "", "46", "76"),
     (2021, "Colmar Agglomération", "epci", "246800726", "CA Colmar Agglomération", "", "68", "44"),
