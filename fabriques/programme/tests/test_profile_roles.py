@@ -63,9 +63,9 @@ class TestProfilePage:
         )
         client.force_login(user)
 
-        # session, user, memberships with their objects, second factor device,
-        # grants for the menu (memberships, organisations' Fabriques)
-        with django_assert_num_queries(6):
+        # session, user, memberships with their objects, second factor device, the live
+        # sign-in link, grants for the menu (memberships, organisations' Fabriques)
+        with django_assert_num_queries(7):
             response = client.get(PROFILE)
 
         assert response.status_code == 200
