@@ -168,6 +168,7 @@ def layout_problems(page, folder: Path) -> list[str]:
     index = len(list(folder.glob("*-1280.png"))) + 1
     slug = re.sub(r"[^\w]+", "_", page.url.split("://", 1)[-1].split("/", 1)[-1])[:80] or "home"
     problems = []
+    before = page.viewport_size
     try:
         for viewport in (DESKTOP, PHONE):
             if page.viewport_size != viewport:
@@ -181,7 +182,8 @@ def layout_problems(page, folder: Path) -> list[str]:
                 for problem in page.evaluate(LAYOUT_PROBLEMS, viewport["width"])
             ]
     finally:
-        page.set_viewport_size(DESKTOP)
+        # Back to the width the test was looking at (a phone test stays on a phone).
+        page.set_viewport_size(before or DESKTOP)
         _settle(page)
     return problems
 
