@@ -171,9 +171,18 @@ class MemberForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Fichier CSV des membres"),
-        help_text=_("Format accepté : CSV (séparateur point-virgule ou virgule), 1 Mo au plus."),
-        widget=forms.ClearableFileInput(attrs={"class": "fr-upload", "accept": ".csv,text/csv"}),
+        label=_("Fichier des membres"),
+        help_text=_(
+            "Formats acceptés : XLSX (première feuille) ou CSV (séparateur point-virgule ou "
+            "virgule), 1 Mo au plus."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "fr-upload",
+                "accept": ".xlsx,.csv,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ),
         error_messages={"required": _("Choisissez le fichier à importer.")},
     )
 

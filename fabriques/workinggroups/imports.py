@@ -1,4 +1,5 @@
-"""Reading a file of members (CSV) into rows to preview, with each line's errors in French.
+"""Reading a file of members (CSV or XLSX) into rows to preview, with each line's errors in
+French.
 
 Nothing is written here: the preview shows the rows as they will be created, and
 services.members_import writes them all in one transaction once the whole file is valid.
@@ -8,19 +9,28 @@ The columns are the same as the template offered on the import page and as the e
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+
+from fabriques.core.uploads import check_office_container
 
 from .forms import MemberForm
 from .models import AgeBand, Gender, GroupRole, JoinedHow, LawfulBasis, Member, StakeholderFamily
 from .services import ImportRow
 
 MAX_BYTES = 1024 * 1024
+# The column the export adds after the import's: the leaving date of a former member.
+LEFT_ON = "depart_le"
 MAX_ROWS = 2000
 
 
@@ -150,34 +160,90 @@ def read_text(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def parse_members_csv(raw: bytes, *, existing_emails: set[str]) -> ImportPreview:
-    """Every line checked; `existing_emails`: the current members' addresses, lower case."""
+def parse_members_file(raw: bytes, *, existing_emails: set[str]) -> ImportPreview:
+    """Every line of a CSV or XLSX file checked; `existing_emails`: the current members'
+    addresses, lower case."""
     preview = ImportPreview()
     if len(raw) > MAX_BYTES:
         preview.errors.append(LineError(0, "", _("Le fichier dépasse 1 Mo : découpez-le.")))
         return preview
-    if raw.startswith(b"PK\x03\x04"):
-        # A zip archive: an XLSX or ODS workbook (openpyxl is not among the dependencies).
+    # A zip archive: a workbook.
+    workbook = raw.startswith(b"PK\x03\x04")
+    table = _xlsx_table(raw, preview) if workbook else _csv_table(raw, preview)
+    if table is not None:
+        _parse_table(table, existing_emails=existing_emails, preview=preview)
+    return preview
+
+
+def _csv_table(raw: bytes, preview: ImportPreview) -> Iterator[list[str]] | None:
+    text = read_text(raw)
+    if not text.strip():
+        preview.errors.append(LineError(0, "", _("Le fichier est vide.")))
+        return None
+    first_line = text.splitlines()[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    return csv.reader(io.StringIO(text), delimiter=delimiter)
+
+
+def _xlsx_table(raw: bytes, preview: ImportPreview) -> Iterator[list[str]] | None:
+    """The first sheet of a workbook, as text cells (dates as « 15/03/2026 »).
+
+    The archive is judged first without inflating it (decompression bombs, macros), then
+    read in openpyxl's streaming mode, never more rows or columns than an import can hold.
+    """
+    try:
+        check_office_container(io.BytesIO(raw), "xlsx", max_bytes=MAX_BYTES)
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except ValidationError as error:
+        preview.errors.append(LineError(0, "", " ".join(error.messages)))
+        return None
+    except Exception:  # openpyxl raises many kinds on a damaged or foreign archive
         preview.errors.append(
             LineError(
                 0,
                 "",
                 _(
-                    "Ce fichier est un classeur (XLSX ou ODS), pas encore accepté : enregistrez "
-                    "la feuille au format CSV depuis votre tableur, puis déposez ce fichier."
+                    "Ce fichier n’est pas un classeur XLSX lisible (un classeur ODS ou abîmé ?) : "
+                    "enregistrez la feuille au format XLSX ou CSV depuis votre tableur."
                 ),
             )
         )
-        return preview
-    text = read_text(raw)
-    if not text.strip():
+        return None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=len(COLUMNS) + 10, values_only=True)
+    return ([_cell_text(value) for value in row] for row in _trimmed(rows))
+
+
+def _trimmed(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """Rows without their trailing empty cells (a sheet's formatting reaches far right)."""
+    for row in rows:
+        cells = list(row)
+        while cells and cells[-1] in (None, ""):
+            cells.pop()
+        yield tuple(cells)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse_table(
+    table: Iterator[list[str]], *, existing_emails: set[str], preview: ImportPreview
+) -> None:
+    header_cells = next(table, None)
+    if header_cells is None:
         preview.errors.append(LineError(0, "", _("Le fichier est vide.")))
-        return preview
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [_key(name).replace(" ", "_").replace("'", "_") for name in next(reader)]
-    unknown = [name for name in header if name and name not in BY_HEADER]
+        return
+    header = [_key(name).replace(" ", "_").replace("'", "_") for name in header_cells]
+    unknown = [name for name in header if name and name not in BY_HEADER and name != LEFT_ON]
     for name in unknown:
         preview.errors.append(
             LineError(
@@ -193,7 +259,8 @@ def parse_members_csv(raw: bytes, *, existing_emails: set[str]) -> ImportPreview
             LineError(1, name, _("Colonne obligatoire absente : « %(name)s ».") % {"name": name})
         )
     if unknown or missing:
-        return preview
+        return
+    reader = table
     seen: dict[str, int] = {}
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
@@ -217,7 +284,20 @@ def parse_members_csv(raw: bytes, *, existing_emails: set[str]) -> ImportPreview
                 )
             )
             continue
-        raw_row = dict(zip(header, [cell.strip() for cell in cells], strict=False))
+        raw_row = dict(zip(header, [_typed(cell.strip()) for cell in cells], strict=False))
+        # The export's last column: a former member is not imported as a current one.
+        if raw_row.pop(LEFT_ON, ""):
+            preview.errors.append(
+                LineError(
+                    number,
+                    LEFT_ON,
+                    _(
+                        "Ce membre a quitté le groupe : retirez la ligne, ou videz la cellule "
+                        "pour l’ajouter comme membre actuel."
+                    ),
+                )
+            )
+            continue
         row = _validate_row(number, raw_row, preview)
         if row is None:
             continue
@@ -248,7 +328,6 @@ def parse_members_csv(raw: bytes, *, existing_emails: set[str]) -> ImportPreview
         preview.rows.append(row)
     if not preview.rows and not preview.errors:
         preview.errors.append(LineError(0, "", _("Le fichier ne contient aucune ligne de membre.")))
-    return preview
 
 
 def form_data(raw_row: dict[str, str]) -> dict[str, str]:
@@ -332,42 +411,43 @@ def rows_from_payload(payload: list[tuple[int, dict[str, str]]]) -> ImportPrevie
     return preview
 
 
+# The example line of the template file offered on the import page.
+def _example_row() -> list[str]:
+    return [
+        "Camille",
+        "Exemple",
+        "camille.exemple@exemple.fr",
+        "01 23 45 67 89",
+        "Association Exemple",
+        "W123456789",
+        str(StakeholderFamily.ASSOCIATION.label),
+        "Centre social",
+        str(GroupRole.MEMBER.label),
+        str(JoinedHow.INVITATION.label),
+        "15/03/2026",
+        str(LawfulBasis.PUBLIC_INTEREST.label),
+        "",
+        "",
+        "",
+        "",
+        "non",
+    ]
+
+
 def template_csv() -> str:
     """The file offered on the import page: the headers and one example line."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    writer.writerow(
-        [
-            "Camille",
-            "Exemple",
-            "camille.exemple@exemple.fr",
-            "01 23 45 67 89",
-            "Association Exemple",
-            "W123456789",
-            str(StakeholderFamily.ASSOCIATION.label),
-            "Centre social",
-            str(GroupRole.MEMBER.label),
-            str(JoinedHow.INVITATION.label),
-            "15/03/2026",
-            str(LawfulBasis.PUBLIC_INTEREST.label),
-            "",
-            "",
-            "",
-            "",
-            "non",
-        ]
-    )
-    return "\ufeff" + out.getvalue()
+    return _csv([list(HEADERS), _example_row()])
 
 
-def members_csv(members: list[Member]) -> str:
+def template_xlsx() -> bytes:
+    return _xlsx([list(HEADERS), _example_row()], title=_("Membres"))
+
+
+def _member_rows(members: list[Member]) -> list[list[str]]:
     """The group's members in the import's columns, then the leaving date."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([*HEADERS, "depart_le"])
+    rows = [[*HEADERS, LEFT_ON]]
     for member in members:
-        writer.writerow(
+        rows.append(
             [
                 member.first_name,
                 member.last_name,
@@ -389,4 +469,53 @@ def members_csv(members: list[Member]) -> str:
                 member.left_on.strftime("%d/%m/%Y") if member.left_on else "",
             ]
         )
+    return rows
+
+
+def members_csv(members: list[Member]) -> str:
+    return _csv(_member_rows(members))
+
+
+def members_xlsx(members: list[Member]) -> bytes:
+    return _xlsx(_member_rows(members), title=_("Membres"))
+
+
+def _csv(rows: list[list[str]]) -> str:
+    """UTF-8 with a BOM and « ; »: what a French spreadsheet opens as it is."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerows(_inert(row) for row in rows)
     return "\ufeff" + out.getvalue()
+
+
+def _xlsx(rows: list[list[str]], *, title: str) -> bytes:
+    """One sheet of text cells: a phone number or a SIRET stays as typed, and a cell that
+    starts with « = » is text, never a formula."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _inert(row: list[str]) -> list[str]:
+    """A CSV cell a spreadsheet would run as a formula (« =… », « +33… », « -… », « @… ») is
+    written with a leading apostrophe, which the spreadsheet shows as text; the import takes
+    it off again (`_typed`), so an exported file imports unchanged."""
+    return ["'" + cell if cell[:1] in FORMULA_STARTS else cell for cell in row]
+
+
+def _typed(cell: str) -> str:
+    """A cell as the person typed it: without the apostrophe `_inert` put before a formula
+    character."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS else cell

@@ -230,7 +230,7 @@ def members_import(
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             raw = form.cleaned_data["file"].read(imports.MAX_BYTES + 1)
-            preview = imports.parse_members_csv(raw, existing_emails=_existing_emails(territory))
+            preview = imports.parse_members_file(raw, existing_emails=_existing_emails(territory))
             if preview.is_valid:
                 token = signing.dumps(
                     {
@@ -273,8 +273,20 @@ def _choice_lists() -> list[tuple[str, list[str]]]:
 @login_required
 def import_template(request: HttpRequest, slug: str, participation: int) -> HttpResponse:
     access.get_participation_for_user(request.user, slug, participation)
-    response = HttpResponse(imports.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="modele-groupe-de-travail.csv"'
+    return _download(
+        imports.template_xlsx() if request.GET.get("format") == "xlsx" else imports.template_csv(),
+        "modele-groupe-de-travail",
+        xlsx=request.GET.get("format") == "xlsx",
+    )
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: str | bytes, name: str, *, xlsx: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE if xlsx else "text/csv; charset=utf-8")
+    extension = "xlsx" if xlsx else "csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
     return response
 
 
@@ -290,8 +302,11 @@ def members_export(
     services.working_group_export_record(
         participation=territory, actor=request.user, count=len(members)
     )
-    response = HttpResponse(imports.members_csv(members), content_type="text/csv; charset=utf-8")
-    filename = f"groupe-de-travail-{territory.pk}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    xlsx = request.POST.get("format") == "xlsx"
+    response = _download(
+        imports.members_xlsx(members) if xlsx else imports.members_csv(members),
+        f"groupe-de-travail-{territory.pk}",
+        xlsx=xlsx,
+    )
     response["Cache-Control"] = "no-store"
     return response

@@ -1,10 +1,12 @@
 import datetime
+import io
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from fabriques.core.models import AuditEvent
 from fabriques.workinggroups.models import Member
@@ -181,3 +183,20 @@ def test_the_group_page_makes_as_many_queries_for_5_as_for_50_members(cast):
     # session, user, participation, memberships (2: the grants), group, the page's count,
     # the totals (current, left), the counts by family, the page of members.
     assert few == many == 10
+
+
+def test_export_and_template_as_workbooks(cast):
+    MemberFactory(working_group__participation=cast.participation_a, email="elodie@exemple.fr")
+    client = client_for(cast.elected_a)
+
+    response = client.post(url("members_export", cast.participation_a), {"format": "xlsx"})
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    assert "no-store" in response["Cache-Control"]
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("prenom", "nom", "courriel") and rows[1][2] == "elodie@exemple.fr"
+    assert AuditEvent.objects.filter(action="members.exported", actor=cast.elected_a).exists()
+    template = client.get(url("import_template", cast.participation_a), {"format": "xlsx"})
+    assert template.content.startswith(b"PK\x03\x04")
