@@ -2,32 +2,20 @@
 1,280 and 390 px (assert_accessible), through a member added, an import previewed and a
 member leaving."""
 
-import io
 import re
 
 import pytest
-from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from fabriques.programme.models import FabriqueStatus
 from fabriques.programme.tests.personas import build_personas
 from fabriques.workinggroups.models import Member
 from fabriques.workinggroups.tests.factories import MemberFactory
+from fabriques.workinggroups.tests.test_imports import xlsx_bytes
 
 from .test_calls import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def workbook(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_the_referent_keeps_the_group(page, live_server, assert_accessible):
@@ -77,7 +65,7 @@ def test_the_referent_keeps_the_group(page, live_server, assert_accessible):
         for n in range(12)
     ]
     page.locator("input[type=file]").set_input_files(
-        {"name": "groupe.xlsx", "mimeType": "application/octet-stream", "buffer": workbook(rows)}
+        {"name": "groupe.xlsx", "mimeType": "application/octet-stream", "buffer": xlsx_bytes(rows)}
     )
     page.get_by_role("button", name="Voir l’aperçu").click()
     page.wait_for_load_state()
