@@ -1,6 +1,7 @@
 """Public pages in a real browser: the DSFR's console, the catalogue on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from fabriques.calls.tests.factories import CallFactory
 from fabriques.programme.services import fabrique_refresh_search_text
@@ -71,7 +72,8 @@ def test_the_catalogue_on_a_phone_puts_results_first_and_folds_the_filters(
     button = page.get_by_role("button", name="Filtrer")
     button.focus()
     page.keyboard.press("Enter")
-    assert button.get_attribute("aria-expanded") == "true"
+    # The DSFR updates the button in its next rendering frame: wait for it, not for a fixed time.
+    expect(button).to_have_attribute("aria-expanded", "true")
     search.wait_for(state="visible")
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.id") == search.get_attribute("id")
@@ -81,8 +83,8 @@ def test_the_catalogue_on_a_phone_puts_results_first_and_folds_the_filters(
     titles = page.locator("#resultats ~ section .fr-card__title").all_inner_texts()
     assert titles == ["Vieillir au village"]
     # Folded again after the search, and saying how many filters apply.
-    assert page.get_by_role("button", name="Filtrer (1 actif)").get_attribute("aria-expanded") == (
-        "false"
+    expect(page.get_by_role("button", name="Filtrer (1 actif)")).to_have_attribute(
+        "aria-expanded", "false"
     )
     assert page.evaluate(FIRST_CARD_TOP) < 600
     assert_accessible(page)
