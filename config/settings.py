@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fabriques.calls",
     "fabriques.deliverables",
     "fabriques.workinggroups",
+    "fabriques.workshops",
     "fabriques.cycle",
     "fabriques.workspace",
     "fabriques.public",

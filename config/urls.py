@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("fabriques.calls.urls")),
     path("", include("fabriques.deliverables.urls")),
     path("", include("fabriques.workinggroups.urls")),
+    path("", include("fabriques.workshops.urls")),
     path("api/", include("fabriques.api.urls")),
     path("donnees/", include("fabriques.opendata.urls")),
     path("", include("fabriques.public.urls")),
