@@ -40,6 +40,9 @@ class Case:
     query: str = ""
     # A valid form for a write route, built afresh for each POST (uploads are read once).
     payload: Callable[[Any], dict[str, Any]] | None = None
+    # What working-group members (spec.MEMBERS) get where it differs from an outsider's: the
+    # workshops they are part of. Their writes are listed in `writers` by name.
+    members: dict[str, str] = field(default_factory=dict)
 
 
 # Personas who combine the roles of two personas of the matrix (built in world.py):
@@ -50,9 +53,15 @@ class Case:
 #   partner_b_wide        member of Association B organisation-wide (an administrator's
 #                         grant): counts in A, which Association B co-funds, as in B
 #   member_a              a member of territory A's working group with an account (the
-#                         magic link's) and no role: whatever an outsider gets, everywhere
+#                         magic link's) and no role: whatever an outsider gets, except on the
+#                         workshops (Case.members)
+#   member_a2             a member of the group of another territory of Fabrique A
+#   member_b              a member of territory B's group (Fabrique B)
+MEMBERS = ("member_a", "member_a2", "member_b")
 COMBINED: dict[str, tuple[str, str]] = {
     "member_a": ("outsider", "outsider"),
+    "member_a2": ("outsider", "outsider"),
+    "member_b": ("outsider", "outsider"),
     "pilot_a+partner_b": ("pilot_a", "partner_b"),
     "provider_a+elected_b": ("provider_a", "elected_b"),
     "partner_b_wide": ("partner_a", "partner_b"),
@@ -62,11 +71,13 @@ _RANK = {"login": 0, "404": 1, "410": 1, "403": 2, "405": 3, "redirect": 4, "ok"
 
 
 def combined_outcome(case: Case, persona: str) -> str:
+    if persona in case.members:
+        return case.members[persona]
     return max((case.get[p] for p in COMBINED[persona]), key=_RANK.__getitem__)
 
 
 def combined_writes(case: Case, persona: str) -> bool:
-    return any(p in case.writers for p in COMBINED[persona])
+    return persona in case.writers or any(p in case.writers for p in COMBINED[persona])
 
 
 def outcomes(**groups: frozenset[str] | str) -> dict[str, str]:

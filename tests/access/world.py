@@ -88,6 +88,18 @@ def build_world() -> World:
         working_group=group_a, email=combined["member_a"].email, user=combined["member_a"]
     )
     left_member_a = MemberFactory(working_group=group_a, left_on=datetime.date(2026, 5, 1))
+    # Members of another territory of Fabrique A and of territory B (spec.MEMBERS).
+    participation_a2 = ParticipationFactory(fabrique=cast.fabrique_a)
+    member_a2 = MemberFactory(
+        working_group=WorkingGroupFactory(participation=participation_a2),
+        email=combined["member_a2"].email,
+        user=combined["member_a2"],
+    )
+    member_b = MemberFactory(
+        working_group=WorkingGroupFactory(participation=cast.participation_b),
+        email=combined["member_b"].email,
+        user=combined["member_b"],
+    )
     return World(
         cast,
         draft_participation=draft_participation,
@@ -112,6 +124,9 @@ def build_world() -> World:
         theme=ThemeFactory(),
         member_a=member_a,
         left_member_a=left_member_a,
+        participation_a2=participation_a2,
+        member_a2=member_a2,
+        member_b=member_b,
     )
 
 
@@ -162,9 +177,12 @@ def _combined_personas(cast: Personas) -> dict[str, Any]:
     MembershipFactory(
         user=wide, role=MembershipRole.PARTNER_MEMBER, organisation=cast.partner_org_b
     )
-    member = UserFactory(username="member_a@exemple.fr", email="member_a@exemple.fr")
+    members = {
+        name: UserFactory(username=f"{name}@exemple.fr", email=f"{name}@exemple.fr")
+        for name in ("member_a", "member_a2", "member_b")
+    }
     return {
-        "member_a": member,
+        **members,
         "pilot_a+partner_b": pilot_partner,
         "provider_a+elected_b": provider_elected,
         "partner_b_wide": wide,
