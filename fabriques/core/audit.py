@@ -88,6 +88,12 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "members.imported": _("Membres importés dans le groupe de travail"),
     "members.exported": _("Liste des membres exportée"),
     "members.purged": _("Membres supprimés au terme de la conservation"),
+    # Workshops: attendance
+    "attendance.checked_in": _("Présence pointée par code"),
+    "attendance.set": _("Présence pointée à l’appel"),
+    "attendance.walk_in": _("Présence sans inscription pointée"),
+    "attendance.sheet_downloaded": _("Feuille d’émargement imprimée"),
+    "attendance.exported": _("Liste des présences exportée"),
 }
 
 
