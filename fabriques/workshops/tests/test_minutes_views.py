@@ -640,3 +640,18 @@ def test_dashboard_shows_actions_block(world):
     assert "Actions à suivre" in text and reverse("workshops:actions") in text
     text = client_for(world.cast.elected_b).get(reverse("workspace:home")).content.decode()
     assert "Actions à suivre" not in text
+
+
+def test_public_fabrique_page_links_public_minutes(world):
+    MinutesFactory(
+        workshop=world.local_a, status=MinutesStatus.PUBLISHED, visibility=MinutesVisibility.PUBLIC
+    )
+    MinutesFactory(
+        workshop=world.seminar_a,
+        status=MinutesStatus.PUBLISHED,
+        visibility=MinutesVisibility.FABRIQUE,
+    )
+    page = Client().get(reverse("public:fabrique_detail", args=[world.cast.fabrique_a.slug]))
+    text = page.content.decode()
+    assert reverse("workshops:public_minutes", args=[world.local_a.pk]) in text
+    assert reverse("workshops:public_minutes", args=[world.seminar_a.pk]) not in text
