@@ -76,6 +76,14 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "deliverable.accepted": _("Livrable accepté"),
     "deliverable.changes_requested": _("Modifications demandées sur le livrable"),
     "deliverable.reminders_sent": _("Relances envoyées"),
+    # Minutes of workshops
+    "minutes.saved": _("Compte rendu enregistré"),
+    "minutes.shared": _("Compte rendu soumis aux participants"),
+    "minutes.validated": _("Compte rendu validé"),
+    "minutes.published": _("Compte rendu publié"),
+    "minutes.reopened": _("Compte rendu rouvert à l’écriture"),
+    "minutes.commented": _("Compte rendu commenté"),
+    "action.updated": _("Avancement d’une action modifié"),
     # Maintenance
     "audit.purged": _("Journal d’audit purgé"),
     # Working groups

@@ -22,6 +22,7 @@ from fabriques.calls import selectors as calls
 from fabriques.core import failsafe
 from fabriques.programme import selectors as programme
 from fabriques.programme import territory_selectors as territories
+from fabriques.workshops.selectors.minutes import fabrique_public_minutes
 
 from .forms import CatalogueFilterForm, OrganisationFilterForm, TerritoryFilterForm
 from .search import search_match
@@ -59,7 +60,13 @@ def fabrique_detail(request, slug: str):
             return redirect("calls:call_detail", slug=slug)
         raise Http404(_("Cette Fabrique n’existe pas ou n’est pas publiée."))
     return render(
-        request, "public/fabrique_detail.html", {"detail": detail, "fabrique": detail.fabrique}
+        request,
+        "public/fabrique_detail.html",
+        {
+            "detail": detail,
+            "fabrique": detail.fabrique,
+            "public_minutes": fabrique_public_minutes(fabrique=detail.fabrique),
+        },
     )
 
 

@@ -15,6 +15,7 @@ from fabriques.programme.selectors import (
     fabrique_role_labels,
     year_progress,
 )
+from fabriques.workshops.selectors.minutes import actions_summary
 
 from .forms import AuditFilterForm
 from .selectors import (
@@ -50,6 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "todo": deliverables_dashboard(user=request.user)
             if grants.is_anct or grants.provider_fabriques
             else None,
+            # Actions decided in workshops, for those who follow some (None otherwise).
+            "actions": actions_summary(user=request.user),
             "workspace_nav": "dashboard",
         },
     )

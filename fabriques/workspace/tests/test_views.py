@@ -111,10 +111,10 @@ class HomeTests(TestCase):
         self.client.force_login(self.cast.admin)
         # 1 session, 2 user, 3 memberships (grants; an admin has no organisation), 4 the cards'
         # Fabriques with their year (no themes: the cards do not show them), 5 the year's
-        # progress, 6 the deliverables to follow.
+        # progress, 6 the deliverables to follow, 7 the actions to follow (counted).
         with (
             mock.patch("fabriques.workspace.views.timezone.localdate", return_value=TODAY),
-            self.assertNumQueries(6),
+            self.assertNumQueries(7),
         ):
             response = self.client.get(HOME)
         self.assertEqual(len(response.context["cards"]), 6)
