@@ -12,7 +12,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -89,8 +89,8 @@ def workshop_list(
     period: str = "",
     now: datetime.datetime | None = None,
 ) -> QuerySet[Workshop]:
-    """The Fabrique's workshops the person sees, filtered; coming ones first by date, then
-    the past ones from the latest."""
+    """The Fabrique's workshops the person sees, filtered by territory, kind and period
+    ("a-venir", "passees", or both)."""
     workshops = visible_workshops(user=user, fabrique=fabrique).select_related("participation")
     if participation_id is not None:
         workshops = workshops.filter(participation_id=participation_id)
@@ -100,7 +100,15 @@ def workshop_list(
         return workshops.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
     if period == "a-venir":
         return workshops.filter(ends_at__gt=now).order_by("starts_at", "pk")
-    return workshops.order_by("-starts_at", "-pk")
+    # Both: the coming ones first, soonest first; then the past ones, latest first.
+    return workshops.annotate(
+        past=Case(When(ends_at__lte=now, then=Value(1)), default=Value(0))
+    ).order_by(
+        "past",
+        Case(When(ends_at__gt=now, then=F("starts_at"))).asc(nulls_last=True),
+        F("starts_at").desc(),
+        "pk",
+    )
 
 
 def coming_workshops(

@@ -566,3 +566,14 @@ def test_agenda_refuses_a_bad_duration(world):
 
 def test_seminar_factory_is_fabrique_wide(world):
     assert SeminarFactory(fabrique=world.cast.fabrique_a).participation is None
+
+
+def test_list_puts_coming_workshops_first_then_the_latest_past(world):
+    territory = world.cast.participation_a
+    old = WorkshopFactory(participation=territory, title="Très ancien", starts_at=in_days(-60))
+    recent = WorkshopFactory(participation=territory, title="Récent", starts_at=in_days(-5))
+    soon = WorkshopFactory(participation=territory, title="Bientôt", starts_at=in_days(3))
+    url = reverse("workshops:fabrique_workshops", args=[world.cast.fabrique_a.slug])
+    response = client_for(world, "pilot_a").get(f"{url}?territoire={territory.pk}")
+    titles = [workshop.title for workshop, _when in response.context["rows"]]
+    assert titles == [soon.title, world.local_a.title, recent.title, old.title]
