@@ -577,3 +577,27 @@ def test_list_puts_coming_workshops_first_then_the_latest_past(world):
     response = client_for(world, "pilot_a").get(f"{url}?territoire={territory.pk}")
     titles = [workshop.title for workshop, _when in response.context["rows"]]
     assert titles == [soon.title, world.local_a.title, recent.title, old.title]
+
+
+def test_optional_links_appear_only_once_their_pages_exist():
+    from fabriques.workshops.views.planning import _optional_url
+
+    assert _optional_url("workshops:page_qui_n_existe_pas", 1) == ""
+    assert _optional_url("workshops:workshop_edit", 7) == "/espace/rencontres/7/modifier/"
+
+
+def test_cancelling_a_cancelled_workshop_changes_nothing(world):
+    client = client_for(world, "pilot_a")
+    url = reverse("workshops:workshop_cancel", args=[world.local_a.pk])
+    client.post(url)
+    response = client.post(url, follow=True)
+    assert "Cette rencontre est déjà annulée." in response.content.decode()
+    world.local_a.refresh_from_db()
+    assert world.local_a.sequence == 1
+    assert AuditEvent.objects.filter(action="workshop.cancelled").count() == 1
+    assert (
+        "Annulée"
+        in client.get(
+            reverse("workshops:workshop_detail", args=[world.local_a.pk])
+        ).content.decode()
+    )
