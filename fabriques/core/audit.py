@@ -102,6 +102,15 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "attendance.walk_in": _("Présence sans inscription pointée"),
     "attendance.sheet_downloaded": _("Feuille d’émargement imprimée"),
     "attendance.exported": _("Liste des présences exportée"),
+    # Workshops: planning and calendar feeds
+    "workshop.created": _("Rencontre prévue"),
+    "workshop.updated": _("Rencontre modifiée"),
+    "workshop.cancelled": _("Rencontre annulée"),
+    "workshop.agenda_saved": _("Ordre du jour d’une rencontre enregistré"),
+    "workshop.document_added": _("Document ajouté à une rencontre"),
+    "calendar_feed.created": _("Adresse d’agenda personnelle créée"),
+    "calendar_feed.renewed": _("Adresse d’agenda personnelle renouvelée"),
+    "calendar_feed.deleted": _("Adresse d’agenda personnelle supprimée"),
 }
 
 

@@ -10,13 +10,21 @@ class WorkshopsConfig(AppConfig):
     def ready(self) -> None:
         from fabriques.accounts.personal_data import PersonalDataSource, register
 
-        from .personal_data import erase_minutes_comments, export_minutes_comments
+        from . import personal_data
 
         register(
             PersonalDataSource(
                 key="workshops.minutes_comments",
                 label=_("Commentaires sur les comptes rendus de rencontres"),
-                export=export_minutes_comments,
-                erase=erase_minutes_comments,
+                export=personal_data.export_minutes_comments,
+                erase=personal_data.erase_minutes_comments,
+            )
+        )
+        register(
+            PersonalDataSource(
+                key="workshops.calendar_feed",
+                label=_("Adresse d’agenda personnelle"),
+                export=personal_data.export_calendar_feed,
+                erase=personal_data.erase_calendar_feed,
             )
         )

@@ -1,7 +1,9 @@
-"""The comments a person wrote on minutes (RGPD export and erasure).
+"""The workshops' personal data of a person (RGPD export and erasure).
 
-A comment is the person's when they wrote it from their account, or through a membership
-of a working group linked to it.
+- the comments they wrote on minutes, from their account or through a membership of a
+  working group linked to it;
+- their secret calendar address: whether it exists and since when; never the token, which is
+  not kept.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from django.db.models import Q
 
 from fabriques.accounts.models import User
 
-from .models import MinutesComment
+from .models import CalendarFeed, MinutesComment
 from .services.minutes import comments_erase_person
 
 
@@ -35,3 +37,19 @@ def export_minutes_comments(user: User) -> list[dict[str, Any]]:
 
 def erase_minutes_comments(user: User) -> int:
     return comments_erase_person(user=user)
+
+
+def export_calendar_feed(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "adresse_d_agenda": True,
+            "créée_le": feed.created_at.isoformat(),
+            "dernière_lecture": feed.last_used_at.isoformat() if feed.last_used_at else None,
+        }
+        for feed in CalendarFeed.objects.filter(user=user)
+    ]
+
+
+def erase_calendar_feed(user: User) -> int:
+    deleted, _per_model = CalendarFeed.objects.filter(user=user).delete()
+    return deleted
