@@ -6,3 +6,8 @@ class WorkshopsConfig(AppConfig):
     name = "fabriques.workshops"
     label = "workshops"
     verbose_name = _("Ateliers et séminaires")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()
