@@ -581,3 +581,12 @@ def display_figures(figures: Figures, *, public: bool, territory: bool) -> Figur
         meeting_chart_y=_json([[line.total for line in figures.meetings]]),
         meeting_chart=meeting_chart,
     )
+
+
+def public_figures_display(fabrique: Fabrique) -> FiguresDisplay | None:
+    """The Fabrique's figures as its public page shows them (small counts suppressed), None
+    before its work is published."""
+    figures = public_figures(fabrique)
+    if figures is None:
+        return None
+    return display_figures(figures, public=True, territory=False)
