@@ -13,11 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from fabriques.core.versioning import bump_data_version
 from fabriques.programme.models import Fabrique
-from fabriques.workinggroups.models import Member, WorkingGroup
+from fabriques.workinggroups.models import Member
 
 from .models import Registration, Workshop
 from .selectors.figures import FIGURES_PUBLIC_STATUSES
@@ -33,30 +34,41 @@ def workshop_figures_changed(*, fabrique_id: int | None = None) -> None:
         bump_data_version()
 
 
-def _fabrique_id(instance: models.Model) -> int | None:
+def _cached_fabrique(instance: models.Model) -> Fabrique | None:
+    """The instance's Fabrique when already loaded with it (no query), else None."""
+    workshop: Workshop | None = None
     if isinstance(instance, Workshop):
-        return instance.fabrique_id
-    if isinstance(instance, Registration):
-        return (
-            Workshop.objects.filter(pk=instance.workshop_id)
-            .values_list("fabrique_id", flat=True)
-            .first()
-        )
-    if isinstance(instance, Member):
-        return (
-            WorkingGroup.objects.filter(pk=instance.working_group_id)
-            .values_list("participation__fabrique_id", flat=True)
-            .first()
-        )
+        workshop = instance
+    elif isinstance(instance, Registration) and Registration.workshop.is_cached(instance):
+        workshop = instance.workshop
+    if workshop is not None and Workshop.fabrique.is_cached(workshop):
+        return workshop.fabrique
     return None
+
+
+def _public_fabriques_of(instance: models.Model) -> QuerySet[Fabrique]:
+    public = Fabrique.objects.filter(status__in=FIGURES_PUBLIC_STATUSES)
+    if isinstance(instance, Workshop):
+        return public.filter(pk=instance.fabrique_id)
+    if isinstance(instance, Registration):
+        return public.filter(workshops=instance.workshop_id)
+    if isinstance(instance, Member):
+        return public.filter(participations__working_group=instance.working_group_id)
+    return public.none()
 
 
 def _bump(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if kwargs.get("raw"):  # loaddata
         return
-    fabrique_id = _fabrique_id(instance)
-    if fabrique_id is not None:
-        workshop_figures_changed(fabrique_id=fabrique_id)
+    # At most one query when nothing is public: the write's own objects often carry their
+    # Fabrique already (the access functions load it), then none.
+    fabrique = _cached_fabrique(instance)
+    if fabrique is not None:
+        public = fabrique.status in FIGURES_PUBLIC_STATUSES
+    else:
+        public = _public_fabriques_of(instance).exists()
+    if public:
+        bump_data_version()
 
 
 def connect() -> None:

@@ -4,6 +4,8 @@ the Fabrique's work is published, without any name, small counts suppressed, nev
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fabriques.programme.models import Fabrique, FabriqueStatus
@@ -104,3 +106,19 @@ def test_a_bulk_change_is_followed_once_the_services_say_so(client, world, locme
     workshop_figures_changed(fabrique_id=world.cast.fabrique_a.pk)
     assert 'data-figure="participants">moins de 5<' not in _page(client, world.cast.fabrique_a)
     assert 'data-figure="participants">5<' in _page(client, world.cast.fabrique_a)
+
+
+def _queries(client, fabrique) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        _page(client, fabrique)
+    return len(queries)
+
+
+def test_the_section_reads_as_many_queries_with_3_or_30_meetings(client, world):
+    _publish(world.cast.fabrique_a)
+    for _ in range(3):
+        _meeting(world, present=1)
+    small = _queries(client, world.cast.fabrique_a)
+    for _ in range(27):
+        _meeting(world, present=1)
+    assert _queries(client, world.cast.fabrique_a) == small
