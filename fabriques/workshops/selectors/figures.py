@@ -505,9 +505,26 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def public_total(parts: Sequence[int]) -> Shown:
+    """A total of counts shown in public next to its parts, suppressed as they are.
+
+    Next to a part read « moins de 5 », an exact total would give that part away (the total
+    minus the other parts): the total then reads « au moins N », N counting each hidden part
+    as 1, which says nothing the parts do not. A total under 5 reads « moins de 5 ».
+    """
+    total = sum(parts)
+    if is_suppressed(total) or not any(is_suppressed(p) for p in parts):
+        return suppress_small(total)
+    floor = sum(1 if is_suppressed(p) else p for p in parts)
+    return _("au moins %(count)s") % {"count": floor}
+
+
 def display_figures(figures: Figures, *, public: bool, territory: bool) -> FiguresDisplay:
     def shown(count: int) -> Shown:
         return suppress_small(count) if public else count
+
+    def total(parts: Sequence[int]) -> Shown:
+        return public_total(parts) if public else sum(parts)
 
     # Every family the programme names, then any other family that came at least once.
     columns = [
@@ -519,7 +536,7 @@ def display_figures(figures: Figures, *, public: bool, territory: bool) -> Figur
         FamilyRow(
             family=f,
             label=label,
-            attendances=shown(figures.family_totals[f]),
+            attendances=total([line.by_family[f] for line in figures.meetings]),
             people=shown(figures.family_people[f]),
             in_programme=f in PROGRAMME_FAMILIES,
         )
@@ -529,7 +546,7 @@ def display_figures(figures: Figures, *, public: bool, territory: bool) -> Figur
         MeetingRow(
             meeting=line.meeting,
             cells=[shown(line.by_family[f]) for f, _label in columns],
-            total=shown(line.total),
+            total=total([line.by_family[f] for f, _label in columns]),
         )
         for line in figures.meetings
     ]
@@ -540,14 +557,10 @@ def display_figures(figures: Figures, *, public: bool, territory: bool) -> Figur
             rate = None
         if figures.retention_cohort < MIN_PUBLIC_DENOMINATOR:
             retention = None
-    charted = [
-        (label, figures.family_totals[f])
-        for f, label in columns
-        if not (public and is_suppressed(figures.family_totals[f]))
-    ]
-    meeting_chart = bool(figures.meetings) and not (
-        public and any(is_suppressed(line.total) for line in figures.meetings)
-    )
+    # A chart draws exact counts only: what a table shows as « moins de 5 » or « au moins N »
+    # is left out of it (families) or leaves it out (the line of meetings).
+    charted = [(row.label, row.attendances) for row in families if isinstance(row.attendances, int)]
+    meeting_chart = bool(meetings) and all(isinstance(row.total, int) for row in meetings)
     gender_labels = {**dict(Gender.choices), "": _("Non renseigné")}
     return FiguresDisplay(
         figures=figures,
@@ -555,7 +568,8 @@ def display_figures(figures: Figures, *, public: bool, territory: bool) -> Figur
         columns=columns,
         families=families,
         meetings=meetings,
-        participants=shown(figures.participants),
+        # Each participant belongs to one family: the count sums the families' people.
+        participants=total(list(figures.family_people.values())),
         attendances=shown(figures.attendances),
         walk_ins=shown(figures.walk_ins),
         attendance_rate=rate,

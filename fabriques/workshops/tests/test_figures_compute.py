@@ -13,6 +13,7 @@ from fabriques.workshops.selectors.figures import (
     absence_warnings,
     compute_figures,
     display_figures,
+    public_total,
     suppress_small,
 )
 
@@ -237,3 +238,11 @@ def test_public_display_suppresses_counts_and_withholds_small_rates():
     assert internal.retention_percent == 33
     assert internal.meeting_chart
     assert internal.meeting_chart_y == "[[2, 2, 0, 2]]"
+
+
+def test_a_public_total_never_gives_a_suppressed_part_away():
+    assert public_total([6, 0, 5]) == 11  # no hidden part: exact
+    assert public_total([6, 2]) == "au moins 7"  # 8 would give the 2 away
+    assert public_total([6, 2, 3]) == "au moins 8"
+    assert public_total([2, 1]) == "moins de 5"  # a total under 5 is hidden itself
+    assert public_total([]) == 0
