@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,11 @@ from fabriques.programme.models import PUBLIC_STATUSES, FabriqueOrganisation, Ro
 from fabriques.programme.selectors import public_fabrique_list, public_organisations
 from fabriques.programme.territory_selectors import public_participations
 from fabriques.territories.selectors import territory_identifier
+from fabriques.workshops.selectors.figures import (
+    family_label,
+    is_suppressed,
+    public_family_attendance,
+)
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 LIST_SEPARATOR = " | "
@@ -139,6 +145,29 @@ def role_rows() -> list[dict]:
     ]
 
 
+def mobilisation_rows() -> list[dict]:
+    """One row per meeting held by a published Fabrique and per stakeholder family, the count
+    of people present suppressed from 1 to 4 (null, and flagged). Queries: 2."""
+    rows = []
+    for cell in public_family_attendance():
+        meeting = cell.meeting
+        suppressed = is_suppressed(cell.attendees)
+        rows.append(
+            {
+                "fabrique_slug": meeting.fabrique_slug,
+                "meeting_date": f"{timezone.localtime(meeting.starts_at):%Y-%m-%d}",
+                "meeting_kind": meeting.kind,
+                "territory_code": meeting.territory_code or None,
+                "territory_label": meeting.territory_label or None,
+                "family": cell.family,
+                "family_label": family_label(cell.family),
+                "attendees": None if suppressed else cell.attendees,
+                "attendees_suppressed": suppressed,
+            }
+        )
+    return rows
+
+
 @dataclass(frozen=True)
 class Dataset:
     name: str
@@ -199,6 +228,16 @@ DATASETS: dict[str, Dataset] = {
             ),
             rows=role_rows,
         ),
+        Dataset(
+            name="mobilisation",
+            title=_("Mobilisation des groupes de travail"),
+            description=_(
+                "Une ligne par rencontre tenue d'une Fabrique terminée et publiée et par "
+                "famille d'acteurs : le nombre de personnes présentes, sans aucune donnée "
+                "personnelle (de 1 à 4 personnes, le nombre n'est pas publié)."
+            ),
+            rows=mobilisation_rows,
+        ),
     ]
 }
 
@@ -206,6 +245,8 @@ DATASETS: dict[str, Dataset] = {
 def csv_value(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):  # as in the JSON file and the schema's trueValues
+        return "true" if value else "false"
     if isinstance(value, list):
         return LIST_SEPARATOR.join(value)
     return str(value)

@@ -23,6 +23,7 @@ from fabriques.core import failsafe
 from fabriques.programme import selectors as programme
 from fabriques.programme import territory_selectors as territories
 from fabriques.workshops.selectors.minutes import fabrique_public_minutes
+from fabriques.workshops.selectors.figures import public_figures_display
 
 from .forms import CatalogueFilterForm, OrganisationFilterForm, TerritoryFilterForm
 from .search import search_match
@@ -59,15 +60,14 @@ def fabrique_detail(request, slug: str):
         if calls.public_call(slug=slug) is not None:
             return redirect("calls:call_detail", slug=slug)
         raise Http404(_("Cette Fabrique n’existe pas ou n’est pas publiée."))
-    return render(
-        request,
-        "public/fabrique_detail.html",
-        {
-            "detail": detail,
-            "fabrique": detail.fabrique,
-            "public_minutes": fabrique_public_minutes(fabrique=detail.fabrique),
-        },
-    )
+    context = {
+        "detail": detail,
+        "fabrique": detail.fabrique,
+        "public_minutes": fabrique_public_minutes(fabrique=detail.fabrique),
+        # The working groups' mobilisation, once the Fabrique's work is published.
+        "mobilisation": public_figures_display(detail.fabrique),
+    }
+    return render(request, "public/fabrique_detail.html", context)
 
 
 @require_safe

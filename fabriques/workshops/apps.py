@@ -28,3 +28,7 @@ class WorkshopsConfig(AppConfig):
                 erase=personal_data.erase_calendar_feed,
             )
         )
+
+        from . import signals
+
+        signals.connect()

@@ -552,8 +552,10 @@ BUDGETS = {
     # territories; with a search, what the cards say matched: programmes, organisations.
     "catalogue": 13 + MENU,
     # the Fabrique with its year; themes; programmes; roles with organisations; resources;
-    # territories with commune, EPCI, QPV, département and région; its public minutes.
-    "fabrique_detail": 7 + MENU,
+    # territories with commune, EPCI, QPV, département and région; its public minutes; for a
+    # published Fabrique, its working groups' mobilisation: the meetings held (count), the
+    # data version, the meetings (their registrations too, when some were held: none here).
+    "fabrique_detail": 10 + MENU,
     # count of distinct territories; the page's territories; their participations with
     # everything the table shows.
     "territory_list": 3 + MENU,
