@@ -22,8 +22,8 @@ from fabriques.calls import selectors as calls
 from fabriques.core import failsafe
 from fabriques.programme import selectors as programme
 from fabriques.programme import territory_selectors as territories
-from fabriques.workshops.selectors.minutes import fabrique_public_minutes
 from fabriques.workshops.selectors.figures import public_figures_display
+from fabriques.workshops.selectors.minutes import fabrique_public_minutes
 
 from .forms import CatalogueFilterForm, OrganisationFilterForm, TerritoryFilterForm
 from .search import search_match
