@@ -88,6 +88,12 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "members.imported": _("Membres importés dans le groupe de travail"),
     "members.exported": _("Liste des membres exportée"),
     "members.purged": _("Membres supprimés au terme de la conservation"),
+    # Workshops: invitations and registrations
+    "workshop.invited": _("Invitations à une rencontre envoyées"),
+    "registration.requested": _("Demande d’inscription à une rencontre"),
+    "registration.cancelled": _("Désinscription d’une rencontre"),
+    "registration.promoted": _("Inscription depuis la liste d’attente"),
+    "registration.declined": _("Invitation à une rencontre déclinée"),
 }
 
 
