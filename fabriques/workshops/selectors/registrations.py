@@ -80,7 +80,7 @@ def registration_refusal(
     deadline = workshop.registration_deadline
     if deadline is not None and deadline <= now:
         return _("La date limite d’inscription (%(date)s) est passée.") % {
-            "date": date_format(timezone.localtime(deadline), "j F Y à H:i")
+            "date": date_format(timezone.localtime(deadline), "j F Y à G \\h i")
         }
     if member is None or member.left_on is not None:
         return _(
@@ -406,6 +406,11 @@ class MemberWorkshop:
     @property
     def may_register(self) -> bool:
         return not self.refusal and self.status not in ACTIVE
+
+    @property
+    def why_not_register(self) -> str:
+        """Why the register button is missing, for someone not registered nor waiting."""
+        return self.refusal if self.status not in ACTIVE else ""
 
     @property
     def may_cancel(self) -> bool:

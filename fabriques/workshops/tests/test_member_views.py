@@ -293,3 +293,16 @@ def test_registrations_are_exported_and_erased_with_the_person(world):
     member.refresh_from_db()
     assert member.email == ""
     assert datetime.date.today() >= member.left_on
+
+
+def test_an_invitation_past_the_deadline_may_still_be_declined(world):
+    _registration(world, status="invited", requested_at=None)
+    Workshop.objects.filter(pk=world.local_a.pk).update(registration_deadline=in_days(-1))
+    page = (
+        _client(world, "member_a")
+        .get(reverse("workshops:my_workshop", args=[world.local_a.pk]))
+        .content.decode()
+    )
+    assert "La date limite d’inscription (" in page
+    assert "M’inscrire" not in page
+    assert "Décliner l’invitation" in page

@@ -142,7 +142,6 @@ def my_workshop(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "workspace_nav": "my_space",
             "page": selectors.member_workshop(user=request.user, workshop=workshop),
-            "Status": RegistrationStatus,
         },
     )
 
