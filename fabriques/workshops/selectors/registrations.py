@@ -27,6 +27,7 @@ from fabriques.workinggroups.models import Member
 
 from ..access import member_scope
 from ..models import (
+    Attendance,
     Minutes,
     MinutesStatus,
     MinutesVisibility,
@@ -299,11 +300,21 @@ def places_by_territory(*, workshop: Workshop) -> list[TerritoryPlaces]:
         .annotate(
             confirmed=Count(
                 lookup,
-                filter=Q(**{f"{lookup}__workshop": workshop, f"{lookup}__status": "registered"}),
+                filter=Q(
+                    **{
+                        f"{lookup}__workshop": workshop,
+                        f"{lookup}__status": RegistrationStatus.REGISTERED,
+                    }
+                ),
             ),
             waiting=Count(
                 lookup,
-                filter=Q(**{f"{lookup}__workshop": workshop, f"{lookup}__status": "waiting"}),
+                filter=Q(
+                    **{
+                        f"{lookup}__workshop": workshop,
+                        f"{lookup}__status": RegistrationStatus.WAITING,
+                    }
+                ),
             ),
         )
         .order_by("label", "pk")
@@ -323,7 +334,7 @@ def member_may_read_minutes(minutes: Minutes | None, registration: Registration)
     The minutes page checks again."""
     if minutes is None:
         return False
-    attended = registration.attendance == "attended"
+    attended = registration.attendance == Attendance.ATTENDED
     if minutes.status == MinutesStatus.PUBLISHED:
         if minutes.visibility != MinutesVisibility.GROUP:
             return True

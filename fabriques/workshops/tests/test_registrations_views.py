@@ -89,6 +89,7 @@ def test_choosing_nobody_is_refused(world):
     client = _client(world, "pilot_a")
     address = reverse("workshops:invite", args=[world.local_a.pk])
     for data, message in (
+        ({}, "Ce champ est obligatoire."),
         ({"target": "members"}, "Choisissez au moins une personne."),
         ({"target": "families"}, "Choisissez au moins une famille d’acteurs."),
         (

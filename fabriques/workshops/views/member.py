@@ -47,7 +47,7 @@ def _workspace_context(workshop: object, **extra: object) -> dict[str, object]:
 def invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     workshop = access.get_workshop_for_user(request.user, pk, manage=True)
     candidates = selectors.invitation_candidates(workshop=workshop)
-    form = InviteForm(request.POST or None, candidates=candidates)
+    form = InviteForm(request.POST if request.method == "POST" else None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.invitations_send(
