@@ -27,6 +27,9 @@ class PersonalDataSource:
     label: str | Promise
     export: Callable[[Any], list[dict[str, Any]]]
     erase: Callable[[Any], int]
+    # Keys of the sources this one must be erased before: those that cut the link (an
+    # account, an address) through which this source finds the person's rows.
+    before: tuple[str, ...] = ()
 
 
 _SOURCES: dict[str, PersonalDataSource] = {}
@@ -37,4 +40,11 @@ def register(source: PersonalDataSource) -> None:
 
 
 def sources() -> list[PersonalDataSource]:
-    return [_SOURCES[key] for key in sorted(_SOURCES)]
+    """The sources by key, each moved ahead of the sources it names in `before`."""
+    ordered = sorted(_SOURCES)
+    for key in sorted(_SOURCES):
+        for later in _SOURCES[key].before:
+            if later in ordered and ordered.index(later) < ordered.index(key):
+                ordered.remove(key)
+                ordered.insert(ordered.index(later), key)
+    return [_SOURCES[key] for key in ordered]

@@ -111,6 +111,12 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "calendar_feed.created": _("Adresse d’agenda personnelle créée"),
     "calendar_feed.renewed": _("Adresse d’agenda personnelle renouvelée"),
     "calendar_feed.deleted": _("Adresse d’agenda personnelle supprimée"),
+    # Workshops: invitations and registrations
+    "workshop.invited": _("Invitations à une rencontre envoyées"),
+    "registration.requested": _("Demande d’inscription à une rencontre"),
+    "registration.cancelled": _("Désinscription d’une rencontre"),
+    "registration.promoted": _("Inscription depuis la liste d’attente"),
+    "registration.declined": _("Invitation à une rencontre déclinée"),
 }
 
 

@@ -5,9 +5,9 @@ arguments are kept in clear in the task table (and shown wherever task results a
 the bodies hold invitation and password-reset links. Once sent, the bodies are blanked.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -17,6 +17,14 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import OutgoingEmail
+
+
+class Attachment(TypedDict):
+    """A text file sent with a message (an iCalendar invitation, say)."""
+
+    name: str
+    mimetype: str  # "text/<subtype>": stored and sent as text
+    content: str
 
 
 @task()
@@ -38,17 +46,27 @@ def send_email(*, email_id: int) -> int:
             to=list(outgoing.to),
         )
         message.attach_alternative(outgoing.html, "text/html")
+        for attachment in outgoing.attachments:
+            message.attach(attachment["name"], attachment["content"], attachment["mimetype"])
         sent = message.send()
         outgoing.text = outgoing.html = ""
+        outgoing.attachments = []
         outgoing.sent_at = timezone.now()
-        outgoing.save(update_fields=["text", "html", "sent_at"])
+        outgoing.save(update_fields=["text", "html", "attachments", "sent_at"])
     return sent
 
 
 def email_queue(
-    *, to: Iterable[str], subject: str, template: str, context: Mapping[str, Any] | None = None
+    *,
+    to: Iterable[str],
+    subject: str,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> None:
     """Render `<template>.txt` and `<template>.html` now; enqueue the sending after commit.
+
+    `attachments` are text files (their content stored with the bodies, blanked alike).
 
     Rendering and storing in the caller's transaction surfaces template errors there, so a
     broken template rolls the write back instead of losing the e-mail, and a rolled-back
@@ -68,6 +86,7 @@ def email_queue(
         subject=str(subject),
         text=render_to_string(f"{template}.txt", full_context),
         html=render_to_string(f"{template}.html", full_context),
+        attachments=[dict(attachment) for attachment in attachments],
     )
     email_id = outgoing.pk
     transaction.on_commit(lambda: send_email.enqueue(email_id=email_id))

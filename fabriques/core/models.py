@@ -78,6 +78,9 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("objet"), max_length=255)
     text = models.TextField(_("texte"), blank=True)
     html = models.TextField(_("HTML"), blank=True)
+    # Files sent with the message ([{"name", "mimetype", "content"}], text content only, e.g.
+    # an iCalendar invitation); blanked with the bodies once sent.
+    attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
 
     class Meta:

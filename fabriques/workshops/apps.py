@@ -28,6 +28,17 @@ class WorkshopsConfig(AppConfig):
                 erase=personal_data.erase_calendar_feed,
             )
         )
+        register(
+            PersonalDataSource(
+                key="workshops.registrations",
+                label=_("Inscriptions aux ateliers et séminaires"),
+                export=personal_data.export_registrations,
+                erase=personal_data.erase_registrations,
+                # « workinggroups.members » unlinks the member rows (account, address)
+                # through which these are found.
+                before=("workinggroups.members",),
+            )
+        )
 
         from . import signals
 
