@@ -198,7 +198,7 @@ def documents_of(*, workshop: Workshop) -> list[WorkshopDocument]:
 def workshop_for_page(*, workshop: Workshop) -> Workshop:
     """The workshop with what its page shows beyond access's joins (facilitator, deliverable)."""
     return Workshop.objects.select_related(
-        "fabrique", "participation", "facilitator", "deliverable"
+        "fabrique", "participation", "facilitator", "deliverable", "minutes"
     ).get(pk=workshop.pk)
 
 

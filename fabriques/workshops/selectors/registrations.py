@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -38,14 +38,6 @@ from ..models import (
 )
 
 ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
-
-
-def optional_url(name: str, *args: Any) -> str:
-    """The address of a page another part of the app may not provide yet; empty if none."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 # --- The rules ----------------------------------------------------------------------------
@@ -382,7 +374,7 @@ def member_space(*, user: Person) -> MemberSpace:
         minutes = getattr(workshop, "minutes", None)
         url = ""
         if member_may_read_minutes(minutes, registration):
-            url = optional_url("workshops:minutes", workshop.pk)
+            url = reverse("workshops:minutes", args=[workshop.pk])
         space.past.append(SpaceEntry(registration=registration, minutes_url=url))
     space.past.reverse()  # the latest first
     listed = {registration.workshop_id for registration in registrations}

@@ -20,7 +20,7 @@ from fabriques.workshops.models import (
     WorkshopStatus,
 )
 
-from .factories import RegistrationFactory, SeminarFactory, WorkshopFactory, in_days
+from .factories import MinutesFactory, RegistrationFactory, SeminarFactory, WorkshopFactory, in_days
 
 pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -579,11 +579,18 @@ def test_list_puts_coming_workshops_first_then_the_latest_past(world):
     assert titles == [soon.title, world.local_a.title, recent.title, old.title]
 
 
-def test_optional_links_appear_only_once_their_pages_exist():
-    from fabriques.workshops.views.planning import _optional_url
-
-    assert _optional_url("workshops:page_qui_n_existe_pas", 1) == ""
-    assert _optional_url("workshops:workshop_edit", 7) == "/espace/rencontres/7/modifier/"
+def test_the_workshop_page_leads_its_facilitator_to_every_step(world):
+    pk = world.local_a.pk
+    body = client_for(world, "provider_a").get(reverse("workshops:workshop_detail", args=[pk]))
+    text = body.content.decode()
+    for name in ("invite", "registrations", "check_in", "minutes_edit"):
+        assert reverse(f"workshops:{name}", args=[pk]) in text, name
+    MinutesFactory(workshop=world.local_a)
+    again = client_for(world, "provider_a").get(reverse("workshops:workshop_detail", args=[pk]))
+    assert reverse("workshops:minutes", args=[pk]) in again.content.decode()
+    # A member of the group sees the workshop, not its running.
+    member = client_for(world, "member_a").get(reverse("workshops:workshop_detail", args=[pk]))
+    assert reverse("workshops:invite", args=[pk]) not in member.content.decode()
 
 
 def test_cancelling_a_cancelled_workshop_changes_nothing(world):

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -37,7 +37,7 @@ def _workspace_context(workshop: object, **extra: object) -> dict[str, object]:
     return {
         "workspace_nav": "fabriques",
         "workshop": workshop,
-        "detail_url": selectors.optional_url("workshops:workshop_detail", pk),
+        "detail_url": reverse("workshops:workshop_detail", args=[pk]),
         **extra,
     }
 
@@ -127,7 +127,7 @@ def my_space(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "workspace_nav": "my_space",
             "space": selectors.member_space(user=request.user),
-            "calendar_url": selectors.optional_url("workshops:calendar_settings"),
+            "calendar_url": reverse("workshops:calendar_settings"),
         },
     )
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -35,14 +35,6 @@ from ..selectors import planning as selectors
 from ..services import planning as services
 
 PAGE_SIZE = 25
-
-
-def _optional_url(name: str, pk: int) -> str:
-    """The address of a page another area builds, or "" until it exists (removed at merge)."""
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return ""
 
 
 def _detail_url(workshop: Workshop) -> str:
@@ -157,12 +149,6 @@ def workshop_create(request: AuthenticatedHttpRequest, slug: str) -> HttpRespons
 def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
     workshop = selectors.workshop_for_page(workshop=access.get_workshop_for_user(request.user, pk))
     manages = access.may_manage_workshop(request.user, workshop)
-    links = {}
-    if manages:
-        links = {
-            name: _optional_url(f"workshops:{name}", workshop.pk)
-            for name in ("invite", "registrations", "check_in", "minutes")
-        }
     return render(
         request,
         "workshops/planning/detail.html",
@@ -179,7 +165,7 @@ def workshop_detail(request: HttpRequest, pk: int) -> HttpResponse:
             documents=selectors.documents_of(workshop=workshop),
             counts=selectors.workshop_counts(workshop=workshop) if manages else None,
             manages=manages,
-            links=links,
+            has_minutes=hasattr(workshop, "minutes"),
         ),
     )
 
