@@ -13,6 +13,9 @@ Seeing a workshop (title, date, place, agenda — never the list of people) exte
 Everyone else — a member of another territory's group included, for a local workshop — gets
 the same 404 as a stranger.
 
+The Fabrique's list of workshops applies the same rules as a queryset condition
+(`visibility_condition`): the two change together.
+
 Minutes follow their visibility once published (the group, the whole Fabrique, or public);
 before that, shared minutes are read and commented by the attendees (and the people running
 the workshop), drafts only by the people running it.
@@ -23,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,7 +148,7 @@ def may_read_minutes(user: Person, minutes: Minutes) -> bool:
             return sees_fabrique_work(user, workshop.fabrique_id)
         # The group's minutes: its members (the territory's, or for a meeting of the whole
         # Fabrique, the attendees') and the people who saw the workshop as staff.
-        return _in_group_audience(user, workshop)
+        return in_group_audience(user, workshop)
     if minutes.status in (MinutesStatus.SHARED, MinutesStatus.VALIDATED):
         return is_attendee(user, workshop)
     return False
@@ -164,7 +168,7 @@ def sees_fabrique_work(user: Person, fabrique_id: int) -> bool:
     return grants_for(user).sees(fabrique_id) or fabrique_id in member_scope(user).fabrique_ids
 
 
-def _in_group_audience(user: Person, workshop: Workshop) -> bool:
+def in_group_audience(user: Person, workshop: Workshop) -> bool:
     grants = grants_for(user)
     if workshop.participation_id is not None:
         return (
@@ -238,3 +242,112 @@ def get_own_registration(user: Person, workshop_pk: int) -> Registration:
     if registration is None:
         raise Http404(NOT_FOUND)
     return registration
+
+
+# The Fabrique's workshops, as a list.
+FABRIQUE_NOT_FOUND = _("Cette Fabrique n’existe pas ou vous n’y avez pas accès.")
+
+
+def get_fabrique_for_workshops(user: Person, slug: str) -> Fabrique:
+    """The Fabrique for those who see something of its workshops: its staff, partners and
+    referents, and the members of its working groups; 404 for everyone else."""
+    fabrique = Fabrique.objects.filter(slug=slug).first()
+    if fabrique is None:
+        raise Http404(FABRIQUE_NOT_FOUND)
+    if not (grants_for(user).sees(fabrique.pk) or fabrique.pk in member_scope(user).fabrique_ids):
+        raise Http404(FABRIQUE_NOT_FOUND)
+    return fabrique
+
+
+def visibility_condition(user: Person, fabrique_id: int) -> Q | None:
+    """The workshops of one Fabrique the person sees, as a condition (None: all of them)."""
+    grants = grants_for(user)
+    if grants.manages(fabrique_id) or grants.is_provider_of(fabrique_id):
+        return None
+    scope = member_scope(user)
+    condition = Q(pk__in=[])
+    if (
+        grants.is_referent_in(fabrique_id)
+        or grants.is_partner_of(fabrique_id)
+        or fabrique_id in scope.fabrique_ids
+    ):
+        condition |= Q(participation__isnull=True)
+    territories = grants.referent_participations | scope.participation_ids
+    if territories:
+        condition |= Q(participation_id__in=sorted(territories))
+    if scope.member_ids:
+        invited = Registration.objects.filter(
+            workshop=OuterRef("pk"), member_id__in=sorted(scope.member_ids)
+        ).exclude(status=RegistrationStatus.DECLINED)
+        condition |= Q(Exists(invited))
+    return condition
+
+
+# Representativeness figures.
+# Who may see the representativeness and mobilisation figures in the workspace.
+#
+# The figures are counted from the working groups' members, so they follow the groups' own
+# rule (workinggroups.access): the people who run a group see its territory's figures — the
+# territory's referents, the Fabrique's provider consultants, its ANCT pilots, the
+# administrators. The figures of the whole Fabrique add up every territory: only the pilots,
+# administrators and provider consultants, who run every group of the Fabrique, see them.
+#
+# A referent opening the Fabrique-wide view is sent to their own territory's figures rather than
+# shown the Fabrique's aggregate: with small counts suppressed the aggregate would still let them
+# subtract their own territory's raw figures (which they see) from the Fabrique's and learn the
+# other territories' small numbers. Limiting them to their territory is the safer of the two.
+#
+# Everyone else (partners, members, the other Fabrique's people, strangers) gets a 404.
+FIGURES_NOT_FOUND = _("Ces chiffres n’existent pas ou vous n’y avez pas accès.")
+
+
+def may_see_figures(user: Person, fabrique: Fabrique, participation: Participation | None) -> bool:
+    if participation is not None and participation.fabrique_id != fabrique.pk:
+        return False
+    if manages_fabrique(user, fabrique) or provides_fabrique(user, fabrique):
+        return True
+    return (
+        participation is not None and participation.pk in grants_for(user).referent_participations
+    )
+
+
+def own_territory(user: Person, fabrique: Fabrique) -> Participation | None:
+    """The first territory of the Fabrique the person is a referent of, if any."""
+    referent_of = grants_for(user).referent_participations
+    if not referent_of:
+        return None
+    return (
+        Participation.objects.filter(fabrique=fabrique, pk__in=referent_of)
+        .order_by("position", "pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class FiguresScope:
+    fabrique: Fabrique
+    participation: Participation | None
+    # The Fabrique-wide view was asked by a referent: show their own territory instead.
+    redirected: bool = False
+
+
+def get_figures_scope_for_user(
+    user: Person, slug: str, participation_pk: int | None
+) -> FiguresScope:
+    """The Fabrique and the territory whose figures are asked, for those who may see them;
+    404 otherwise (an unknown territory, one of another Fabrique, included)."""
+    fabrique = Fabrique.objects.filter(slug=slug).first()
+    if fabrique is None:
+        raise Http404(FIGURES_NOT_FOUND)
+    participation = None
+    if participation_pk is not None:
+        participation = Participation.objects.filter(pk=participation_pk, fabrique=fabrique).first()
+        if participation is None:
+            raise Http404(FIGURES_NOT_FOUND)
+        participation.fabrique = fabrique
+    if not may_see_figures(user, fabrique, participation):
+        own = own_territory(user, fabrique) if participation is None else None
+        if own is None:
+            raise Http404(FIGURES_NOT_FOUND)
+        return FiguresScope(fabrique=fabrique, participation=own, redirected=True)
+    return FiguresScope(fabrique=fabrique, participation=participation)

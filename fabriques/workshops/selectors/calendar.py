@@ -15,10 +15,9 @@ from fabriques.accounts.roles import grants_for
 from fabriques.accounts.types import Person
 from fabriques.programme.models import Fabrique
 
-from ..access import member_scope
+from ..access import member_scope, visibility_condition
 from ..models import CalendarFeed, RegistrationStatus, Workshop
 from ..services.calendar import token_hash
-from .planning import visibility_condition
 
 # Statuses that put a workshop in the member's calendar.
 IN_CALENDAR = (

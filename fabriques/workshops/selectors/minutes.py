@@ -21,7 +21,7 @@ from fabriques.workinggroups.models import Member, StakeholderFamily
 
 from ..access import (
     MINUTES_NOT_FOUND,
-    _in_group_audience,
+    in_group_audience,
     is_attendee,
     may_comment_minutes,
     may_manage_workshop,
@@ -117,7 +117,7 @@ def minutes_page(*, minutes: Minutes, user: Person) -> MinutesPage:
     manages = may_manage_workshop(user, workshop)
     attended = is_attendee(user, workshop)
     present = attendees(workshop=workshop)
-    sees_names = manages or attended or _in_group_audience(user, workshop)
+    sees_names = manages or attended or in_group_audience(user, workshop)
     comments = None
     if minutes.pk is not None and (manages or attended):
         comments = list(

@@ -12,19 +12,21 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.http import Http404
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fabriques.accounts.models import Membership, MembershipRole, User
-from fabriques.accounts.roles import grants_for
 from fabriques.accounts.types import Person
 from fabriques.deliverables.models import Deliverable
 from fabriques.programme.models import Fabrique, Role
 from fabriques.territories.models import Participation
 
-from ..access import may_plan_in_fabrique, may_plan_in_territory, member_scope
+from ..access import (
+    may_plan_in_fabrique,
+    may_plan_in_territory,
+    visibility_condition,
+)
 from ..models import (
     AgendaItem,
     Attendance,
@@ -33,43 +35,6 @@ from ..models import (
     Workshop,
     WorkshopDocument,
 )
-
-FABRIQUE_NOT_FOUND = _("Cette Fabrique n’existe pas ou vous n’y avez pas accès.")
-
-
-def get_fabrique_for_workshops(user: Person, slug: str) -> Fabrique:
-    """The Fabrique for those who see something of its workshops: its staff, partners and
-    referents, and the members of its working groups; 404 for everyone else."""
-    fabrique = Fabrique.objects.filter(slug=slug).first()
-    if fabrique is None:
-        raise Http404(FABRIQUE_NOT_FOUND)
-    if not (grants_for(user).sees(fabrique.pk) or fabrique.pk in member_scope(user).fabrique_ids):
-        raise Http404(FABRIQUE_NOT_FOUND)
-    return fabrique
-
-
-def visibility_condition(user: Person, fabrique_id: int) -> Q | None:
-    """The workshops of one Fabrique the person sees, as a condition (None: all of them)."""
-    grants = grants_for(user)
-    if grants.manages(fabrique_id) or grants.is_provider_of(fabrique_id):
-        return None
-    scope = member_scope(user)
-    condition = Q(pk__in=[])
-    if (
-        grants.is_referent_in(fabrique_id)
-        or grants.is_partner_of(fabrique_id)
-        or fabrique_id in scope.fabrique_ids
-    ):
-        condition |= Q(participation__isnull=True)
-    territories = grants.referent_participations | scope.participation_ids
-    if territories:
-        condition |= Q(participation_id__in=sorted(territories))
-    if scope.member_ids:
-        invited = Registration.objects.filter(
-            workshop=OuterRef("pk"), member_id__in=sorted(scope.member_ids)
-        ).exclude(status=RegistrationStatus.DECLINED)
-        condition |= Q(Exists(invited))
-    return condition
 
 
 def visible_workshops(*, user: Person, fabrique: Fabrique) -> QuerySet[Workshop]:

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from fabriques.accounts.types import AuthenticatedHttpRequest
 
+from ..access import get_fabrique_for_workshops
 from ..ical import workshops_calendar
 from ..models import Workshop
 from ..selectors import calendar as selectors
-from ..selectors.planning import get_fabrique_for_workshops
 from ..services import calendar as services
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"

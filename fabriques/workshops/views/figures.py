@@ -1,5 +1,5 @@
 """figures pages of the workshops (see urls.py): representativeness and mobilisation of the
-working groups, for the people who run them (figures_access)."""
+working groups, for the people who run them (access)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.views.decorators.http import require_safe
 
 from fabriques.territories.models import Participation
 
-from ..figures_access import NOT_FOUND, get_figures_scope_for_user, may_see_figures
+from ..access import FIGURES_NOT_FOUND as NOT_FOUND
+from ..access import get_figures_scope_for_user, may_see_figures
 from ..selectors.figures import display_figures, load_figures
 
 

@@ -60,7 +60,7 @@ def _int(value: str | None) -> int | None:
 @require_safe
 @login_required
 def fabrique_workshops(request: HttpRequest, slug: str) -> HttpResponse:
-    fabrique = selectors.get_fabrique_for_workshops(request.user, slug)
+    fabrique = access.get_fabrique_for_workshops(request.user, slug)
     territory = _int(request.GET.get("territoire"))
     kind = request.GET.get("type", "")
     if kind not in WorkshopKind.values:
@@ -121,7 +121,7 @@ def _service_errors(form: WorkshopForm, error: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def workshop_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    fabrique = selectors.get_fabrique_for_workshops(request.user, slug)
+    fabrique = access.get_fabrique_for_workshops(request.user, slug)
     if not selectors.may_plan_somewhere(user=request.user, fabrique=fabrique):
         raise PermissionDenied(_("Vous ne pouvez pas prévoir de rencontre dans cette Fabrique."))
     if request.method == "POST":
