@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from fabriques.accounts.models import User
@@ -256,6 +257,11 @@ def minutes_transition(
             context={
                 "workshop": workshop,
                 "url": minutes_url(workshop),
+                # Members seldom have a password: a sign-in link comes back to the minutes.
+                "link_url": settings.SITE_URL.rstrip("/")
+                + reverse("accounts:sign_in_link_request")
+                + "?"
+                + urlencode({"next": reverse("workshops:minutes", args=[workshop.pk])}),
                 "comments_until": locked.comments_until,
             },
         )

@@ -655,3 +655,36 @@ def test_public_fabrique_page_links_public_minutes(world):
     text = page.content.decode()
     assert reverse("workshops:public_minutes", args=[world.local_a.pk]) in text
     assert reverse("workshops:public_minutes", args=[world.seminar_a.pk]) not in text
+
+
+def test_an_attendee_without_password_reaches_the_minutes_from_the_email(
+    world, django_capture_on_commit_callbacks
+):
+    """The sharing e-mail offers a sign-in link request that comes back to the minutes."""
+    import re
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+
+    MinutesFactory(workshop=world.local_a)
+    attend(world.local_a, world.members["member_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(client_for(world.cast.provider_a), world.local_a, to="shared", comment_days=5)
+    (shared,) = mail.outbox
+    found = re.search(r"http\S+/compte/lien/demander/\S+", str(shared.body))
+    assert found is not None
+    request_url = found.group(0)
+    visitor = Client()
+    split = urlsplit(request_url)
+    page = visitor.get(f"{split.path}?{split.query}")
+    assert page.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        visitor.post(
+            split.path,
+            {"email": world.members["member_a"].email, "next": url("minutes", world.local_a)},
+        )
+    link = re.search(r"http\S+/compte/lien/(?!demander)\S+/", str(mail.outbox[-1].body))
+    assert link is not None
+    signed_in = visitor.post(urlsplit(link.group(0)).path, follow=True)
+    assert signed_in.redirect_chain[-1][0] == url("minutes", world.local_a)
+    assert world.local_a.title in signed_in.content.decode()
