@@ -15,6 +15,7 @@ from fabriques.programme.selectors import (
     fabrique_role_labels,
     year_progress,
 )
+from fabriques.workshops.access import member_scope
 from fabriques.workshops.selectors.minutes import actions_summary
 
 from .forms import AuditFilterForm
@@ -53,6 +54,8 @@ def home(request: HttpRequest) -> HttpResponse:
             else None,
             # Actions decided in workshops, for those who follow some (None otherwise).
             "actions": actions_summary(user=request.user),
+            # A working group's member: their workshops are in their own space.
+            "is_member": member_scope(request.user).is_member,
             "workspace_nav": "dashboard",
         },
     )

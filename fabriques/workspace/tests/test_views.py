@@ -81,6 +81,19 @@ class HomeTests(TestCase):
             with self.subTest(persona=name):
                 self.assertEqual(self.get(name).status_code, 200)
 
+    def test_a_working_group_member_is_sent_to_their_workshops(self):
+        from fabriques.accounts.tests.factories import UserFactory
+        from fabriques.workinggroups.tests.factories import MemberFactory, WorkingGroupFactory
+
+        person = UserFactory(username="membre@exemple.fr", email="membre@exemple.fr")
+        group = WorkingGroupFactory(participation=self.cast.participation_a)
+        self.client.force_login(person)
+        self.assertNotContains(self.client.get(HOME), reverse("workshops:my_space"))
+        MemberFactory(working_group=group, user=person, email=person.email)
+        response = self.client.get(HOME)
+        self.assertContains(response, reverse("workshops:my_space"))
+        self.assertNotContains(response, "Candidater à une Fabrique")
+
     def test_deliverables_to_follow_for_the_provider_and_the_pilot(self):
         from fabriques.deliverables.models import DeliverableStatus
         from fabriques.deliverables.tests.factories import DeliverableFactory
@@ -111,10 +124,11 @@ class HomeTests(TestCase):
         self.client.force_login(self.cast.admin)
         # 1 session, 2 user, 3 memberships (grants; an admin has no organisation), 4 the cards'
         # Fabriques with their year (no themes: the cards do not show them), 5 the year's
-        # progress, 6 the deliverables to follow, 7 the actions to follow (counted).
+        # progress, 6 the deliverables to follow, 7 the actions to follow (counted), 8 the
+        # person's memberships of working groups.
         with (
             mock.patch("fabriques.workspace.views.timezone.localdate", return_value=TODAY),
-            self.assertNumQueries(7),
+            self.assertNumQueries(8),
         ):
             response = self.client.get(HOME)
         self.assertEqual(len(response.context["cards"]), 6)
