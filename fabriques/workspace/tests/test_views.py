@@ -85,7 +85,7 @@ class HomeTests(TestCase):
         from fabriques.accounts.tests.factories import UserFactory
         from fabriques.workinggroups.tests.factories import MemberFactory, WorkingGroupFactory
 
-        person = UserFactory(username="membre@exemple.fr", email="membre@exemple.fr")
+        person = UserFactory.create(username="membre@exemple.fr", email="membre@exemple.fr")
         group = WorkingGroupFactory(participation=self.cast.participation_a)
         self.client.force_login(person)
         self.assertNotContains(self.client.get(HOME), reverse("workshops:my_space"))
