@@ -105,3 +105,14 @@ def test_the_export_lists_the_persons_audit_events_and_history_rows():
     ]
     # What the other person holds is theirs: the history rows' contents stay out.
     assert "Cheffe de projet" not in str(history)
+
+
+def test_a_source_is_erased_before_the_sources_it_names():
+    """`before` moves a source ahead of those that would cut its way to the person's rows."""
+    from fabriques.accounts import personal_data
+
+    keys = [source.key for source in personal_data.sources()]
+    assert keys.index("workshops.registrations") < keys.index("workinggroups.members")
+    # The others keep their alphabetical order.
+    rest = [key for key in keys if key != "workshops.registrations"]
+    assert rest == sorted(rest)
