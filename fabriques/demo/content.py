@@ -59,6 +59,9 @@ PROVIDER = Person("prestataire", "Pierre")
 ELECTED = Person("elu", "Élise")
 TECHNICAL = Person("referent-technique", "Thomas")
 APPLICANT = Person("candidate", "Camille")
+# A member of the referents' territory's working group, with an account of her own: what a
+# person invited to the workshops sees (« mon espace »).
+MEMBER = Person("membre", "Manon")
 
 # Slugs as fabrique_create derives them from the titles.
 RUNNING_TITLE = "Fabrique de démonstration"
@@ -281,5 +284,191 @@ WORKING_GROUP_MEMBERS: tuple[tuple[GroupMember, ...], ...] = (
         GroupMember(
             "membre2-etat", "Sophie", "state", "Préfecture de démonstration", role="observer"
         ),
+    ),
+)
+
+
+# The member persona, as the group lists her (added to the first group by the demo).
+MEMBER_PERSONA = GroupMember(
+    MEMBER.local,
+    MEMBER.first_name,
+    "association",
+    "Maison des associations de démonstration",
+)
+
+
+# --- Workshops ----------------------------------------------------------------------------
+# The meetings of the running Fabrique, past and coming, dated in days from the load. Local
+# ones exist once per demo territory (« {territory} » in the title is its name).
+
+
+@dataclass(frozen=True)
+class DemoWorkshop:
+    key: str
+    kind: str  # workshops.models.WorkshopKind
+    title: str
+    days: int  # from today: negative in the past
+    objectives: str
+    agenda: tuple[tuple[str, int, str], ...] = ()  # (title, minutes, speaker)
+    hour: int = 14
+    hours: int = 3
+    venue: str = ""
+
+
+KICKOFF = DemoWorkshop(
+    "kickoff",
+    "kickoff",
+    "Lancement du groupe de travail de {territory}",
+    -49,
+    "Se présenter, partager les attentes de chacun et le calendrier de la Fabrique.",
+    (
+        ("Tour de table et attentes", 45, ""),
+        ("La Fabrique, son calendrier, ses séminaires", 30, "Cabinet Prospective Démo"),
+        ("Les règles du groupe de travail", 30, ""),
+    ),
+    hour=18,
+    hours=2,
+    venue="Salle du conseil, mairie de {territory} (lieu fictif de démonstration)",
+)
+LOCAL_DIAGNOSIS = DemoWorkshop(
+    "diagnosis",
+    "local",
+    "Atelier 1 : les vulnérabilités climatiques de {territory}",
+    -35,
+    "Dresser ensemble la carte des fragilités du territoire face aux canicules, aux "
+    "sécheresses et aux crues.",
+    (
+        ("Ce que disent les projections climatiques", 30, "Laboratoire de démonstration"),
+        ("Cartographie collective des vulnérabilités", 90, ""),
+        ("Priorités et suite du travail", 30, ""),
+    ),
+    venue="Centre social de {territory} (lieu fictif de démonstration)",
+)
+LOCAL_SCENARIOS = DemoWorkshop(
+    "scenarios",
+    "local",
+    "Atelier 2 : trois scénarios pour {territory} en 2040",
+    -13,
+    "Imaginer trois futurs contrastés du territoire et ce qu’ils demandent d’anticiper.",
+    (
+        ("Retour sur le diagnostic", 20, ""),
+        ("Écriture des scénarios en sous-groupes", 100, ""),
+        ("Mise en commun", 40, ""),
+    ),
+    venue="Centre social de {territory} (lieu fictif de démonstration)",
+)
+LOCAL_COMING = DemoWorkshop(
+    "roadmap",
+    "local",
+    "Atelier 3 : premières pistes de la feuille de route de {territory}",
+    12,
+    "Choisir les pistes d’action à approfondir et qui les porte.",
+    (
+        ("Les scénarios retenus", 20, "Cabinet Prospective Démo"),
+        ("Pistes d’action : ateliers tournants", 90, ""),
+        ("Qui porte quoi, et avec qui", 40, ""),
+    ),
+    venue="Médiathèque de {territory} (lieu fictif de démonstration)",
+)
+SEMINAR_PAST = DemoWorkshop(
+    "seminar-1",
+    "seminar",
+    "Séminaire inter-territoires n° 1 : croiser les diagnostics",
+    -24,
+    "Partager les diagnostics des quatre territoires et repérer les enjeux communs.",
+    (
+        ("Chaque territoire présente son diagnostic", 60, ""),
+        ("Enjeux communs et différences", 45, "Cabinet Prospective Démo"),
+    ),
+    hour=10,
+    hours=2,
+)
+SEMINAR_COMING = DemoWorkshop(
+    "seminar-2",
+    "seminar",
+    "Séminaire inter-territoires n° 2 : des scénarios aux feuilles de route",
+    30,
+    "Mettre en regard les scénarios des territoires et préparer leurs feuilles de route.",
+    (
+        ("Accueil", 30, ""),
+        ("Les scénarios des quatre territoires", 90, ""),
+        ("Déjeuner", 60, ""),
+        ("Ateliers : des scénarios aux actions", 120, "Cabinet Prospective Démo"),
+    ),
+    hour=10,
+    hours=6,
+    venue="Salle de démonstration, Rodez (lieu fictif)",
+)
+SEMINAR_VIDEO_URL = "https://visio.demo.fabriques.test/seminaire-1"
+COMING_CAPACITY = 4  # a coming local workshop's places: one more asks and waits
+SEMINAR_CAPACITY = 10
+SEMINAR_PLACES_PER_TERRITORY = 2
+
+# The minutes, in Markdown. Fictional like the rest.
+MINUTES_KICKOFF = (
+    "## Tour de table\n\nChaque membre a présenté sa structure et ce qu’il attend de la "
+    "Fabrique (compte rendu fictif de démonstration).\n\n## Calendrier\n\nTrois ateliers "
+    "locaux d’ici l’été, deux séminaires avec les autres territoires."
+)
+MINUTES_DIAGNOSIS = (
+    "## Projections climatiques\n\nLe laboratoire a présenté les projections à 2050 : des "
+    "étés plus chauds, des étiages plus longs (données fictives de démonstration).\n\n"
+    "## Cartographie\n\nLe groupe a repéré trois zones fragiles : le centre ancien en "
+    "canicule, les berges en crue, les exploitations en sécheresse."
+)
+MINUTES_SCENARIOS = (
+    "## Les trois scénarios\n\n« Le territoire refuge », « la sobriété choisie », « l’adaptation "
+    "au fil de l’eau » : trois récits écrits en sous-groupes (compte rendu fictif).\n\n"
+    "## À relire\n\nMerci de relire et de commenter avant la validation par les référents."
+)
+MINUTES_SEMINAR = (
+    "## Les diagnostics\n\nLes quatre territoires partagent la question de l’eau l’été ; "
+    "la chaleur en ville concerne surtout les centres anciens (compte rendu fictif)."
+)
+MINUTES_DRAFT = "## Les trois scénarios\n\nÀ compléter par le cabinet après l’atelier."
+SHARED_COMMENT = (
+    "Merci pour ce compte rendu. Le scénario « la sobriété choisie » parlait aussi des "
+    "mobilités : pouvez-vous l’ajouter ?"
+)
+
+# The outcomes of the published public minutes: (kind, text, owner, due in days, progress).
+# The owner is a member of the group by the local part of their address.
+PUBLIC_OUTCOMES: tuple[tuple[str, str, str, int | None, str], ...] = (
+    (
+        "information",
+        "Les cartes de la séance sont jointes au compte rendu (fictives).",
+        "",
+        None,
+        "",
+    ),
+    (
+        "decision",
+        "Le centre ancien, les berges et les exploitations agricoles sont les trois "
+        "zones prioritaires du travail.",
+        "",
+        None,
+        "",
+    ),
+    ("decision", "Un atelier ouvert aux habitants sera organisé avant l’été.", "", None, ""),
+    (
+        "action",
+        "Envoyer au groupe les données de température du centre ancien.",
+        "membre-agence",
+        -20,
+        "done",
+    ),
+    (
+        "action",
+        "Recenser les îlots de fraîcheur existants avec le centre social.",
+        "membre-asso",
+        15,
+        "in_progress",
+    ),
+    (
+        "action",
+        "Interroger les exploitants sur leurs besoins en eau l’été.",
+        "membre-chambre",
+        -5,
+        "todo",
     ),
 )

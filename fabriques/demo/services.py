@@ -4,8 +4,12 @@
 would act: an ANCT administrator creates the year and the Fabrique and invites its pilot; the
 pilot designs it, writes and opens the call; local authorities apply; the pilot scores, selects
 and announces the outcomes, designates the provider, moves the Fabrique to « en cours »; the
-provider hands in deliverables that the pilot reviews. Every rule and guard of the platform
+provider hands in deliverables that the pilot reviews; the territories' working groups meet
+(kick-offs, local workshops, seminars), their members are invited, register, are checked in,
+and the minutes go from draft to published. Every rule and guard of the platform
 applies, so the demo breaks when they change instead of showing a world they would refuse.
+Only what no service lets anyone write — a workshop in the past, the list it had then, the
+check-in time of a past day — is written as the model, checked by full_clean, and says so.
 
 Everything is fictional and says so: the Fabriques' texts, the organisations (« … de
 démonstration », « Cabinet Prospective Démo »), the people (all named « Démo ») and their
@@ -15,7 +19,8 @@ referential, picked by their official codes (content.DEMO_TERRITORIES): public d
 
 Loading again creates nothing: each part is looked up first (accounts by address, organisations
 by name, Fabriques by slug) and built only when missing; only the open call's closing date is
-pushed back when it draws near, so that the call stays open. A later feature extends the demo
+pushed back when it draws near, so that the call stays open. Workshops are looked up by title,
+each built once with its list, attendance and minutes. A later feature extends the demo
 with its own part here, looked up the same way.
 """
 
@@ -81,10 +86,28 @@ from fabriques.programme.services import (
 from fabriques.territories.models import Commune, Epci, Participation, ParticipationKind
 from fabriques.workinggroups.models import Member
 from fabriques.workinggroups.services import member_add
+from fabriques.workshops.models import (
+    Attendance,
+    MinutesStatus,
+    MinutesVisibility,
+    Registration,
+    RegistrationStatus,
+    Workshop,
+    WorkshopMode,
+)
+from fabriques.workshops.services.attendance import attendance_set, walk_in_add
+from fabriques.workshops.services.minutes import (
+    minutes_comment_add,
+    minutes_save,
+    minutes_transition,
+)
+from fabriques.workshops.services.planning import agenda_save, workshop_create
+from fabriques.workshops.services.registrations import invitations_send, registration_request
 
 from .content import (
     ADMIN,
     APPLICANT,
+    COMING_CAPACITY,
     CRITERIA,
     DEMO_PASSWORD,
     DEMO_TERRITORIES,
@@ -93,6 +116,17 @@ from .content import (
     ELECTED,
     ELECTED_ASSOCIATION_NAME,
     FICTION_NOTE,
+    KICKOFF,
+    LOCAL_COMING,
+    LOCAL_DIAGNOSIS,
+    LOCAL_SCENARIOS,
+    MEMBER,
+    MEMBER_PERSONA,
+    MINUTES_DIAGNOSIS,
+    MINUTES_DRAFT,
+    MINUTES_KICKOFF,
+    MINUTES_SCENARIOS,
+    MINUTES_SEMINAR,
     OPEN_CANDIDATES,
     OPEN_SLUG,
     OPEN_THEME,
@@ -102,15 +136,23 @@ from .content import (
     PILOT,
     PROVIDER,
     PROVIDER_NAME,
+    PUBLIC_OUTCOMES,
     REJECTED,
     RUNNING_CANDIDATES,
     RUNNING_SLUG,
     RUNNING_THEME,
     RUNNING_TITLE,
     SELECTED,
+    SEMINAR_CAPACITY,
+    SEMINAR_COMING,
+    SEMINAR_PAST,
+    SEMINAR_PLACES_PER_TERRITORY,
+    SEMINAR_VIDEO_URL,
+    SHARED_COMMENT,
     TECHNICAL,
     WORKING_GROUP_MEMBERS,
     Candidate,
+    DemoWorkshop,
     Person,
     fictional_pdf,
 )
@@ -177,12 +219,15 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoReport:
     else:
         _check_is_demo(open_fabrique)
         _keep_call_open(now, open_fabrique, report)
-    referents_group = _working_groups(running, report)
-    for person in (ADMIN, PILOT, PARTNER, PROVIDER, ELECTED, TECHNICAL, APPLICANT):
+    groups = _working_groups(running, report)
+    referents_group = groups[0]
+    _member_persona(referents_group, report)
+    workshops = _workshops(running, groups, now, report)
+    for person in (ADMIN, PILOT, PARTNER, PROVIDER, ELECTED, TECHNICAL, APPLICANT, MEMBER):
         _sign_in_ready(person, report)
     if _totp_ready(admin):
         report.built.append(f"l’application d’authentification de {ADMIN.email}")
-    report.accounts = _accounts(running, open_fabrique, referents_group)
+    report.accounts = _accounts(running, open_fabrique, referents_group, workshops)
     report.public_pages = [
         ("la Fabrique en cours sur le site public", _path("public:fabrique_detail", RUNNING_SLUG)),
         ("l’appel à volontaires ouvert", _path("calls:call_detail", OPEN_SLUG)),
@@ -659,9 +704,10 @@ def _path(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
-def _working_groups(running: Fabrique, report: DemoReport) -> Participation:
+def _working_groups(running: Fabrique, report: DemoReport) -> list[Participation]:
     """The groups of the referents' territory and of the next one, filled once by the
-    referent (first group) and the provider (second). Returns the referents' territory."""
+    referent (first group) and the provider (second). Returns their territories, the
+    referents' one first."""
     referent = User.objects.get(email__iexact=ELECTED.email)
     provider = User.objects.get(email__iexact=PROVIDER.email)
     referents_territory = Participation.objects.get(
@@ -703,13 +749,354 @@ def _working_groups(running: Fabrique, report: DemoReport) -> Participation:
         report.built.append(
             f"le groupe de travail local de {participation.label} ({len(members)} membres)"
         )
-    return referents_territory
+    return [p for p in (referents_territory, other) if p is not None]
+
+
+def _member_persona(participation: Participation, report: DemoReport) -> None:
+    """The member persona in the referents' territory's group, with an account of her own
+    (made as the sign-up page makes it), which member_add links to her membership."""
+    if Member.objects.filter(
+        working_group__participation=participation, email__iexact=MEMBER.email
+    ).exists():
+        return
+    user_get_or_create(email=MEMBER.email, first_name=MEMBER.first_name, last_name=MEMBER.last_name)
+    person = MEMBER_PERSONA
+    member_add(
+        participation=participation,
+        actor=User.objects.get(email__iexact=ELECTED.email),
+        data={
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": person.email,
+            "organisation_name": person.organisation,
+            "family": person.family,
+            "role": person.role,
+            "joined_how": person.joined_how,
+            "joined_on": participation.fabrique.start_month or timezone.localdate(),
+        },
+    )
+    report.built.append(f"la membre {MEMBER.email} du groupe de travail de {participation.label}")
+
+
+# --- Workshops ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoWorkshops:
+    """The first territory's workshops the accounts are sent to."""
+
+    coming: Workshop  # registrations open, a waiting list
+    roll_call: Workshop  # past: the attendance as pointed
+    public_minutes: Workshop  # minutes published for everyone, with actions
+    group_minutes: Workshop  # minutes published for the group
+
+
+def _members(participation: Participation) -> list[Member]:
+    """The group's current members, as the services want them (group and territory joined)."""
+    return list(
+        Member.objects.filter(working_group__participation=participation, left_on__isnull=True)
+        .select_related("working_group__participation", "user")
+        .order_by("pk")
+    )
+
+
+def _referent(participation: Participation) -> User | None:
+    """The territory's elected referent: validates and publishes its workshops' minutes."""
+    membership = (
+        Membership.objects.filter(participation=participation, role=MembershipRole.ELECTED_REFERENT)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user if membership is not None else None
+
+
+def _workshop_data(
+    spec: DemoWorkshop,
+    today: datetime.date,
+    participation: Participation | None,
+    facilitator: User,
+    **extra: Any,
+) -> dict[str, Any]:
+    territory = participation.label if participation is not None else ""
+    starts = _at(today + datetime.timedelta(days=spec.days), spec.hour)
+    return {
+        "kind": spec.kind,
+        "title": spec.title.format(territory=territory),
+        "participation": participation,
+        "starts_at": starts,
+        "ends_at": starts + datetime.timedelta(hours=spec.hours),
+        "venue": spec.venue.format(territory=territory),
+        "objectives": spec.objectives,
+        "facilitator": facilitator,
+        "mode": WorkshopMode.IN_PERSON,
+        **extra,
+    }
+
+
+def _planned(fabrique: Fabrique, data: dict[str, Any], spec: DemoWorkshop, actor: User) -> Workshop:
+    """A workshop with its agenda: through workshop_create when it is to come; a past one is
+    written as the model, checked by full_clean, since workshop_create refuses a date in the
+    past (« une nouvelle rencontre se prévoit dans le futur »)."""
+    if data["starts_at"] > timezone.now():
+        workshop = workshop_create(fabrique=fabrique, actor=actor, data=data)
+    else:
+        workshop = Workshop(fabrique=fabrique, **data)
+        workshop.full_clean()
+        workshop.save()
+    agenda_save(
+        workshop=workshop,
+        actor=actor,
+        items=[
+            {"title": title, "duration_minutes": minutes, "speaker": speaker}
+            for title, minutes, speaker in spec.agenda
+        ],
+    )
+    return workshop
+
+
+def _roll_call(
+    workshop: Workshop,
+    members: list[Member],
+    actor: User,
+    *,
+    marks: dict[int, str],
+    walk_in: Member | None = None,
+) -> None:
+    """The list of a past workshop and who came: `marks` by position in `members` (the
+    others attended), `walk_in` came without registering.
+
+    registration_request refuses a workshop that has begun: the list as it stood is written as
+    the model (full_clean); the roll call goes through the attendance services."""
+    for number, member in enumerate(m for m in members if m != walk_in):
+        registration = Registration(
+            workshop=workshop,
+            member=member,
+            status=RegistrationStatus.REGISTERED,
+            invited_at=workshop.starts_at - datetime.timedelta(days=21),
+            requested_at=workshop.starts_at - datetime.timedelta(days=14, hours=-number),
+        )
+        registration.full_clean()
+        registration.save()
+        attendance_set(
+            registration=registration,
+            attendance=marks.get(members.index(member), Attendance.ATTENDED),
+            actor=actor,
+        )
+    if walk_in is not None:
+        walk_in_add(workshop=workshop, member=walk_in, actor=actor)
+    # The services stamp the check-in with the time of the load: put it back on the day.
+    Registration.objects.filter(workshop=workshop, checked_in_at__isnull=False).update(
+        checked_in_at=workshop.starts_at
+    )
+
+
+def _minutes(
+    workshop: Workshop,
+    *,
+    body: str,
+    visibility: str,
+    to: str,
+    writer: User,
+    validator: User | None,
+    outcomes: tuple[dict[str, Any], ...] = (),
+) -> None:
+    """Minutes written by the provider, then taken along the workflow up to `to`: shared with
+    the attendees (comments open a week), validated early and published by `validator`."""
+    minutes = minutes_save(
+        workshop=workshop,
+        actor=writer,
+        data={"body": body, "visibility": visibility},
+        outcomes=outcomes,
+    )
+    if to == MinutesStatus.DRAFT:
+        return
+    minutes = minutes_transition(minutes=minutes, to=MinutesStatus.SHARED, actor=writer)
+    if to == MinutesStatus.SHARED or validator is None:
+        return
+    minutes = minutes_transition(
+        minutes=minutes, to=MinutesStatus.VALIDATED, actor=validator, early=True
+    )
+    minutes_transition(minutes=minutes, to=MinutesStatus.PUBLISHED, actor=validator)
+
+
+def _public_outcomes(members: list[Member], today: datetime.date) -> tuple[dict[str, Any], ...]:
+    by_local = {m.email.split("@")[0]: m for m in members}
+    return tuple(
+        {
+            "kind": kind,
+            "text": text,
+            "owner_member": by_local.get(owner) if owner else None,
+            "owner_label": "" if not owner or owner in by_local else PROVIDER_NAME,
+            "due_on": today + datetime.timedelta(days=days) if days is not None else None,
+            "action_status": status or None,
+        }
+        for kind, text, owner, days, status in PUBLIC_OUTCOMES
+    )
+
+
+def _answer(workshop: Workshop, members: list[Member]) -> None:
+    """The members ask for a place from their space, in this order; their accounts were made
+    by the invitation (each e-mailed a sign-in link), and each request e-mails its answer."""
+    for member in members:
+        registration_request(workshop=workshop, member=member, actor=member.user)
+
+
+def _workshops(
+    running: Fabrique,
+    groups: list[Participation],
+    now: datetime.datetime,
+    report: DemoReport,
+) -> DemoWorkshops:
+    """Each demo territory's kick-off, two past workshops and a coming one; two seminars of
+    the whole Fabrique, one past (by video), one to come with places per territory. Each
+    workshop is built once with its list, attendance and minutes (looked up by title)."""
+    today = timezone.localdate(now)
+    provider = User.objects.get(email__iexact=PROVIDER.email)
+    pilot = User.objects.get(email__iexact=PILOT.email)
+    persona = User.objects.get(email__iexact=MEMBER.email)
+    members = {p.pk: _members(p) for p in groups}
+    found: dict[tuple[str, int | None], Workshop] = {}
+
+    def once(spec: DemoWorkshop, participation: Participation | None, **extra: Any) -> bool:
+        """The workshop of `spec` (built now if missing); whether it was just built."""
+        data = _workshop_data(spec, today, participation, provider, **extra)
+        key = (spec.key, participation.pk if participation is not None else None)
+        existing = Workshop.objects.filter(fabrique=running, title=data["title"]).first()
+        if existing is not None:
+            found[key] = existing
+            return False
+        actor = pilot if participation is None else provider
+        found[key] = _planned(running, data, spec, actor)
+        report.built.append(f"la rencontre « {data['title']} »")
+        return True
+
+    for number, participation in enumerate(groups):
+        group = members[participation.pk]
+        referent = _referent(participation)
+        first = number == 0
+        if once(KICKOFF, participation):
+            workshop = found[(KICKOFF.key, participation.pk)]
+            _roll_call(
+                workshop, group, provider, marks={2: Attendance.EXCUSED, 4: Attendance.ABSENT}
+            )
+            _minutes(
+                workshop,
+                body=MINUTES_KICKOFF,
+                visibility=MinutesVisibility.GROUP,
+                to=MinutesStatus.PUBLISHED,
+                writer=provider,
+                validator=referent,
+            )
+        if once(LOCAL_DIAGNOSIS, participation):
+            workshop = found[(LOCAL_DIAGNOSIS.key, participation.pk)]
+            _roll_call(workshop, group, provider, marks={3: Attendance.EXCUSED}, walk_in=group[1])
+            if first:
+                _minutes(
+                    workshop,
+                    body=MINUTES_DIAGNOSIS,
+                    visibility=MinutesVisibility.PUBLIC,
+                    to=MinutesStatus.PUBLISHED,
+                    writer=provider,
+                    validator=referent,
+                    outcomes=_public_outcomes(group, today),
+                )
+        if once(LOCAL_SCENARIOS, participation):
+            workshop = found[(LOCAL_SCENARIOS.key, participation.pk)]
+            _roll_call(
+                workshop,
+                group,
+                provider,
+                marks={1: Attendance.EXCUSED, 4: Attendance.ABSENT},
+            )
+            _minutes(
+                workshop,
+                body=MINUTES_SCENARIOS if first else MINUTES_DRAFT,
+                visibility=MinutesVisibility.GROUP,
+                to=MinutesStatus.SHARED if first else MinutesStatus.DRAFT,
+                writer=provider,
+                validator=None,
+            )
+            if first:
+                minutes_comment_add(minutes=workshop.minutes, actor=persona, text=SHARED_COMMENT)
+        if once(LOCAL_COMING, participation, capacity=COMING_CAPACITY):
+            workshop = found[(LOCAL_COMING.key, participation.pk)]
+            invitations_send(workshop=workshop, members=group, actor=provider)
+            # The persona first: she has a place; the last one asking waits.
+            asking = sorted(group, key=lambda m: m.email != MEMBER.email)[: COMING_CAPACITY + 1]
+            _answer(workshop, asking)
+
+    everyone = [member for p in groups for member in members[p.pk]]
+    if once(SEMINAR_PAST, None, mode=WorkshopMode.VIDEO, video_url=SEMINAR_VIDEO_URL):
+        workshop = found[(SEMINAR_PAST.key, None)]
+        # Four of the first group (the persona among them), three of the second.
+        present = [
+            *[m for m in members[groups[0].pk] if m.email == MEMBER.email],
+            *[m for m in members[groups[0].pk] if m.email != MEMBER.email][:3],
+            *[m for p in groups[1:] for m in members[p.pk][:3]],
+        ]
+        _roll_call(
+            workshop,
+            present,
+            provider,
+            marks={1: Attendance.ABSENT, len(present) - 1: Attendance.EXCUSED},
+        )
+        _minutes(
+            workshop,
+            body=MINUTES_SEMINAR,
+            visibility=MinutesVisibility.FABRIQUE,
+            to=MinutesStatus.PUBLISHED,
+            writer=provider,
+            validator=pilot,
+        )
+    if once(
+        SEMINAR_COMING,
+        None,
+        capacity=SEMINAR_CAPACITY,
+        places_per_territory=SEMINAR_PLACES_PER_TERRITORY,
+        registration_deadline=_at(today + datetime.timedelta(days=SEMINAR_COMING.days - 7), 18),
+    ):
+        workshop = found[(SEMINAR_COMING.key, None)]
+        invitations_send(workshop=workshop, members=everyone, actor=pilot)
+        # Five of the first territory: two reserved places, then the free pool runs out
+        # (the other territories' places stay reserved), so the fifth waits; two of the next.
+        first_group = sorted(members[groups[0].pk], key=lambda m: m.email != MEMBER.email)
+        _answer(workshop, [*first_group[:5], *[m for p in groups[1:] for m in members[p.pk][:2]]])
+
+    figeac = groups[0].pk
+    return DemoWorkshops(
+        coming=found[(LOCAL_COMING.key, figeac)],
+        roll_call=found[(LOCAL_SCENARIOS.key, figeac)],
+        public_minutes=found[(LOCAL_DIAGNOSIS.key, figeac)],
+        group_minutes=found[(KICKOFF.key, figeac)],
+    )
 
 
 def _accounts(
-    running: Fabrique, open_fabrique: Fabrique, referents_group: Participation
+    running: Fabrique,
+    open_fabrique: Fabrique,
+    referents_group: Participation,
+    workshops: DemoWorkshops,
 ) -> list[DemoAccount]:
     slug = running.slug
+    coming, roll_call = workshops.coming, workshops.roll_call
+    workshop_pages: tuple[tuple[str, str], ...] = (
+        ("les rencontres de la Fabrique", _path("workshops:fabrique_workshops", slug)),
+        (f"l’atelier à venir « {coming.title} »", _path("workshops:workshop_detail", coming.pk)),
+        (
+            f"le pointage des présences de « {roll_call.title} »",
+            _path("workshops:check_in", roll_call.pk),
+        ),
+        (
+            "un compte rendu publié, ses décisions et actions",
+            _path("workshops:minutes", workshops.public_minutes.pk),
+        ),
+        ("les actions à suivre", _path("workshops:actions")),
+    )
+    representativeness = (
+        "la représentativité des groupes de travail",
+        _path("workshops:representativeness", slug),
+    )
     group_page = (
         "le groupe de travail local",
         _path("workinggroups:group", slug, referents_group.pk),
@@ -741,6 +1128,8 @@ def _accounts(
                     "l’appel ouvert et sa candidature reçue",
                     _path("calls:application_review_list", open_fabrique.slug),
                 ),
+                *workshop_pages,
+                representativeness,
             ),
         ),
         DemoAccount(
@@ -756,13 +1145,25 @@ def _accounts(
             pages=(
                 ("les livrables à rendre", _path("deliverables:dashboard")),
                 ("les livrables de la Fabrique", _path("deliverables:fabrique_list", slug)),
+                *workshop_pages,
+                representativeness,
             ),
         ),
         DemoAccount(
             role=f"{MembershipRole.ELECTED_REFERENT.label} (Figeac)",
             email=ELECTED.email,
             name=ELECTED.name,
-            pages=(dashboard, fabrique_page, group_page),
+            pages=(
+                dashboard,
+                fabrique_page,
+                group_page,
+                *workshop_pages,
+                # A referent sees the figures of their own territory.
+                (
+                    f"{representativeness[0]} ({referents_group.label})",
+                    f"{representativeness[1]}?territoire={referents_group.pk}",
+                ),
+            ),
         ),
         DemoAccount(
             role=f"{MembershipRole.TECHNICAL_REFERENT.label} (Figeac)",
@@ -777,6 +1178,23 @@ def _accounts(
             pages=(
                 ("ses candidatures (retenue, brouillon)", _path("calls:my_applications")),
                 ("l’appel ouvert", _path("calls:call_detail", open_fabrique.slug)),
+            ),
+        ),
+        DemoAccount(
+            role=f"Membre du groupe de travail local ({referents_group.label})",
+            email=MEMBER.email,
+            name=MEMBER.name,
+            pages=(
+                ("son espace : ses rencontres, ses inscriptions", _path("workshops:my_space")),
+                (
+                    f"l’atelier à venir où elle est inscrite « {coming.title} »",
+                    _path("workshops:my_workshop", coming.pk),
+                ),
+                (
+                    "un compte rendu publié pour le groupe",
+                    _path("workshops:minutes", workshops.group_minutes.pk),
+                ),
+                ("son agenda personnel", _path("workshops:calendar_settings")),
             ),
         ),
     ]

@@ -22,7 +22,7 @@ from fabriques.calls.models import Application, ApplicationStatus, Call, CallSta
 from fabriques.calls.selectors import open_calls
 from fabriques.core.models import AuditEvent
 from fabriques.deliverables.models import Deliverable, DeliverableStatus
-from fabriques.demo.content import OPEN_SLUG, RUNNING_SLUG
+from fabriques.demo.content import MEMBER, OPEN_SLUG, RUNNING_SLUG
 from fabriques.programme.models import Fabrique, FabriqueStatus
 from fabriques.workinggroups.models import Member
 
@@ -107,6 +107,7 @@ class TestRefusals:
 def test_loading_twice_creates_nothing_the_second_time(referential, debug):
     first = load()
     after_first = row_counts()
+    assert after_first["workshops.Workshop"] and after_first["workshops.Registration"]
 
     second = load()
 
@@ -175,7 +176,8 @@ def test_the_world_has_every_stage_to_look_at(referential, debug):
         for m in Member.objects.select_related("working_group__participation")
     }
     assert len(groups) == 2
-    assert Member.objects.count() == 12
+    # The member persona joined the first group.
+    assert Member.objects.count() == 13
     assert all(m.email.endswith("@" + DEMO_EMAIL_DOMAIN) for m in Member.objects.all())
     assert Member.objects.filter(role="elected_referent").exists()
 
@@ -205,6 +207,7 @@ def test_every_printed_persona_signs_in_and_sees_their_work(referential, debug, 
         "elu",
         "referent-technique",
         "candidate",
+        "membre",
     ]
     for persona in personas:
         client.logout()
@@ -222,8 +225,11 @@ def test_every_printed_persona_signs_in_and_sees_their_work(referential, debug, 
         assert persona.pages, persona.email
         pages = [client.get(path) for path in persona.pages]
         assert [page.status_code for page in pages] == [200] * len(pages), persona.email
-        # The first page printed is the persona's own work, in a demo Fabrique.
-        assert "Fabrique de démonstration" in pages[0].content.decode(), persona.email
+        # The first page printed is the persona's own work, in a demo Fabrique (the member's
+        # space lists her workshops, by their titles).
+        first = pages[0].content.decode()
+        own_work = "Atelier 3" if persona.email == MEMBER.email else "Fabrique de démonstration"
+        assert own_work in first, persona.email
 
 
 def test_the_printed_secret_is_the_administrators_app(referential, debug):

@@ -85,7 +85,7 @@ def test_make_demo_twice_on_a_fresh_database_then_every_persona_signs_in(tmp_pat
     assert row_counts(database) == after_first
     assert "Démonstration déjà chargée : rien à créer." in second
     password, personas = printed_personas(first)
-    assert len(personas) == 7
+    assert len(personas) == 8
     signed_in = manage(
         "shell",
         "-c",
