@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from fabriques.core.text import normalize
 from fabriques.workinggroups.models import Member
 
 from ..models import Attendance, Registration, RegistrationStatus, Workshop
@@ -66,9 +67,13 @@ def walk_in_candidates(*, workshop: Workshop) -> QuerySet[Member]:
 
 
 def sign_in_sheet_rows(*, workshop: Workshop) -> list[Registration]:
-    """The registered people, by name (walk-ins write themselves on the empty rows)."""
-    return list(
-        _registrations(workshop).filter(status=RegistrationStatus.REGISTERED).order_by(*_BY_NAME)
+    """The registered people, by name as the sheet prints it (upper case): « de Lattre » and
+    « Émond » before « Zola », which the database's binary order would not give (walk-ins
+    write themselves on the empty rows)."""
+    rows = _registrations(workshop).filter(status=RegistrationStatus.REGISTERED)
+    return sorted(
+        rows,
+        key=lambda row: (normalize(row.member.last_name), normalize(row.member.first_name), row.pk),
     )
 
 

@@ -1,6 +1,6 @@
 """The attendance pages, tried by every persona: works, login, 403, 404; the writes work for
-the people who run the workshop and change nothing for the others; the sheet and the CSV are
-read back."""
+the people who run the workshop and change nothing for the others; the sheet (PDF) and the CSV
+are read back."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject
 
 from fabriques.core.models import AuditEvent
 from fabriques.workinggroups.models import Member
 from fabriques.workinggroups.tests.factories import MemberFactory
 from fabriques.workshops.models import Attendance, Registration, RegistrationStatus
+from fabriques.workshops.views.attendance import SHEET_EMPTY_ROWS
 
 from .attendance_helpers import ALL, MANAGERS, VIEWERS, happening_now, user
 from .factories import RegistrationFactory, WorkshopFactory
@@ -236,29 +240,87 @@ def test_a_newcomer_with_a_bad_address_changes_nothing(client, world, now_a):
     assert _snapshot() == before
 
 
-def test_the_sign_in_sheet_lists_the_registered_people_by_name(client, world, now_a):
+def _pdf(response):
+    assert response["Content-Type"] == "application/pdf"
+    return PdfReader(io.BytesIO(response.content))
+
+
+def test_the_sign_in_sheet_is_a_tagged_pdf_of_the_registered_people_by_name(client, world, now_a):
     group = world.groups["a"]
-    RegistrationFactory(workshop=now_a, member=MemberFactory(working_group=group, last_name="Zola"))
+    for last_name in ("Zola", "de Lattre", "Émond"):
+        RegistrationFactory(
+            workshop=now_a, member=MemberFactory(working_group=group, last_name=last_name)
+        )
     RegistrationFactory(
-        workshop=now_a, member=MemberFactory(working_group=group, last_name="Arnaud")
+        workshop=now_a,
+        member=MemberFactory(
+            working_group=group, last_name="Arnaud", organisation_name="Mairie de Tulle"
+        ),
     )
     RegistrationFactory(
         workshop=now_a,
         member=MemberFactory(working_group=group, last_name="Désinscrite"),
         status=RegistrationStatus.CANCELLED,
     )
+    now_a.title = "Atelier « mobilités » & vélo"
+    now_a.save()
     client.force_login(world.cast.pilot_a)
     response = client.get(reverse("workshops:sign_in_sheet", args=[now_a.pk]))
-    page = response.content.decode()
-    assert page.index("ARNAUD") < page.index("ZOLA")
-    assert "DÉSINSCRITE" not in page
-    assert now_a.title in page
-    assert "Signature" in page
+    day = timezone.localtime(now_a.starts_at).date().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="emargement-{day}-atelier-mobilites-velo.pdf"'
+    )
+    assert "no-store" in response["Cache-Control"]
+    reader = _pdf(response)
+    # Words as they read, whatever the lines the table's cells wrap them on.
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    positions = [text.index(name) for name in ("ARNAUD", "DE LATTRE", "ÉMOND", "ZOLA")]
+    assert positions == sorted(positions)
+    assert "Mairie de Tulle" in text
+    assert "DÉSINSCRITE" not in text
+    assert "Atelier « mobilités » & vélo" in text
+    assert "Signature" in text
+    assert "Famille d’acteurs" in text
     # Date and time in French, Paris time: « Le vendredi 4 décembre 2026, de 9 h 30 à 12 h 00 ».
-    assert re.search(r"Le \w+ \d{1,2} \w+ \d{4}, de \d{1,2}\u00a0h\u00a0\d{2} à ", page)
-    assert page.count('class="sheet__empty"') == 8
+    assert re.search(r"Le \w+ \d{1,2} \w+ \d{4}, de \d{1,2} h \d{2} à ", text)
+    # Tagged for accessibility (PDF/UA-1), in French, titled.
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] == BooleanObject(True)
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "fr"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == BooleanObject(True)
+    assert reader.metadata.title == "Feuille d’émargement — Atelier « mobilités » & vélo"
     event = AuditEvent.objects.get(action="attendance.sheet_downloaded")
-    assert event.data == {"count": 2}
+    assert event.data == {"count": 4}
+
+
+def test_the_sign_in_sheet_leaves_empty_rows_for_walk_ins(client, world, now_a):
+    """Eight rows without anyone's name: the table's body has two more rows than people."""
+    RegistrationFactory(workshop=now_a, member=world.members["member_a"])
+    client.force_login(world.cast.pilot_a)
+    reader = _pdf(client.get(reverse("workshops:sign_in_sheet", args=[now_a.pk])))
+    assert len(_table_rows(reader)) == 1 + 1 + SHEET_EMPTY_ROWS  # heading, person, empty rows
+
+
+def _table_rows(reader):
+    """The table rows (/TR) of the PDF's structure tree."""
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for child in node:
+                walk(child)
+            return
+        if not isinstance(node, DictionaryObject):
+            return
+        if node.get("/S") == "/TR":
+            found.append(node)
+        if "/K" in node:
+            walk(node["/K"])
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
 
 
 def test_the_export_reads_back_in_a_french_spreadsheet(client, world, now_a):

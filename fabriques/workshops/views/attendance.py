@@ -1,5 +1,5 @@
 """Attendance pages of the workshops, for the people who run them, on a phone: check-in by
-code or QR code, the roll call, walk-ins; the sign-in sheet and the attendance export.
+code or QR code, the roll call, walk-ins; the sign-in sheet (PDF) and the attendance export.
 
 Each view: the access function, one service or selector, render.
 """
@@ -17,11 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fabriques.accounts.types import AuthenticatedHttpRequest
 from fabriques.core.forms import add_service_errors
+from fabriques.core.pdf import render_pdf
 from fabriques.workinggroups.imports import FORMULA_STARTS
 
 from .. import access
@@ -201,21 +203,30 @@ def walk_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _sheet_filename(workshop: Workshop) -> str:
+    """emargement-2026-12-04-atelier-mobilites.pdf: the day (Paris time), then the title."""
+    day = timezone.localtime(workshop.starts_at).date().isoformat()
+    slug = slugify(workshop.title)[:60].strip("-") or f"rencontre-{workshop.pk}"
+    return f"emargement-{day}-{slug}.pdf"
+
+
 @require_safe
 @login_required
 def sign_in_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """A printable sign-in sheet (HTML with a print stylesheet: WeasyPrint is not a dependency
-    of the project)."""
+    """The sign-in sheet to print and sign: a tagged PDF (PDF/UA-1)."""
     workshop = access.get_workshop_for_user(request.user, pk, manage=True)
     rows = selectors.sign_in_sheet_rows(workshop=workshop)
-    services.attendance_list_record(
-        workshop=workshop, actor=request.user, kind="sheet", count=len(rows)
-    )
-    return render(
-        request,
+    pdf = render_pdf(
         "workshops/attendance/sign_in_sheet.html",
         _context(workshop, rows=rows, empty_rows=range(SHEET_EMPTY_ROWS)),
     )
+    services.attendance_list_record(
+        workshop=workshop, actor=request.user, kind="sheet", count=len(rows)
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_sheet_filename(workshop)}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 EXPORT_HEADER = (
@@ -284,6 +295,6 @@ urlpatterns: list[URLPattern] = [
     path("espace/rencontres/<int:pk>/pointage/", check_in, name="check_in"),
     path("espace/rencontres/<int:pk>/pointage/appel/", attendance_set, name="attendance_set"),
     path("espace/rencontres/<int:pk>/pointage/sans-inscription/", walk_in, name="walk_in"),
-    path("espace/rencontres/<int:pk>/emargement/", sign_in_sheet, name="sign_in_sheet"),
+    path("espace/rencontres/<int:pk>/emargement.pdf", sign_in_sheet, name="sign_in_sheet"),
     path("espace/rencontres/<int:pk>/presences.csv", attendance_export, name="attendance_export"),
 ]
