@@ -193,8 +193,10 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 def _no_referrer(response: HttpResponse) -> HttpResponse:
-    # The page's address holds the token: no Referer to any page, ours included (logs).
-    response["Referrer-Policy"] = "no-referrer"
+    # The page's address holds the token: a Referer names our origin only, never the page, to
+    # any site, ours included (logs). Not « no-referrer »: under it a browser sends « Origin:
+    # null » with the page's form, which Django's CSRF check refuses (403 on « Me connecter »).
+    response["Referrer-Policy"] = "strict-origin"
     return response
 
 
