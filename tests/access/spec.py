@@ -43,6 +43,9 @@ class Case:
     # What working-group members (spec.MEMBERS) get where it differs from an outsider's: the
     # workshops they are part of. Their writes are listed in `writers` by name.
     members: dict[str, str] = field(default_factory=dict)
+    # The writer whose valid POST is tried (by default the first of `writers`): for a route
+    # where only some writers' POST changes data (a member's own registration).
+    writer: str = ""
 
 
 # Personas who combine the roles of two personas of the matrix (built in world.py):
@@ -619,3 +622,8 @@ CASES: dict[str, list[Case]] = {
         )
     ],
 }
+
+# The workshops' routes (fabriques/workshops), in their own module.
+from .spec_workshops import WORKSHOP_CASES  # noqa: E402
+
+CASES.update(WORKSHOP_CASES)
