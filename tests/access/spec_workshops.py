@@ -66,12 +66,12 @@ OWN_ONLY = outcomes(s404=SIGNED_IN, login="anonymous")
 CLOSED_MINUTES_A = outcomes(s403=RUN_GROUP_A, s404=SIGNED_IN - RUN_GROUP_A, login="anonymous")
 FIGURES_A = outcomes(
     ok=RUN_FABRIQUE_A,
-    redirect={"elected_a", "technical_a"},  # sent to their own territory's figures
+    redirect=frozenset({"elected_a", "technical_a"}),  # sent to their own territory's figures
     s404=OUTSIDERS_A | {"partner_a"},
     login="anonymous",
 )
 FIGURES_B = outcomes(
-    ok={"admin", "pilot_b", "provider_b"},
+    ok=frozenset({"admin", "pilot_b", "provider_b"}),
     redirect="elected_b",
     s404=SIGNED_IN - {"admin", "pilot_b", "provider_b", "elected_b"},
     login="anonymous",
