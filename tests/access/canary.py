@@ -11,6 +11,11 @@ hold it (`exported_to`). The audiences are few and named:
     followers(x)  team(x) but partner_x: a deliverable of a territory that is not accepted yet
     the applicant's own: applicant with managers(x); a draft, the applicant alone
 
+The working groups' members (no persona but the applicant, a member of each side's group) are
+followers(x)' to read: on the group's pages and on the workshops' (registrations, presences, a
+walk-in, minutes shared with their attendees, an action and its owner, a comment), never on
+public minutes, where a member who did not agree to be named is only counted.
+
 Link tokens (invitation, password reset) are canaries that nobody reads on a page. Everything
 of Fabrique B is therefore out of reach of the `*_a` personas, and the other way round.
 """
@@ -33,7 +38,12 @@ from fabriques.accounts.models import Membership, MembershipRole
 from fabriques.accounts.services import user_invite_with_link
 from fabriques.accounts.tests.factories import UserFactory
 from fabriques.calls.models import ApplicationScore, ApplicationStatus
-from fabriques.calls.tests.factories import ApplicationFactory, CallCriterionFactory, CallFactory
+from fabriques.calls.tests.factories import (
+    ApplicationFactory,
+    CallCriterionFactory,
+    CallFactory,
+    pdf_upload,
+)
 from fabriques.core.models import OutgoingEmail
 from fabriques.core.services import audit_event_create
 from fabriques.deliverables.models import DeliverableStatus, ReviewDecision
@@ -49,6 +59,26 @@ from fabriques.programme.services import fabrique_team_invite
 from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
 from fabriques.territories.tests.factories import EpciFactory, QpvFactory
 from fabriques.workinggroups.services import member_add, member_leave
+from fabriques.workshops.models import (
+    ActionStatus,
+    Attendance,
+    MinutesComment,
+    MinutesStatus,
+    MinutesVisibility,
+    OutcomeKind,
+    RegistrationStatus,
+)
+from fabriques.workshops.services.attendance import walk_in_newcomer_add
+from fabriques.workshops.services.calendar import calendar_feed_create
+from fabriques.workshops.services.planning import document_add
+from fabriques.workshops.tests.factories import (
+    MinutesFactory,
+    OutcomeFactory,
+    RegistrationFactory,
+    SeminarFactory,
+    WorkshopFactory,
+    in_days,
+)
 
 from .routes import Route, all_routes
 
@@ -94,6 +124,12 @@ class CanaryWorld:
     memberships: list[Any] = field(default_factory=list)
     members: list[Any] = field(default_factory=list)
     communes: list[Any] = field(default_factory=list)
+    workshops: list[Any] = field(default_factory=list)
+    documents: list[Any] = field(default_factory=list)
+    actions: list[Any] = field(default_factory=list)
+    # Secret calendar addresses (of each side's elected referent): only their hash is stored,
+    # and no e-mail carries them, so they are not among `tokens`.
+    calendar_tokens: dict[str, str] = field(default_factory=dict)
     epci: Any = None
     qpv: Any = None
     # The secrets of the links e-mailed during the build, and the texts only e-mails carry.
@@ -161,7 +197,8 @@ def build_canary_world() -> CanaryWorld:
             _plant_deliverables(world, side)
             _plant_fabrique(world, side)
             _plant_emails(world, side)
-            _plant_working_group(world, side)
+            current, applicant_member = _plant_working_group(world, side)
+            _plant_workshops(world, side, current, applicant_member)
         world.epci, world.qpv = EpciFactory(), QpvFactory()
         _reset_passwords(world, ["pilot_b", "applicant"])
     return world
@@ -372,7 +409,7 @@ def _plant_fabrique(world: CanaryWorld, side: str) -> None:
     )
 
 
-def _plant_working_group(world: CanaryWorld, side: str) -> None:
+def _plant_working_group(world: CanaryWorld, side: str) -> tuple[Any, Any]:
     """Members of the territory's group: their data is read by those who run the group only.
 
     One of them is the applicant persona (by address): their own export holds their row.
@@ -409,6 +446,113 @@ def _plant_working_group(world: CanaryWorld, side: str) -> None:
         "applicant-member", email=world.user("applicant").email, exported_to=["applicant"]
     )
     world.members += [current, left, applicant]
+    return current, applicant
+
+
+def _plant_workshops(world: CanaryWorld, side: str, current: Any, applicant_member: Any) -> None:
+    """The group's members in the workshops' tables: registrations, presences, a walk-in,
+    minutes, an action, a comment, public minutes.
+
+    `current` (a planted member without an account) is registered to a coming workshop,
+    attended a past one, whose minutes are shared for comments (their text, an action they
+    own and their comment: read by the people who run the workshop and its attendees), and a
+    seminar of the whole Fabrique whose minutes are public, without having agreed to be named
+    there. A newcomer came without registering. The applicant persona, a member of the group
+    (`applicant_member`), is registered to the coming workshop: their own space shows it.
+
+    Not planted: published minutes of a local workshop with names in them, which the group's
+    members (the applicant among them) read by design along with who came.
+    """
+    participation = getattr(world.personas, f"participation_{side}")
+    fabrique = world.fabrique(side)
+    audience = followers(side)
+    elected = world.user(f"elected_{side}")
+    now = timezone.now()
+    coming = WorkshopFactory(participation=participation, title=f"Atelier à venir {side}")
+    RegistrationFactory(workshop=coming, member=current)
+    RegistrationFactory(
+        workshop=coming, member=applicant_member, status=RegistrationStatus.REGISTERED
+    )
+    document = document_add(
+        workshop=coming,
+        actor=world.user(f"provider_{side}"),
+        title="Support de l’atelier",
+        kind="slides",
+        upload=pdf_upload("support.pdf"),
+    )
+    past = WorkshopFactory(
+        participation=participation,
+        title=f"Atelier passé {side}",
+        starts_at=in_days(-7),
+        ends_at=in_days(-7, hour=17),
+    )
+    RegistrationFactory(
+        workshop=past, member=current, attendance=Attendance.ATTENDED, checked_in_at=now
+    )
+
+    def plant(kind: str) -> str:
+        return world.plant(f"{kind}-{side}", "member", audience)
+
+    walk_in_newcomer_add(
+        workshop=past,
+        participation=participation,
+        data={
+            "first_name": plant("walk-in-first-name"),
+            "last_name": plant("walk-in-last-name"),
+            "email": f"{plant('walk-in-email')}@exemple.fr",
+            "organisation_name": plant("walk-in-organisation"),
+            "family": "inhabitant",
+        },
+        actor=elected,
+    )
+    minutes = MinutesFactory(
+        workshop=past,
+        status=MinutesStatus.SHARED,
+        shared_at=now,
+        comments_until=now + datetime.timedelta(days=7),
+        body=world.plant(f"minutes-body-{side}", "group", audience),
+    )
+    action = OutcomeFactory(
+        minutes=minutes,
+        kind=OutcomeKind.ACTION,
+        text=world.plant(f"action-text-{side}", "group", audience),
+        owner_member=current,
+        due_on=(now + datetime.timedelta(days=30)).date(),
+        action_status=ActionStatus.TODO,
+    )
+    MinutesComment.objects.create(
+        minutes=minutes, outcome=action, author_member=current, text=plant("minutes-comment")
+    )
+    # Public minutes of a seminar `current` attended, not named in public (the default).
+    assert not current.public_name_opt_in
+    seminar = SeminarFactory(
+        fabrique=fabrique,
+        title=f"Séminaire passé {side}",
+        starts_at=in_days(-14),
+        ends_at=in_days(-14, hour=17),
+    )
+    RegistrationFactory(
+        workshop=seminar, member=current, attendance=Attendance.ATTENDED, checked_in_at=now
+    )
+    public = MinutesFactory(
+        workshop=seminar,
+        status=MinutesStatus.PUBLISHED,
+        visibility=MinutesVisibility.PUBLIC,
+        published_at=now,
+    )
+    public_action = OutcomeFactory(
+        minutes=public,
+        kind=OutcomeKind.ACTION,
+        text="Partager la carte des mobilités.",
+        owner_member=current,
+        due_on=(now + datetime.timedelta(days=30)).date(),
+        action_status=ActionStatus.TODO,
+    )
+    _feed, token = calendar_feed_create(user=elected)
+    world.calendar_tokens[side] = token
+    world.workshops += [coming, past, seminar]
+    world.documents.append(document)
+    world.actions += [action, public_action]
 
 
 def _plant_emails(world: CanaryWorld, side: str) -> None:
@@ -519,8 +663,50 @@ KWARGS: dict[str, Callable[[CanaryWorld], list[Kwargs]]] = {
     "public:territory_epci": lambda w: [{"siren": w.epci.siren}],
     "public:territory_qpv": lambda w: [{"pk": w.qpv.pk}],
 }
+# The workshops' routes whose parameter is a workshop.
+WORKSHOP_ROUTES = (
+    "workshop_detail",
+    "workshop_edit",
+    "workshop_cancel",
+    "agenda_edit",
+    "document_add",
+    "check_in",
+    "attendance_set",
+    "walk_in",
+    "sign_in_sheet",
+    "attendance_export",
+    "minutes",
+    "minutes_edit",
+    "minutes_transition",
+    "minutes_comment",
+    "public_minutes",
+    "invite",
+    "registrations",
+    "my_workshop",
+    "my_registration",
+    "my_qr",
+)
+KWARGS.update({f"workshops:{name}": _pks("workshops") for name in WORKSHOP_ROUTES})
+KWARGS.update(
+    {
+        "workshops:action_update": _pks("actions"),
+        "workshops:document_download": lambda w: [
+            {"pk": d.workshop_id, "document": d.pk} for d in w.documents
+        ],
+        "workshops:feed": lambda w: [{"token": t} for t in w.calendar_tokens.values()],
+        # Each address with both Fabriques: its owner's, and the other (a 404).
+        "workshops:fabrique_feed": lambda w: [
+            {"token": token, "slug": w.fabrique(side).slug}
+            for token in w.calendar_tokens.values()
+            for side in SIDES
+        ],
+    }
+)
 # Query strings that show more of a page.
 QUERIES: dict[str, list[str]] = {
+    "workshops:registrations": ["", "?liste=attente", "?liste=invites", "?liste=desinscrits"],
+    "workshops:fabrique_workshops": ["", "?periode=passees"],
+    "workshops:actions": ["", "?statut=done"],
     "workinggroups:group": ["", "?membres=tous"],
     "calls:territory_search": ["?q=commune"],
     "deliverables:dashboard": [

@@ -31,6 +31,23 @@ from fabriques.programme.tests.factories import (
 from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.territories.tests.factories import EpciFactory, ParticipationFactory, QpvFactory
 from fabriques.workinggroups.tests.factories import MemberFactory, WorkingGroupFactory
+from fabriques.workshops.models import (
+    ActionStatus,
+    Attendance,
+    MinutesStatus,
+    MinutesVisibility,
+    OutcomeKind,
+)
+from fabriques.workshops.services.calendar import calendar_feed_create
+from fabriques.workshops.services.planning import document_add
+from fabriques.workshops.tests.factories import (
+    MinutesFactory,
+    OutcomeFactory,
+    RegistrationFactory,
+    SeminarFactory,
+    WorkshopFactory,
+    in_days,
+)
 
 
 class World:
@@ -100,8 +117,10 @@ def build_world() -> World:
         email=combined["member_b"].email,
         user=combined["member_b"],
     )
+    workshops = _workshops(cast, member_a=member_a, member_b=member_b, user=combined["member_a"])
     return World(
         cast,
+        **workshops,
         draft_participation=draft_participation,
         deliverable=deliverable,
         version=version,
@@ -128,6 +147,100 @@ def build_world() -> World:
         member_a2=member_a2,
         member_b=member_b,
     )
+
+
+# The check-in code of member_a's registration to the workshop happening now.
+CHECK_IN_CODE = "AB2C3D"
+
+
+def _workshops(cast: Personas, *, member_a: Any, member_b: Any, user: Any) -> dict[str, Any]:
+    """The workshops the matrix tries, with what their routes need (spec_workshops.py).
+
+    Territory A: a coming workshop (member_a registered, a document), one happening now
+    (member_a registered, not checked in yet), past ones whose minutes are shared for comments
+    (member_a attended; an action of theirs), a draft, published to the group, published to
+    the whole Fabrique (a seminar), published to everyone. Fabrique A: a coming seminar.
+    Territory B: a coming workshop (member_b registered). member_a's calendar address, and an
+    address of theirs that was renewed since.
+    """
+    now = timezone.now()
+    local_a = WorkshopFactory(participation=cast.participation_a, title="Atelier local A")
+    RegistrationFactory(workshop=local_a, member=member_a)
+    document = document_add(
+        workshop=local_a,
+        actor=cast.provider_a,
+        title="Support de l’atelier",
+        kind="slides",
+        upload=pdf_upload("support.pdf"),
+    )
+    now_a = WorkshopFactory(
+        participation=cast.participation_a,
+        title="Atelier en cours A",
+        starts_at=now - datetime.timedelta(minutes=30),
+        ends_at=now + datetime.timedelta(hours=2),
+    )
+    registration_now_a = RegistrationFactory(workshop=now_a, member=member_a, code=CHECK_IN_CODE)
+
+    def past(factory: Any = WorkshopFactory, **fields: Any) -> Any:
+        if factory is WorkshopFactory:
+            fields.setdefault("participation", cast.participation_a)
+        workshop = factory(starts_at=in_days(-7), ends_at=in_days(-7, hour=17), **fields)
+        RegistrationFactory(
+            workshop=workshop, member=member_a, attendance=Attendance.ATTENDED, checked_in_at=now
+        )
+        return workshop
+
+    shared_a = past(title="Atelier passé A, compte rendu soumis")
+    shared_minutes = MinutesFactory(
+        workshop=shared_a,
+        status=MinutesStatus.SHARED,
+        shared_at=now,
+        comments_until=now + datetime.timedelta(days=7),
+    )
+    action = OutcomeFactory(
+        minutes=shared_minutes,
+        kind=OutcomeKind.ACTION,
+        text="Rédiger la note de synthèse.",
+        owner_member=member_a,
+        due_on=(now + datetime.timedelta(days=30)).date(),
+        action_status=ActionStatus.TODO,
+    )
+    draft_a = past(title="Atelier passé A, compte rendu en brouillon")
+    MinutesFactory(workshop=draft_a)
+    group_a = past(title="Atelier passé A, compte rendu du groupe")
+    fabrique_wide_a = past(SeminarFactory, fabrique=cast.fabrique_a, title="Séminaire passé A")
+    public_a = past(title="Atelier passé A, compte rendu public")
+    for workshop, visibility in (
+        (group_a, MinutesVisibility.GROUP),
+        (fabrique_wide_a, MinutesVisibility.FABRIQUE),
+        (public_a, MinutesVisibility.PUBLIC),
+    ):
+        MinutesFactory(
+            workshop=workshop,
+            status=MinutesStatus.PUBLISHED,
+            visibility=visibility,
+            published_at=now,
+        )
+    local_b = WorkshopFactory(participation=cast.participation_b, title="Atelier local B")
+    RegistrationFactory(workshop=local_b, member=member_b)
+    _feed, renewed_token = calendar_feed_create(user=user)
+    _feed, token = calendar_feed_create(user=user)  # revokes the first
+    return {
+        "local_a": local_a,
+        "document": document,
+        "seminar_a": SeminarFactory(fabrique=cast.fabrique_a, title="Séminaire A"),
+        "now_a": now_a,
+        "registration_now_a": registration_now_a,
+        "shared_a": shared_a,
+        "action": action,
+        "draft_minutes_a": draft_a,
+        "group_minutes_a": group_a,
+        "fabrique_minutes_a": fabrique_wide_a,
+        "public_minutes_a": public_a,
+        "local_b": local_b,
+        "calendar_token": token,
+        "renewed_calendar_token": renewed_token,
+    }
 
 
 def _sign_in_links() -> dict[str, str]:

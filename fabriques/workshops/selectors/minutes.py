@@ -64,6 +64,8 @@ class MinutesPage:
     comments: list[MinutesComment] | None
     may_manage: bool
     may_comment: bool
+    # Whether the reader sees people by name (attendees, the members who own actions).
+    sees_names: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -109,8 +111,9 @@ def family_counts(registrations: list[Registration]) -> list[FamilyCount]:
 def minutes_page(*, minutes: Minutes, user: Person) -> MinutesPage:
     """What the minutes' page shows to this reader (the minutes come from the access function).
 
-    Names of attendees go to the people who run the workshop and to its group's audience (the
-    territory's members and referents, the attendees); other readers see families counted.
+    Names of attendees, and of the members who own actions, go to the people who run the
+    workshop and to its group's audience (the territory's members and referents, the
+    attendees); other readers see families counted, and « a member of the group » for an owner.
     Comments go to those who could read them while shared: the attendees and the facilitators.
     """
     workshop = minutes.workshop
@@ -135,6 +138,7 @@ def minutes_page(*, minutes: Minutes, user: Person) -> MinutesPage:
         comments=comments,
         may_manage=manages,
         may_comment=minutes.pk is not None and may_comment_minutes(user, minutes),
+        sees_names=sees_names,
     )
 
 

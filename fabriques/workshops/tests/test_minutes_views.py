@@ -184,6 +184,38 @@ def test_fabrique_readers_see_families_not_names(world):
     assert str(StakeholderFamily(member.family).label) in page
 
 
+@pytest.mark.parametrize("visibility", [MinutesVisibility.FABRIQUE, MinutesVisibility.PUBLIC])
+def test_readers_outside_the_group_do_not_learn_who_owns_an_action(world, visibility):
+    """The owner of an action is named like the attendees: to the people who run the workshop
+    and to its group's audience; other readers (a partner, another territory's member, any
+    account for public minutes) read « a member of the group » and the family."""
+    member = world.members["member_a"]
+    member.first_name = "Hildegarde"
+    member.save()
+    attend(world.local_a, member)
+    minutes = MinutesFactory(
+        workshop=world.local_a, status=MinutesStatus.PUBLISHED, visibility=visibility
+    )
+    OutcomeFactory(
+        minutes=minutes,
+        kind=OutcomeKind.ACTION,
+        text="Rédiger la note.",
+        owner_member=member,
+        due_on=datetime.date(2027, 1, 10),
+        action_status=ActionStatus.TODO,
+    )
+    outside = ["partner_a", "member_a2"] + (["outsider"] if visibility == "public" else [])
+    for name in outside:
+        page = client_for(user_of(world, name)).get(url("minutes", world.local_a))
+        text = page.content.decode()
+        assert page.status_code == 200, name
+        assert "Rédiger la note." in text and "Hildegarde" not in text, name
+        assert "un membre du groupe" in text, name
+    for name in ("provider_a", "elected_a", "member_a"):
+        text = client_for(user_of(world, name)).get(url("minutes", world.local_a)).content
+        assert "Hildegarde" in text.decode(), name
+
+
 # Writing ------------------------------------------------------------------------------------
 
 
