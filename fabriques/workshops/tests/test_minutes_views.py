@@ -212,8 +212,8 @@ def test_readers_outside_the_group_do_not_learn_who_owns_an_action(world, visibi
         assert "Rédiger la note." in text and "Hildegarde" not in text, name
         assert "un membre du groupe" in text, name
     for name in ("provider_a", "elected_a", "member_a"):
-        text = client_for(user_of(world, name)).get(url("minutes", world.local_a)).content
-        assert "Hildegarde" in text.decode(), name
+        inside = client_for(user_of(world, name)).get(url("minutes", world.local_a))
+        assert "Hildegarde" in inside.content.decode(), name
 
 
 # Writing ------------------------------------------------------------------------------------
