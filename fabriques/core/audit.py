@@ -93,6 +93,7 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "member.rejoined": _("Retour d’un membre dans le groupe de travail"),
     "member.consent_recorded": _("Consentement d’un membre enregistré"),
     "member.consent_withdrawn": _("Consentement d’un membre retiré"),
+    "member.public_name_set": _("Choix d’un membre sur son nom dans les comptes rendus publics"),
     "members.imported": _("Membres importés dans le groupe de travail"),
     "members.exported": _("Liste des membres exportée"),
     "members.purged": _("Membres supprimés au terme de la conservation"),

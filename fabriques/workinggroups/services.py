@@ -270,6 +270,27 @@ def member_consent_record(
     return member
 
 
+@transaction.atomic
+def member_public_name_set(*, member: Member, actor: User | None, opt_in: bool) -> Member:
+    """The member's own choice to be named (name and organisation) in public minutes."""
+    if member.public_name_opt_in == opt_in:
+        return member
+    member.public_name_opt_in = opt_in
+    _validate(member)
+    history_author_set(member, actor)
+    member.save(update_fields=["public_name_opt_in", "updated_at"])
+    audit_event_create(
+        action="member.public_name_set",
+        obj=member,
+        actor=actor,
+        summary=_("Choix d’un membre d’être nommé dans les comptes rendus publics")
+        if opt_in
+        else _("Retrait d’un membre des noms cités dans les comptes rendus publics"),
+        data={"public_name_opt_in": opt_in},
+    )
+    return member
+
+
 @dataclass(frozen=True)
 class ImportRow:
     """One line of an imported file, as it will be created (`line`: its number in the file)."""

@@ -281,6 +281,15 @@ WORKSHOP_CASES: dict[str, list[Case]] = {
     ],
     # A member's own space: anyone signed in (those without a membership are told what it is).
     "workshops:my_space": [Case(get=SIGNED_IN_ONLY)],
+    # Everyone signed in has the page; a choice is written only on one's own membership.
+    "workshops:my_preferences": [
+        Case(
+            get=SIGNED_IN_ONLY,
+            writers=frozenset({"member_a"}),
+            payload=lambda w: {"member": w.member_a.pk, "public_name_opt_in": "on"},
+            writer="member_a",
+        )
+    ],
     "workshops:my_workshop": [
         Case(_local_a, get=GROUP_A, members=SEE_LOCAL_A, label="atelier local A"),
         Case(_seminar_a, get=SEE_A, members=SEE_SEMINAR_A, label="séminaire de la Fabrique A"),

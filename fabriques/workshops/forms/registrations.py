@@ -75,3 +75,17 @@ class AnswerForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("register", "register"), ("cancel", "cancel"), ("decline", "decline")]
     )
+
+
+class PublicNameForm(forms.Form):
+    """The person's choice, for one of their working groups."""
+
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    public_name_opt_in = forms.BooleanField(
+        required=False,
+        label=_("Mon nom et mon organisation peuvent figurer dans les comptes rendus publics"),
+        help_text=_(
+            "Sans votre accord, un compte rendu public ne cite que votre famille d’acteurs "
+            "(par exemple « Associations »), jamais votre nom."
+        ),
+    )

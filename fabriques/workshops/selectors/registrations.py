@@ -466,3 +466,14 @@ def member_workshop(*, user: Person, workshop: Workshop) -> MemberWorkshop:
         position=position,
         refusal=registration_refusal(workshop, member, registration),
     )
+
+
+def own_memberships(*, user: Person) -> list[Member]:
+    """The person's current memberships of working groups, with their territory and Fabrique."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Member.objects.filter(user_id=user.pk, left_on__isnull=True)
+        .select_related("working_group__participation__fabrique")
+        .order_by("working_group__participation__fabrique__title", "pk")
+    )

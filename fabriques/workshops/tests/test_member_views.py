@@ -306,3 +306,26 @@ def test_an_invitation_past_the_deadline_may_still_be_declined(world):
     assert "La date limite d’inscription (" in page
     assert "M’inscrire" not in page
     assert "Décliner l’invitation" in page
+
+
+def test_a_member_chooses_to_be_named_in_public_minutes(world):
+    member = world.members["member_a"]
+    url = reverse("workshops:my_preferences")
+    client = _client(world, "member_a")
+    page = client.get(url).content.decode()
+    assert "Mon nom et mon organisation peuvent figurer" in page
+    response = client.post(url, {"member": member.pk, "public_name_opt_in": "on"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.public_name_opt_in is True
+    assert AuditEvent.objects.filter(action="member.public_name_set").count() == 1
+    # Someone else's membership: refused, unchanged.
+    other = world.members["member_b"]
+    refused = _client(world, "member_a").post(url, {"member": other.pk, "public_name_opt_in": "on"})
+    assert refused.status_code == 404
+    other.refresh_from_db()
+    assert other.public_name_opt_in is False
+    # Back: unticked.
+    client.post(url, {"member": member.pk})
+    member.refresh_from_db()
+    assert member.public_name_opt_in is False

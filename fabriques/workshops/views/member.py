@@ -22,9 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from fabriques.accounts.types import AuthenticatedHttpRequest
 from fabriques.core.forms import add_service_errors
+from fabriques.workinggroups.services import member_public_name_set
 
 from .. import access
-from ..forms.registrations import AnswerForm, InviteForm
+from ..forms.registrations import AnswerForm, InviteForm, PublicNameForm
 from ..models import RegistrationStatus
 from ..selectors import registrations as selectors
 from ..services import registrations as services
@@ -212,10 +213,45 @@ def my_qr(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person's own choices as a member of working groups (named in public minutes)."""
+    memberships = selectors.own_memberships(user=request.user)
+    if request.method == "POST":
+        form = PublicNameForm(request.POST)
+        by_pk = {member.pk: member for member in memberships}
+        if form.is_valid() and form.cleaned_data["member"] in by_pk:
+            member_public_name_set(
+                member=by_pk[form.cleaned_data["member"]],
+                actor=request.user,
+                opt_in=form.cleaned_data["public_name_opt_in"],
+            )
+            messages.success(request, _("Votre choix est enregistré."))
+            return redirect("workshops:my_preferences")
+        raise Http404(_("Ce groupe de travail n’existe pas ou vous n’y avez pas accès."))
+    forms = [
+        (
+            member,
+            PublicNameForm(
+                initial={"member": member.pk, "public_name_opt_in": member.public_name_opt_in},
+                auto_id=f"choix-{member.pk}-%s",
+            ),
+        )
+        for member in memberships
+    ]
+    return render(
+        request,
+        "workshops/member/preferences.html",
+        {"workspace_nav": "my_space", "forms": forms},
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("espace/rencontres/<int:pk>/inviter/", invite, name="invite"),
     path("espace/rencontres/<int:pk>/inscriptions/", registrations, name="registrations"),
     path("mon-espace/", my_space, name="my_space"),
+    path("mon-espace/preferences/", my_preferences, name="my_preferences"),
     path("mon-espace/rencontres/<int:pk>/", my_workshop, name="my_workshop"),
     path("mon-espace/rencontres/<int:pk>/inscription/", my_registration, name="my_registration"),
     path("mon-espace/rencontres/<int:pk>/qr.svg", my_qr, name="my_qr"),
