@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import hashlib
 import os
 import random
@@ -296,12 +297,17 @@ def measure(pages, users, repeat: int) -> dict[str, tuple[int, float]]:
     for key, user in users.items():
         clients[key] = Client()
         clients[key].force_login(user)
+    # The same state at both sizes: no garbage from the build collected during a measure, and
+    # every page warmed up (templates, URL caches, the database's pages) before any is timed.
+    gc.collect()
+    for who, url in pages.values():
+        for _ in range(3):
+            response = clients[who].get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} a répondu {response.status_code}")
     results = {}
     for name, (who, url) in pages.items():
         client = clients[who]
-        response = client.get(url)  # warm-up (template and URL caches)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} a répondu {response.status_code}")
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         query_count = len(queries)

@@ -576,3 +576,52 @@ def sweep_orphans(
 def orphan_cutoff(now: datetime.datetime) -> datetime.datetime:
     """Files written before this moment and referenced by no row are orphans."""
     return now - datetime.timedelta(hours=settings.UPLOAD_ORPHAN_GRACE_HOURS)
+
+
+# Photographs: JPEG or PNG, decoded by Pillow before they are kept. The pixel cap keeps a
+# small file that would decompress to gigabytes (a "pixel bomb") from being accepted.
+IMAGE_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}
+IMAGE_MAX_PIXELS = 60_000_000
+
+
+def check_image(file: IO[bytes], extension: str, *, max_bytes: int) -> None:
+    """Raise a French ValidationError unless `file` is a readable image of its extension's
+    format, within `max_bytes` and IMAGE_MAX_PIXELS."""
+    from PIL import Image, UnidentifiedImageError
+
+    expected = IMAGE_FORMATS.get(extension)
+    if expected is None:
+        raise ValidationError(_("Seules les photos JPEG et PNG sont acceptées."), code="extension")
+    size = _size(file)
+    if size == 0:
+        raise ValidationError(_("Le fichier est vide."), code="empty")
+    _refuse_too_large(size, max_bytes)
+    not_an_image = ValidationError(
+        _(
+            "Ce fichier n’est pas une photo %(format)s lisible : enregistrez-la de nouveau "
+            "dans ce format."
+        )
+        % {"format": expected},
+        code="content",
+    )
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            if image.format != expected:
+                raise not_an_image
+            width, height = image.size
+            if width * height > IMAGE_MAX_PIXELS:
+                raise ValidationError(
+                    _("La photo est trop grande (%(width)d × %(height)d pixels).")
+                    % {"width": width, "height": height},
+                    code="pixels",
+                )
+            image.verify()
+    except Image.DecompressionBombError as error:
+        raise ValidationError(
+            _("La photo est trop grande pour être lue."), code="pixels"
+        ) from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise not_an_image from error
+    finally:
+        file.seek(0)

@@ -316,6 +316,10 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=DocumentKind.choices, widget=_select())
     file = forms.FileField(
         label=_("Fichier"),
+        help_text=_(
+            "Documents : PDF, formats bureautiques (Word, Excel, PowerPoint, OpenDocument) ; "
+            "photos : JPEG ou PNG."
+        ),
         widget=forms.ClearableFileInput(attrs={"class": "fr-upload"}),
         error_messages={"required": _("Choisissez le fichier à déposer.")},
     )

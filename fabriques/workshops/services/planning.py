@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from fabriques.accounts.models import User
 from fabriques.core.emails import email_queue
 from fabriques.core.services import audit_event_create, history_author_set
+from fabriques.core.uploads import IMAGE_FORMATS, check_image
 from fabriques.deliverables.files import validate_deliverable_file
 from fabriques.programme.models import Fabrique
 
@@ -282,9 +284,14 @@ def agenda_save(
 def document_add(
     *, workshop: Workshop, actor: User | None, title: str, kind: str, upload: UploadedFile
 ) -> WorkshopDocument:
-    """Attach a checked file (format, size, content) to the workshop."""
+    """Attach a checked file (format, size, content) to the workshop: a document in the
+    deliverables' formats, or a photograph (JPEG, PNG)."""
+    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
     try:
-        validate_deliverable_file(upload)
+        if extension in IMAGE_FORMATS:
+            check_image(upload, extension, max_bytes=settings.DELIVERABLE_MAX_UPLOAD_BYTES)
+        else:
+            validate_deliverable_file(upload)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
     original_name = PurePath(upload.name or "").name

@@ -96,3 +96,62 @@ def test_add_refuses_a_disguised_file(world):
     assert response.status_code == 200
     assert "ne correspond pas à un document PDF" in response.content.decode()
     assert not WorkshopDocument.objects.exists()
+
+
+def _photo(name: str, image_format: str, size=(40, 30)):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (0, 0, 145)).save(buffer, format=image_format)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+
+
+def test_a_photo_of_the_boards_is_kept_and_served_as_an_image(world):
+    client = client_for(world, "provider_a")
+    response = client.post(
+        reverse("workshops:document_add", args=[world.seminar_a.pk]),
+        {"title": "Tableau des enjeux", "kind": "photo", "file": _photo("tableau.JPG", "JPEG")},
+    )
+    assert response.status_code == 302
+    document = WorkshopDocument.objects.get()
+    download = client.get(
+        reverse("workshops:document_download", args=[world.seminar_a.pk, document.pk])
+    )
+    assert download["Content-Type"] == "image/jpeg"
+    assert download.getvalue()[:2] == b"\xff\xd8"
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        # A PNG named .jpg, and a text file named .png.
+        (lambda: _photo("photo.jpg", "PNG"), "n’est pas une photo JPEG lisible"),
+        (
+            lambda: __import__("django.core.files.uploadedfile", fromlist=["x"]).SimpleUploadedFile(
+                "photo.png", b"<svg onload=alert(1)>"
+            ),
+            "n’est pas une photo PNG lisible",
+        ),
+    ],
+)
+def test_a_photo_that_is_not_what_it_says_is_refused(world, upload, message):
+    response = client_for(world, "provider_a").post(
+        reverse("workshops:document_add", args=[world.seminar_a.pk]),
+        {"title": "Photo", "kind": "photo", "file": upload()},
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not WorkshopDocument.objects.exists()
+
+
+def test_a_pixel_bomb_is_refused(world, monkeypatch):
+    monkeypatch.setattr("fabriques.core.uploads.IMAGE_MAX_PIXELS", 1000)
+    response = client_for(world, "provider_a").post(
+        reverse("workshops:document_add", args=[world.seminar_a.pk]),
+        {"title": "Photo", "kind": "photo", "file": _photo("grande.png", "PNG", size=(50, 50))},
+    )
+    assert "La photo est trop grande (50 × 50 pixels)." in response.content.decode()
+    assert not WorkshopDocument.objects.exists()

@@ -4,6 +4,7 @@ selector, render."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
@@ -302,6 +303,9 @@ def document_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
+
+
 @require_safe
 @login_required
 def document_download(request: HttpRequest, pk: int, document: int) -> FileResponse:
@@ -317,7 +321,10 @@ def document_download(request: HttpRequest, pk: int, document: int) -> FileRespo
         handle,
         as_attachment=True,
         filename=item.original_name,
-        content_type=content_type_for(item.original_name),
+        content_type=IMAGE_TYPES.get(
+            PurePath(item.original_name).suffix.lower().lstrip("."),
+            content_type_for(item.original_name),
+        ),
     )
 
 
