@@ -34,6 +34,7 @@ from .access import (
     require_admin,
     team_roles_for_user,
 )
+from .calendar import calendar_entries
 from .forms import (
     FabriqueForm,
     MilestoneFormSet,
@@ -179,12 +180,17 @@ def fabrique_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def fabrique_detail(request: HttpRequest, slug: str) -> HttpResponse:
     fabrique = get_fabrique_for_user(request.user, slug)
     grants = grants_for(request.user)
+    detail = workspace_fabrique_detail(fabrique=fabrique)
     return _page(
         request,
         "fabrique_detail.html",
         {
             "fabrique": fabrique,
-            "detail": workspace_fabrique_detail(fabrique=fabrique),
+            "detail": detail,
+            # Milestones, and the workshops this person sees (registered by that app).
+            "calendar": calendar_entries(
+                fabrique=fabrique, user=request.user, milestones=detail.milestones
+            ),
             "manages": manages_fabrique(request.user, fabrique),
             "my_roles": fabrique_role_labels(grants, fabrique.pk),
             "stepper": stepper(fabrique.status),

@@ -43,3 +43,9 @@ class WorkshopsConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+        from fabriques.programme import calendar
+
+        from .selectors.planning import calendar_source
+
+        calendar.register(calendar_source)

@@ -608,3 +608,28 @@ def test_cancelling_a_cancelled_workshop_changes_nothing(world):
             reverse("workshops:workshop_detail", args=[world.local_a.pk])
         ).content.decode()
     )
+
+
+def test_the_fabriques_calendar_shows_the_workshops_each_person_sees(
+    world, django_assert_max_num_queries
+):
+    """The workspace's Fabrique page lists milestones and workshops together, by date."""
+    from fabriques.programme.tests.factories import MilestoneFactory
+
+    MilestoneFactory(fabrique=world.cast.fabrique_a, title="Jalon de lancement")
+    other = WorkshopFactory(participation=world.participation_a2, title="Atelier de l’autre")
+    page = reverse("programme:fabrique_detail", args=[world.cast.fabrique_a.slug])
+    pilot = client_for(world, "pilot_a").get(page).content.decode()
+    for title in ("Jalon de lancement", world.local_a.title, world.seminar_a.title, other.title):
+        assert title in pilot, title
+    assert reverse("workshops:workshop_detail", args=[world.local_a.pk]) in pilot
+    # A referent of territory A: their territory's workshop and the seminar, not A2's.
+    referent = client_for(world, "elected_a").get(page).content.decode()
+    assert world.local_a.title in referent and world.seminar_a.title in referent
+    assert other.title not in referent
+    for _ in range(5):
+        WorkshopFactory(participation=world.cast.participation_a)
+    client = client_for(world, "pilot_a")
+    client.get(page)
+    with django_assert_max_num_queries(10):
+        client.get(page)
