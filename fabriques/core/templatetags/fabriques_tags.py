@@ -191,3 +191,26 @@ def pagination(context: template.Context, page_obj: Page[Any], anchor: str = "")
         "next_href": href(page_obj.next_page_number()) if page_obj.has_next() else "",
         "last_href": href(paginator.num_pages) if page_obj.has_next() else "",
     }
+
+
+@register.simple_block_tag
+def dsfr_table(content: str, classes: str = "", id: str = "", scroll_label: str = "") -> str:
+    """The DSFR table's four nested wrappers around a `<table>`, written once.
+
+    `classes` adds modifiers to `fr-table` (fr-table--sm, fr-table--no-caption…); `id` names
+    the outer block; `scroll_label`, the id of the caption, makes the scrolling container
+    reachable and named for keyboard users (a wide table on a phone).
+    """
+    scroll = (
+        format_html(' tabindex="0" role="region" aria-labelledby="{}"', scroll_label)
+        if scroll_label
+        else ""
+    )
+    return format_html(
+        '<div class="{}"{}><div class="fr-table__wrapper"><div class="fr-table__container"{}>'
+        '<div class="fr-table__content">{}</div></div></div></div>',
+        " ".join(["fr-table", *classes.split()]),
+        format_html(' id="{}"', id) if id else "",
+        scroll,
+        content,
+    )

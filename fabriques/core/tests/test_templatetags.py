@@ -44,3 +44,24 @@ def test_markdown_is_sanitised_and_headings_shifted():
     assert "javascript:" not in html and "<img" not in html and "<script" not in html
     assert "onerror" not in html
     assert markdown("") == ""
+
+
+def test_dsfr_table_writes_the_four_wrappers_once():
+    from django.template import Context, Template
+
+    html = Template(
+        '{% load fabriques_tags %}{% dsfr_table classes="fr-table--sm  fr-mt-2w" id=name '
+        'scroll_label="legende" %}<table><caption id="legende">Ça & là</caption></table>'
+        "{% enddsfr_table %}"
+    ).render(Context({"name": 'tableau"x'}))
+    assert html == (
+        '<div class="fr-table fr-table--sm fr-mt-2w" id="tableau&quot;x">'
+        '<div class="fr-table__wrapper"><div class="fr-table__container" tabindex="0" '
+        'role="region" aria-labelledby="legende"><div class="fr-table__content">'
+        '<table><caption id="legende">Ça & là</caption></table></div></div></div></div>'
+    )
+    plain = Template(
+        "{% load fabriques_tags %}{% dsfr_table %}<table></table>{% enddsfr_table %}"
+    ).render(Context())
+    assert plain.startswith('<div class="fr-table"><div class="fr-table__wrapper">')
+    assert "tabindex" not in plain

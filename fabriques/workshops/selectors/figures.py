@@ -479,8 +479,8 @@ class FiguresDisplay:
     retention: float | None
     retention_cohort: Shown
     retention_kept: Shown
-    invited_histogram: list[tuple[str, Shown]]
-    attended_histogram: list[tuple[str, Shown]]
+    # (bin, people invited, people present) for the bins "1", "2", "3", "4+".
+    load_histogram: list[tuple[str, Shown, Shown]]
     gender: list[tuple[str, Shown]]
     not_consented: Shown
     warnings: list[str]
@@ -576,8 +576,14 @@ def display_figures(figures: Figures, *, public: bool, territory: bool) -> Figur
         retention=retention,
         retention_cohort=shown(figures.retention_cohort),
         retention_kept=shown(figures.retention_kept),
-        invited_histogram=[(k, shown(v)) for k, v in figures.invited_load.histogram.items()],
-        attended_histogram=[(k, shown(v)) for k, v in figures.attended_load.histogram.items()],
+        load_histogram=[
+            (
+                bin_,
+                shown(figures.invited_load.histogram[bin_]),
+                shown(figures.attended_load.histogram[bin_]),
+            )
+            for bin_ in HISTOGRAM_BINS
+        ],
         gender=[(str(gender_labels[k]), shown(v)) for k, v in figures.gender.items()],
         not_consented=shown(figures.not_consented),
         warnings=absence_warnings(figures, territory=territory),

@@ -238,6 +238,13 @@ def test_public_display_suppresses_counts_and_withholds_small_rates():
     assert internal.retention_percent == 33
     assert internal.meeting_chart
     assert internal.meeting_chart_y == "[[2, 2, 0, 2]]"
+    # The load table's rows: (meetings, people invited that often, people present that often).
+    assert internal.load_histogram == [
+        ("1", 1, 3),
+        ("2", 3, 0),
+        ("3", 1, 1),
+        ("4+", 0, 0),
+    ]
 
 
 def test_a_public_total_never_gives_a_suppressed_part_away():
