@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("fabriques.deliverables.urls")),
     path("", include("fabriques.workinggroups.urls")),
     path("", include("fabriques.workshops.urls")),
+    path("", include("fabriques.roadmaps.urls")),
+    path("", include("fabriques.recommendations.urls")),
     path("api/", include("fabriques.api.urls")),
     path("donnees/", include("fabriques.opendata.urls")),
     path("", include("fabriques.public.urls")),

@@ -118,6 +118,16 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "registration.cancelled": _("Désinscription d’une rencontre"),
     "registration.promoted": _("Inscription depuis la liste d’attente"),
     "registration.declined": _("Invitation à une rencontre déclinée"),
+    # Roadmaps: writing (roadmap, axes, sheets and their parts, editors, comments)
+    "roadmap.created": _("Feuille de route créée"),
+    # Roadmaps: lifecycle and versions
+    "roadmap.submitted": _("Feuille de route soumise pour relecture"),
+    # Roadmaps: follow-up
+    "roadmap.follow_up_opened": _("Suivi d’une feuille de route ouvert"),
+    # Recommendations
+    "recommendation.created": _("Préconisation créée"),
+    # Documents and search
+    "document.rendered": _("Document produit"),
 }
 
 

@@ -1,0 +1,5 @@
+"""workspace routes of the recommendations."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""documents routes of the roadmaps."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""followup routes of the roadmaps."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
