@@ -126,6 +126,18 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "roadmap.follow_up_opened": _("Suivi d’une feuille de route ouvert"),
     # Recommendations
     "recommendation.created": _("Préconisation créée"),
+    "recommendation.updated": _("Préconisation modifiée"),
+    "recommendation.deleted": _("Préconisation supprimée"),
+    "recommendation.opened": _("Préconisation soumise aux positions des partenaires"),
+    "recommendation.returned": _("Préconisation revenue au brouillon"),
+    "recommendation.published": _("Préconisation publiée"),
+    "recommendation.unpublished": _("Préconisation retirée de la publication"),
+    "recommendation.commented": _("Commentaire sur une préconisation"),
+    "recommendation.sent": _("Envoi d’une préconisation à son destinataire"),
+    "recommendation.answered": _("Réponse à une préconisation enregistrée"),
+    "recommendation.reviewed": _("Mise en œuvre d’une préconisation constatée"),
+    "recommendation.reminded": _("Relance de suivi d’une préconisation envoyée"),
+    "position.given": _("Position donnée sur une préconisation"),
     # Documents and search
     "document.rendered": _("Document produit"),
 }

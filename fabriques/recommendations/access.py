@@ -14,9 +14,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from fabriques.accounts.models import Membership, MembershipRole
 from fabriques.accounts.roles import grants_for, manages_fabrique, provides_fabrique, sees_fabrique
 from fabriques.accounts.types import Person
 from fabriques.programme.models import Fabrique, FabriqueOrganisation, Organisation, Role
@@ -47,10 +49,15 @@ def endorsing_organisations(user: Person, fabrique: Fabrique) -> list[Organisati
     if manages_fabrique(user, fabrique):
         ids = FabriqueOrganisation.objects.filter(fabrique=fabrique, role__in=ENDORSING_ROLES)
     elif grants.is_partner_of(fabrique.pk) and grants.partner_organisations:
+        # The grants' partner organisations are not per Fabrique: a role scoped to another
+        # Fabrique must not count here, so the memberships are read with their scope.
+        memberships = Membership.objects.filter(
+            user_id=grants.user_id, role=MembershipRole.PARTNER_MEMBER
+        ).filter(Q(fabrique=fabrique) | Q(fabrique__isnull=True))
         ids = FabriqueOrganisation.objects.filter(
             fabrique=fabrique,
             role__in=ENDORSING_ROLES,
-            organisation_id__in=grants.partner_organisations,
+            organisation_id__in=memberships.values("organisation_id"),
         )
     else:
         return []

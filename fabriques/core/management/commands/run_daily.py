@@ -7,6 +7,8 @@ from django.core.management import BaseCommand, call_command
 DAILY = (
     # Reminders before and after deliverables' due dates (idempotent: each is sent once).
     "send_deliverable_reminders",
+    # Reviews of published recommendations due at one and three years (each sent once).
+    "send_recommendation_review_reminders",
     # Applications not selected, past their retention period (APPLICATION_RETENTION_DAYS).
     "purge_applications",
     # Accounts unused for a year, as the privacy page promises.
