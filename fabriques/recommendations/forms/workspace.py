@@ -86,16 +86,19 @@ class RecommendationForm(DsfrForm):
         label=_("Territoires à l’origine (facultatif)"),
         queryset=Participation.objects.none(),
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     workshops = forms.ModelMultipleChoiceField(
         label=_("Rencontres à l’origine (facultatif)"),
         queryset=Workshop.objects.none(),
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     action_sheets = forms.ModelMultipleChoiceField(
         label=_("Fiches action à l’origine (facultatif)"),
         queryset=ActionSheet.objects.none(),
         required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, fabrique: Fabrique, **kwargs: Any) -> None:
@@ -117,8 +120,6 @@ class RecommendationForm(DsfrForm):
         self.fields["action_sheets"].label_from_instance = (  # type: ignore[attr-defined]
             lambda sheet: f"{sheet.roadmap.title} — {sheet.number}. {sheet.title}"
         )
-        for name in ("participations", "workshops", "action_sheets"):
-            self.fields[name].widget.attrs["class"] = "fr-select"
 
 
 class PositionForm(DsfrForm):
