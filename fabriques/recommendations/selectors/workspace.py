@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from fabriques.accounts.types import Person
 from fabriques.programme.models import Fabrique, FabriqueOrganisation, Organisation
+from fabriques.roadmaps.models import ActionSheet
 
 from ..access import (
     ENDORSING_ROLES,
@@ -170,7 +171,12 @@ def recommendation_page(*, recommendation: Recommendation, user: Person) -> Deta
         .prefetch_related(
             "participations",
             "workshops",
-            "action_sheets__roadmap",
+            Prefetch(
+                "action_sheets",
+                queryset=ActionSheet.objects.select_related("roadmap").order_by(
+                    "roadmap_id", "number"
+                ),
+            ),
             Prefetch(
                 "positions",
                 queryset=Position.objects.select_related("organisation").order_by(
