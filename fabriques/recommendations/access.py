@@ -52,7 +52,7 @@ def endorsing_organisations(user: Person, fabrique: Fabrique) -> list[Organisati
         # The grants' partner organisations are not per Fabrique: a role scoped to another
         # Fabrique must not count here, so the memberships are read with their scope.
         memberships = Membership.objects.filter(
-            user_id=grants.user_id, role=MembershipRole.PARTNER_MEMBER
+            user_id=grants.user_id or 0, role=MembershipRole.PARTNER_MEMBER
         ).filter(Q(fabrique=fabrique) | Q(fabrique__isnull=True))
         ids = FabriqueOrganisation.objects.filter(
             fabrique=fabrique,

@@ -134,7 +134,9 @@ class PositionForm(DsfrForm):
         help_text=_("Obligatoire pour un soutien avec réserves ou un désaccord."),
     )
     signatory = forms.CharField(
-        label=_("Signataire"), max_length=200, help_text=_("Nom et fonction. Ex. : Marie Dupont, présidente.")
+        label=_("Signataire"),
+        max_length=200,
+        help_text=_("Nom et fonction. Ex. : Marie Dupont, présidente."),
     )
     given_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
 
@@ -164,14 +166,14 @@ class AnswerForm(DsfrForm):
     file = forms.FileField(
         label=_("Courrier (PDF, facultatif)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf", "class": "fr-upload"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,.pdf", "class": "fr-upload"}
+        ),
     )
 
 
 class ReviewForm(DsfrForm):
-    horizon = forms.TypedChoiceField(
-        label=_("Échéance"), choices=ReviewHorizon.choices, coerce=int
-    )
+    horizon = forms.TypedChoiceField(label=_("Échéance"), choices=ReviewHorizon.choices, coerce=int)
     reviewed_on = forms.DateField(label=_("Date du constat"), widget=DateInput())
     degree = forms.ChoiceField(label=_("Degré de mise en œuvre"), choices=Implementation.choices)
     measure = forms.CharField(
@@ -181,5 +183,7 @@ class ReviewForm(DsfrForm):
         help_text=_("La loi, le décret, la circulaire ou la mesure de programme qui l’a reprise."),
     )
     comment = forms.CharField(
-        label=_("Commentaire (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Commentaire (facultatif)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -31,7 +31,11 @@ from ..models import (
     Stance,
 )
 
-HISTORY_FIELDS = (("title", _("Intitulé")), ("finding", _("Constat")), ("proposal", _("Proposition")))
+HISTORY_FIELDS = (
+    ("title", _("Intitulé")),
+    ("finding", _("Constat")),
+    ("proposal", _("Proposition")),
+)
 
 
 def with_latest_degree(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:

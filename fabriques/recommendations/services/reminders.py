@@ -96,13 +96,13 @@ def review_reminders_send(*, today: datetime.date) -> int:
                 ],
             },
         )
-        for recommendation, horizon in items:
+        for recommendation, reminded in items:
             audit_event_create(
                 action="recommendation.reminded",
                 obj=recommendation,
                 summary=_("Relance de suivi envoyée (%(horizon)s) : %(title)s")
-                % {"horizon": ReviewHorizon(horizon).label, "title": recommendation},
-                data={"horizon": horizon},
+                % {"horizon": ReviewHorizon(reminded).label, "title": recommendation},
+                data={"horizon": reminded},
             )
         sent += len(items)
     return sent

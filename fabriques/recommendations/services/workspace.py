@@ -24,10 +24,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fabriques.accounts.models import Membership, MembershipRole, User
+from fabriques.core.emails import email_queue
 from fabriques.core.services import audit_event_create, history_author_set
 from fabriques.core.uploads import PDF_MAGIC, check_pdf
 from fabriques.core.versioning import bump_data_version
-from fabriques.core.emails import email_queue
 from fabriques.programme.models import Fabrique, FabriqueOrganisation, Organisation
 from fabriques.roadmaps.models import ActionSheet
 from fabriques.search.services import refresh_later
@@ -254,7 +254,7 @@ def recommendation_update(
             if name in TEXT_FIELDS:
                 yours = (yours or "").strip()
             if theirs != yours and not (name == "number" and yours in (None, "")):
-                label = str(locked._meta.get_field(name).verbose_name)
+                label = str(Recommendation._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
                 differences.append(
                     (
                         label[:1].upper() + label[1:],
@@ -274,14 +274,13 @@ def recommendation_update(
             }
         message += " " + _("Reprenez vos modifications sur sa version puis enregistrez.")
         raise EditConflict(message, current=locked, differences=differences)
-    evidence = [
-        list(values) if values is not None else None
-        for values in (participations, workshops, action_sheets)
-    ]
-    _check_evidence(fabrique, *(values or [] for values in evidence))
+    participation_list = list(participations) if participations is not None else None
+    workshop_list = list(workshops) if workshops is not None else None
+    sheet_list = list(action_sheets) if action_sheets is not None else None
+    _check_evidence(fabrique, participation_list or [], workshop_list or [], sheet_list or [])
     changed = _apply(locked, data)
     locked.full_clean()
-    changed += _set_evidence(locked, *evidence)
+    changed += _set_evidence(locked, participation_list, workshop_list, sheet_list)
     if not changed:
         return locked
     locked.lock_version += 1
@@ -506,7 +505,9 @@ def position_give(
             % {"name": organisation.name}
         )
     if stance not in Stance.values:
-        _refuse(_("Choisissez une position : soutien, soutien avec réserves ou désaccord."), "stance")
+        _refuse(
+            _("Choisissez une position : soutien, soutien avec réserves ou désaccord."), "stance"
+        )
     comment = (comment or "").strip()
     signatory = (signatory or "").strip()
     if given_on is None:
@@ -547,9 +548,7 @@ def position_give(
 
 
 @transaction.atomic
-def comment_add(
-    *, recommendation: Recommendation, actor: User, text: str
-) -> RecommendationComment:
+def comment_add(*, recommendation: Recommendation, actor: User, text: str) -> RecommendationComment:
     """A comment by anyone who sees the Fabrique's recommendations."""
     if not may_see_recommendations(actor, recommendation.fabrique):
         _refuse(_("Vous ne pouvez pas commenter cette préconisation."))
@@ -578,7 +577,11 @@ def _require_published_manager(recommendation: Recommendation, actor: User) -> N
 
 @transaction.atomic
 def sending_record(
-    *, recommendation: Recommendation, actor: User, correspondent: str, sent_on: datetime.date | None
+    *,
+    recommendation: Recommendation,
+    actor: User,
+    correspondent: str,
+    sent_on: datetime.date | None,
 ) -> Recommendation:
     """The recommendation was sent to a named correspondent at the addressee, on that date."""
     _require_published_manager(recommendation, actor)
@@ -604,8 +607,7 @@ def sending_record(
         action="recommendation.sent",
         obj=locked,
         actor=actor,
-        summary=_("Préconisation envoyée le %(date)s")
-        % {"date": date_format(sent_on, "j F Y")},  # type: ignore[arg-type]
+        summary=_("Préconisation envoyée le %(date)s") % {"date": date_format(sent_on, "j F Y")},  # type: ignore[arg-type]
         data={"sent_on": sent_on.isoformat()},  # type: ignore[union-attr]
     )
     return locked
@@ -663,7 +665,7 @@ def answer_add(
         errors["text"] = _("Recopiez ou résumez la réponse.")
     if errors:
         raise ValidationError(errors)
-    answer = Answer(recommendation=recommendation, answered_on=answered_on, text=text)
+    answer = Answer(recommendation=recommendation, answered_on=answered_on, text=text)  # type: ignore[misc]
     answer.recorded_by = actor
     if file is not None:
         _check_answer_file(file)

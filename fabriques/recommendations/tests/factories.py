@@ -14,7 +14,9 @@ class RecommendationFactory(ModelFactory[models.Recommendation]):
 
     fabrique = factory.SubFactory("fabriques.programme.tests.factories.FabriqueFactory")
     number = factory.Sequence(lambda n: n + 1)
-    title = factory.Sequence(lambda n: f"Simplifier l’accès aux fonds pour les petites communes {n}")
+    title = factory.Sequence(
+        lambda n: f"Simplifier l’accès aux fonds pour les petites communes {n}"
+    )
     finding = "Les petites communes renoncent aux appels à projets faute d’ingénierie."
     proposal = "Ouvrir un guichet unique départemental d’ingénierie."
     kind = models.RecommendationKind.PUBLIC_POLICY

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from fabriques.core.management.commands.run_daily import DAILY
 from fabriques.programme.tests.factories import FabriqueFactory
-from fabriques.programme.tests.personas import build_personas
-from fabriques.recommendations.models import ReviewHorizon, ReviewReminder
+from fabriques.programme.tests.personas import Personas, build_personas
+from fabriques.recommendations.models import Recommendation, ReviewHorizon, ReviewReminder
 from fabriques.recommendations.services.reminders import review_reminders_send
 
 from .factories import RecommendationFactory, ReviewFactory
@@ -27,6 +27,9 @@ def published_at(day: datetime.date) -> datetime.datetime:
 
 
 class ReminderTests(TestCase):
+    cast: Personas
+    recommendation: Recommendation
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.cast = build_personas()
@@ -45,7 +48,7 @@ class ReminderTests(TestCase):
         assert len(mail.outbox) == 1
         message = mail.outbox[0]
         assert message.to == [self.cast.pilot_a.email.lower()]
-        assert "à un an" in message.body
+        assert "à un an" in str(message.body)
         assert self.recommendation.title in message.body
         assert self.send(datetime.date(2027, 3, 11)) == 0
         assert self.send(datetime.date(2029, 3, 9)) == 0
@@ -62,7 +65,9 @@ class ReminderTests(TestCase):
 
     def test_administrators_when_the_fabrique_has_no_pilot(self):
         orphan = FabriqueFactory()
-        RecommendationFactory(fabrique=orphan, published=True, published_at=published_at(PUBLISHED_ON))
+        RecommendationFactory(
+            fabrique=orphan, published=True, published_at=published_at(PUBLISHED_ON)
+        )
         self.send(datetime.date(2027, 3, 10))
         recipients = sorted(tuple(m.to) for m in mail.outbox)
         assert recipients == sorted(

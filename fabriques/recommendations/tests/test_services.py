@@ -16,9 +16,9 @@ from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
 from fabriques.calls.tests.factories import docx_renamed_pdf, pdf_upload, text_upload
 from fabriques.core.models import AuditEvent
 from fabriques.core.versioning import data_version
-from fabriques.programme.models import Role
+from fabriques.programme.models import Fabrique, Role
 from fabriques.programme.tests.factories import FabriqueOrganisationFactory, OrganisationFactory
-from fabriques.programme.tests.personas import build_personas
+from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.recommendations.models import (
     Answer,
     Implementation,
@@ -48,6 +48,9 @@ DATA = {
 
 
 class ServiceCase(TestCase):
+    cast: Personas
+    fabrique: Fabrique
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.cast = build_personas()
@@ -157,9 +160,7 @@ class UpdateTests(ServiceCase):
         message = error.value.messages[0]
         assert "modifiée par quelqu’un d’autre" in message
         assert "Intitulé : « Titre du pilote »" in message
-        assert error.value.differences == [
-            ("Intitulé", "Titre du pilote", "Titre du prestataire")
-        ]
+        assert error.value.differences == [("Intitulé", "Titre du pilote", "Titre du prestataire")]
         saved = Recommendation.objects.get()
         assert (saved.title, saved.lock_version) == ("Titre du pilote", 2)
 
@@ -273,6 +274,8 @@ class LifecycleTests(ServiceCase):
 
 
 class PositionTests(ServiceCase):
+    recommendation: Recommendation
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -302,7 +305,7 @@ class PositionTests(ServiceCase):
         assert position.stance == Stance.DISSENT
         assert position.history.count() == 2
         assert self.actions() == ["position.given", "position.given"]
-        assert AuditEvent.objects.order_by("pk").last().data["replaced"] is True
+        assert AuditEvent.objects.order_by("pk").reverse()[0].data["replaced"] is True
 
     def test_a_dissent_without_comment_is_refused(self):
         with pytest.raises(ValidationError) as error:
@@ -402,6 +405,8 @@ class PositionTests(ServiceCase):
 
 
 class FollowUpTests(ServiceCase):
+    recommendation: Recommendation
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -448,7 +453,7 @@ class FollowUpTests(ServiceCase):
             file=pdf_upload("reponse.pdf"),
         )
         assert answer.original_name == "reponse.pdf"
-        assert answer.file.name.startswith("recommendations/")
+        assert str(answer.file.name).startswith("recommendations/")
         assert self.actions() == ["recommendation.answered"]
 
     def test_an_answer_file_that_is_not_a_pdf_is_refused(self):
@@ -481,7 +486,9 @@ class FollowUpTests(ServiceCase):
             degree=Implementation.PARTIALLY,
             measure="Loi n° 2026-12 du 3 mars 2026, art. 4",
         )
-        services.review_record(recommendation=self.recommendation, actor=self.cast.pilot_a, review=data)
+        services.review_record(
+            recommendation=self.recommendation, actor=self.cast.pilot_a, review=data
+        )
         services.review_record(
             recommendation=self.recommendation,
             actor=self.cast.pilot_a,
@@ -489,7 +496,7 @@ class FollowUpTests(ServiceCase):
         )
         review = ImplementationReview.objects.get()
         assert review.degree == Implementation.FULLY
-        assert AuditEvent.objects.order_by("pk").last().data["corrected"] is True
+        assert AuditEvent.objects.order_by("pk").reverse()[0].data["corrected"] is True
 
     def test_review_with_a_bad_degree_or_horizon_is_refused(self):
         with pytest.raises(ValidationError):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
@@ -13,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fabriques.calls.tests.factories import pdf_upload, text_upload
-from fabriques.programme.models import Role
+from fabriques.programme.models import Fabrique, Role
 from fabriques.programme.tests.factories import FabriqueOrganisationFactory, OrganisationFactory
-from fabriques.programme.tests.personas import build_personas
+from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.recommendations.models import (
     Answer,
     ImplementationReview,
@@ -27,7 +26,13 @@ from fabriques.recommendations.models import (
 )
 from fabriques.recommendations.services import workspace as services
 
-from .factories import ActionSheetFactory, AxisFactory, PositionFactory, RecommendationFactory, ReviewFactory
+from .factories import (
+    ActionSheetFactory,
+    AxisFactory,
+    PositionFactory,
+    RecommendationFactory,
+    ReviewFactory,
+)
 
 SEERS = ("admin", "pilot_a", "provider_a", "partner_a", "elected_a", "technical_a")
 WRITERS = ("admin", "pilot_a", "provider_a")
@@ -44,6 +49,12 @@ FORM = {
 
 
 class ViewCase(TestCase):
+    cast: Personas
+    fabrique: Fabrique
+    draft: Recommendation
+    opened: Recommendation
+    published: Recommendation
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.cast = build_personas()
@@ -170,7 +181,9 @@ class WriteTests(ViewCase):
         assert Recommendation.objects.get(pk=self.draft.pk).title == "Autre titre"
 
     def test_delete_and_transitions(self):
-        assert self.client_for("partner_a").post(self.url("delete", self.draft.pk)).status_code == 403
+        assert (
+            self.client_for("partner_a").post(self.url("delete", self.draft.pk)).status_code == 403
+        )
         transition = self.url("transition", self.opened.pk)
         assert self.client_for("provider_a").post(transition, {"to": "publish"}).status_code == 403
         assert self.client_for("elected_a").post(transition, {"to": "draft"}).status_code == 403
@@ -179,11 +192,15 @@ class WriteTests(ViewCase):
         assert response.status_code == 302
         self.opened.refresh_from_db()
         assert self.opened.status == RecommendationStatus.PUBLISHED
-        response = self.client_for("provider_a").post(self.url("transition", self.draft.pk), {"to": "open"})
+        response = self.client_for("provider_a").post(
+            self.url("transition", self.draft.pk), {"to": "open"}
+        )
         assert response.status_code == 302
         self.draft.refresh_from_db()
         assert self.draft.status == RecommendationStatus.ENDORSEMENT
-        response = self.client_for("provider_a").post(self.url("transition", self.draft.pk), {"to": "draft"})
+        response = self.client_for("provider_a").post(
+            self.url("transition", self.draft.pk), {"to": "draft"}
+        )
         response = self.client_for("provider_a").post(self.url("delete", self.draft.pk))
         assert response.status_code == 302
         assert not Recommendation.objects.filter(pk=self.draft.pk).exists()
@@ -233,9 +250,12 @@ class PositionViewTests(ViewCase):
                 self.url("comment", self.opened.pk), {"text": f"Avis de {name}"}
             )
             assert response.status_code == 302, name
-        assert self.client_for("partner_b").post(
-            self.url("comment", self.opened.pk), {"text": "x"}
-        ).status_code == 404
+        assert (
+            self.client_for("partner_b")
+            .post(self.url("comment", self.opened.pk), {"text": "x"})
+            .status_code
+            == 404
+        )
         assert RecommendationComment.objects.count() == len(SEERS)
 
 
@@ -243,23 +263,45 @@ class FollowUpViewTests(ViewCase):
     def test_sending_answer_and_review_by_anct(self):
         client = self.client_for("pilot_a")
         pk = self.published.pk
-        assert client.post(
-            self.url("sending", pk), {"correspondent": "Mme Durand, DGCL", "sent_on": "2026-11-02"}
-        ).status_code == 302
-        assert client.post(
-            self.url("answer", pk),
-            {"answered_on": "2026-11-20", "text": "Le ministère retient la proposition.", "file": pdf_upload("reponse.pdf")},
-        ).status_code == 302
+        assert (
+            client.post(
+                self.url("sending", pk),
+                {"correspondent": "Mme Durand, DGCL", "sent_on": "2026-11-02"},
+            ).status_code
+            == 302
+        )
+        assert (
+            client.post(
+                self.url("answer", pk),
+                {
+                    "answered_on": "2026-11-20",
+                    "text": "Le ministère retient la proposition.",
+                    "file": pdf_upload("reponse.pdf"),
+                },
+            ).status_code
+            == 302
+        )
         answer = Answer.objects.get()
         download = client.get(self.url("answer_file", pk, answer.pk))
         assert download.status_code == 200
-        assert b"".join(download.streaming_content).startswith(b"%PDF-")
-        assert self.client_for("pilot_b").get(self.url("answer_file", pk, answer.pk)).status_code == 404
+        assert b"".join(download.streaming_content).startswith(b"%PDF-")  # type: ignore[attr-defined]
+        assert (
+            self.client_for("pilot_b").get(self.url("answer_file", pk, answer.pk)).status_code
+            == 404
+        )
         today = timezone.localdate().isoformat()
-        assert client.post(
-            self.url("review", pk),
-            {"horizon": "0", "reviewed_on": today, "degree": "in_progress", "measure": "Circulaire du 4 mars"},
-        ).status_code == 302
+        assert (
+            client.post(
+                self.url("review", pk),
+                {
+                    "horizon": "0",
+                    "reviewed_on": today,
+                    "degree": "in_progress",
+                    "measure": "Circulaire du 4 mars",
+                },
+            ).status_code
+            == 302
+        )
         html = client.get(self.url("detail", pk)).content.decode()
         assert "Mme Durand, DGCL" in html
         assert "Mise en œuvre en cours" in html
@@ -282,14 +324,22 @@ class FollowUpViewTests(ViewCase):
             ):
                 response = self.client_for(name).post(self.url(route, self.published.pk), data)
                 assert response.status_code == 403, (name, route)
-        assert self.client_for("pilot_b").post(
-            self.url("sending", self.published.pk), {"correspondent": "X", "sent_on": "2026-11-02"}
-        ).status_code == 404
+        assert (
+            self.client_for("pilot_b")
+            .post(
+                self.url("sending", self.published.pk),
+                {"correspondent": "X", "sent_on": "2026-11-02"},
+            )
+            .status_code
+            == 404
+        )
         assert not ImplementationReview.objects.exists()
 
 
 class QueryCountTests(TestCase):
     """Queries do not grow with the number of recommendations or positions."""
+
+    cast: Personas
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -308,7 +358,9 @@ class QueryCountTests(TestCase):
         for _ in range(n):
             recommendation = RecommendationFactory(fabrique=fabrique, published=True)
             organisation = OrganisationFactory()
-            FabriqueOrganisationFactory(fabrique=fabrique, organisation=organisation, role=Role.PARTNER)
+            FabriqueOrganisationFactory(
+                fabrique=fabrique, organisation=organisation, role=Role.PARTNER
+            )
             PositionFactory(recommendation=recommendation, organisation=organisation)
             ReviewFactory(recommendation=recommendation)
             made.append(recommendation)
@@ -338,9 +390,18 @@ class QueryCountTests(TestCase):
         def add_positions(n: int) -> None:
             for _ in range(n):
                 organisation = OrganisationFactory()
-                FabriqueOrganisationFactory(fabrique=fabrique, organisation=organisation, role=Role.PARTNER)
-                PositionFactory(recommendation=recommendation, organisation=organisation, stance="reservations", comment="Oui mais")
-                services.comment_add(recommendation=recommendation, actor=self.cast.pilot_a, text="Vu")
+                FabriqueOrganisationFactory(
+                    fabrique=fabrique, organisation=organisation, role=Role.PARTNER
+                )
+                PositionFactory(
+                    recommendation=recommendation,
+                    organisation=organisation,
+                    stance="reservations",
+                    comment="Oui mais",
+                )
+                services.comment_add(
+                    recommendation=recommendation, actor=self.cast.pilot_a, text="Vu"
+                )
 
         add_positions(1)
         few = self.count(url)
@@ -363,5 +424,3 @@ class QueryCountTests(TestCase):
                 text="Réponse",
             )
         assert self.count(url) == few == 16
-
-

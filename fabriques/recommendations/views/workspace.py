@@ -67,7 +67,9 @@ def _service_data(form: RecommendationForm) -> dict[str, Any]:
 def create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     fabrique = get_fabrique_for_user(request.user, slug)
     if not access.may_write_recommendations(request.user, fabrique):
-        raise PermissionDenied(_("Vous ne pouvez pas rédiger les préconisations de cette Fabrique."))
+        raise PermissionDenied(
+            _("Vous ne pouvez pas rédiger les préconisations de cette Fabrique.")
+        )
     form = RecommendationForm(request.POST or None, fabrique=fabrique)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,10 +165,16 @@ def delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 TRANSITIONS = {
-    "open": (services.recommendation_open, _("La préconisation est soumise aux positions des partenaires, prévenus par courriel.")),
+    "open": (
+        services.recommendation_open,
+        _("La préconisation est soumise aux positions des partenaires, prévenus par courriel."),
+    ),
     "draft": (services.recommendation_return, _("La préconisation revient au brouillon.")),
     "publish": (services.recommendation_publish, _("La préconisation est publiée.")),
-    "unpublish": (services.recommendation_unpublish, _("La préconisation est retirée de la publication.")),
+    "unpublish": (
+        services.recommendation_unpublish,
+        _("La préconisation est retirée de la publication."),
+    ),
 }
 
 
