@@ -529,8 +529,6 @@ def position_give(
     position.full_clean()
     history_author_set(position, actor)
     position.save()
-    if recommendation.is_published:
-        _published_changed(recommendation)
     audit_event_create(
         action="position.given",
         obj=recommendation,

@@ -82,7 +82,22 @@ class ReadTests(ViewCase):
             response = client.get(list_url)
             assert response.status_code == 200, name
             assert self.draft.title in response.content.decode()
-            assert client.get(self.url("detail", self.opened.pk)).status_code == 200, name
+            for recommendation in (self.draft, self.opened, self.published):
+                page = client.get(self.url("detail", recommendation.pk))
+                assert page.status_code == 200, name
+                html = page.content.decode()
+                assert recommendation.proposal in html
+                assert ("Modifier</a>" in html) == (
+                    name in WRITERS
+                    and recommendation != self.published
+                    or name in ("admin", "pilot_a")
+                ), (name, recommendation.status)
+                assert ("Enregistrer la position" in html) == (
+                    recommendation == self.opened and name in ("admin", "pilot_a", "partner_a")
+                ), (name, recommendation.status)
+                assert ("Constater la mise en œuvre" in html) == (
+                    recommendation == self.published and name in ("admin", "pilot_a")
+                ), (name, recommendation.status)
         for name in OUTSIDERS:
             client = self.client_for(name)
             assert client.get(list_url).status_code == 404, name
