@@ -88,8 +88,7 @@ class ReadTests(ViewCase):
                 html = page.content.decode()
                 assert recommendation.proposal in html
                 assert ("Modifier</a>" in html) == (
-                    name in WRITERS
-                    and recommendation != self.published
+                    (name in WRITERS and recommendation != self.published)
                     or name in ("admin", "pilot_a")
                 ), (name, recommendation.status)
                 assert ("Enregistrer la position" in html) == (
