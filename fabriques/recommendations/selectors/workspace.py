@@ -145,6 +145,25 @@ def version_history(recommendation: Recommendation) -> list[VersionDiff]:
     return versions
 
 
+def replaced_positions(recommendation: Recommendation) -> list[Any]:
+    """The positions an organisation gave and later replaced, newest first (one query): each
+    saved position's earlier records in its history."""
+    records = list(
+        Position.history.filter(recommendation_id=recommendation.pk)  # type: ignore[attr-defined]
+        .select_related("organisation")
+        .order_by("-history_date", "-history_id")
+    )
+    latest_seen: set[int] = set()
+    replaced = []
+    for record in records:
+        if record.id in latest_seen:
+            if record.history_type != "-":
+                replaced.append(record)
+        else:
+            latest_seen.add(record.id)
+    return replaced
+
+
 @dataclass
 class TimelineStep:
     horizon: int
@@ -160,6 +179,7 @@ class DetailPage:
     my_organisations: list[Organisation]
     my_positions: dict[int, Position]
     versions: list[VersionDiff]
+    replaced_positions: list[Any]
     timeline: list[TimelineStep]
     may_write: bool
     may_manage: bool
@@ -218,6 +238,7 @@ def recommendation_page(*, recommendation: Recommendation, user: Person) -> Deta
         my_organisations=mine,
         my_positions={p.organisation_id: p for p in positions},
         versions=version_history(recommendation),
+        replaced_positions=replaced_positions(recommendation),
         timeline=timeline,
         may_write=may_write_recommendations(user, fabrique),
         may_manage=may_manage_recommendations(user, fabrique),

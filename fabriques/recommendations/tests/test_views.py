@@ -140,9 +140,19 @@ class ReadTests(ViewCase):
             comment="Sous réserve des moyens.",
             signatory="Jean Martin, président",
         )
+        services.position_give(
+            recommendation=self.opened,
+            organisation=self.cast.partner_org_a,
+            actor=self.cast.partner_a,
+            stance=Stance.SUPPORT,
+            comment="",
+            signatory="Jean Martin, président",
+            given_on=datetime.date(2026, 11, 4),
+        )
         response = self.client_for("pilot_a").get(self.url("detail", self.opened.pk))
         html = response.content.decode()
         assert sheet.title in html
+        assert "Positions remplacées" in html
         assert "Jean Martin, président" in html
         assert "Sous réserve des moyens." in html
         assert "<ins>régional.</ins>" in html
@@ -392,11 +402,11 @@ class QueryCountTests(TestCase):
         assert self.count(url) == few == 6
 
     def test_detail(self):
-        """16 queries: the session, the user, the recommendation (access), the memberships
+        """17 queries: the session, the user, the recommendation (access), the memberships
         (grants); the recommendation again with its prefetches: territories, workshops, action
         sheets with their roadmap, positions with their organisation, comments, their authors,
         answers, reviews; the endorsing organisations (missing positions), the person's own
-        (position form), the versions with their authors."""
+        (position form), the versions with their authors, the replaced positions."""
         fabrique = self.cast.fabrique_a
         recommendation = self.make(1, fabrique)[0]
         url = reverse("recommendations:detail", args=[recommendation.pk])
@@ -420,6 +430,10 @@ class QueryCountTests(TestCase):
         add_positions(1)
         few = self.count(url)
         add_positions(18)
+        for position in Position.objects.filter(recommendation=recommendation)[:5]:
+            position.stance = "support"
+            position.comment = ""
+            position.save()
         axis = AxisFactory(roadmap__participation=self.cast.participation_a)
         sheets = [ActionSheetFactory(axis=axis) for _ in range(3)]
         for i in range(5):
@@ -437,4 +451,4 @@ class QueryCountTests(TestCase):
                 answered_on=datetime.date(2026, 11, 2),
                 text="Réponse",
             )
-        assert self.count(url) == few == 16
+        assert self.count(url) == few == 17
