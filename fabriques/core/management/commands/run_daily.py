@@ -7,6 +7,8 @@ from django.core.management import BaseCommand, call_command
 DAILY = (
     # Reminders before and after deliverables' due dates (idempotent: each is sent once).
     "send_deliverable_reminders",
+    # Roadmaps' follow-ups one and three years after their Fabrique, and their reminders.
+    "send_roadmap_follow_ups",
     # Applications not selected, past their retention period (APPLICATION_RETENTION_DAYS).
     "purge_applications",
     # Accounts unused for a year, as the privacy page promises.
