@@ -24,7 +24,7 @@ def _date() -> forms.DateInput:
     return forms.DateInput(attrs={"class": "fr-input", "type": "date"}, format="%Y-%m-%d")
 
 
-def _amount(label: str) -> forms.DecimalField:
+def _amount(label: Any) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=False,
@@ -115,7 +115,9 @@ class IndicatorValueForm(forms.Form):
     @property
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
-        return not any(data.get(name) not in (None, "") for name in ("indicator", "measured_on", "value"))
+        return not any(
+            data.get(name) not in (None, "") for name in ("indicator", "measured_on", "value")
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -114,7 +114,9 @@ def follow_up_page(*, roadmap: Roadmap, horizon: int) -> FollowUpPage | None:
     indicators = list(
         Indicator.objects.filter(sheet__roadmap=roadmap)
         .select_related("sheet")
-        .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.order_by("measured_on")))
+        .prefetch_related(
+            Prefetch("values", queryset=IndicatorValue.objects.order_by("measured_on"))
+        )
         .order_by("sheet__number", "position", "pk")
     )
     return FollowUpPage(follow_up=follow_up, entries=entries, indicators=indicators)

@@ -247,7 +247,9 @@ def _part_lines(key: str, model: type[models.Model], names: tuple[str, ...], row
     """A list of parts as one readable text: one line per part, fields separated by « · »."""
     lines = []
     for row in rows:
-        text = " · ".join(_display(model, n, row.get(n)) for n in names if row.get(n) not in ("", None))
+        text = " · ".join(
+            _display(model, n, row.get(n)) for n in names if row.get(n) not in ("", None)
+        )
         if key == "indicators" and row.get("values"):
             values = ", ".join(
                 f"{_display(IndicatorValue, 'measured_on', v.get('measured_on'))} : {v.get('value')}"

@@ -118,9 +118,7 @@ def _sheet_sums(roadmap: Roadmap) -> tuple[dict[int, Decimal], dict[int, Decimal
         .values_list("pk", "total")
     )
     granted = dict(
-        ActionSheet.objects.filter(
-            roadmap=roadmap, funding_lines__amount_granted__isnull=False
-        )
+        ActionSheet.objects.filter(roadmap=roadmap, funding_lines__amount_granted__isnull=False)
         .annotate(total=Sum("funding_lines__amount_granted"))
         .values_list("pk", "total")
     )
@@ -157,11 +155,17 @@ def follow_up_open(*, roadmap: Roadmap, horizon: int, today: datetime.date) -> F
                 obj=roadmap,
                 summary=_("Suivi %(horizon)s de « %(title)s » ouvert")
                 % {"horizon": follow_up.get_horizon_display().lower(), "title": roadmap},
-                data={"follow_up": follow_up.pk, "horizon": horizon, "due_on": str(follow_up.due_on)},
+                data={
+                    "follow_up": follow_up.pk,
+                    "horizon": horizon,
+                    "due_on": str(follow_up.due_on),
+                },
             )
             email_queue(
                 to=referent_emails(roadmap=roadmap),
-                subject=_("[Fabriques] Que sont devenues vos actions ? Suivi %(horizon)s — %(title)s")
+                subject=_(
+                    "[Fabriques] Que sont devenues vos actions ? Suivi %(horizon)s — %(title)s"
+                )
                 % {"horizon": follow_up.get_horizon_display().lower(), "title": roadmap},
                 template="roadmaps/emails/follow_up_opened",
                 context={
@@ -295,9 +299,7 @@ def follow_up_save(
                 _("Fiche %(number)s : %(problem)s") % {"number": entry.sheet.number, "problem": p}
                 for p in problems
             ]
-    indicators = set(
-        Indicator.objects.filter(sheet__roadmap=roadmap).values_list("pk", flat=True)
-    )
+    indicators = set(Indicator.objects.filter(sheet__roadmap=roadmap).values_list("pk", flat=True))
     for index, value in enumerate(values):
         if value.indicator_id not in indicators:
             raise ValidationError(_("Cet indicateur n’appartient pas à la feuille de route."))

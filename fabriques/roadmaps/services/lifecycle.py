@@ -2,8 +2,9 @@
 
 Every move is one line of `TRANSITIONS`: where it starts, where it leads, who may make it
 (a predicate of roadmaps.access), what the roadmap must hold for it (a guard listing French
-reasons), its audit action. Two moves go back: the pilot returns a submitted or reviewed
-roadmap to its writers (« à reprendre », with a comment), and ANCT unpublishes it.
+reasons); each move's service records its audit event (roadmap.<past participle>). Two moves
+go back: the pilot returns a submitted or reviewed roadmap to its writers (« à reprendre »,
+with a comment), and ANCT unpublishes it.
 
 The provider's deliverable « feuille de route » of the territory (deliverables, kind ROADMAP)
 is the roadmap itself: submitting the roadmap hands in a version of that deliverable (its
@@ -88,7 +89,6 @@ class Transition:
     target: str
     may: Callable[[Person, Roadmap], bool]
     guard: Callable[..., list[str]]
-    action: str
     label: Any  # lazy French label of the button
 
 
@@ -99,7 +99,6 @@ TRANSITIONS: Final[Mapping[str, Transition]] = {
         S.SUBMITTED,
         access.may_write_roadmap,
         submit_problems,
-        "roadmap.submitted",
         gettext_lazy("Soumettre pour relecture"),
     ),
     "review": Transition(
@@ -107,7 +106,6 @@ TRANSITIONS: Final[Mapping[str, Transition]] = {
         S.REVIEWED,
         access.may_review_roadmap,
         no_problems,
-        "roadmap.reviewed",
         gettext_lazy("Valider la relecture"),
     ),
     "return": Transition(
@@ -115,7 +113,6 @@ TRANSITIONS: Final[Mapping[str, Transition]] = {
         S.DRAFT,
         access.may_review_roadmap,
         no_problems,
-        "roadmap.returned",
         gettext_lazy("Renvoyer à reprendre"),
     ),
     "validate": Transition(
@@ -123,7 +120,6 @@ TRANSITIONS: Final[Mapping[str, Transition]] = {
         S.VALIDATED,
         access.may_write_roadmap,
         no_problems,
-        "roadmap.validated",
         gettext_lazy("Enregistrer la validation du comité de pilotage local"),
     ),
     "adopt": Transition(
@@ -131,7 +127,6 @@ TRANSITIONS: Final[Mapping[str, Transition]] = {
         S.ADOPTED,
         access.may_write_roadmap,
         no_problems,
-        "roadmap.adopted",
         gettext_lazy("Enregistrer la délibération d’adoption"),
     ),
     "publish": Transition(
@@ -139,7 +134,6 @@ TRANSITIONS: Final[Mapping[str, Transition]] = {
         S.PUBLISHED,
         access.may_publish_roadmap,
         publish_problems,
-        "roadmap.published",
         gettext_lazy("Publier"),
     ),
     "unpublish": Transition(
@@ -147,7 +141,6 @@ TRANSITIONS: Final[Mapping[str, Transition]] = {
         S.ADOPTED,
         access.may_publish_roadmap,
         no_problems,
-        "roadmap.unpublished",
         gettext_lazy("Dépublier"),
     ),
 }
@@ -288,25 +281,14 @@ def _check(name: str, roadmap: Roadmap, actor: Person) -> Transition:
 
 
 def _move(
-    *,
-    roadmap: Roadmap,
-    transition: Transition,
-    actor: User | None,
-    summary: str,
-    data: dict[str, Any] | None = None,
-    fields: Iterable[str] = (),
-) -> None:
+    *, roadmap: Roadmap, transition: Transition, fields: Iterable[str] = ()
+) -> dict[str, str]:
+    """Change the status (and `fields`); return the audit data's from/to."""
     previous = roadmap.status
     roadmap.status = transition.target
     roadmap.full_clean(exclude=["deliberation_file"])
     roadmap.save(update_fields=["status", "updated_at", *fields])
-    audit_event_create(
-        action=transition.action,
-        obj=roadmap,
-        actor=actor,
-        summary=summary,
-        data={"from": previous, "to": roadmap.status, **(data or {})},
-    )
+    return {"from": previous, "to": roadmap.status}
 
 
 def _freeze(*, roadmap: Roadmap, actor: User | None) -> RoadmapVersion:
@@ -327,7 +309,9 @@ def _freeze(*, roadmap: Roadmap, actor: User | None) -> RoadmapVersion:
 def _published_changed(roadmap: Roadmap) -> None:
     bump_data_version()
     refresh_later("roadmap", [roadmap.pk])
-    refresh_later("sheet", list(ActionSheet.objects.filter(roadmap=roadmap).values_list("pk", flat=True)))
+    refresh_later(
+        "sheet", list(ActionSheet.objects.filter(roadmap=roadmap).values_list("pk", flat=True))
+    )
 
 
 @transaction.atomic
@@ -335,12 +319,13 @@ def roadmap_submit(*, roadmap: Roadmap, actor: User, note: str = "") -> Roadmap:
     """The writers (the provider first) hand the roadmap to the pilot for review."""
     roadmap = _locked(roadmap)
     transition = _check("submit", roadmap, actor)
-    _move(
-        roadmap=roadmap,
-        transition=transition,
+    moved = _move(roadmap=roadmap, transition=transition)
+    audit_event_create(
+        action="roadmap.submitted",
+        obj=roadmap,
         actor=actor,
         summary=_("Feuille de route « %s » soumise pour relecture") % roadmap,
-        data={"note": note.strip()},
+        data={**moved, "note": note.strip()},
     )
     version = _deliverable_submit(roadmap=roadmap, snapshot=roadmap_snapshot(roadmap), actor=actor)
     email_queue(
@@ -370,16 +355,19 @@ def roadmap_review(
     transition = _check("review" if accept else "return", roadmap, actor)
     comment = comment.strip()
     if not comment:
-        raise ValidationError({"comment": _("Écrivez votre relecture : le commentaire est requis.")})
+        raise ValidationError(
+            {"comment": _("Écrivez votre relecture : le commentaire est requis.")}
+        )
     review = RoadmapComment(
         roadmap=roadmap, text=comment, is_review=True, author=person_or_none(actor)
     )
     review.full_clean()
     review.save()
     previous = roadmap.status
-    _move(
-        roadmap=roadmap,
-        transition=transition,
+    moved = _move(roadmap=roadmap, transition=transition)
+    audit_event_create(
+        action="roadmap.reviewed" if accept else "roadmap.returned",
+        obj=roadmap,
         actor=actor,
         summary=(
             _("Feuille de route « %s » relue par le pilote")
@@ -387,7 +375,7 @@ def roadmap_review(
             else _("Feuille de route « %s » renvoyée à reprendre")
         )
         % roadmap,
-        data={"comment": review.pk},
+        data={**moved, "comment": review.pk},
     )
     linked = False
     if previous == S.SUBMITTED:
@@ -422,7 +410,9 @@ def roadmap_review(
 
 
 @transaction.atomic
-def roadmap_validate(*, roadmap: Roadmap, actor: User, committee_date: datetime.date | None) -> Roadmap:
+def roadmap_validate(
+    *, roadmap: Roadmap, actor: User, committee_date: datetime.date | None
+) -> Roadmap:
     """Record that the local steering committee validated the roadmap, on that date."""
     roadmap = _locked(roadmap)
     transition = _check("validate", roadmap, actor)
@@ -434,13 +424,16 @@ def roadmap_validate(*, roadmap: Roadmap, actor: User, committee_date: datetime.
         raise ValidationError(
             {"committee_date": _("La date du comité ne peut pas être dans le futur.")}
         )
-    _move(
-        roadmap=roadmap,
-        transition=transition,
+    moved = _move(roadmap=roadmap, transition=transition)
+    audit_event_create(
+        action="roadmap.validated",
+        obj=roadmap,
         actor=actor,
-        summary=_("Feuille de route « %(title)s » validée par le comité de pilotage local le %(date)s")
+        summary=_(
+            "Feuille de route « %(title)s » validée par le comité de pilotage local le %(date)s"
+        )
         % {"title": roadmap, "date": committee_date.strftime("%d/%m/%Y")},
-        data={"committee_date": committee_date.isoformat()},
+        data={**moved, "committee_date": committee_date.isoformat()},
     )
     return roadmap
 
@@ -464,7 +457,9 @@ def roadmap_adopt(
     if date is None:
         errors["deliberation_date"] = [_("Indiquez la date de la délibération.")]
     elif date > timezone.localdate():
-        errors["deliberation_date"] = [_("La date de la délibération ne peut pas être dans le futur.")]
+        errors["deliberation_date"] = [
+            _("La date de la délibération ne peut pas être dans le futur.")
+        ]
     if file is None:
         errors["deliberation_file"] = [_("Déposez la délibération au format PDF.")]
     else:
@@ -479,24 +474,29 @@ def roadmap_adopt(
     roadmap.deliberation_number = number.strip()
     old_file = roadmap.deliberation_file.name if roadmap.deliberation_file else ""
     roadmap.deliberation_file.save(file.name, file, save=False)
-    new_file = roadmap.deliberation_file.name
+    new_file = roadmap.deliberation_file.name or ""
     try:
-        _move(
+        moved = _move(
             roadmap=roadmap,
             transition=transition,
-            actor=actor,
-            summary=_("Délibération d’adoption de « %s » enregistrée") % roadmap,
-            data={
-                "body": roadmap.deliberation_body,
-                "date": date.isoformat(),  # type: ignore[union-attr]
-                "number": roadmap.deliberation_number,
-            },
             fields=[
                 "deliberation_body",
                 "deliberation_date",
                 "deliberation_number",
                 "deliberation_file",
             ],
+        )
+        audit_event_create(
+            action="roadmap.adopted",
+            obj=roadmap,
+            actor=actor,
+            summary=_("Délibération d’adoption de « %s » enregistrée") % roadmap,
+            data={
+                **moved,
+                "body": roadmap.deliberation_body,
+                "date": date.isoformat(),  # type: ignore[union-attr]
+                "number": roadmap.deliberation_number,
+            },
         )
         version = _freeze(roadmap=roadmap, actor=actor)
     except Exception:
@@ -514,18 +514,24 @@ def roadmap_publish(*, roadmap: Roadmap, actor: User) -> RoadmapVersion:
     roadmap = _locked(roadmap)
     transition = _check("publish", roadmap, actor)
     roadmap.published_at = timezone.now()
-    _move(
+    moved = _move(
         roadmap=roadmap,
         transition=transition,
+        fields=["published_at"],
+    )
+    audit_event_create(
+        action="roadmap.published",
+        obj=roadmap,
         actor=actor,
         summary=_("Feuille de route « %s » publiée") % roadmap,
-        fields=["published_at"],
+        data=moved,
     )
     version = _freeze(roadmap=roadmap, actor=actor)
     _published_changed(roadmap)
     email_queue(
         to=referent_emails(roadmap=roadmap),
-        subject=_("[Fabriques] Votre feuille de route est publiée : %(title)s") % {"title": roadmap},
+        subject=_("[Fabriques] Votre feuille de route est publiée : %(title)s")
+        % {"title": roadmap},
         template="roadmaps/emails/published",
         context={"roadmap": roadmap, "url": roadmap_url(roadmap, "roadmaps:detail")},
     )
@@ -540,12 +546,13 @@ def roadmap_unpublish(*, roadmap: Roadmap, actor: User, reason: str) -> Roadmap:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Indiquez pourquoi la feuille de route est dépubliée.")})
-    _move(
-        roadmap=roadmap,
-        transition=transition,
+    moved = _move(roadmap=roadmap, transition=transition)
+    audit_event_create(
+        action="roadmap.unpublished",
+        obj=roadmap,
         actor=actor,
         summary=_("Feuille de route « %s » dépubliée") % roadmap,
-        data={"reason": reason},
+        data={**moved, "reason": reason},
     )
     _published_changed(roadmap)
     return roadmap

@@ -15,10 +15,12 @@ from django.utils import timezone
 from fabriques.core.management.commands.run_daily import DAILY
 from fabriques.core.models import AuditEvent, OutgoingEmail
 from fabriques.core.versioning import data_version
+from fabriques.programme.tests.personas import Personas
 from fabriques.roadmaps.models import (
     FollowUp,
     FollowUpEntry,
     IndicatorValue,
+    Roadmap,
     RoadmapStatus,
     SheetStatus,
     SheetStatusChange,
@@ -49,6 +51,10 @@ def published(participation, sheets: int = 2):
 
 
 class OpeningTests(TestCase):
+    cast: Personas
+    roadmap: Roadmap
+    url: str
+
     @classmethod
     def setUpTestData(cls):
         from fabriques.programme.tests.personas import build_personas
@@ -63,14 +69,18 @@ class OpeningTests(TestCase):
         FundingLineFactory(sheet=first, amount_granted=Decimal("300"))
 
     def test_nothing_before_one_year(self):
-        self.assertEqual(services.follow_ups_open_due(today=ONE_YEAR - datetime.timedelta(days=1)), [])
+        self.assertEqual(
+            services.follow_ups_open_due(today=ONE_YEAR - datetime.timedelta(days=1)), []
+        )
         self.assertFalse(FollowUp.objects.exists())
 
     def test_opened_at_one_year_exactly_once(self):
         opened = services.follow_ups_open_due(today=ONE_YEAR)
         self.assertEqual([(f.roadmap_id, f.horizon) for f in opened], [(self.roadmap.pk, 1)])
         self.assertEqual(services.follow_ups_open_due(today=ONE_YEAR), [])
-        self.assertEqual(services.follow_ups_open_due(today=ONE_YEAR + datetime.timedelta(days=40)), [])
+        self.assertEqual(
+            services.follow_ups_open_due(today=ONE_YEAR + datetime.timedelta(days=40)), []
+        )
         follow_up = FollowUp.objects.get()
         self.assertEqual(follow_up.due_on, ONE_YEAR + datetime.timedelta(days=30))
         entries = list(follow_up.entries.order_by("sheet__number"))
@@ -80,13 +90,17 @@ class OpeningTests(TestCase):
         self.assertIsNone(entries[1].spent)
         self.assertEqual(entries[0].status, SheetStatus.NOT_STARTED)
         email = OutgoingEmail.objects.get()
-        self.assertEqual(sorted(email.to), sorted([self.cast.elected_a.email, self.cast.technical_a.email]))
+        self.assertEqual(
+            sorted(email.to), sorted([self.cast.elected_a.email, self.cast.technical_a.email])
+        )
         self.assertIn(f"/espace/feuilles-de-route/{self.roadmap.pk}/suivi/1/", email.text)
         self.assertEqual(AuditEvent.objects.get().action, "roadmap.follow_up_opened")
 
     def test_opened_at_three_years_exactly_once(self):
         services.follow_ups_open_due(today=ONE_YEAR)
-        self.assertEqual(services.follow_ups_open_due(today=THREE_YEARS - datetime.timedelta(days=1)), [])
+        self.assertEqual(
+            services.follow_ups_open_due(today=THREE_YEARS - datetime.timedelta(days=1)), []
+        )
         opened = services.follow_ups_open_due(today=THREE_YEARS)
         self.assertEqual([f.horizon for f in opened], [3])
         self.assertEqual(services.follow_ups_open_due(today=THREE_YEARS), [])
@@ -118,6 +132,10 @@ class OpeningTests(TestCase):
 
 
 class ReminderTests(TestCase):
+    cast: Personas
+    roadmap: Roadmap
+    url: str
+
     @classmethod
     def setUpTestData(cls):
         from fabriques.programme.tests.personas import build_personas
@@ -142,17 +160,23 @@ class ReminderTests(TestCase):
         self.assertEqual(self.remind(56), 0)  # three reminders at most
         self.assertEqual(FollowUp.objects.get().reminders_sent, 3)
         self.assertEqual(OutgoingEmail.objects.count(), 3)
-        self.assertIn("Rappel", OutgoingEmail.objects.first().subject)
+        self.assertIn("Rappel", OutgoingEmail.objects.earliest("pk").subject)
         self.assertEqual(AuditEvent.objects.filter(action="roadmap.follow_up_reminded").count(), 3)
 
     def test_no_reminder_once_handed_in(self):
         self.assertEqual(self.remind(14), 1)
         follow_up = FollowUp.objects.get()
-        services.follow_up_save(follow_up=follow_up, actor=self.cast.elected_a, entries=[], close=True)
+        services.follow_up_save(
+            follow_up=follow_up, actor=self.cast.elected_a, entries=[], close=True
+        )
         self.assertEqual(self.remind(28), 0)
 
 
 class SaveTests(TestCase):
+    cast: Personas
+    roadmap: Roadmap
+    url: str
+
     @classmethod
     def setUpTestData(cls):
         from fabriques.programme.tests.personas import build_personas
@@ -186,7 +210,11 @@ class SaveTests(TestCase):
             follow_up=self.follow_up,
             actor=self.cast.elected_a,
             entries=[self.data(self.entries[0])],
-            values=[services.IndicatorValueData(self.indicator.pk, datetime.date(2028, 1, 1), Decimal("3"))],
+            values=[
+                services.IndicatorValueData(
+                    self.indicator.pk, datetime.date(2028, 1, 1), Decimal("3")
+                )
+            ],
         )
         self.follow_up.refresh_from_db()
         self.assertIsNone(self.follow_up.closed_at)
@@ -198,7 +226,12 @@ class SaveTests(TestCase):
         services.follow_up_save(
             follow_up=self.follow_up,
             actor=self.cast.elected_a,
-            entries=[self.data(self.entries[0]), self.data(self.entries[1], status=SheetStatus.DROPPED, actual_start=None, actual_end=None)],
+            entries=[
+                self.data(self.entries[0]),
+                self.data(
+                    self.entries[1], status=SheetStatus.DROPPED, actual_start=None, actual_end=None
+                ),
+            ],
             close=True,
         )
         self.follow_up.refresh_from_db()
@@ -211,8 +244,17 @@ class SaveTests(TestCase):
         self.assertEqual(self.sheets[1].status, SheetStatus.DROPPED)
         self.assertEqual(SheetStatusChange.objects.count(), 2)
         self.assertEqual(
-            list(AuditEvent.objects.filter(action__startswith="roadmap.follow_up").values_list("action", flat=True).order_by("pk")),
-            ["roadmap.follow_up_opened", "roadmap.follow_up_saved", "roadmap.follow_up_saved", "roadmap.follow_up_closed"],
+            list(
+                AuditEvent.objects.filter(action__startswith="roadmap.follow_up")
+                .values_list("action", flat=True)
+                .order_by("pk")
+            ),
+            [
+                "roadmap.follow_up_opened",
+                "roadmap.follow_up_saved",
+                "roadmap.follow_up_saved",
+                "roadmap.follow_up_closed",
+            ],
         )
         with self.assertRaisesMessage(ValidationError, "déjà été remis"):
             services.follow_up_save(follow_up=self.follow_up, actor=self.cast.elected_a, entries=[])
@@ -221,7 +263,11 @@ class SaveTests(TestCase):
         cases = {
             "negative": (self.data(self.entries[0], spent=Decimal("-5")), "négatif"),
             "dates": (
-                self.data(self.entries[0], actual_start=datetime.date(2028, 1, 1), actual_end=datetime.date(2027, 1, 1)),
+                self.data(
+                    self.entries[0],
+                    actual_start=datetime.date(2028, 1, 1),
+                    actual_end=datetime.date(2027, 1, 1),
+                ),
                 "précède",
             ),
         }
@@ -249,6 +295,10 @@ class SaveTests(TestCase):
 
 
 class ProgressTests(TestCase):
+    cast: Personas
+    roadmap: Roadmap
+    url: str
+
     @classmethod
     def setUpTestData(cls):
         from fabriques.programme.tests.personas import build_personas
@@ -258,23 +308,45 @@ class ProgressTests(TestCase):
     def test_from_current_statuses_then_from_the_follow_up(self):
         roadmap = published(self.cast.participation_a, sheets=4)
         sheets = list(roadmap.sheets.order_by("number"))
-        for sheet, status in zip(sheets, [SheetStatus.DONE, SheetStatus.LATE, SheetStatus.IN_PROGRESS, SheetStatus.NOT_STARTED], strict=True):
+        for sheet, status in zip(
+            sheets,
+            [SheetStatus.DONE, SheetStatus.LATE, SheetStatus.IN_PROGRESS, SheetStatus.NOT_STARTED],
+            strict=True,
+        ):
             sheet.status = status
             sheet.save(update_fields=["status"])
         progress = follow_up_progress(roadmap)
-        self.assertEqual((progress.total, progress.done, progress.in_progress, progress.dropped, progress.horizon), (4, 1, 2, 0, None))
-        self.assertEqual((progress.done_percent, progress.in_progress_percent, progress.not_started), (25, 50, 1))
+        self.assertEqual(
+            (
+                progress.total,
+                progress.done,
+                progress.in_progress,
+                progress.dropped,
+                progress.horizon,
+            ),
+            (4, 1, 2, 0, None),
+        )
+        self.assertEqual(
+            (progress.done_percent, progress.in_progress_percent, progress.not_started), (25, 50, 1)
+        )
 
         services.follow_ups_open_due(today=ONE_YEAR)
         follow_up = FollowUp.objects.get()
         entries = [
-            services.EntryData(e.pk, SheetStatus.DONE if n < 3 else SheetStatus.DROPPED, None, None, None, None)
+            services.EntryData(
+                e.pk, SheetStatus.DONE if n < 3 else SheetStatus.DROPPED, None, None, None, None
+            )
             for n, e in enumerate(follow_up.entries.order_by("sheet__number"))
         ]
-        services.follow_up_save(follow_up=follow_up, actor=self.cast.elected_a, entries=entries, close=True)
+        services.follow_up_save(
+            follow_up=follow_up, actor=self.cast.elected_a, entries=entries, close=True
+        )
         with self.assertNumQueries(2):  # the latest closed follow-up; its entries' statuses
             progress = follow_up_progress(roadmap)
-        self.assertEqual((progress.done, progress.dropped, progress.horizon, progress.done_percent), (3, 1, 1, 75))
+        self.assertEqual(
+            (progress.done, progress.dropped, progress.horizon, progress.done_percent),
+            (3, 1, 1, 75),
+        )
 
     def test_no_sheet(self):
         roadmap = published(self.cast.participation_b, sheets=0)

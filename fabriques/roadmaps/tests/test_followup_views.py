@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from fabriques.programme.tests.personas import build_personas
+from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.roadmaps.models import (
     FollowUp,
     FollowUpEntry,
     IndicatorValue,
+    Roadmap,
     RoadmapStatus,
     SheetStatus,
 )
@@ -37,6 +38,10 @@ def client_for(user) -> Client:
 
 
 class FollowUpViewTests(TestCase):
+    cast: Personas
+    roadmap: Roadmap
+    url: str
+
     @classmethod
     def setUpTestData(cls):
         cls.cast = build_personas()
@@ -66,7 +71,13 @@ class FollowUpViewTests(TestCase):
                     f"e{entry.pk}-comment": "Fait.",
                 }
             )
-        data.update({"v0-indicator": str(self.indicator.pk), "v0-measured_on": "2028-01-15", "v0-value": "3"})
+        data.update(
+            {
+                "v0-indicator": str(self.indicator.pk),
+                "v0-measured_on": "2028-01-15",
+                "v0-value": "3",
+            }
+        )
         data.update(overrides)
         return data
 
@@ -85,17 +96,25 @@ class FollowUpViewTests(TestCase):
         response = client_for(self.cast.partner_a).get(self.url)
         self.assertNotContains(response, "Remettre le suivi")
         self.assertEqual(
-            client_for(self.cast.elected_a).get(reverse("roadmaps:follow_up", args=[self.roadmap.pk, 3])).status_code,
+            client_for(self.cast.elected_a)
+            .get(reverse("roadmaps:follow_up", args=[self.roadmap.pk, 3]))
+            .status_code,
             404,
         )
 
     def test_read_only_and_outsiders_cannot_post(self):
-        self.assertEqual(client_for(self.cast.partner_a).post(self.url, self.form_data()).status_code, 403)
-        self.assertEqual(client_for(self.cast.elected_b).post(self.url, self.form_data()).status_code, 404)
+        self.assertEqual(
+            client_for(self.cast.partner_a).post(self.url, self.form_data()).status_code, 403
+        )
+        self.assertEqual(
+            client_for(self.cast.elected_b).post(self.url, self.form_data()).status_code, 404
+        )
         self.assertEqual(FollowUpEntry.objects.filter(status=SheetStatus.DONE).count(), 0)
 
     def test_hand_in(self):
-        response = client_for(self.cast.technical_a).post(self.url, {**self.form_data(), "close": ""})
+        response = client_for(self.cast.technical_a).post(
+            self.url, {**self.form_data(), "close": ""}
+        )
         self.assertRedirects(response, self.url)
         self.follow_up.refresh_from_db()
         self.assertIsNotNone(self.follow_up.closed_at)
@@ -114,7 +133,10 @@ class FollowUpViewTests(TestCase):
         cases = {
             "letters": ({f"e{first}-spent": "douze mille"}, "Saisissez un montant en chiffres"),
             "negative": ({f"e{first}-granted": "-10"}, "Le montant ne peut pas être négatif."),
-            "dates": ({f"e{first}-actual_end": "2027-01-01"}, "La fin effective précède le début effectif."),
+            "dates": (
+                {f"e{first}-actual_end": "2027-01-01"},
+                "La fin effective précède le début effectif.",
+            ),
             "no date": ({"v0-measured_on": ""}, "Indiquez la date de la mesure."),
         }
         client = client_for(self.cast.provider_a)

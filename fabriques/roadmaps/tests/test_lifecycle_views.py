@@ -10,12 +10,17 @@ from django.urls import reverse
 
 from fabriques.core.models import AuditEvent
 from fabriques.deliverables.tests.factories import pdf_upload
-from fabriques.programme.tests.personas import build_personas
-from fabriques.roadmaps.models import RoadmapStatus, RoadmapVersion
+from fabriques.programme.tests.personas import Personas, build_personas
+from fabriques.roadmaps.models import Roadmap, RoadmapStatus, RoadmapVersion
 from fabriques.roadmaps.selectors.lifecycle import roadmap_snapshot, snapshot_diff
 from fabriques.roadmaps.services import lifecycle as services
 
-from .factories_lifecycle import BudgetLineFactory, IndicatorFactory, SheetFactory, roadmap_with_sheets
+from .factories_lifecycle import (
+    BudgetLineFactory,
+    IndicatorFactory,
+    SheetFactory,
+    roadmap_with_sheets,
+)
 from .test_lifecycle_services import YESTERDAY, walk_to
 
 S = RoadmapStatus
@@ -32,6 +37,10 @@ def client_for(user) -> Client:
 
 
 class LifecyclePageTests(TestCase):
+    cast: Personas
+    roadmap: Roadmap
+    url: str
+
     @classmethod
     def setUpTestData(cls):
         cls.cast = build_personas()
@@ -49,12 +58,14 @@ class LifecyclePageTests(TestCase):
                 self.assertEqual(client_for(self.cast.user(name)).get(self.url).status_code, 404)
         response = client_for(None).get(self.url)
         self.assertEqual(response.status_code, 302)
-        self.assertIn("connexion", response.url)
+        self.assertIn("connexion", response["Location"])
 
     def test_writers_see_submit_the_pilot_does_not(self):
         response = client_for(self.cast.provider_a).get(self.url)
         self.assertContains(response, "Soumettre pour relecture")
-        self.assertContains(response, reverse("roadmaps:transition", args=[self.roadmap.pk, "submit"]))
+        self.assertContains(
+            response, reverse("roadmaps:transition", args=[self.roadmap.pk, "submit"])
+        )
         response = client_for(self.cast.partner_a).get(self.url)
         self.assertNotContains(response, "Soumettre pour relecture")
         self.assertContains(response, "Aucune étape ne vous revient")
@@ -65,7 +76,9 @@ class LifecyclePageTests(TestCase):
         from .factories_lifecycle import RoadmapFactory
 
         bare = RoadmapFactory(participation=ParticipationFactory(fabrique=self.cast.fabrique_a))
-        response = client_for(self.cast.provider_a).get(reverse("roadmaps:lifecycle", args=[bare.pk]))
+        response = client_for(self.cast.provider_a).get(
+            reverse("roadmaps:lifecycle", args=[bare.pk])
+        )
         self.assertContains(response, "Pas encore possible")
         self.assertContains(response, "Ajoutez au moins un axe")
 
@@ -88,6 +101,10 @@ class LifecyclePageTests(TestCase):
 
 
 class TransitionViewTests(TestCase):
+    cast: Personas
+    roadmap: Roadmap
+    url: str
+
     @classmethod
     def setUpTestData(cls):
         cls.cast = build_personas()
@@ -154,10 +171,16 @@ class TransitionViewTests(TestCase):
 
     def test_validate_and_publish_by_post(self):
         walk_to(self.roadmap, S.REVIEWED, self.cast)
-        response = self.post(self.cast.technical_a, "validate", {"validate-committee_date": "pas une date"})
+        response = self.post(
+            self.cast.technical_a, "validate", {"validate-committee_date": "pas une date"}
+        )
         self.assertContains(response, "Saisissez une date valide", status_code=400)
         self.assertEqual(
-            self.post(self.cast.technical_a, "validate", {"validate-committee_date": YESTERDAY.isoformat()}).status_code,
+            self.post(
+                self.cast.technical_a,
+                "validate",
+                {"validate-committee_date": YESTERDAY.isoformat()},
+            ).status_code,
             302,
         )
         walk_to(self.roadmap, S.ADOPTED, self.cast)
@@ -168,6 +191,10 @@ class TransitionViewTests(TestCase):
 
 
 class VersionsTests(TestCase):
+    cast: Personas
+    roadmap: Roadmap
+    url: str
+
     @classmethod
     def setUpTestData(cls):
         cls.cast = build_personas()
@@ -184,7 +211,10 @@ class VersionsTests(TestCase):
         self.assertEqual(len(snapshot["axes"]), 1)
         first = snapshot["sheets"][0]
         self.assertEqual(first["budget_lines"][0]["planned"], "120000")
-        self.assertEqual(first["indicators"][0]["values"], [{"measured_on": "2027-05-01", "value": "4", "source": ""}])
+        self.assertEqual(
+            first["indicators"][0]["values"],
+            [{"measured_on": "2027-05-01", "value": "4", "source": ""}],
+        )
         self.assertEqual(first["planned_start"], "2027-01-01")
 
     def test_diff_after_edits_and_banner(self):
@@ -210,7 +240,9 @@ class VersionsTests(TestCase):
         self.assertContains(response, "Non démarrée")
 
     def test_no_banner_when_unchanged(self):
-        response = client_for(self.cast.elected_a).get(reverse("roadmaps:lifecycle", args=[self.roadmap.pk]))
+        response = client_for(self.cast.elected_a).get(
+            reverse("roadmaps:lifecycle", args=[self.roadmap.pk])
+        )
         self.assertNotContains(response, "Modifiée depuis l’adoption")
 
     def test_versions_pages_per_role(self):
@@ -230,5 +262,7 @@ class VersionsTests(TestCase):
             self.assertEqual(client_for(None).get(url).status_code, 302)
         client = client_for(self.cast.pilot_a)
         self.assertContains(client.get(urls[2]), "Aucune différence")
-        self.assertEqual(client.get(reverse("roadmaps:version_diff", args=[self.roadmap.pk, 9])).status_code, 404)
+        self.assertEqual(
+            client.get(reverse("roadmaps:version_diff", args=[self.roadmap.pk, 9])).status_code, 404
+        )
         self.assertEqual(client.get(urls[1] + "?avec=x").status_code, 404)

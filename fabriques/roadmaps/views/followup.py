@@ -90,7 +90,9 @@ def follow_up(request: HttpRequest, pk: int, horizon: int) -> HttpResponse:
                     request,
                     _("Le suivi est remis ; merci. Les fiches sont mises à jour.")
                     if "close" in request.POST
-                    else _("Le suivi est enregistré ; vous pourrez le compléter avant de le remettre."),
+                    else _(
+                        "Le suivi est enregistré ; vous pourrez le compléter avant de le remettre."
+                    ),
                 )
                 return redirect("roadmaps:follow_up", pk=roadmap.pk, horizon=horizon)
         status = 400

@@ -25,10 +25,16 @@ from ..services import lifecycle as services
 
 DONE = {
     "submit": gettext_lazy("La feuille de route est soumise au pilote pour relecture."),
-    "review": gettext_lazy("Votre relecture est enregistrée ; les référents et le prestataire sont prévenus."),
-    "return": gettext_lazy("La feuille de route est renvoyée à reprendre ; ses rédacteurs sont prévenus."),
+    "review": gettext_lazy(
+        "Votre relecture est enregistrée ; les référents et le prestataire sont prévenus."
+    ),
+    "return": gettext_lazy(
+        "La feuille de route est renvoyée à reprendre ; ses rédacteurs sont prévenus."
+    ),
     "validate": gettext_lazy("La validation par le comité de pilotage local est enregistrée."),
-    "adopt": gettext_lazy("La délibération est enregistrée ; la feuille de route adoptée est figée en version."),
+    "adopt": gettext_lazy(
+        "La délibération est enregistrée ; la feuille de route adoptée est figée en version."
+    ),
     "publish": gettext_lazy("La feuille de route est publiée."),
     "unpublish": gettext_lazy("La feuille de route est retirée de la bibliothèque publique."),
 }
@@ -72,7 +78,9 @@ def _run(name: str, roadmap: Roadmap, user: Any, data: dict[str, Any]) -> None:
             roadmap=roadmap, actor=user, comment=data["comment"], accept=name == "review"
         )
     elif name == "validate":
-        services.roadmap_validate(roadmap=roadmap, actor=user, committee_date=data["committee_date"])
+        services.roadmap_validate(
+            roadmap=roadmap, actor=user, committee_date=data["committee_date"]
+        )
     elif name == "adopt":
         services.roadmap_adopt(
             roadmap=roadmap,

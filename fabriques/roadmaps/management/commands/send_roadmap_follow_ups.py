@@ -16,7 +16,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", help="Jour de référence (AAAA-MM-JJ) ; aujourd’hui par défaut.")
+        parser.add_argument(
+            "--date", help="Jour de référence (AAAA-MM-JJ) ; aujourd’hui par défaut."
+        )
 
     def handle(self, *args, **options) -> None:
         today = timezone.localdate()
