@@ -106,6 +106,18 @@ class OpeningTests(TestCase):
         self.assertEqual(services.follow_ups_open_due(today=THREE_YEARS), [])
         self.assertEqual(FollowUp.objects.count(), 2)
 
+    def test_no_referent_no_email_but_the_follow_up_opens(self):
+        from fabriques.territories.tests.factories import ParticipationFactory
+
+        lonely = published(ParticipationFactory(fabrique=self.cast.fabrique_a))
+        OutgoingEmail.objects.all().delete()
+        services.follow_ups_open_due(today=ONE_YEAR)
+        self.assertTrue(FollowUp.objects.filter(roadmap=lonely).exists())
+        self.assertEqual(
+            [sorted(e.to) for e in OutgoingEmail.objects.all()],
+            [sorted([self.cast.elected_a.email, self.cast.technical_a.email])],
+        )
+
     def test_unpublished_roadmaps_are_not_followed(self):
         other = roadmap_with_sheets(self.cast.participation_b)
         services.follow_ups_open_due(today=THREE_YEARS)

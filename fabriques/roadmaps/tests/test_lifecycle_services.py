@@ -359,6 +359,13 @@ class DeliverableLinkTests(TestCase):
         self.assertEqual(self.deliverable.status, DeliverableStatus.ACCEPTED)
         review = DeliverableReview.objects.get()
         self.assertEqual((review.decision, review.comment), (ReviewDecision.ACCEPTED, "Parfait."))
+        # The provider hears of it once, by the deliverable's e-mail; the referents by ours.
+        subjects = {tuple(e.to): e.subject for e in OutgoingEmail.objects.all()}
+        self.assertIn("Livrable accepté", subjects[(self.cast.provider_a.email,)])
+        self.assertIn(
+            "Feuille de route relue",
+            subjects[tuple(sorted([self.cast.elected_a.email, self.cast.technical_a.email]))],
+        )
 
     def test_returning_the_roadmap_requests_changes(self):
         services.roadmap_submit(roadmap=self.roadmap, actor=self.cast.provider_a)

@@ -239,6 +239,29 @@ class VersionsTests(TestCase):
         self.assertContains(response, "Navette")
         self.assertContains(response, "Non démarrée")
 
+    def test_adopted_page_query_count_does_not_grow_with_sheets(self):
+        client = client_for(self.cast.elected_a)
+
+        def count() -> int:
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(
+                    client.get(reverse("roadmaps:lifecycle", args=[self.roadmap.pk])).status_code,
+                    200,
+                )
+            return len(queries)
+
+        # session, user, roadmap, the referent's grants, the versions count, the latest
+        # version, the current snapshot (11, see roadmap_snapshot), the history.
+        first = count()
+        self.assertEqual(first, 17)
+        axis = self.roadmap.axes.get()
+        for number in range(10, 20):
+            BudgetLineFactory(sheet=SheetFactory(axis=axis, roadmap=self.roadmap, number=number))
+        self.assertEqual(count(), first)
+
     def test_no_banner_when_unchanged(self):
         response = client_for(self.cast.elected_a).get(
             reverse("roadmaps:lifecycle", args=[self.roadmap.pk])
