@@ -122,8 +122,17 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "roadmap.created": _("Feuille de route créée"),
     # Roadmaps: lifecycle and versions
     "roadmap.submitted": _("Feuille de route soumise pour relecture"),
+    "roadmap.reviewed": _("Feuille de route relue par le pilote"),
+    "roadmap.returned": _("Feuille de route renvoyée à reprendre"),
+    "roadmap.validated": _("Feuille de route validée par le comité de pilotage local"),
+    "roadmap.adopted": _("Délibération d’adoption de la feuille de route enregistrée"),
+    "roadmap.published": _("Feuille de route publiée"),
+    "roadmap.unpublished": _("Feuille de route dépubliée"),
     # Roadmaps: follow-up
     "roadmap.follow_up_opened": _("Suivi d’une feuille de route ouvert"),
+    "roadmap.follow_up_saved": _("Suivi d’une feuille de route enregistré"),
+    "roadmap.follow_up_closed": _("Suivi d’une feuille de route remis"),
+    "roadmap.follow_up_reminded": _("Relance du suivi d’une feuille de route"),
     # Recommendations
     "recommendation.created": _("Préconisation créée"),
     "recommendation.updated": _("Préconisation modifiée"),

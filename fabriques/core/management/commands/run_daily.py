@@ -9,6 +9,8 @@ DAILY = (
     "send_deliverable_reminders",
     # Reviews of published recommendations due at one and three years (each sent once).
     "send_recommendation_review_reminders",
+    # Roadmaps' follow-ups one and three years after their Fabrique, and their reminders.
+    "send_roadmap_follow_ups",
     # Applications not selected, past their retention period (APPLICATION_RETENTION_DAYS).
     "purge_applications",
     # Accounts unused for a year, as the privacy page promises.
