@@ -118,9 +118,13 @@ def build_world() -> World:
         user=combined["member_b"],
     )
     workshops = _workshops(cast, member_a=member_a, member_b=member_b, user=combined["member_a"])
+    results = build_results(
+        cast, participation_a2=participation_a2, member_user_a=combined["member_a"]
+    )
     return World(
         cast,
         **workshops,
+        **results,
         draft_participation=draft_participation,
         deliverable=deliverable,
         version=version,
