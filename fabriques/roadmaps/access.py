@@ -154,8 +154,9 @@ def get_fabrique_for_roadmaps(user: Person, slug: str) -> Fabrique:
         raise Http404(FABRIQUE_NOT_FOUND)
     if grants_for(user).sees(fabrique.pk):
         return fabrique
-    if user.is_authenticated and Roadmap.objects.filter(
-        fabrique=fabrique, sheets__editors=user
-    ).exists():
+    if (
+        user.is_authenticated
+        and Roadmap.objects.filter(fabrique=fabrique, sheets__editors=user).exists()
+    ):
         return fabrique
     raise Http404(FABRIQUE_NOT_FOUND)

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from fabriques.territories.models import Commune, Qpv
 from fabriques.workinggroups.models import Member
 from fabriques.workshops.models import Outcome
 
@@ -35,7 +36,9 @@ def _dsfr(form: forms.BaseForm) -> None:
     """DSFR classes on the controls (fr-select for lists, fr-input for the rest)."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.HiddenInput | forms.CheckboxInput | forms.CheckboxSelectMultiple):
+        if isinstance(
+            widget, forms.HiddenInput | forms.CheckboxInput | forms.CheckboxSelectMultiple
+        ):
             continue
         css = "fr-select" if isinstance(widget, forms.Select) else "fr-input"
         widget.attrs.setdefault("class", css)
@@ -136,7 +139,9 @@ class AttachmentForm(DsfrForm):
     title = forms.CharField(label=_("Titre"), max_length=250, required=False)
     file = forms.FileField(
         label=_("Fichier"),
-        help_text=_("PDF ou document bureautique (DOCX, ODT, XLSX, ODS, PPTX, ODP), 20 Mo au plus."),
+        help_text=_(
+            "PDF ou document bureautique (DOCX, ODT, XLSX, ODS, PPTX, ODP), 20 Mo au plus."
+        ),
     )
 
 
@@ -176,11 +181,9 @@ class SheetForm(DsfrModelForm):
     @staticmethod
     def _communes(roadmap: Roadmap) -> QuerySet[Any]:
         """The communes of the territory (the commune, the EPCI's, the QPV's)."""
-        from fabriques.territories.models import Commune
-
         participation = roadmap.participation
         if participation.kind == "commune":
-            return Commune.objects.filter(pk=participation.commune_id)
+            return Commune.objects.filter(pk__in=[participation.commune_id])
         if participation.kind == "epci":
             return Commune.objects.filter(epcis=participation.epci_id).order_by("name")
         return Commune.objects.filter(qpvs=participation.qpv_id).order_by("name")
@@ -188,16 +191,12 @@ class SheetForm(DsfrModelForm):
     @staticmethod
     def _qpvs(roadmap: Roadmap) -> QuerySet[Any]:
         """The QPV of the territory (the QPV itself, or those of its communes)."""
-        from fabriques.territories.models import Qpv
-
         participation = roadmap.participation
         if participation.kind == "qpv":
-            return Qpv.objects.filter(pk=participation.qpv_id)
+            return Qpv.objects.filter(pk__in=[participation.qpv_id])
         if participation.kind == "commune":
             return Qpv.objects.filter(communes=participation.commune_id).order_by("name")
-        return (
-            Qpv.objects.filter(communes__epcis=participation.epci_id).distinct().order_by("name")
-        )
+        return Qpv.objects.filter(communes__epcis=participation.epci_id).distinct().order_by("name")
 
     def _post_clean(self) -> None:
         pass
@@ -207,12 +206,16 @@ class StatusForm(DsfrForm):
     status = forms.ChoiceField(label=_("Nouvel état"), choices=SheetStatus.choices)
     changed_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     comment = forms.CharField(
-        label=_("Commentaire (facultatif)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Commentaire (facultatif)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class EditorForm(DsfrForm):
-    member = forms.ModelChoiceField(label=_("Membre du groupe de travail"), queryset=Member.objects.none())
+    member = forms.ModelChoiceField(
+        label=_("Membre du groupe de travail"), queryset=Member.objects.none()
+    )
 
     def __init__(self, *args: Any, members: QuerySet[Member], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

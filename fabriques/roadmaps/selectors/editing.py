@@ -43,7 +43,9 @@ class TerritoryRow:
 def fabrique_roadmap_rows(*, user: Person, fabrique: Fabrique) -> list[TerritoryRow]:
     """One row per territory of the Fabrique the person sees a roadmap of, or may write one
     for."""
-    participations = list(Participation.objects.filter(fabrique=fabrique).order_by("position", "pk"))
+    participations = list(
+        Participation.objects.filter(fabrique=fabrique).order_by("position", "pk")
+    )
     visible = {
         roadmap.participation_id: roadmap
         for roadmap in Roadmap.objects.filter(fabrique=fabrique)
@@ -203,7 +205,7 @@ def table_sheets(*, roadmap: Roadmap, filters: TableFilters) -> QuerySet[ActionS
     if filters.funder:
         funded = FundingLine.objects.filter(funder=filters.funder).values("sheet_id")
         sheets = sheets.filter(pk__in=funded)
-    order = SORTS[filters.sort]
+    order: tuple[str, ...] = SORTS[filters.sort]
     if filters.descending:
         order = tuple(f"-{name}" for name in order)
     return sheets.prefetch_related("funding_lines").order_by(*order)
@@ -322,7 +324,7 @@ class HistoryEntry:
 def word_diff(old: str, new: str) -> SafeString:
     """Words removed in <del>, added in <ins>; every word escaped."""
     before, after = old.split(), new.split()
-    parts = []
+    parts: list[str] = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
@@ -332,11 +334,15 @@ def word_diff(old: str, new: str) -> SafeString:
             parts.append(f"<del>{escape(' '.join(before[a1:a2]))}</del>")
         if b2 > b1:
             parts.append(f"<ins>{escape(' '.join(after[b1:b2]))}</ins>")
-    return mark_safe(" ".join(parts))  # noqa: S308 - every piece is escaped above
+    return mark_safe(" ".join(parts))
+
+
+def _field(name: str) -> Any:
+    return ActionSheet._meta.get_field(name)
 
 
 def _display(record: Any, field_name: str) -> str:
-    model_field = ActionSheet._meta.get_field(field_name)
+    model_field = _field(field_name)
     value = getattr(record, model_field.attname)
     if value in (None, ""):
         return ""
@@ -345,7 +351,7 @@ def _display(record: Any, field_name: str) -> str:
     if model_field.is_relation:
         try:
             related = getattr(record, field_name)
-        except Exception:  # noqa: BLE001 - the related row may be gone
+        except Exception:
             return str(value)
         return str(related)
     if isinstance(value, datetime.date):
@@ -361,24 +367,20 @@ def sheet_history(*, sheet: ActionSheet) -> list[HistoryEntry]:
             "history_date", "history_id"
         )
     )
-    names = [
-        f.name
-        for f in ActionSheet._meta.concrete_fields
-        if f.name not in HISTORY_IGNORED
-    ]
+    names = [f.name for f in ActionSheet._meta.concrete_fields if f.name not in HISTORY_IGNORED]
     entries = []
     previous = None
     for record in records:
         changes = []
         for name in names:
-            attname = ActionSheet._meta.get_field(name).attname
+            attname = _field(name).attname
             if previous is not None and getattr(previous, attname) == getattr(record, attname):
                 continue
             new = _display(record, name)
             old = _display(previous, name) if previous is not None else ""
             if previous is None and not new:
                 continue
-            label = str(ActionSheet._meta.get_field(name).verbose_name)
+            label = str(_field(name).verbose_name)
             change = FieldChange(label=label[:1].upper() + label[1:], old=old, new=new)
             if len(old) > LONG_TEXT or len(new) > LONG_TEXT:
                 change.diff = word_diff(old, new)
@@ -387,6 +389,16 @@ def sheet_history(*, sheet: ActionSheet) -> list[HistoryEntry]:
         previous = record
     entries.reverse()
     return entries
+
+
+def _shown(model_field: Any, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
 
 
 def conflict_rows(
@@ -403,15 +415,11 @@ def conflict_rows(
         if their_value == my_value:
             continue
         model_field = model._meta.get_field(name)
-
-        def show(value: Any) -> str:
-            if value in (None, ""):
-                return "—"
-            if model_field.choices:
-                return str(dict(model_field.flatchoices).get(value, value))
-            if isinstance(value, datetime.date):
-                return value.strftime("%d/%m/%Y")
-            return str(value)
-
-        rows.append((str(form_field.label), show(their_value), show(my_value)))
+        rows.append(
+            (
+                str(form_field.label),
+                _shown(model_field, their_value),
+                _shown(model_field, my_value),
+            )
+        )
     return rows

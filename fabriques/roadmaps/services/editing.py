@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,9 +153,7 @@ def roadmap_create(*, participation: Participation, actor: User, title: str = ""
     roadmap.full_clean()
     roadmap._history_user = actor  # type: ignore[attr-defined]
     roadmap.save()
-    audit_event_create(
-        action="roadmap.created", obj=roadmap, actor=actor, summary=roadmap.title
-    )
+    audit_event_create(action="roadmap.created", obj=roadmap, actor=actor, summary=roadmap.title)
     return roadmap
 
 
@@ -239,9 +237,7 @@ def roadmap_attachment_delete(*, attachment: RoadmapAttachment, actor: User) -> 
     title = attachment.title
     attachment.file.delete(save=False)
     attachment.delete()
-    audit_event_create(
-        action="roadmap.attachment_removed", obj=roadmap, actor=actor, summary=title
-    )
+    audit_event_create(action="roadmap.attachment_removed", obj=roadmap, actor=actor, summary=title)
     _published_changed(roadmap)
 
 
@@ -332,9 +328,7 @@ def roadmap_partner_delete(*, partner: RoadmapPartner, actor: User) -> None:
 
 
 @transaction.atomic
-def contract_link_create(
-    *, roadmap: Roadmap, actor: User, data: Mapping[str, Any]
-) -> ContractLink:
+def contract_link_create(*, roadmap: Roadmap, actor: User, data: Mapping[str, Any]) -> ContractLink:
     link = ContractLink(
         roadmap=roadmap,
         kind=data.get("kind", ""),
@@ -343,9 +337,7 @@ def contract_link_create(
         signed_on=data.get("signed_on"),
     )
     _clean_save(link)
-    audit_event_create(
-        action="roadmap.contract_added", obj=roadmap, actor=actor, summary=str(link)
-    )
+    audit_event_create(action="roadmap.contract_added", obj=roadmap, actor=actor, summary=str(link))
     _published_changed(roadmap)
     return link
 
@@ -378,8 +370,10 @@ def _check_number(roadmap: Roadmap, number: int, *, exclude: int | None = None) 
         taken = taken.exclude(pk=exclude)
     if taken.exists():
         raise ValidationError(
-            {"number": _("Le numéro %(number)s est déjà pris dans cette feuille de route.")
-             % {"number": number}}
+            {
+                "number": _("Le numéro %(number)s est déjà pris dans cette feuille de route.")
+                % {"number": number}
+            }
         )
 
 
@@ -393,7 +387,7 @@ def sheet_create(*, roadmap: Roadmap, actor: User, data: Mapping[str, Any]) -> A
         if name in data and data[name] is not None:
             setattr(sheet, name, data[name])
     sheet.number = number
-    if "status" in data and data["status"]:
+    if data.get("status"):
         sheet.status = data["status"]
     sheet.full_clean()
     sheet._history_user = actor  # type: ignore[attr-defined]
@@ -552,12 +546,14 @@ def outcome_choices(sheet: ActionSheet) -> models.QuerySet[Outcome]:
 @transaction.atomic
 def sheet_outcomes_set(*, sheet: ActionSheet, actor: User, outcomes: Iterable[Outcome]) -> None:
     chosen = list(outcomes)
-    allowed = set(outcome_choices(sheet).filter(pk__in=[o.pk for o in chosen]).values_list(
-        "pk", flat=True
-    ))
+    allowed = set(
+        outcome_choices(sheet).filter(pk__in=[o.pk for o in chosen]).values_list("pk", flat=True)
+    )
     if any(o.pk not in allowed for o in chosen):
         raise ValidationError(
-            _("Choisissez des décisions ou actions des rencontres de ce territoire ou de la Fabrique.")
+            _(
+                "Choisissez des décisions ou actions des rencontres de ce territoire ou de la Fabrique."
+            )
         )
     sheet.outcomes.set(chosen)
     audit_event_create(
@@ -592,7 +588,7 @@ def sheet_part_create(
     if part == "note":
         values.setdefault("author", actor)
     if part in ("step", "partner", "indicator"):
-        last = model.objects.filter(sheet=sheet).aggregate(last=Max("position"))["last"]
+        last = model._default_manager.filter(sheet=sheet).aggregate(last=Max("position"))["last"]
         values.setdefault("position", (last or 0) + 1)
     row = model(sheet=sheet, **values)
     _clean_save(row)

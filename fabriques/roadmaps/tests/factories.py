@@ -167,6 +167,7 @@ def build_roadmap_world():  # type: ignore[no-untyped-def]
     invited on sheet 1) and `member_a_idle` (an account, not invited); and `elected_a2`, the
     referent of a second territory of Fabrique A (who must not see territory A's draft)."""
     from types import SimpleNamespace
+    from typing import Any
 
     from fabriques.accounts.models import MembershipRole
     from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
@@ -175,7 +176,7 @@ def build_roadmap_world():  # type: ignore[no-untyped-def]
 
     cast = build_personas()
     group_a = WorkingGroupFactory(participation=cast.participation_a)
-    users = dict(cast.users)
+    users: dict[str, Any] = dict(cast.users)
     members = {}
     for name in ("member_a", "member_a_idle"):
         user = UserFactory(username=f"{name}@exemple.fr", email=f"{name}@exemple.fr")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.test import TestCase
 from django.urls import reverse
@@ -20,7 +21,6 @@ from fabriques.roadmaps.models import (
 )
 
 from .factories import (
-    ActionSheetFactory,
     AxisFactory,
     RoadmapFactory,
     build_roadmap_world,
@@ -80,6 +80,10 @@ def roadmap_data(roadmap: Roadmap, **overrides: object) -> dict[str, object]:
 
 
 class EditingTestCase(TestCase):
+    world: Any
+    roadmap: Roadmap
+    sheets: list[ActionSheet]
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.world = build_roadmap_world()
@@ -241,7 +245,9 @@ class RoadmapWriteTests(EditingTestCase):
         response = referent.post(url, roadmap_data(self.roadmap, diagnostic="Version de l’élu."))
         self.assertEqual(response.status_code, 409)
         self.assertContains(
-            response, "Quelqu’un a modifié cette fiche pendant que vous la modifiiez", status_code=409
+            response,
+            "Quelqu’un a modifié cette fiche pendant que vous la modifiiez",
+            status_code=409,
         )
         self.assertContains(response, "Version du prestataire.", status_code=409)
         self.assertContains(response, "Version de l’élu.", status_code=409)
@@ -289,9 +295,7 @@ class RoadmapWriteTests(EditingTestCase):
             {"comment-text": "Pensez aux mobilités douces."},
         )
         self.assertEqual(response.status_code, 302)
-        self.assertTrue(
-            RoadmapComment.objects.filter(text="Pensez aux mobilités douces.").exists()
-        )
+        self.assertTrue(RoadmapComment.objects.filter(text="Pensez aux mobilités douces.").exists())
         self.assertEqual(
             self.client.post(
                 reverse("roadmaps:axis_create", args=[self.roadmap.pk]), {"axis-title": "X"}
@@ -513,13 +517,13 @@ class SheetWriteTests(EditingTestCase):
         )
 
     def test_member_of_another_group_cannot_be_invited(self) -> None:
+        from fabriques.accounts.tests.factories import UserFactory
         from fabriques.workinggroups.tests.factories import MemberFactory, WorkingGroupFactory
 
-        from fabriques.accounts.tests.factories import UserFactory
-
+        account = UserFactory.create()
         stranger = MemberFactory(
             working_group=WorkingGroupFactory(participation=self.world.cast.participation_b),
-            user=UserFactory(),
+            user=account,
         )
         self.login("elected_a")
         sheet = self.sheets[2]
@@ -527,7 +531,7 @@ class SheetWriteTests(EditingTestCase):
             reverse("roadmaps:sheet_editor_add", args=[sheet.pk]), {"member": stranger.pk}
         )
         self.assertEqual(response.status_code, 400)
-        self.assertFalse(sheet.editors.filter(pk=stranger.user_id).exists())
+        self.assertFalse(sheet.editors.filter(pk=account.pk).exists())
 
 
 class CompletenessDisplayTests(EditingTestCase):
@@ -586,6 +590,10 @@ class TableTests(EditingTestCase):
 
 class QueryCountTests(TestCase):
     """The pages' queries do not grow with the number of sheets."""
+
+    world: Any
+    small: Roadmap
+    large: Roadmap
 
     @classmethod
     def setUpTestData(cls) -> None:

@@ -108,7 +108,9 @@ def fabrique_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def roadmap_create(request: AuthenticatedHttpRequest, slug: str, participation: int) -> HttpResponse:
+def roadmap_create(
+    request: AuthenticatedHttpRequest, slug: str, participation: int
+) -> HttpResponse:
     fabrique = access.get_fabrique_for_roadmaps(request.user, slug)
     territory = Participation.objects.filter(pk=participation, fabrique=fabrique).first()
     if territory is None:
@@ -162,7 +164,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_with_errors(request: HttpRequest, roadmap: Roadmap, **forms_: Any) -> HttpResponse:
     messages.error(request, _("Le formulaire contient des erreurs : corrigez-les ci-dessous."))
     return render(
-        request, "roadmaps/editing/detail.html", _detail_context(request, roadmap, **forms_), status=400
+        request,
+        "roadmaps/editing/detail.html",
+        _detail_context(request, roadmap, **forms_),
+        status=400,
     )
 
 
@@ -327,7 +332,9 @@ def partner_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.RoadmapPartnerForm(request.POST, prefix="partner")
     if form.is_valid():
         try:
-            services.roadmap_partner_create(roadmap=roadmap, actor=request.user, **form.cleaned_data)
+            services.roadmap_partner_create(
+                roadmap=roadmap, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -354,7 +361,9 @@ def contract_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.ContractLinkForm(request.POST, prefix="contract")
     if form.is_valid():
         try:
-            services.contract_link_create(roadmap=roadmap, actor=request.user, data=form.cleaned_data)
+            services.contract_link_create(
+                roadmap=roadmap, actor=request.user, data=form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -411,7 +420,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 @require_POST
 @login_required
-def attachment_delete(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_delete(
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
+) -> HttpResponse:
     roadmap = _write_roadmap(request, pk)
     attachment = get_object_or_404(RoadmapAttachment, pk=attachment_pk, roadmap=roadmap)
     attachment.roadmap = roadmap
@@ -581,7 +592,9 @@ def sheet_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sheet = _write_sheet(request, pk)
     roadmap = sheet.roadmap
     if not access.may_write_roadmap(request.user, roadmap):
-        raise PermissionDenied(_("Seules les personnes qui écrivent la feuille de route le peuvent."))
+        raise PermissionDenied(
+            _("Seules les personnes qui écrivent la feuille de route le peuvent.")
+        )
     services.sheet_delete(sheet=sheet, actor=request.user)
     messages.success(request, _("La fiche action est supprimée."))
     return redirect(_roadmap_url(roadmap) + "#axes")
@@ -715,7 +728,9 @@ def related_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.RelatedForm(request.POST, sheet=sheet)
     if not form.is_valid():
         return _sheet_with_errors(request, sheet)
-    services.sheet_related_set(sheet=sheet, actor=request.user, related=form.cleaned_data["related"])
+    services.sheet_related_set(
+        sheet=sheet, actor=request.user, related=form.cleaned_data["related"]
+    )
     messages.success(request, _("Les fiches liées sont enregistrées."))
     return redirect(_sheet_url(sheet) + "#liens")
 
@@ -737,7 +752,9 @@ def outcomes_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _roadmap_writer_sheet(request: HttpRequest, pk: int) -> ActionSheet:
     sheet = access.get_sheet_for_user(request.user, pk)
     if not access.may_write_roadmap(request.user, sheet.roadmap):
-        raise PermissionDenied(_("Seules les personnes qui écrivent la feuille de route le peuvent."))
+        raise PermissionDenied(
+            _("Seules les personnes qui écrivent la feuille de route le peuvent.")
+        )
     return sheet
 
 
@@ -748,7 +765,9 @@ def editor_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.EditorForm(request.POST, members=services.invitable_members(sheet))
     if form.is_valid():
         try:
-            services.sheet_editor_add(sheet=sheet, actor=request.user, member=form.cleaned_data["member"])
+            services.sheet_editor_add(
+                sheet=sheet, actor=request.user, member=form.cleaned_data["member"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -818,9 +837,7 @@ urlpatterns: list[URLPattern] = [
     path(S + "origines/", outcomes_set, name="sheet_outcomes"),
     path(S + "redacteurs/ajouter/", editor_add, name="sheet_editor_add"),
     path(S + "redacteurs/<int:user_pk>/retirer/", editor_remove, name="sheet_editor_remove"),
-    path(
-        S + "indicateurs/<int:indicator_pk>/valeurs/ajouter/", value_create, name="value_create"
-    ),
+    path(S + "indicateurs/<int:indicator_pk>/valeurs/ajouter/", value_create, name="value_create"),
     path(S + "valeurs/<int:value_pk>/supprimer/", value_delete, name="value_delete"),
     path(S + "<slug:part>/ajouter/", part_create, name="part_create"),
     path(S + "<slug:part>/<int:row_pk>/modifier/", part_edit, name="part_edit"),
