@@ -139,6 +139,7 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "sheet.part_changed": _("Élément d’une fiche action modifié"),
     "sheet.editor_added": _("Membre invité à rédiger une fiche action"),
     "sheet.editor_removed": _("Invitation à rédiger une fiche action retirée"),
+    "sheet.commented": _("Fiche action commentée"),
     # Roadmaps: lifecycle and versions
     "roadmap.submitted": _("Feuille de route soumise pour relecture"),
     # Roadmaps: follow-up

@@ -53,6 +53,10 @@ def fabrique_roadmap_rows(*, user: Person, fabrique: Fabrique) -> list[Territory
         .annotate(sheet_count=Count("sheets", distinct=True))
         .distinct()
     }
+    # Roadmaps the person does not see still take the territory (one roadmap per territory).
+    taken = set(
+        Roadmap.objects.filter(fabrique=fabrique).values_list("participation_id", flat=True)
+    )
     rows = []
     for participation in participations:
         participation.fabrique = fabrique
@@ -65,9 +69,7 @@ def fabrique_roadmap_rows(*, user: Person, fabrique: Fabrique) -> list[Territory
                 participation=participation,
                 roadmap=roadmap,
                 sheet_count=getattr(roadmap, "sheet_count", 0),
-                may_create=roadmap is None
-                and may_write
-                and not Roadmap.objects.filter(participation=participation).exists(),
+                may_create=roadmap is None and may_write and participation.pk not in taken,
             )
         )
     return rows

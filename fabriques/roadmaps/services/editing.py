@@ -190,6 +190,18 @@ def roadmap_comment_create(*, roadmap: Roadmap, actor: User, text: str) -> Roadm
 
 
 @transaction.atomic
+def sheet_comment_create(*, sheet: ActionSheet, actor: User, text: str) -> SheetNote:
+    """A reviewer's comment on one sheet (ANCT, a partner, or anyone who sees the roadmap)."""
+    if not text.strip():
+        raise ValidationError({"text": _("Écrivez votre commentaire.")})
+    comment = SheetNote(sheet=sheet, is_comment=True, text=text.strip(), author=actor)
+    comment.full_clean()
+    comment.save()
+    audit_event_create(action="sheet.commented", obj=sheet, actor=actor, summary=text[:80])
+    return comment
+
+
+@transaction.atomic
 def roadmap_attachment_create(
     *, roadmap: Roadmap, actor: User, title: str, upload: Any
 ) -> RoadmapAttachment:
@@ -455,8 +467,8 @@ def sheet_status_change(
     previous = sheet.status
     sheet.status = status
     sheet._history_user = actor  # type: ignore[attr-defined]
-    # The status is outside the edit form: it bumps the version so an open form sees a conflict
-    # only on the fields it shows (the status is not one of them).
+    # The status is outside the edit form (its own dated form): it leaves lock_version alone,
+    # so changing it never puts an open edit form in conflict.
     sheet.save(update_fields=["status", "updated_at"])
     audit_event_create(
         action="sheet.status_changed",

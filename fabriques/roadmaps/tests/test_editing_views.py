@@ -643,3 +643,109 @@ class QueryCountTests(TestCase):
         with self.assertNumQueries(18):
             response = self.client.get(url)
         self.assertContains(response, "Fiches complètes\u00a0: 30 sur 30.")
+
+
+class SheetCommentAndAttachmentTests(EditingTestCase):
+    def test_partner_comments_a_sheet_and_writers_cannot_edit_it(self) -> None:
+        from fabriques.roadmaps.models import SheetNote
+
+        sheet = self.sheets[1]
+        self.login("partner_a")
+        response = self.client.post(
+            reverse("roadmaps:sheet_comment", args=[sheet.pk]),
+            {"comment-text": "Quel budget de fonctionnement ?"},
+        )
+        self.assertEqual(response.status_code, 302)
+        comment = SheetNote.objects.get(sheet=sheet, is_comment=True)
+        self.assertEqual(comment.author, self.world.users["partner_a"])
+        self.assertTrue(AuditEvent.objects.filter(action="sheet.commented").exists())
+        self.client.logout()
+        self.login("provider_a")
+        page = self.client.get(reverse("roadmaps:sheet_detail", args=[sheet.pk]))
+        self.assertContains(page, "Quel budget de fonctionnement ?")
+        edit = reverse("roadmaps:part_edit", args=[sheet.pk, "notes", comment.pk])
+        self.assertEqual(self.client.get(edit).status_code, 404)
+
+    def test_outsider_cannot_comment(self) -> None:
+        self.login("partner_b")
+        response = self.client.post(
+            reverse("roadmaps:sheet_comment", args=[self.sheets[1].pk]),
+            {"comment-text": "Intrus"},
+        )
+        self.assertEqual(response.status_code, 404)
+
+    def test_pdf_attachment_uploaded_and_downloaded(self) -> None:
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from pypdf import PdfWriter
+
+        writer = PdfWriter()
+        writer.add_blank_page(width=200, height=200)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        self.login("elected_a")
+        response = self.client.post(
+            reverse("roadmaps:attachment_create", args=[self.roadmap.pk]),
+            {
+                "file-title": "Diagnostic territorial",
+                "file-file": SimpleUploadedFile(
+                    "diagnostic.pdf", buffer.getvalue(), "application/pdf"
+                ),
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        attachment = self.roadmap.attachments.get()
+        self.assertEqual(attachment.original_name, "diagnostic.pdf")
+        self.client.logout()
+        self.login("partner_a")
+        download = self.client.get(
+            reverse("roadmaps:attachment", args=[self.roadmap.pk, attachment.pk])
+        )
+        self.assertEqual(download.status_code, 200)
+        body = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+        self.assertEqual(body, buffer.getvalue())
+        self.client.logout()
+        self.login("elected_b")
+        self.assertEqual(
+            self.client.get(
+                reverse("roadmaps:attachment", args=[self.roadmap.pk, attachment.pk])
+            ).status_code,
+            404,
+        )
+
+    def test_outcomes_from_territory_minutes_only(self) -> None:
+        from fabriques.workshops.models import OutcomeKind
+        from fabriques.workshops.tests.factories import (
+            MinutesFactory,
+            OutcomeFactory,
+            WorkshopFactory,
+        )
+
+        here = OutcomeFactory(
+            minutes=MinutesFactory(
+                workshop=WorkshopFactory(participation=self.world.cast.participation_a)
+            ),
+            kind=OutcomeKind.DECISION,
+            text="Créer une maison de santé.",
+        )
+        elsewhere = OutcomeFactory(
+            minutes=MinutesFactory(
+                workshop=WorkshopFactory(participation=self.world.participation_a2)
+            ),
+            text="Décision d’un autre territoire.",
+        )
+        sheet = self.sheets[0]
+        self.login("provider_a")
+        page = self.client.get(reverse("roadmaps:sheet_detail", args=[sheet.pk]))
+        self.assertContains(page, "Créer une maison de santé.")
+        self.assertNotContains(page, "Décision d’un autre territoire.")
+        self.client.post(
+            reverse("roadmaps:sheet_outcomes", args=[sheet.pk]), {"outcomes": [here.pk]}
+        )
+        self.assertEqual(list(sheet.outcomes.all()), [here])
+        refused = self.client.post(
+            reverse("roadmaps:sheet_outcomes", args=[sheet.pk]), {"outcomes": [elsewhere.pk]}
+        )
+        self.assertEqual(refused.status_code, 400)
+        self.assertEqual(list(sheet.outcomes.all()), [here])

@@ -11,13 +11,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path, reverse
-from django.utils import timezone
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from fabriques.accounts.types import AuthenticatedHttpRequest
@@ -29,67 +26,16 @@ from fabriques.workinggroups.access import may_manage_group
 from .. import access
 from ..forms import editing as forms
 from ..models import (
-    ActionSheet,
     Axis,
     ContractLink,
-    Indicator,
-    IndicatorValue,
     Roadmap,
     RoadmapAttachment,
     RoadmapPartner,
 )
 from ..selectors import editing as selectors
 from ..services import editing as services
-
-PART_LABELS = {
-    "step": gettext_lazy("Étapes"),
-    "partner": gettext_lazy("Partenaires"),
-    "budget": gettext_lazy("Budget"),
-    "funding": gettext_lazy("Plan de financement"),
-    "indicator": gettext_lazy("Indicateurs"),
-    "note": gettext_lazy("Notes"),
-}
-PART_SLUGS = {
-    "etapes": "step",
-    "partenaires": "partner",
-    "budget": "budget",
-    "financements": "funding",
-    "indicateurs": "indicator",
-    "notes": "note",
-}
-SLUG_OF_PART = {part: slug for slug, part in PART_SLUGS.items()}
-CONFLICT_TITLE = gettext_lazy("Quelqu’un a modifié cette fiche pendant que vous la modifiiez")
-
-
-def _roadmap_url(roadmap: Roadmap | int) -> str:
-    pk = roadmap if isinstance(roadmap, int) else roadmap.pk
-    return reverse("roadmaps:detail", args=[pk])
-
-
-def _sheet_url(sheet: ActionSheet | int) -> str:
-    pk = sheet if isinstance(sheet, int) else sheet.pk
-    return reverse("roadmaps:sheet_detail", args=[pk])
-
-
-def _context(roadmap: Roadmap, **extra: Any) -> dict[str, Any]:
-    fabrique = roadmap.fabrique
-    return {
-        "workspace_nav": "fabriques",
-        "fabrique": fabrique,
-        "roadmap": roadmap,
-        "list_url": reverse("roadmaps:fabrique_list", args=[fabrique.slug]),
-        "roadmap_url": _roadmap_url(roadmap),
-        **extra,
-    }
-
-
-def _write_roadmap(request: HttpRequest, pk: int) -> Roadmap:
-    return access.get_roadmap_for_user(request.user, pk, write=True)
-
-
-def _write_sheet(request: HttpRequest, pk: int) -> ActionSheet:
-    return access.get_sheet_for_user(request.user, pk, write=True)
-
+from . import editing_sheets as sheets
+from .editing_common import _conflict_page, _context, _roadmap_url, _write_roadmap
 
 # A Fabrique's roadmaps --------------------------------------------------------------------------
 
@@ -168,37 +114,6 @@ def _detail_with_errors(request: HttpRequest, roadmap: Roadmap, **forms_: Any) -
         "roadmaps/editing/detail.html",
         _detail_context(request, roadmap, **forms_),
         status=400,
-    )
-
-
-def _conflict_page(
-    request: HttpRequest,
-    *,
-    template_context: dict[str, Any],
-    form: Any,
-    conflict: services.EditConflict,
-    model: type[models.Model],
-    action: str,
-    reload_url: str,
-) -> HttpResponse:
-    data = request.POST.copy()
-    data["lock_version"] = str(conflict.lock_version)
-    resubmit = type(form)(data, **getattr(form, "_extra_kwargs", {}))
-    rows = selectors.conflict_rows(
-        form_fields=form.fields, theirs=conflict.current, mine=form.cleaned_data, model=model
-    )
-    return render(
-        request,
-        "roadmaps/editing/conflict.html",
-        {
-            **template_context,
-            "conflict_title": CONFLICT_TITLE,
-            "rows": rows,
-            "resubmit": resubmit,
-            "action": action,
-            "reload_url": reload_url,
-        },
-        status=409,
     )
 
 
@@ -463,340 +378,6 @@ def calendar(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "roadmaps/editing/calendar.html", context)
 
 
-# Sheets -----------------------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sheet_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    roadmap = _write_roadmap(request, pk)
-    if request.method == "POST":
-        form = forms.SheetForm(request.POST, roadmap=roadmap)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data.pop("lock_version", None)
-            try:
-                sheet = services.sheet_create(roadmap=roadmap, actor=request.user, data=data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("La fiche action est créée."))
-                return redirect(_sheet_url(sheet))
-    else:
-        form = forms.SheetForm(
-            roadmap=roadmap,
-            initial={"number": services.next_sheet_number(roadmap), "axis": request.GET.get("axe")},
-        )
-    return render(request, "roadmaps/editing/sheet_form.html", _context(roadmap, form=form))
-
-
-def _sheet_context(request: HttpRequest, sheet: ActionSheet, **bound: Any) -> dict[str, Any]:
-    page = selectors.sheet_for_page(sheet=sheet)
-    roadmap = page.roadmap
-    writes = access.may_write_sheet(request.user, sheet)
-    writes_roadmap = access.may_write_roadmap(request.user, roadmap)
-    part_forms = {
-        part: bound.get(part) or form_class(prefix=part)
-        for part, form_class in forms.PART_FORMS.items()
-    }
-    value_form = bound.get("value") or forms.IndicatorValueForm(prefix="value")
-    context = _context(
-        roadmap,
-        sheet=page,
-        missing=selectors.completeness(page),
-        writes=writes,
-        writes_roadmap=writes_roadmap,
-        part_forms=part_forms,
-        part_slugs=SLUG_OF_PART,
-        value_form=value_form,
-        status_form=bound.get("status")
-        or forms.StatusForm(initial={"status": page.status, "changed_on": timezone.localdate()}),
-    )
-    if writes:
-        context["related_form"] = forms.RelatedForm(
-            sheet=page, initial={"related": [s.pk for s in page.related.all()]}
-        )
-        context["outcomes_form"] = forms.OutcomesForm(
-            choices=services.outcome_choices(page),
-            initial={"outcomes": [o.pk for o in page.outcomes.all()]},
-        )
-    if writes_roadmap:
-        context["editor_form"] = bound.get("editor") or forms.EditorForm(
-            members=services.invitable_members(page).exclude(user__in=page.editors.all())
-        )
-    return context
-
-
-@require_safe
-@login_required
-def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = access.get_sheet_for_user(request.user, pk)
-    return render(request, "roadmaps/editing/sheet_detail.html", _sheet_context(request, sheet))
-
-
-def _sheet_with_errors(request: HttpRequest, sheet: ActionSheet, **bound: Any) -> HttpResponse:
-    messages.error(request, _("Le formulaire contient des erreurs : corrigez-les ci-dessous."))
-    return render(
-        request,
-        "roadmaps/editing/sheet_detail.html",
-        _sheet_context(request, sheet, **bound),
-        status=400,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def sheet_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    sheet = _write_sheet(request, pk)
-    roadmap = sheet.roadmap
-    if request.method == "POST":
-        form = forms.SheetForm(request.POST, instance=sheet, roadmap=roadmap)
-        form.fields["lock_version"].required = True
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            expected = data.pop("lock_version")
-            if data.get("number") is None:
-                data.pop("number", None)
-            try:
-                services.sheet_update(
-                    sheet=sheet, actor=request.user, data=data, expected_version=expected
-                )
-            except services.EditConflict as conflict:
-                form._extra_kwargs = {"instance": sheet, "roadmap": roadmap}  # type: ignore[attr-defined]
-                return _conflict_page(
-                    request,
-                    template_context=_context(roadmap, sheet=sheet),
-                    form=form,
-                    conflict=conflict,
-                    model=ActionSheet,
-                    action=request.path,
-                    reload_url=request.path,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("La fiche action est enregistrée."))
-                return redirect(_sheet_url(sheet))
-    else:
-        form = forms.SheetForm(
-            instance=sheet, roadmap=roadmap, initial={"lock_version": sheet.lock_version}
-        )
-    return render(
-        request, "roadmaps/editing/sheet_form.html", _context(roadmap, form=form, sheet=sheet)
-    )
-
-
-@require_POST
-@login_required
-def sheet_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    sheet = _write_sheet(request, pk)
-    roadmap = sheet.roadmap
-    if not access.may_write_roadmap(request.user, roadmap):
-        raise PermissionDenied(
-            _("Seules les personnes qui écrivent la feuille de route le peuvent.")
-        )
-    services.sheet_delete(sheet=sheet, actor=request.user)
-    messages.success(request, _("La fiche action est supprimée."))
-    return redirect(_roadmap_url(roadmap) + "#axes")
-
-
-@require_POST
-@login_required
-def sheet_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    sheet = _write_sheet(request, pk)
-    form = forms.StatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.sheet_status_change(sheet=sheet, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("L’état de la fiche est changé."))
-            return redirect(_sheet_url(sheet) + "#etat")
-    return _sheet_with_errors(request, sheet, status=form)
-
-
-def _part_kind(slug: str) -> str:
-    part = PART_SLUGS.get(slug)
-    if part is None:
-        raise Http404(access.SHEET_NOT_FOUND)
-    return part
-
-
-@require_POST
-@login_required
-def part_create(request: AuthenticatedHttpRequest, pk: int, part: str) -> HttpResponse:
-    sheet = _write_sheet(request, pk)
-    kind = _part_kind(part)
-    form = forms.PART_FORMS[kind](request.POST, prefix=kind)
-    if form.is_valid():
-        try:
-            services.sheet_part_create(
-                sheet=sheet, actor=request.user, part=kind, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("L’élément est ajouté à la fiche."))
-            return redirect(_sheet_url(sheet) + f"#{part}")
-    return _sheet_with_errors(request, sheet, **{kind: form})
-
-
-def _part_row(sheet: ActionSheet, kind: str, row_pk: int) -> models.Model:
-    model = services.PART_MODELS[kind]
-    return get_object_or_404(model, pk=row_pk, sheet=sheet)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def part_edit(request: AuthenticatedHttpRequest, pk: int, part: str, row_pk: int) -> HttpResponse:
-    sheet = _write_sheet(request, pk)
-    kind = _part_kind(part)
-    row = _part_row(sheet, kind, row_pk)
-    form_class = forms.PART_FORMS[kind]
-    if request.method == "POST":
-        form = form_class(request.POST, instance=row)
-        if form.is_valid():
-            try:
-                services.sheet_part_update(
-                    sheet=sheet, actor=request.user, row=row, data=form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("L’élément est modifié."))
-                return redirect(_sheet_url(sheet) + f"#{part}")
-    else:
-        form = form_class(instance=row)
-    return render(
-        request,
-        "roadmaps/editing/part_form.html",
-        _context(
-            sheet.roadmap,
-            sheet=sheet,
-            form=form,
-            heading=_("%(part)s : modifier un élément") % {"part": PART_LABELS[kind]},
-            cancel_url=_sheet_url(sheet),
-        ),
-    )
-
-
-@require_POST
-@login_required
-def part_delete(request: AuthenticatedHttpRequest, pk: int, part: str, row_pk: int) -> HttpResponse:
-    sheet = _write_sheet(request, pk)
-    kind = _part_kind(part)
-    services.sheet_part_delete(sheet=sheet, actor=request.user, row=_part_row(sheet, kind, row_pk))
-    messages.success(request, _("L’élément est retiré de la fiche."))
-    return redirect(_sheet_url(sheet) + f"#{part}")
-
-
-@require_POST
-@login_required
-def value_create(request: AuthenticatedHttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
-    sheet = _write_sheet(request, pk)
-    indicator = get_object_or_404(Indicator, pk=indicator_pk, sheet=sheet)
-    indicator.sheet = sheet
-    form = forms.IndicatorValueForm(request.POST, prefix="value")
-    if form.is_valid():
-        try:
-            services.indicator_value_create(
-                indicator=indicator, actor=request.user, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("La valeur est ajoutée."))
-            return redirect(_sheet_url(sheet) + "#indicateurs")
-    return _sheet_with_errors(request, sheet, value=form)
-
-
-@require_POST
-@login_required
-def value_delete(request: AuthenticatedHttpRequest, pk: int, value_pk: int) -> HttpResponse:
-    sheet = _write_sheet(request, pk)
-    value = get_object_or_404(IndicatorValue, pk=value_pk, indicator__sheet=sheet)
-    services.sheet_part_delete(sheet=sheet, actor=request.user, row=value)
-    messages.success(request, _("La valeur est retirée."))
-    return redirect(_sheet_url(sheet) + "#indicateurs")
-
-
-@require_POST
-@login_required
-def related_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    sheet = _write_sheet(request, pk)
-    form = forms.RelatedForm(request.POST, sheet=sheet)
-    if not form.is_valid():
-        return _sheet_with_errors(request, sheet)
-    services.sheet_related_set(
-        sheet=sheet, actor=request.user, related=form.cleaned_data["related"]
-    )
-    messages.success(request, _("Les fiches liées sont enregistrées."))
-    return redirect(_sheet_url(sheet) + "#liens")
-
-
-@require_POST
-@login_required
-def outcomes_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    sheet = _write_sheet(request, pk)
-    form = forms.OutcomesForm(request.POST, choices=services.outcome_choices(sheet))
-    if not form.is_valid():
-        return _sheet_with_errors(request, sheet)
-    services.sheet_outcomes_set(
-        sheet=sheet, actor=request.user, outcomes=form.cleaned_data["outcomes"]
-    )
-    messages.success(request, _("Les rencontres à l’origine de la fiche sont enregistrées."))
-    return redirect(_sheet_url(sheet) + "#origines")
-
-
-def _roadmap_writer_sheet(request: HttpRequest, pk: int) -> ActionSheet:
-    sheet = access.get_sheet_for_user(request.user, pk)
-    if not access.may_write_roadmap(request.user, sheet.roadmap):
-        raise PermissionDenied(
-            _("Seules les personnes qui écrivent la feuille de route le peuvent.")
-        )
-    return sheet
-
-
-@require_POST
-@login_required
-def editor_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    sheet = _roadmap_writer_sheet(request, pk)
-    form = forms.EditorForm(request.POST, members=services.invitable_members(sheet))
-    if form.is_valid():
-        try:
-            services.sheet_editor_add(
-                sheet=sheet, actor=request.user, member=form.cleaned_data["member"]
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Le membre peut maintenant rédiger cette fiche."))
-            return redirect(_sheet_url(sheet) + "#redaction")
-    return _sheet_with_errors(request, sheet, editor=form)
-
-
-@require_POST
-@login_required
-def editor_remove(request: AuthenticatedHttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    sheet = _roadmap_writer_sheet(request, pk)
-    user = get_object_or_404(sheet.editors.all(), pk=user_pk)
-    services.sheet_editor_remove(sheet=sheet, actor=request.user, user=user)
-    messages.success(request, _("L’invitation à rédiger la fiche est retirée."))
-    return redirect(_sheet_url(sheet) + "#redaction")
-
-
-@require_safe
-@login_required
-def sheet_history(request: HttpRequest, pk: int) -> HttpResponse:
-    sheet = access.get_sheet_for_user(request.user, pk)
-    return render(
-        request,
-        "roadmaps/editing/sheet_history.html",
-        _context(sheet.roadmap, sheet=sheet, entries=selectors.sheet_history(sheet=sheet)),
-    )
-
-
 R = "espace/feuilles-de-route/<int:pk>/"
 S = "espace/fiches-action/<int:pk>/"
 
@@ -827,19 +408,24 @@ urlpatterns: list[URLPattern] = [
     ),
     path(R + "tableau/", table, name="table"),
     path(R + "calendrier/", calendar, name="calendar"),
-    path(R + "fiches/ajouter/", sheet_create, name="sheet_create"),
-    path(S, sheet_detail, name="sheet_detail"),
-    path(S + "modifier/", sheet_edit, name="sheet_edit"),
-    path(S + "supprimer/", sheet_delete, name="sheet_delete"),
-    path(S + "etat/", sheet_status, name="sheet_status"),
-    path(S + "historique/", sheet_history, name="sheet_history"),
-    path(S + "fiches-liees/", related_set, name="sheet_related"),
-    path(S + "origines/", outcomes_set, name="sheet_outcomes"),
-    path(S + "redacteurs/ajouter/", editor_add, name="sheet_editor_add"),
-    path(S + "redacteurs/<int:user_pk>/retirer/", editor_remove, name="sheet_editor_remove"),
-    path(S + "indicateurs/<int:indicator_pk>/valeurs/ajouter/", value_create, name="value_create"),
-    path(S + "valeurs/<int:value_pk>/supprimer/", value_delete, name="value_delete"),
-    path(S + "<slug:part>/ajouter/", part_create, name="part_create"),
-    path(S + "<slug:part>/<int:row_pk>/modifier/", part_edit, name="part_edit"),
-    path(S + "<slug:part>/<int:row_pk>/supprimer/", part_delete, name="part_delete"),
+    path(R + "fiches/ajouter/", sheets.sheet_create, name="sheet_create"),
+    path(S, sheets.sheet_detail, name="sheet_detail"),
+    path(S + "modifier/", sheets.sheet_edit, name="sheet_edit"),
+    path(S + "supprimer/", sheets.sheet_delete, name="sheet_delete"),
+    path(S + "etat/", sheets.sheet_status, name="sheet_status"),
+    path(S + "historique/", sheets.sheet_history, name="sheet_history"),
+    path(S + "commenter/", sheets.sheet_comment, name="sheet_comment"),
+    path(S + "fiches-liees/", sheets.related_set, name="sheet_related"),
+    path(S + "origines/", sheets.outcomes_set, name="sheet_outcomes"),
+    path(S + "redacteurs/ajouter/", sheets.editor_add, name="sheet_editor_add"),
+    path(S + "redacteurs/<int:user_pk>/retirer/", sheets.editor_remove, name="sheet_editor_remove"),
+    path(
+        S + "indicateurs/<int:indicator_pk>/valeurs/ajouter/",
+        sheets.value_create,
+        name="value_create",
+    ),
+    path(S + "valeurs/<int:value_pk>/supprimer/", sheets.value_delete, name="value_delete"),
+    path(S + "<slug:part>/ajouter/", sheets.part_create, name="part_create"),
+    path(S + "<slug:part>/<int:row_pk>/modifier/", sheets.part_edit, name="part_edit"),
+    path(S + "<slug:part>/<int:row_pk>/supprimer/", sheets.part_delete, name="part_delete"),
 ]
