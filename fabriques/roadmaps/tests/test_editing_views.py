@@ -749,3 +749,40 @@ class SheetCommentAndAttachmentTests(EditingTestCase):
         )
         self.assertEqual(refused.status_code, 400)
         self.assertEqual(list(sheet.outcomes.all()), [here])
+
+
+class SheetDeleteAndResubmitTests(EditingTestCase):
+    def test_delete_asks_then_deletes(self) -> None:
+        sheet = self.sheets[2]
+        url = reverse("roadmaps:sheet_delete", args=[sheet.pk])
+        # An invited member sees the roadmap but deletes no sheet, not even their own.
+        self.login("member_a")
+        self.assertEqual(self.client.post(url).status_code, 403)
+        own = reverse("roadmaps:sheet_delete", args=[self.sheets[0].pk])
+        self.assertEqual(self.client.post(own).status_code, 403)
+        self.client.logout()
+        self.login("technical_a")
+        self.assertContains(self.client.get(url), "Supprimer « ")
+        self.assertTrue(ActionSheet.objects.filter(pk=sheet.pk).exists())
+        response = self.client.post(url)
+        self.assertRedirects(response, reverse("roadmaps:detail", args=[self.roadmap.pk]) + "#axes")
+        self.assertFalse(ActionSheet.objects.filter(pk=sheet.pk).exists())
+        self.assertTrue(AuditEvent.objects.filter(action="sheet.deleted").exists())
+
+    def test_sheet_conflict_then_save_mine(self) -> None:
+        sheet = self.sheets[0]
+        url = reverse("roadmaps:sheet_edit", args=[sheet.pk])
+        provider, member = self.client_class(), self.client_class()
+        provider.force_login(self.world.users["provider_a"])
+        member.force_login(self.world.users["member_a"])
+        provider.post(url, sheet_data(sheet, pilot_organisation="Commune"))
+        conflict = member.post(url, sheet_data(sheet, pilot_organisation="Centre social"))
+        self.assertEqual(conflict.status_code, 409)
+        resubmit = conflict.context["resubmit"]
+        data = {field.html_name: field.value() for field in resubmit}
+        self.assertEqual(str(data["lock_version"]), "2")
+        data = {key: "" if value is None else value for key, value in data.items()}
+        self.assertEqual(member.post(url, data).status_code, 302)
+        sheet.refresh_from_db()
+        self.assertEqual(sheet.pilot_organisation, "Centre social")
+        self.assertEqual(sheet.lock_version, 3)

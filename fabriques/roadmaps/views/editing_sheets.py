@@ -167,15 +167,18 @@ def sheet_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_http_methods(["GET", "POST"])
 def sheet_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A confirmation page, then the deletion (its parts go with it; the history stays)."""
     sheet = _write_sheet(request, pk)
     roadmap = sheet.roadmap
     if not access.may_write_roadmap(request.user, roadmap):
         raise PermissionDenied(
             _("Seules les personnes qui écrivent la feuille de route le peuvent.")
         )
+    if request.method == "GET":
+        return render(request, "roadmaps/editing/sheet_delete.html", _context(roadmap, sheet=sheet))
     services.sheet_delete(sheet=sheet, actor=request.user)
     messages.success(request, _("La fiche action est supprimée."))
     return redirect(_roadmap_url(roadmap) + "#axes")
