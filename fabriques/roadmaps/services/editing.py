@@ -330,6 +330,44 @@ def roadmap_partner_create(
 
 
 @transaction.atomic
+def roadmap_partner_update(
+    *, partner: RoadmapPartner, actor: User, name: str, role: str = ""
+) -> RoadmapPartner:
+    partner.name, partner.role = name.strip(), role
+    partner.full_clean()
+    partner.save(update_fields=["name", "role"])
+    audit_event_create(
+        action="roadmap.partner_changed", obj=partner.roadmap, actor=actor, summary=partner.name
+    )
+    _published_changed(partner.roadmap)
+    return partner
+
+
+@transaction.atomic
+def roadmap_partner_move(*, partner: RoadmapPartner, actor: User, up: bool) -> None:
+    """Swap the partner with its neighbour; renumber 1..n on the way."""
+    partners = list(
+        RoadmapPartner.objects.select_for_update().filter(roadmap_id=partner.roadmap_id)
+    )
+    index = next(i for i, other in enumerate(partners) if other.pk == partner.pk)
+    target = index - 1 if up else index + 1
+    if 0 <= target < len(partners):
+        partners[index], partners[target] = partners[target], partners[index]
+    for position, other in enumerate(partners, start=1):
+        if other.position != position:
+            other.position = position
+            other.save(update_fields=["position"])
+    audit_event_create(
+        action="roadmap.partner_changed",
+        obj=partner.roadmap,
+        actor=actor,
+        summary=partner.name,
+        data={"moved_up": up},
+    )
+    _published_changed(partner.roadmap)
+
+
+@transaction.atomic
 def roadmap_partner_delete(*, partner: RoadmapPartner, actor: User) -> None:
     roadmap = partner.roadmap
     audit_event_create(
@@ -351,6 +389,22 @@ def contract_link_create(*, roadmap: Roadmap, actor: User, data: Mapping[str, An
     _clean_save(link)
     audit_event_create(action="roadmap.contract_added", obj=roadmap, actor=actor, summary=str(link))
     _published_changed(roadmap)
+    return link
+
+
+@transaction.atomic
+def contract_link_update(
+    *, link: ContractLink, actor: User, data: Mapping[str, Any]
+) -> ContractLink:
+    fields = ["kind", "label", "reference", "signed_on"]
+    for name in fields:
+        setattr(link, name, data.get(name, getattr(link, name)))
+    link.full_clean()
+    link.save(update_fields=fields)
+    audit_event_create(
+        action="roadmap.contract_changed", obj=link.roadmap, actor=actor, summary=str(link)
+    )
+    _published_changed(link.roadmap)
     return link
 
 

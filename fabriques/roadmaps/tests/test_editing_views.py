@@ -786,3 +786,47 @@ class SheetDeleteAndResubmitTests(EditingTestCase):
         sheet.refresh_from_db()
         self.assertEqual(sheet.pilot_organisation, "Centre social")
         self.assertEqual(sheet.lock_version, 3)
+
+
+class PartnerAndContractEditTests(EditingTestCase):
+    def test_partner_edit_and_move(self) -> None:
+        from .factories import RoadmapPartnerFactory
+
+        first = RoadmapPartnerFactory(roadmap=self.roadmap, position=1, name="Région")
+        second = RoadmapPartnerFactory(roadmap=self.roadmap, position=2, name="Département")
+        self.login("elected_a")
+        self.client.post(
+            reverse("roadmaps:partner_edit", args=[self.roadmap.pk, second.pk]),
+            {"name": "Conseil départemental", "role": "Cofinanceur"},
+        )
+        self.client.post(
+            reverse("roadmaps:partner_move", args=[self.roadmap.pk, second.pk]), {"sens": "haut"}
+        )
+        self.assertEqual(
+            list(self.roadmap.partners.order_by("position").values_list("name", flat=True)),
+            ["Conseil départemental", first.name],
+        )
+        self.client.logout()
+        self.login("partner_a")
+        self.assertEqual(
+            self.client.get(
+                reverse("roadmaps:partner_edit", args=[self.roadmap.pk, first.pk])
+            ).status_code,
+            403,
+        )
+
+    def test_contract_edit_round_trip(self) -> None:
+        from .factories import ContractLinkFactory
+
+        link = ContractLinkFactory(roadmap=self.roadmap)
+        self.login("provider_a")
+        url = reverse("roadmaps:contract_edit", args=[self.roadmap.pk, link.pk])
+        response = self.client.post(
+            url,
+            {"kind": "ort", "label": "ORT du centre", "reference": "", "signed_on": "2023-02-01"},
+        )
+        self.assertEqual(response.status_code, 302)
+        page = self.client.get(url)
+        self.assertContains(page, 'value="ORT du centre"')
+        self.assertContains(page, 'value="2023-02-01"')
+        self.assertContains(page, '<option value="ort" selected>')

@@ -258,6 +258,55 @@ def partner_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail_with_errors(request, roadmap, partner_form=form)
 
 
+def _partner(roadmap: Roadmap, partner_pk: int) -> RoadmapPartner:
+    partner = get_object_or_404(RoadmapPartner, pk=partner_pk, roadmap=roadmap)
+    partner.roadmap = roadmap
+    return partner
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: AuthenticatedHttpRequest, pk: int, partner_pk: int) -> HttpResponse:
+    roadmap = _write_roadmap(request, pk)
+    partner = _partner(roadmap, partner_pk)
+    if request.method == "POST":
+        form = forms.RoadmapPartnerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.roadmap_partner_update(
+                    partner=partner, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Le partenaire est modifié."))
+                return redirect(_roadmap_url(roadmap) + "#partenaires")
+    else:
+        form = forms.RoadmapPartnerForm(initial={"name": partner.name, "role": partner.role})
+    return render(
+        request,
+        "roadmaps/editing/part_form.html",
+        _context(
+            roadmap,
+            form=form,
+            heading=_("Modifier le partenaire"),
+            cancel_url=_roadmap_url(roadmap),
+        ),
+    )
+
+
+@require_POST
+@login_required
+def partner_move(request: AuthenticatedHttpRequest, pk: int, partner_pk: int) -> HttpResponse:
+    roadmap = _write_roadmap(request, pk)
+    services.roadmap_partner_move(
+        partner=_partner(roadmap, partner_pk),
+        actor=request.user,
+        up=request.POST.get("sens") == "haut",
+    )
+    return redirect(_roadmap_url(roadmap) + "#partenaires")
+
+
 @require_POST
 @login_required
 def partner_delete(request: AuthenticatedHttpRequest, pk: int, partner_pk: int) -> HttpResponse:
@@ -285,6 +334,36 @@ def contract_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Le contrat ou programme est ajouté."))
             return redirect(_roadmap_url(roadmap) + "#contrats")
     return _detail_with_errors(request, roadmap, contract_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_edit(request: AuthenticatedHttpRequest, pk: int, contract_pk: int) -> HttpResponse:
+    roadmap = _write_roadmap(request, pk)
+    link = get_object_or_404(ContractLink, pk=contract_pk, roadmap=roadmap)
+    link.roadmap = roadmap
+    if request.method == "POST":
+        form = forms.ContractLinkForm(request.POST, instance=link)
+        if form.is_valid():
+            try:
+                services.contract_link_update(link=link, actor=request.user, data=form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Le contrat ou programme est modifié."))
+                return redirect(_roadmap_url(roadmap) + "#contrats")
+    else:
+        form = forms.ContractLinkForm(instance=link)
+    return render(
+        request,
+        "roadmaps/editing/part_form.html",
+        _context(
+            roadmap,
+            form=form,
+            heading=_("Modifier le contrat ou programme"),
+            cancel_url=_roadmap_url(roadmap),
+        ),
+    )
 
 
 @require_POST
@@ -396,8 +475,11 @@ urlpatterns: list[URLPattern] = [
     path(R + "axes/<int:axis_pk>/deplacer/", axis_move, name="axis_move"),
     path(R + "axes/<int:axis_pk>/supprimer/", axis_delete, name="axis_delete"),
     path(R + "partenaires/ajouter/", partner_create, name="partner_create"),
+    path(R + "partenaires/<int:partner_pk>/modifier/", partner_edit, name="partner_edit"),
+    path(R + "partenaires/<int:partner_pk>/deplacer/", partner_move, name="partner_move"),
     path(R + "partenaires/<int:partner_pk>/supprimer/", partner_delete, name="partner_delete"),
     path(R + "contrats/ajouter/", contract_create, name="contract_create"),
+    path(R + "contrats/<int:contract_pk>/modifier/", contract_edit, name="contract_edit"),
     path(R + "contrats/<int:contract_pk>/supprimer/", contract_delete, name="contract_delete"),
     path(R + "pieces-jointes/ajouter/", attachment_create, name="attachment_create"),
     path(R + "pieces-jointes/<int:attachment_pk>/", attachment_download, name="attachment"),
