@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from fabriques.accounts.roles import grants_for, manages_fabrique
 from fabriques.accounts.types import Person
+from fabriques.programme.models import Fabrique
 from fabriques.workinggroups.access import may_manage_group
 
 from .models import ActionSheet, Roadmap, RoadmapStatus
@@ -139,3 +140,23 @@ def get_published_sheet(pk: int) -> ActionSheet:
     if sheet is None:
         raise Http404(SHEET_NOT_FOUND)
     return sheet
+
+
+# A Fabrique's roadmaps page (rm-edit).
+FABRIQUE_NOT_FOUND = _("Cette Fabrique n’existe pas ou vous n’y avez pas accès.")
+
+
+def get_fabrique_for_roadmaps(user: Person, slug: str) -> Fabrique:
+    """The Fabrique for those who see its collective work (staff, partners, referents) or a
+    roadmap of it (a member invited on a sheet); 404 for everyone else."""
+    fabrique = Fabrique.objects.filter(slug=slug).first()
+    if fabrique is None:
+        raise Http404(FABRIQUE_NOT_FOUND)
+    if grants_for(user).sees(fabrique.pk):
+        return fabrique
+    if (
+        user.is_authenticated
+        and Roadmap.objects.filter(fabrique=fabrique, sheets__editors=user).exists()
+    ):
+        return fabrique
+    raise Http404(FABRIQUE_NOT_FOUND)
