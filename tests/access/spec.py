@@ -630,3 +630,7 @@ CASES: dict[str, list[Case]] = {
 from .spec_workshops import WORKSHOP_CASES  # noqa: E402
 
 CASES.update(WORKSHOP_CASES)
+
+from .spec_recommendations import RECOMMENDATION_CASES  # noqa: E402
+
+CASES.update(RECOMMENDATION_CASES)
