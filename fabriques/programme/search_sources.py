@@ -49,9 +49,7 @@ def fabrique_entries(pks: list[int] | None) -> Iterable[EntryData]:
         fabriques = fabriques.filter(pk__in=pks)
     for fabrique in fabriques:
         participations = list(fabrique.participations.all())
-        regions = {
-            p.departement.region.code: p.departement.region.name for p in participations
-        }
+        regions = {p.departement.region.code: p.departement.region.name for p in participations}
         body = "\n".join(
             part
             for part in [
@@ -86,9 +84,7 @@ def territory_entries(pks: list[int] | None) -> Iterable[EntryData]:
     """One entry per territory accompanied by a public Fabrique."""
     participations = (
         Participation.objects.filter(fabrique__status__in=PUBLIC_STATUSES)
-        .select_related(
-            "fabrique__programme_year", "departement__region", "commune", "epci"
-        )
+        .select_related("fabrique__programme_year", "departement__region", "commune", "epci")
         .prefetch_related("fabrique__themes")
     )
     if pks is not None:

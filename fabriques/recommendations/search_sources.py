@@ -36,9 +36,7 @@ def recommendation_entries(pks: list[int] | None) -> Iterable[EntryData]:
             ),
         ]
         if recommendation.theme is not None:
-            facets.append(
-                Facet("theme", recommendation.theme.slug, recommendation.theme.name)
-            )
+            facets.append(Facet("theme", recommendation.theme.slug, recommendation.theme.name))
         # The status of a recommendation, once published, is what became of it: the degree
         # of the latest review.
         reviews = sorted(

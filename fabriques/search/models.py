@@ -57,9 +57,7 @@ class SearchFacet(models.Model):
                 fields=["entry", "facet", "value"], name="search_facet_unique_value"
             )
         ]
-        indexes = [
-            models.Index(fields=["facet", "value", "entry"], name="search_facet_value_idx")
-        ]
+        indexes = [models.Index(fields=["facet", "value", "entry"], name="search_facet_value_idx")]
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}"

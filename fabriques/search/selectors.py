@@ -114,15 +114,15 @@ def search(
 ) -> SearchResults:
     """One page of the public search; `filters` maps a facet of registry.FACETS to values."""
     services.ensure_fresh()
-    filters = {k: sorted(set(v)) for k, v in (filters or {}).items() if v}
+    chosen = {k: sorted(set(v)) for k, v in (filters or {}).items() if v}
     words = query_words(q)
     truncated = len(words) > MAX_WORDS
     words = words[:MAX_WORDS]
     key = hashlib.sha256(
-        json.dumps([words, sorted(set(kinds)), sorted(filters.items()), page]).encode()
+        json.dumps([words, sorted(set(kinds)), sorted(chosen.items()), page]).encode()
     ).hexdigest()
     results = cached_by_version(
-        f"search:{key}", lambda: _search(words, sorted(set(kinds)), filters, page)
+        f"search:{key}", lambda: _search(words, sorted(set(kinds)), chosen, page)
     )
     results.q = q
     results.truncated = truncated
@@ -205,6 +205,3 @@ def _facet_counts(
         else:
             values.sort(key=lambda v: v.label.casefold())
     return facets
-
-
-

@@ -62,9 +62,10 @@ def refresh(*, kind: str, pks: list[int] | None) -> int:
     existing = SearchEntry.objects.filter(kind=kind)
     if pks is not None:
         existing = existing.filter(object_id__in=pks)
-    current = {object_id: (pk, digest) for pk, object_id, digest in existing.values_list(
-        "pk", "object_id", "digest"
-    )}
+    current = {
+        object_id: (pk, digest)
+        for pk, object_id, digest in existing.values_list("pk", "object_id", "digest")
+    }
     gone = [pk for object_id, (pk, _digest_) in current.items() if object_id not in fresh]
     changed: list[SearchEntry] = []
     for object_id, data in fresh.items():

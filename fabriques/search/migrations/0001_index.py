@@ -6,61 +6,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SearchSourceState',
+            name="SearchSourceState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20, unique=True, verbose_name='catégorie')),
-                ('data_version', models.PositiveBigIntegerField(default=0, verbose_name='version des données')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20, unique=True, verbose_name="catégorie")),
+                (
+                    "data_version",
+                    models.PositiveBigIntegerField(default=0, verbose_name="version des données"),
+                ),
             ],
             options={
-                'verbose_name': 'état d’une source de recherche',
-                'verbose_name_plural': 'états des sources de recherche',
+                "verbose_name": "état d’une source de recherche",
+                "verbose_name_plural": "états des sources de recherche",
             },
         ),
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20, verbose_name='catégorie')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='identifiant de l’objet')),
-                ('title', models.CharField(max_length=300, verbose_name='titre')),
-                ('body', models.TextField(blank=True, verbose_name='texte')),
-                ('url', models.CharField(max_length=300, verbose_name='adresse')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='année')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='publié le')),
-                ('digest', models.CharField(max_length=64)),
-                ('indexed_at', models.DateTimeField(auto_now=True, verbose_name='indexé le')),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20, verbose_name="catégorie")),
+                (
+                    "object_id",
+                    models.PositiveBigIntegerField(verbose_name="identifiant de l’objet"),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="titre")),
+                ("body", models.TextField(blank=True, verbose_name="texte")),
+                ("url", models.CharField(max_length=300, verbose_name="adresse")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="année"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="publié le"),
+                ),
+                ("digest", models.CharField(max_length=64)),
+                ("indexed_at", models.DateTimeField(auto_now=True, verbose_name="indexé le")),
+                (
+                    "search_vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
             ],
             options={
-                'verbose_name': 'entrée de l’index de recherche',
-                'verbose_name_plural': 'entrées de l’index de recherche',
-                'indexes': [models.Index(fields=['year'], name='search_entry_year_idx')],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='search_entry_unique_object')],
+                "verbose_name": "entrée de l’index de recherche",
+                "verbose_name_plural": "entrées de l’index de recherche",
+                "indexes": [models.Index(fields=["year"], name="search_entry_year_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "object_id"), name="search_entry_unique_object"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SearchFacet',
+            name="SearchFacet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('facet', models.CharField(max_length=20, verbose_name='facette')),
-                ('value', models.CharField(max_length=100, verbose_name='valeur')),
-                ('label', models.CharField(max_length=250, verbose_name='libellé')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='facets', to='search.searchentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("facet", models.CharField(max_length=20, verbose_name="facette")),
+                ("value", models.CharField(max_length=100, verbose_name="valeur")),
+                ("label", models.CharField(max_length=250, verbose_name="libellé")),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="facets",
+                        to="search.searchentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'facette d’une entrée',
-                'verbose_name_plural': 'facettes des entrées',
-                'indexes': [models.Index(fields=['facet', 'value', 'entry'], name='search_facet_value_idx')],
-                'constraints': [models.UniqueConstraint(fields=('entry', 'facet', 'value'), name='search_facet_unique_value')],
+                "verbose_name": "facette d’une entrée",
+                "verbose_name_plural": "facettes des entrées",
+                "indexes": [
+                    models.Index(fields=["facet", "value", "entry"], name="search_facet_value_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("entry", "facet", "value"), name="search_facet_unique_value"
+                    )
+                ],
             },
         ),
     ]

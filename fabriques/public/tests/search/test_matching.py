@@ -11,15 +11,22 @@ from fabriques.search.selectors import search
 from .corpus import CORPUS
 from .factories import FabriqueFactory, recommendation
 
-KINDS = [RecommendationKind.PUBLIC_POLICY, RecommendationKind.LEGISLATIVE, RecommendationKind.METHOD]
+KINDS = [
+    RecommendationKind.PUBLIC_POLICY,
+    RecommendationKind.LEGISLATIVE,
+    RecommendationKind.METHOD,
+]
 ADDRESSEES = [AddresseeKind.MINISTRY, AddresseeKind.OPERATOR]
 
 
 class CorpusTestCase(TestCase):
+    keys: dict[int, str]  # recommendation pk -> corpus key
+    kind_of: dict[str, str]  # corpus key -> recommendation type
+
     @classmethod
     def setUpTestData(cls):
         # A Fabrique not yet public: only the recommendations are in the index.
-        fabrique = FabriqueFactory(status="idea")
+        fabrique = FabriqueFactory.create(status="idea")
         cls.keys = {}
         cls.kind_of = {}
         for number, (key, title, body) in enumerate(CORPUS, start=1):
@@ -119,21 +126,21 @@ class RankingTests(CorpusTestCase):
 class FacetTests(CorpusTestCase):
     def test_counts_follow_the_matches(self):
         results = search(q="santé")
-        expected = {}
+        expected: dict[str, int] = {}
         for key in self.found("santé"):
             expected[self.kind_of[key]] = expected.get(self.kind_of[key], 0) + 1
         counts = {v.value: v.count for v in results.facets["type"]}
         self.assertEqual(counts, expected)
         self.assertEqual(results.total, 5)
-        self.assertEqual(
-            [(v.value, v.count) for v in results.kinds], [("recommendation", 5)]
-        )
+        self.assertEqual([(v.value, v.count) for v in results.kinds], [("recommendation", 5)])
 
     def test_a_facet_filters_the_results_and_keeps_the_choice_shown(self):
         kind = self.kind_of["sante-mentale"]
         results = search(q="santé", filters={"type": [kind]})
-        keys = {self.keys[e.object_id] for e in SearchEntry.objects.filter(
-            url__in=[h.url for h in results.hits])}
+        keys = {
+            self.keys[e.object_id]
+            for e in SearchEntry.objects.filter(url__in=[h.url for h in results.hits])
+        }
         self.assertIn("sante-mentale", keys)
         self.assertTrue(all(self.kind_of[k] == kind for k in keys))
         self.assertEqual(results.total, len(keys))
@@ -153,8 +160,14 @@ class HighlightTests(CorpusTestCase):
         self.assertIn("Ouvrir une maison de <mark>santé</mark> pluriprofessionnelle", first)
         body = next(str(h.excerpt) for h in results.hits if "Déployer" in h.title)
         self.assertIn("<mark>SANTE</mark>", body)
-        self.assertNotIn("<mark>", "".join(str(h.excerpt) for h in search(q="composante").hits
-                                             if "santé" in h.excerpt and "compos" not in h.excerpt))
+        self.assertNotIn(
+            "<mark>",
+            "".join(
+                str(h.excerpt)
+                for h in search(q="composante").hits
+                if "santé" in h.excerpt and "compos" not in h.excerpt
+            ),
+        )
 
     def test_plurals_are_marked_and_text_is_escaped(self):
         hit = next(

@@ -4,10 +4,15 @@ from django.core.cache import cache
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
+from fabriques.accounts.models import User
 from fabriques.accounts.tests.factories import UserFactory
+from fabriques.programme.models import Fabrique
+from fabriques.recommendations.models import Recommendation
+from fabriques.roadmaps.models import Roadmap
 from fabriques.search import services
 from fabriques.search.models import SearchEntry
 from fabriques.search.selectors import PAGE_SIZE
+from fabriques.territories.models import Participation
 from fabriques.territories.tests.factories import ParticipationFactory
 
 from .factories import FabriqueFactory, ThemeFactory, recommendation, roadmap, sheet
@@ -16,10 +21,17 @@ URL = reverse("public:search")
 
 
 class SearchPageTests(TestCase):
+    fabrique: Fabrique
+    territory: Participation
+    roadmap: Roadmap
+    reco: Recommendation
+    draft: Recommendation
+    user: User
+
     @classmethod
     def setUpTestData(cls):
-        theme = ThemeFactory(slug="sante", name="Santé")
-        cls.fabrique = FabriqueFactory(title="Fabrique de la santé rurale")
+        theme = ThemeFactory.create(slug="sante", name="Santé")
+        cls.fabrique = FabriqueFactory.create(title="Fabrique de la santé rurale")
         cls.fabrique.themes.add(theme)
         cls.territory = ParticipationFactory(fabrique=cls.fabrique, label="Haut-Allier")
         cls.roadmap = roadmap(
@@ -29,14 +41,12 @@ class SearchPageTests(TestCase):
         )
         for number in range(1, PAGE_SIZE + 3):
             sheet(cls.roadmap, title=f"Centre de santé n° {number}", number=number)
-        cls.reco = recommendation(
-            cls.fabrique, title="Financer les centres de santé", theme=theme
-        )
+        cls.reco = recommendation(cls.fabrique, title="Financer les centres de santé", theme=theme)
         cls.draft = recommendation(
             cls.fabrique, title="Santé brouillon secret", published=False, number=2
         )
         services.reindex()
-        cls.user = UserFactory()
+        cls.user = UserFactory.create()
 
     def test_anonymous_visitor_finds_and_sees_marks(self):
         response = self.client.get(URL, {"q": "sante"})
@@ -65,7 +75,11 @@ class SearchPageTests(TestCase):
 
     def test_facets_are_checkboxes_with_counts(self):
         response = self.client.get(URL, {"q": "santé"})
-        self.assertContains(response, '<legend class="fr-fieldset__legend fr-text--bold" id="facette-theme-titre">Thème</legend>', html=False)
+        self.assertContains(
+            response,
+            '<legend class="fr-fieldset__legend fr-text--bold" id="facette-theme-titre">Thème</legend>',
+            html=False,
+        )
         self.assertContains(response, 'name="categorie" value="sheet"')
         self.assertContains(response, f"{PAGE_SIZE + 2} résultats</span>")  # the sheets
 
@@ -85,8 +99,12 @@ class SearchPageTests(TestCase):
         self.assertEqual(len(second.context["results"].hits), 3)
         self.assertEqual(second.context["page_obj"].number, 2)
         # A page out of range or not a number shows the nearest one.
-        self.assertEqual(self.client.get(URL, {"q": "centre", "page": "99"}).context["page_obj"].number, 2)
-        self.assertEqual(self.client.get(URL, {"q": "centre", "page": "x"}).context["page_obj"].number, 1)
+        self.assertEqual(
+            self.client.get(URL, {"q": "centre", "page": "99"}).context["page_obj"].number, 2
+        )
+        self.assertEqual(
+            self.client.get(URL, {"q": "centre", "page": "x"}).context["page_obj"].number, 1
+        )
 
     def test_empty_and_stop_word_searches(self):
         response = self.client.get(URL)
@@ -116,9 +134,11 @@ class SearchPageTests(TestCase):
 
 @override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
 class CachedSearchTests(TestCase):
+    fabrique: Fabrique
+
     @classmethod
     def setUpTestData(cls):
-        cls.fabrique = FabriqueFactory(title="Fabrique des mobilités")
+        cls.fabrique = FabriqueFactory.create(title="Fabrique des mobilités")
         services.reindex()
 
     def setUp(self):

@@ -6,12 +6,13 @@ from django.core.management import call_command
 from django.db.models import Q
 from django.test import TestCase
 
-from fabriques.programme.models import FabriqueStatus
-from fabriques.recommendations.models import RecommendationStatus
-from fabriques.roadmaps.models import RoadmapStatus
+from fabriques.programme.models import Fabrique, FabriqueStatus, Theme
+from fabriques.recommendations.models import Recommendation, RecommendationStatus
+from fabriques.roadmaps.models import ActionSheet, Roadmap, RoadmapStatus
 from fabriques.search import services
 from fabriques.search.models import SearchEntry, SearchFacet
 from fabriques.search.selectors import search
+from fabriques.territories.models import Participation
 from fabriques.territories.tests.factories import ParticipationFactory
 
 from .factories import FabriqueFactory, ThemeFactory, recommendation, roadmap, sheet
@@ -24,12 +25,26 @@ def indexed(kind):
 
 
 class PublishedOnlyTests(TestCase):
+    theme: Theme
+    public: Fabrique
+    hidden: Fabrique
+    territory: Participation
+    hidden_territory: Participation
+    roadmap: Roadmap
+    sheet: ActionSheet
+    draft: Roadmap
+    draft_sheet: ActionSheet
+    reco: Recommendation
+    draft_reco: Recommendation
+
     @classmethod
     def setUpTestData(cls):
-        cls.theme = ThemeFactory(slug="sante", name="Santé")
-        cls.public = FabriqueFactory(title="Fabrique des soins de proximité")
+        cls.theme = ThemeFactory.create(slug="sante", name="Santé")
+        cls.public = FabriqueFactory.create(title="Fabrique des soins de proximité")
         cls.public.themes.add(cls.theme)
-        cls.hidden = FabriqueFactory(title=f"Fabrique {SECRET}", status=FabriqueStatus.DESIGNED)
+        cls.hidden = FabriqueFactory.create(
+            title=f"Fabrique {SECRET}", status=FabriqueStatus.DESIGNED
+        )
         cls.territory = ParticipationFactory(fabrique=cls.public, label="Saint-Flour")
         cls.hidden_territory = ParticipationFactory(fabrique=cls.hidden, label=SECRET)
         cls.roadmap = roadmap(
@@ -80,9 +95,10 @@ class PublishedOnlyTests(TestCase):
         self.assertEqual(reco_facets["addressee"], "ministry")
 
     def test_a_second_refresh_rewrites_nothing(self):
-        self.assertEqual(services.reindex(), dict.fromkeys(
-            ["fabrique", "territory", "roadmap", "sheet", "recommendation"], 0
-        ))
+        self.assertEqual(
+            services.reindex(),
+            dict.fromkeys(["fabrique", "territory", "roadmap", "sheet", "recommendation"], 0),
+        )
 
     def test_unpublished_roadmap_and_its_sheets_leave_the_index(self):
         self.roadmap.status = RoadmapStatus.ADOPTED
@@ -93,9 +109,7 @@ class PublishedOnlyTests(TestCase):
         self.assertEqual(indexed("roadmap"), set())
         self.assertEqual(indexed("sheet"), set())
         # The territory and its Fabrique, which names it.
-        self.assertEqual(
-            {h.kind for h in search(q="Saint-Flour").hits}, {"territory", "fabrique"}
-        )
+        self.assertEqual({h.kind for h in search(q="Saint-Flour").hits}, {"territory", "fabrique"})
 
     def test_published_draft_enters_and_unpublished_recommendation_leaves(self):
         self.draft_reco.status = RecommendationStatus.PUBLISHED
@@ -121,9 +135,9 @@ class PublishedOnlyTests(TestCase):
         self.sheet.save()
         with self.captureOnCommitCallbacks(execute=True):
             services.refresh_later("sheet", [self.sheet.pk])
-        self.assertEqual([h.url for h in search(q="programmé").hits], [
-            SearchEntry.objects.get(kind="sheet").url
-        ])
+        self.assertEqual(
+            [h.url for h in search(q="programmé").hits], [SearchEntry.objects.get(kind="sheet").url]
+        )
 
     def test_unknown_kind_is_refused(self):
         with self.assertRaises(LookupError):
