@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, FloatField, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
@@ -89,20 +89,27 @@ def _fts_match(words: Sequence[str]) -> str:
     return " ".join(f'"{s}"' for w in words for s in stems(w))
 
 
-def _ranked(queryset: QuerySet[SearchEntry], words: Sequence[str]) -> QuerySet[SearchEntry]:
+def _page(queryset: QuerySet[SearchEntry], words: Sequence[str], start: int) -> list[SearchEntry]:
+    """One page of `queryset`, best first, then by title."""
     if connection.vendor == "postgresql":
         query = SearchQuery(" ".join(words), config=services.CONFIG, search_type="plain")
-        return queryset.annotate(rank=SearchRank(F("search_vector"), query))
-    table = SearchEntry._meta.db_table
-    # bm25() is lower for better matches; the title column weighs ten times the body.
-    return queryset.annotate(
-        rank=RawSQL(
-            f"(SELECT -bm25({FTS}, 10.0, 1.0) FROM {FTS} "
-            f"WHERE {FTS} MATCH %s AND {FTS}.rowid = {table}.id)",
-            [_fts_match(words)],
-            output_field=FloatField(),
+        return list(
+            queryset.annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by(F("rank").desc(), "title", "pk")
+            .only("kind", "title", "body", "url", "year")[start : start + PAGE_SIZE]
         )
+    # bm25() is lower for better matches; the title column weighs ten times the body. It is
+    # computed in a join with the FTS5 table: as a correlated subquery it would run the
+    # full-text query once per row.
+    inner, params = queryset.values("pk").query.sql_with_params()
+    table = SearchEntry._meta.db_table
+    sql = (
+        f"SELECT e.id, e.kind, e.title, e.body, e.url, e.year FROM {FTS} "
+        f"JOIN {table} e ON e.id = {FTS}.rowid "
+        f"WHERE {FTS} MATCH %s AND e.id IN ({inner}) "
+        f"ORDER BY bm25({FTS}, 10.0, 1.0), e.title, e.id LIMIT %s OFFSET %s"
     )
+    return list(SearchEntry.objects.raw(sql, [_fts_match(words), *params, PAGE_SIZE, start]))
 
 
 def search(
@@ -155,11 +162,7 @@ def _search(
     results.pages = math.ceil(results.total / PAGE_SIZE)
     results.page = min(max(page, 1), max(results.pages, 1))
     start = (results.page - 1) * PAGE_SIZE
-    entries = list(
-        _ranked(base, words)
-        .order_by(F("rank").desc(), "title", "pk")
-        .only("kind", "title", "body", "url", "year")[start : start + PAGE_SIZE]
-    )
+    entries = _page(base, words, start)
     tags: dict[int, list[str]] = defaultdict(list)
     for entry_id, label in (
         SearchFacet.objects.filter(entry__in=[e.pk for e in entries], facet__in=["region", "theme"])
