@@ -15,9 +15,11 @@ import hashlib
 import json
 from collections.abc import Iterable
 from functools import partial
+from typing import TypeVar
 
 from django.contrib.postgres.search import SearchVector
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from fabriques.core.versioning import data_version
 
@@ -29,6 +31,9 @@ FTS_TABLE = "search_entry_fts"
 TITLE_WEIGHT = "A"
 BODY_WEIGHT = "B"
 CONFIG = "fr_unaccent"
+BATCH = 500
+
+T = TypeVar("T")
 
 
 def refresh_later(kind: str, pks: Iterable[int]) -> None:
@@ -67,35 +72,59 @@ def refresh(*, kind: str, pks: list[int] | None) -> int:
         for pk, object_id, digest in existing.values_list("pk", "object_id", "digest")
     }
     gone = [pk for object_id, (pk, _digest_) in current.items() if object_id not in fresh]
-    changed: list[SearchEntry] = []
+    created: list[SearchEntry] = []
+    updated: list[SearchEntry] = []
+    facets: dict[int, tuple[registry.Facet, ...]] = {}  # object_id -> facets
+    now = timezone.now()
     for object_id, data in fresh.items():
         digest = _digest(data)
         pk_digest = current.get(object_id)
         if pk_digest is not None and pk_digest[1] == digest:
             continue
-        entry, _created = SearchEntry.objects.update_or_create(
+        entry = SearchEntry(
+            pk=pk_digest[0] if pk_digest else None,
             kind=kind,
             object_id=object_id,
-            defaults={
-                "title": data.title[:300],
-                "body": data.body,
-                "url": data.url,
-                "year": data.year,
-                "published_at": data.published_at,
-                "digest": digest,
-            },
+            title=data.title[:300],
+            body=data.body,
+            url=data.url,
+            year=data.year,
+            published_at=data.published_at,
+            digest=digest,
+            indexed_at=now,
         )
-        changed.append(entry)
-        SearchFacet.objects.filter(entry=entry).delete()
-        facets = {(f.facet, f.value): f for f in data.facets}
-        SearchFacet.objects.bulk_create(
+        (updated if pk_digest else created).append(entry)
+        facets[object_id] = data.facets
+    # Bulk writes: a full rebuild touches tens of thousands of sheets.
+    SearchEntry.objects.bulk_create(created, batch_size=BATCH)
+    SearchEntry.objects.bulk_update(
+        updated,
+        ["title", "body", "url", "year", "published_at", "digest", "indexed_at"],
+        batch_size=BATCH,
+    )
+    changed = created + updated
+    for chunk in _chunks([e.pk for e in updated]):
+        SearchFacet.objects.filter(entry__in=chunk).delete()
+    SearchFacet.objects.bulk_create(
+        (
             SearchFacet(entry=entry, facet=f.facet, value=f.value[:100], label=f.label[:250])
-            for f in facets.values()
-        )
-    _delete_text(gone)
-    SearchEntry.objects.filter(pk__in=gone).delete()
-    _write_text(changed)
+            for entry in changed
+            for f in {(f.facet, f.value): f for f in facets[entry.object_id]}.values()
+        ),
+        batch_size=BATCH,
+    )
+    for chunk in _chunks(gone):
+        _delete_text(chunk)
+        SearchEntry.objects.filter(pk__in=chunk).delete()
+    for entries in _chunks(changed):
+        _write_text(entries)
     return len(changed) + len(gone)
+
+
+def _chunks(items: list[T]) -> Iterable[list[T]]:
+    """Slices of BATCH items: database parameters are limited in number."""
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
 
 
 def _write_text(entries: list[SearchEntry]) -> None:
