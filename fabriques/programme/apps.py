@@ -11,3 +11,7 @@ class ProgrammeConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+        from . import search_sources
+
+        search_sources.register()

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import converters, statistics_views, views
+from . import converters, search_views, statistics_views, views
 
 register_converter(converters.CommuneCodeConverter, "commune_code")
 register_converter(converters.SirenConverter, "siren")
@@ -25,3 +25,5 @@ urlpatterns = [
     path("mentions-legales/", views.legal, name="legal"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
 ]
+# The public search (issue 12).
+urlpatterns += search_views.urlpatterns

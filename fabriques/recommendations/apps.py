@@ -6,3 +6,8 @@ class RecommendationsConfig(AppConfig):
     name = "fabriques.recommendations"
     label = "recommendations"
     verbose_name = _("Préconisations")
+
+    def ready(self) -> None:
+        from . import search_sources
+
+        search_sources.register()

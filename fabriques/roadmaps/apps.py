@@ -6,3 +6,8 @@ class RoadmapsConfig(AppConfig):
     name = "fabriques.roadmaps"
     label = "roadmaps"
     verbose_name = _("Feuilles de route")
+
+    def ready(self) -> None:
+        from . import search_sources
+
+        search_sources.register()
