@@ -80,6 +80,7 @@ from fabriques.workshops.tests.factories import (
     in_days,
 )
 
+from .canary_results import RESULT_KWARGS, plant_results
 from .routes import Route, all_routes
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -127,6 +128,8 @@ class CanaryWorld:
     workshops: list[Any] = field(default_factory=list)
     documents: list[Any] = field(default_factory=list)
     actions: list[Any] = field(default_factory=list)
+    # Per side: the roadmaps', sheets' and recommendations' objects (canary_results.py).
+    results: list[dict[str, Any]] = field(default_factory=list)
     # Secret calendar addresses (of each side's elected referent): only their hash is stored,
     # and no e-mail carries them, so they are not among `tokens`.
     calendar_tokens: dict[str, str] = field(default_factory=dict)
@@ -199,6 +202,7 @@ def build_canary_world() -> CanaryWorld:
             _plant_emails(world, side)
             current, applicant_member = _plant_working_group(world, side)
             _plant_workshops(world, side, current, applicant_member)
+            plant_results(world, side, team(side))
         world.epci, world.qpv = EpciFactory(), QpvFactory()
         _reset_passwords(world, ["pilot_b", "applicant"])
     return world
@@ -705,6 +709,7 @@ KWARGS.update(
         ],
     }
 )
+KWARGS.update(RESULT_KWARGS)
 # Query strings that show more of a page.
 QUERIES: dict[str, list[str]] = {
     "workshops:registrations": ["", "?liste=attente", "?liste=invites", "?liste=desinscrits"],
@@ -712,6 +717,7 @@ QUERIES: dict[str, list[str]] = {
     "workshops:actions": ["", "?statut=done"],
     "workinggroups:group": ["", "?membres=tous"],
     "calls:territory_search": ["?q=commune"],
+    "public:search": ["?q=canary", "?q=sante"],
     "deliverables:dashboard": [
         "",
         *(f"?section={s}" for s in ("awaiting_review", "late", "changes_requested", "due_soon")),

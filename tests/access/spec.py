@@ -634,3 +634,7 @@ CASES.update(WORKSHOP_CASES)
 from .spec_recommendations import RECOMMENDATION_CASES  # noqa: E402
 
 CASES.update(RECOMMENDATION_CASES)
+CASES["public:search"] = [
+    Case(get=PUBLIC),
+    Case(get=PUBLIC, query="?q=sante", label="une recherche"),
+]
