@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Any
 
 from django.template.loader import render_to_string
 
@@ -138,7 +139,8 @@ def to_odt(document: Document) -> bytes:
     meta.set_language(_language_tag(document.lang))
 
     # The default paragraph style's language and font; headings in blue France.
-    for style in odt.get_styles("paragraph"):
+    styles: list[Any] = list(odt.get_styles("paragraph"))
+    for style in styles:
         if style.name is None:  # the default style (style:default-style)
             style.set_properties(
                 area="text",
@@ -150,7 +152,7 @@ def to_odt(document: Document) -> bytes:
                 },
             )
     for level in range(1, 5):
-        heading_style = odt.get_style("paragraph", f"Heading_20_{level}")
+        heading_style: Any = odt.get_style("paragraph", f"Heading_20_{level}")
         if heading_style is not None:
             heading_style.set_properties(area="text", color=f"#{BLUE_FRANCE}")
     odt.insert_style(Style("text", name="Strong", bold=True))

@@ -1,11 +1,15 @@
 """Asking for a document: serve the cached rendering of its content, or render it.
 
-A request builds the document tree (cheap: a few queries), hashes it and looks for a done
-rendering of that version. Small documents are rendered in the request itself: under
-INLINE_MAX_CHARS characters of text a PDF takes well under a second (bench/documents.py: a
-30-sheet roadmap of ~150,000 characters takes a couple of seconds on 2 cores, a one-sheet
-roadmap or a dozen recommendations about 0.3 s). Larger ones are queued for the task worker
-and the person sees « Le document est en préparation… » until the rendering is done.
+A request builds the document tree (cheap: 14 queries for a roadmap, whatever its size),
+hashes it and looks for a done rendering of that version. Small documents are rendered in
+the request itself, large ones are queued for the task worker and the person sees « Le
+document est en préparation… » until the rendering is done.
+
+The threshold is measured with bench/documents.py on this 2-core machine: a 30-sheet roadmap
+(54,000 characters of text) takes about 5 s of CPU for the PDF, 1.5 s for the DOCX, 0.7 s for
+the ODT; the PDF's cost follows the number of boxes (tables, headings) more than the text.
+A document of a few sheets or a handful of recommendations (under INLINE_MAX_CHARS) renders
+in well under a second and is not worth a round trip through the queue.
 """
 
 from __future__ import annotations
@@ -24,9 +28,8 @@ from .renderers import render
 
 logger = logging.getLogger(__name__)
 
-# Measured with bench/documents.py (see the module docstring): at this size the PDF renders
-# in about half a second, the DOCX and ODT in a tenth of that.
-INLINE_MAX_CHARS = 20_000
+# Characters of text (Document.size) rendered in the request; above, in the task queue.
+INLINE_MAX_CHARS = 8_000
 
 
 def document_request(

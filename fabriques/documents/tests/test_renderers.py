@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from docx import Document as DocxDocument
 from pypdf import PdfReader
@@ -62,13 +63,13 @@ class TestPdf:
 
     def test_it_is_tagged_french_titled_and_has_bookmarks(self):
         reader = PdfReader(io.BytesIO(self.content))
-        catalog = reader.trailer["/Root"]
+        catalog: Any = reader.trailer["/Root"]
         assert "/StructTreeRoot" in catalog
         assert catalog["/Lang"] == "fr"
         assert catalog["/MarkInfo"]["/Marked"]
         assert reader.metadata is not None and reader.metadata.title == TITLE
         outline = list(_flatten(reader.outline))
-        pages = [reader.get_destination_page_number(item) for item in outline]
+        pages = [reader.get_destination_page_number(item) or 0 for item in outline]
         assert [item.title for item in outline] == [
             TITLE,
             "Axe 1 : mobilités œcuméniques",
@@ -120,11 +121,8 @@ class TestDocx:
         document = DocxDocument(io.BytesIO(self.content))
         assert document.core_properties.title == TITLE
         assert document.core_properties.language == "fr-FR"
-        styles = [
-            (p.style.name, p.text)
-            for p in document.paragraphs
-            if p.style.name.startswith(("Heading", "Title"))
-        ]
+        named = [(p.style.name if p.style else "", p.text) for p in document.paragraphs]
+        styles = [(name, text) for name, text in named if name.startswith(("Heading", "Title"))]
         assert styles == [
             ("Title", TITLE),
             ("Heading 1", "Axe 1 : mobilités œcuméniques"),

@@ -8,15 +8,20 @@ from django.urls import reverse
 
 from fabriques.documents.tests.data import make_recommendation, make_roadmap
 from fabriques.documents.tests.readback import docx_text, odt_text, pdf_text, squash
-from fabriques.programme.models import FabriqueStatus
+from fabriques.programme.models import Fabrique, FabriqueStatus
 from fabriques.programme.tests.factories import FabriqueFactory
-from fabriques.programme.tests.personas import build_personas
+from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.recommendations.models import RecommendationStatus
-from fabriques.roadmaps.models import RoadmapStatus
+from fabriques.roadmaps.models import Roadmap, RoadmapStatus
 from fabriques.territories.tests.factories import ParticipationFactory
 
 
 class TestPublicDocuments(TestCase):
+    cast: Personas
+    published: Roadmap
+    draft: Roadmap
+    hidden_fabrique: Fabrique
+
     @classmethod
     def setUpTestData(cls):
         cls.cast = build_personas()
@@ -31,7 +36,9 @@ class TestPublicDocuments(TestCase):
             fabrique, 1, [cls.cast.partner_org_a], status=RecommendationStatus.PUBLISHED
         )
         make_recommendation(fabrique, 2, [cls.cast.partner_org_a], title="Préconisation cachée")
-        cls.hidden_fabrique = FabriqueFactory(slug="pas-encore", status=FabriqueStatus.DESIGNED)
+        cls.hidden_fabrique = FabriqueFactory.create(
+            slug="pas-encore", status=FabriqueStatus.DESIGNED
+        )
 
     def test_a_published_roadmap_downloads_in_the_three_formats_without_the_notes(self):
         for fmt, read in (

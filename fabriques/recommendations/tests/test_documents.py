@@ -9,12 +9,14 @@ from django.urls import reverse
 from fabriques.documents.renderers import render
 from fabriques.documents.tests.data import make_recommendation, make_roadmap
 from fabriques.documents.tests.readback import docx_text, odt_text, pdf_text, squash
+from fabriques.programme.models import Organisation
 from fabriques.programme.tests.factories import OrganisationFactory
-from fabriques.programme.tests.personas import ROLE_NAMES, build_personas
+from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
 from fabriques.recommendations.documents import recommendations_document, results_booklet
-from fabriques.recommendations.models import RecommendationStatus
+from fabriques.recommendations.models import Recommendation, RecommendationStatus
 from fabriques.roadmaps.access import visible_roadmaps_q
-from fabriques.roadmaps.models import RoadmapStatus
+from fabriques.roadmaps.models import Roadmap, RoadmapStatus
+from fabriques.territories.models import Participation
 from fabriques.territories.tests.factories import ParticipationFactory
 
 # Who sees Fabrique A's recommendations (sees_fabrique): its pilots, provider, partners and
@@ -23,14 +25,22 @@ SEES = {"admin", "pilot_a", "partner_a", "provider_a", "elected_a", "technical_a
 
 
 class TestRecommendationsDocument(TestCase):
+    cast: Personas
+    organisations: list[Organisation]
+    published: Recommendation
+    draft: Recommendation
+    other: Participation
+    roadmap: Roadmap
+    hidden: Roadmap
+
     @classmethod
     def setUpTestData(cls):
         cls.cast = build_personas()
         fabrique = cls.cast.fabrique_a
         cls.organisations = [
             cls.cast.partner_org_a,
-            OrganisationFactory(name="Intercommunalités de France"),
-            OrganisationFactory(name="Villes de France"),
+            OrganisationFactory.create(name="Intercommunalités de France"),
+            OrganisationFactory.create(name="Villes de France"),
         ]
         cls.published = make_recommendation(
             fabrique, 1, cls.organisations, status=RecommendationStatus.PUBLISHED

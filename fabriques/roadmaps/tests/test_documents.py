@@ -14,10 +14,11 @@ from django.urls import reverse
 from docx import Document as DocxDocument
 from openpyxl import load_workbook
 
+from fabriques.documents.blocks import Document
 from fabriques.documents.renderers import render
 from fabriques.documents.tests.data import UNICODE, long_text, make_roadmap
 from fabriques.documents.tests.readback import docx_text, odt_document, odt_text, pdf_text, squash
-from fabriques.programme.tests.personas import ROLE_NAMES, build_personas
+from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
 from fabriques.roadmaps.documents import (
     BUDGET_COLUMNS,
     FUNDING_COLUMNS,
@@ -25,7 +26,7 @@ from fabriques.roadmaps.documents import (
     roadmap_document,
     roadmap_for_document,
 )
-from fabriques.roadmaps.models import ActionSheet
+from fabriques.roadmaps.models import ActionSheet, Roadmap
 from fabriques.territories.tests.factories import ParticipationFactory
 
 SHEETS = 30
@@ -52,6 +53,10 @@ def expected_fragments(roadmap) -> list[str]:
 
 
 class TestThirtySheetsWithLongUnicodeTexts(TestCase):
+    roadmap: Roadmap
+    document: Document
+    files: dict[str, bytes]
+
     @classmethod
     def setUpTestData(cls):
         participation = ParticipationFactory()
@@ -118,13 +123,16 @@ def test_reading_a_roadmap_costs_the_same_queries_for_3_or_30_sheets():
 
 
 class TestExports(TestCase):
+    cast: Personas
+    roadmap: Roadmap
+
     @classmethod
     def setUpTestData(cls):
         cls.cast = build_personas()
         cls.roadmap = make_roadmap(cls.cast.participation_a, sheets=4, sentences=1)
 
     def _get(self, name, *args, user="pilot_a"):
-        self.client.force_login(self.cast.user(user))
+        self.client.force_login(self.cast.users[user])
         return self.client.get(reverse(name, args=[self.roadmap.pk, *args]))
 
     def _csv(self, url_name, *args):
@@ -194,6 +202,9 @@ SEES = {"admin", "pilot_a", "partner_a", "provider_a", "elected_a", "technical_a
 
 
 class TestRoutesPerRole(TestCase):
+    cast: Personas
+    roadmap: Roadmap
+
     @classmethod
     def setUpTestData(cls):
         cls.cast = build_personas()
@@ -247,6 +258,9 @@ class TestRoutesPerRole(TestCase):
 
 
 class TestWaitingPage(TestCase):
+    cast: Personas
+    roadmap: Roadmap
+
     @classmethod
     def setUpTestData(cls):
         cls.cast = build_personas()
