@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/documents.py [--repeat 5] [--sheets 30] [--sentenc
 
 Builds its own SQLite database (var/bench-documents.sqlite3) with one roadmap per text length
 (`--sentences`: sentences in each sheet's description and the framing texts; 3 is a typical
-roadmap, 12 a wordy one), every part of every sheet filled (fabriques.documents.tests.data).
+roadmap, 12 a wordy one), every part of every sheet filled (roadmaps.tests.document_data).
 Prints wall-clock and CPU medians: on a shared machine the CPU time is the steadier figure.
 The target is a PDF under 3 s on 2 cores. Figures only: tests never assert timings.
 """
@@ -62,8 +62,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from fabriques.documents.renderers import render
-    from fabriques.documents.tests.data import make_roadmap
     from fabriques.roadmaps.documents import roadmap_document, roadmap_for_document
+    from fabriques.roadmaps.tests.document_data import make_roadmap
     from fabriques.territories.tests.factories import ParticipationFactory
 
     call_command("migrate", verbosity=0)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.test import TestCase
 from django.urls import reverse
 
-from fabriques.documents.tests.data import make_recommendation, make_roadmap
 from fabriques.documents.tests.readback import docx_text, odt_text, pdf_text, squash
 from fabriques.programme.models import Fabrique, FabriqueStatus
 from fabriques.programme.tests.factories import FabriqueFactory
 from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.recommendations.models import RecommendationStatus
+from fabriques.recommendations.tests.document_data import make_recommendation
 from fabriques.roadmaps.models import Roadmap, RoadmapStatus
+from fabriques.roadmaps.tests.document_data import make_roadmap
 from fabriques.territories.tests.factories import ParticipationFactory
 
 

@@ -7,15 +7,16 @@ from django.test import TestCase
 from django.urls import reverse
 
 from fabriques.documents.renderers import render
-from fabriques.documents.tests.data import make_recommendation, make_roadmap
 from fabriques.documents.tests.readback import docx_text, odt_text, pdf_text, squash
 from fabriques.programme.models import Organisation
 from fabriques.programme.tests.factories import OrganisationFactory
 from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
 from fabriques.recommendations.documents import recommendations_document, results_booklet
 from fabriques.recommendations.models import Recommendation, RecommendationStatus
+from fabriques.recommendations.tests.document_data import make_recommendation
 from fabriques.roadmaps.access import visible_roadmaps_q
 from fabriques.roadmaps.models import Roadmap, RoadmapStatus
+from fabriques.roadmaps.tests.document_data import make_roadmap
 from fabriques.territories.models import Participation
 from fabriques.territories.tests.factories import ParticipationFactory
 

@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 
 from fabriques.documents.blocks import Document
 from fabriques.documents.renderers import render
-from fabriques.documents.tests.data import UNICODE, long_text, make_roadmap
 from fabriques.documents.tests.readback import docx_text, odt_document, odt_text, pdf_text, squash
 from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
 from fabriques.roadmaps.documents import (
@@ -27,6 +26,7 @@ from fabriques.roadmaps.documents import (
     roadmap_for_document,
 )
 from fabriques.roadmaps.models import ActionSheet, Roadmap
+from fabriques.roadmaps.tests.document_data import UNICODE, long_text, make_roadmap
 from fabriques.territories.tests.factories import ParticipationFactory
 
 SHEETS = 30
