@@ -89,3 +89,21 @@ class TestPublicDocuments(TestCase):
             ).status_code
             == 404
         )
+
+    def test_a_large_public_document_waits_on_the_public_sites_page(self):
+        from fabriques.documents import services
+
+        url = reverse("public:roadmap_document", args=[self.published.pk, "odt"])
+        original = services.INLINE_MAX_CHARS
+        services.INLINE_MAX_CHARS = 0
+        try:
+            with self.captureOnCommitCallbacks(execute=False) as callbacks:
+                response = self.client.get(url)
+        finally:
+            services.INLINE_MAX_CHARS = original
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Le document est en préparation…" in page
+        assert '<meta http-equiv="refresh" content="2">' in page
+        assert reverse("public:fabrique_detail", args=[self.cast.fabrique_a.slug]) in page
+        assert len(callbacks) == 1
