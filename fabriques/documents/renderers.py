@@ -1,10 +1,11 @@
 """The three renderings of a Document: PDF/UA-1 (WeasyPrint), DOCX (python-docx), ODT (odfdo).
 
 Typography and colours follow the DSFR: Marianne is not vendored in this repository (no font
-file in fabriques/static), so the PDF asks for Marianne first and falls back on Arial's metric
-twin Liberation Sans, then DejaVu Sans, both installed with WeasyPrint's system packages; DOCX
-and ODT name Marianne with Arial as the font a reader's office suite will substitute. Headings
-are blue France (#000091), table headers on the DSFR's light blue (#e3e3fd).
+file in fabriques/static) nor installed, so the PDF uses Liberation Sans (Arial's metric
+twin), then DejaVu Sans, both installed with WeasyPrint's system packages. Naming the absent
+Marianne first cost a fifth of the PDF's time in font fallbacks (bench/documents.py). DOCX and
+ODT name Arial, which every office suite has or substitutes. Headings are blue France
+(#000091), table headers on the DSFR's light blue (#e3e3fd).
 
 Accessibility: the PDF is tagged (PDF/UA-1), in French, titled, with bookmarks from the
 headings and `<th scope>` headers; the DOCX and ODT use real heading styles, declare their
@@ -26,7 +27,6 @@ from .blocks import BulletList, Document, Format, Heading, KeyValue, PageBreak, 
 BLUE_FRANCE = "000091"
 BLUE_FRANCE_LIGHT = "e3e3fd"
 GREY_TEXT = "3a3a3a"
-FONT = "Marianne"
 FONT_FALLBACK = "Arial"
 
 CONTENT_TYPES: dict[str, str] = {
