@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import converters, search_views, statistics_views, views
+from . import converters, document_views, search_views, statistics_views, views
 
 register_converter(converters.CommuneCodeConverter, "commune_code")
 register_converter(converters.SirenConverter, "siren")
@@ -24,6 +24,8 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
+    # The public library's documents (docs).
+    *document_views.urlpatterns,
 ]
 # The public search (issue 12).
 urlpatterns += search_views.urlpatterns
