@@ -135,6 +135,10 @@ def _fabrique_participations(world: Any) -> list[Kwargs]:
     ]
 
 
+def _fabriques_fmt(world: Any) -> list[Kwargs]:
+    return [{"slug": objects["roadmap"].fabrique.slug, "fmt": "pdf"} for objects in world.results]
+
+
 RESULT_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "roadmaps:create": _fabrique_participations,
     "roadmaps:follow_up": _each("roadmaps", horizon=1),
@@ -157,6 +161,16 @@ RESULT_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "roadmaps:value_delete": _each("sheet", "value_pk", "value"),
     "roadmaps:sheet_editor_remove": _each("sheet", user_pk=0),
     "recommendations:answer_file": _each("published_recommendation", answer_pk=0),
+    # Documents: the PDF (compressed: walked for its access, not read for canaries) and the
+    # CSV exports (plain text: read).
+    "roadmaps:document": _each("roadmaps", fmt="pdf"),
+    "roadmaps:sheets_export": _each("roadmaps", table="fiches", fmt="csv"),
+    "roadmaps:table_export": _each("roadmaps", table="budget", fmt="csv"),
+    "public:roadmap_document": _each("roadmaps", fmt="pdf"),
+    "recommendations:document": _fabriques_fmt,
+    "recommendations:booklet": _fabriques_fmt,
+    "public:recommendations_document": _fabriques_fmt,
+    "public:booklet": _fabriques_fmt,
 }
 # Routes whose only parameter is a roadmap's, a sheet's or a recommendation's pk.
 for _name in (
