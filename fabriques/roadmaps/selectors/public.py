@@ -127,14 +127,11 @@ def fabrique_roadmaps(*, fabrique_id: int) -> list[RoadmapRow]:
     return roadmap_rows(roadmaps)
 
 
-def roadmaps_by_participation(participation_ids: list[int]) -> dict[int, Roadmap]:
-    """{participation id: its published roadmap}, for the territory pages (1 query)."""
-    return {
-        r.participation_id: r
-        for r in Roadmap.objects.filter(
-            participation_id__in=participation_ids, status=RoadmapStatus.PUBLISHED
-        ).only("pk", "title", "participation_id")
-    }
+def participation_roadmaps(participation_ids: list[int]) -> list[Roadmap]:
+    """The published roadmaps of these participations, for a territory page (1 query)."""
+    if not participation_ids:
+        return []
+    return list(published_roadmaps().filter(participation_id__in=participation_ids))
 
 
 # --- One roadmap ---------------------------------------------------------------------------
