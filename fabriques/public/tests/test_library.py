@@ -19,7 +19,9 @@ from fabriques.roadmaps.models import RoadmapStatus, SheetStatus
 
 from . import library_data as data
 
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lib"}}
+LOCMEM = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "lib"}
+}
 
 
 def without_token(response) -> str:
@@ -118,7 +120,9 @@ class LibraryPagesTest(TestCase):
     def test_library_filters_by_year_fabrique_and_theme(self):
         url = reverse("public:library") + "?vue=preconisations"
         by_year = text(self.client.get(url + "&annee=2023"))
-        self.assertIn(reverse("public:recommendation", args=[self.other_recommendation.pk]), by_year)
+        self.assertIn(
+            reverse("public:recommendation", args=[self.other_recommendation.pk]), by_year
+        )
         self.assertNotIn(reverse("public:recommendation", args=[self.recommendation.pk]), by_year)
         by_fabrique = text(self.client.get(url + "&fabrique=sante"))
         self.assertIn(reverse("public:recommendation", args=[self.recommendation.pk]), by_fabrique)
@@ -156,7 +160,9 @@ class LibraryPagesTest(TestCase):
         self.assertIn("2 fiches en cours (40,0 %)", page)
         self.assertIn("1 fiche abandonnée (20,0 %)", page)
         # Five sheets × 100 000 € HT planned (FTE lines are not money), 30 000 € granted each.
-        self.assertIn("500 000 € HT de budget prévu", page.replace("\u202f", " ").replace("\xa0", " "))
+        self.assertIn(
+            "500 000 € HT de budget prévu", page.replace("\u202f", " ").replace("\xa0", " ")
+        )
 
     def test_roadmap_progress_comes_from_the_latest_closed_follow_up(self):
         data.close_follow_up(
@@ -189,7 +195,9 @@ class LibraryPagesTest(TestCase):
         self.assertNotIn("Invitée", page)
 
     def test_recommendation_page_shows_positions_dissents_answer_and_degree(self):
-        page = text(self.client.get(reverse("public:recommendation", args=[self.recommendation.pk])))
+        page = text(
+            self.client.get(reverse("public:recommendation", args=[self.recommendation.pk]))
+        )
         for shown in (
             "Association des maires ruraux",
             "Villes moyennes de France",
