@@ -288,12 +288,12 @@ class PkDetailView(PublicAPIView):
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
         self.prepare([obj])
-        return self.response(obj)
+        return self.respond(obj)
 
     def prepare(self, objects) -> None:
         pass
 
-    def response(self, obj):
+    def respond(self, obj) -> Response:
         return Response(self.get_serializer(obj).data)
 
 

@@ -7,6 +7,8 @@ Unpublished or nonexistent content raises the same 404 (roadmaps/recommendations
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -41,9 +43,11 @@ class LibraryFilterForm(forms.Form):
     def __init__(self, data, *, options: recommendations.LibraryOptions):
         super().__init__(data)
         every = [("", _("Toutes"))]
-        self.fields["annee"].choices = every + [(str(y), str(y)) for y in options.years]
-        self.fields["fabrique"].choices = every + options.fabriques
-        self.fields["theme"].choices = [("", _("Tous")), *options.themes]
+        cast(forms.ChoiceField, self.fields["annee"]).choices = every + [
+            (str(y), str(y)) for y in options.years
+        ]
+        cast(forms.ChoiceField, self.fields["fabrique"]).choices = every + options.fabriques
+        cast(forms.ChoiceField, self.fields["theme"]).choices = [("", _("Tous")), *options.themes]
 
     def applied(self) -> dict:
         """The valid filters; an unknown value is dropped (and reported by the form)."""
@@ -69,20 +73,23 @@ def _page_number(request: HttpRequest) -> int:
 
 
 def _library(vue: str, year: int | None, fabrique: str, theme: str, number: int) -> dict:
-    filters = {"year": year, "fabrique": fabrique, "theme": theme}
     if vue == RECOMMENDATIONS:
         page = recommendations.library_recommendations(
-            **filters, page_number=number, per_page=PAGE_SIZE
+            year=year, fabrique=fabrique, theme=theme, page_number=number, per_page=PAGE_SIZE
         )
-        other = roadmaps.filter_roadmaps(roadmaps.published_roadmaps(), **filters).count()
+        other = roadmaps.filter_roadmaps(
+            roadmaps.published_roadmaps(), year=year, fabrique=fabrique, theme=theme
+        ).count()
         return {
             "page_obj": page,
             "recommendation_count": page.paginator.count,
             "roadmap_count": other,
         }
-    page = roadmaps.library_roadmaps(**filters, page_number=number, per_page=PAGE_SIZE)
+    page = roadmaps.library_roadmaps(
+        year=year, fabrique=fabrique, theme=theme, page_number=number, per_page=PAGE_SIZE
+    )
     other = recommendations.filter_recommendations(
-        recommendations.published_recommendations(), **filters
+        recommendations.published_recommendations(), year=year, fabrique=fabrique, theme=theme
     ).count()
     return {"page_obj": page, "roadmap_count": page.paginator.count, "recommendation_count": other}
 

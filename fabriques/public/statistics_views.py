@@ -148,11 +148,11 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         ),
     ]
 
-    follow_up = cached_by_version(
-        "library-statistics",
-        lambda: {"sheets": sheet_statistics(), "recommendations": implementation_statistics()},
+    sheet_figures, recommendation_figures = cached_by_version(
+        "library-statistics", lambda: (sheet_statistics(), implementation_statistics())
     )
-    sheets_by_year = follow_up["sheets"].by_year
+    follow_up = {"sheets": sheet_figures, "recommendations": recommendation_figures}
+    sheets_by_year = sheet_figures.by_year
     context = {
         "follow_up": follow_up,
         "sheet_groups": list(GROUP_LABELS.values()),

@@ -72,14 +72,14 @@ STATUS_CYCLE = [
 
 
 def fabrique(*, year: int = 2022, title: str = "", slug: str = "", theme: str = "") -> Fabrique:
-    kwargs: dict = {"programme_year": ProgrammeYearFactory(year=year)}
+    kwargs: dict = {"programme_year": ProgrammeYearFactory.create(year=year)}
     if title:
         kwargs["title"] = title
     if slug:
         kwargs["slug"] = slug
-    result = FabriqueFactory(**kwargs)
+    result = FabriqueFactory.create(**kwargs)
     if theme:
-        result.themes.add(ThemeFactory(slug=theme, name=theme.capitalize()))
+        result.themes.add(ThemeFactory.create(slug=theme, name=theme.capitalize()))
     return result
 
 
@@ -93,7 +93,7 @@ def roadmap(
 ) -> Roadmap:
     """A roadmap with two axes and ``sheets`` sheets, each with every part filled in."""
     if participation is None:
-        participation = ParticipationFactory(fabrique=fabrique_obj or fabrique())
+        participation = ParticipationFactory.create(fabrique=fabrique_obj or fabrique())
     result = Roadmap.objects.create(
         participation=participation,
         fabrique=participation.fabrique,
@@ -126,7 +126,7 @@ def roadmap(
         Axis.objects.create(roadmap=result, position=1, title="Santé de proximité"),
         Axis.objects.create(roadmap=result, position=2, title="Mobilités douces"),
     ]
-    editor = UserFactory(first_name="Invitée", last_name=f"Rédactrice{PRIVATE}")
+    editor = UserFactory.create(first_name="Invitée", last_name=f"Rédactrice{PRIVATE}")
     for number in range(1, sheets + 1):
         add_sheet(result, axes[number % 2], number, editor=editor)
     return result
@@ -235,10 +235,10 @@ def recommendation(
         published_at=published_at if published else None,
         sent_on=datetime.date(2024, 6, 1) if published else None,
     )
-    recorder = UserFactory(last_name=f"Saisie{PRIVATE}")
+    recorder = UserFactory.create(last_name=f"Saisie{PRIVATE}")
     Position.objects.create(
         recommendation=result,
-        organisation=OrganisationFactory(name="Association des maires ruraux"),
+        organisation=OrganisationFactory.create(name="Association des maires ruraux"),
         stance=Stance.SUPPORT,
         signatory="Le président",
         given_on=datetime.date(2024, 4, 1),
@@ -246,7 +246,7 @@ def recommendation(
     )
     Position.objects.create(
         recommendation=result,
-        organisation=OrganisationFactory(name="Villes moyennes de France"),
+        organisation=OrganisationFactory.create(name="Villes moyennes de France"),
         stance=Stance.DISSENT,
         comment="Ce guichet existe déjà dans certains départements.",
         signatory="La déléguée générale",

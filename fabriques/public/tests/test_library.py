@@ -11,11 +11,12 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fabriques.accounts.models import MembershipRole
+from fabriques.accounts.models import MembershipRole, User
 from fabriques.accounts.tests.factories import MembershipFactory, UserFactory
 from fabriques.core.versioning import bump_data_version
-from fabriques.recommendations.models import Implementation
-from fabriques.roadmaps.models import RoadmapStatus, SheetStatus
+from fabriques.programme.models import Fabrique
+from fabriques.recommendations.models import Implementation, Recommendation
+from fabriques.roadmaps.models import ActionSheet, Roadmap, RoadmapStatus, SheetStatus
 
 from . import library_data as data
 
@@ -34,6 +35,20 @@ def text(response) -> str:
 
 
 class LibraryPagesTest(TestCase):
+    fabrique: Fabrique
+    other_fabrique: Fabrique
+    roadmap: Roadmap
+    sheet: ActionSheet
+    draft: Roadmap
+    draft_sheet: ActionSheet
+    recommendation: Recommendation
+    draft_recommendation: Recommendation
+    other_recommendation: Recommendation
+    admin: User
+    pilot: User
+    referent: User
+    stranger: User
+
     @classmethod
     def setUpTestData(cls):
         cls.fabrique = data.fabrique(year=2022, title="Fabrique santé", slug="sante", theme="sante")
@@ -52,14 +67,16 @@ class LibraryPagesTest(TestCase):
         )
         cls.other_recommendation = data.recommendation(fabrique_obj=cls.other_fabrique)
         # Personas: the public page is the same for all of them.
-        cls.admin = MembershipFactory(role=MembershipRole.ANCT_ADMIN).user
-        cls.pilot = MembershipFactory(role=MembershipRole.ANCT_PILOT, fabrique=cls.fabrique).user
-        cls.referent = MembershipFactory(
+        cls.admin = MembershipFactory.create(role=MembershipRole.ANCT_ADMIN).user
+        cls.pilot = MembershipFactory.create(
+            role=MembershipRole.ANCT_PILOT, fabrique=cls.fabrique
+        ).user
+        cls.referent = MembershipFactory.create(
             role=MembershipRole.ELECTED_REFERENT,
             participation=cls.draft.participation,
             fabrique=None,
         ).user
-        cls.stranger = UserFactory()
+        cls.stranger = UserFactory.create()
 
     def personas(self):
         return [None, self.admin, self.pilot, self.referent, self.stranger]
@@ -223,9 +240,11 @@ class LibraryPagesTest(TestCase):
             reverse("public:recommendation", args=[self.draft_recommendation.pk]), content
         )
         commune = self.roadmap.participation.commune
+        assert commune is not None
         territory = self.client.get(reverse("public:territory_commune", args=[commune.code]))
         self.assertIn(reverse("public:roadmap", args=[self.roadmap.pk]), territory.content.decode())
         draft_commune = self.draft.participation.commune
+        assert draft_commune is not None
         draft_territory = self.client.get(
             reverse("public:territory_commune", args=[draft_commune.code])
         )
@@ -293,7 +312,7 @@ def test_warm_pages_cost_only_the_data_version(client, locmem):
     urls = [
         reverse("public:library"),
         reverse("public:roadmap", args=[roadmap.pk]),
-        reverse("public:sheet", args=[roadmap.sheets.first().pk]),
+        reverse("public:sheet", args=[roadmap.sheets.get(number=1).pk]),
         reverse("public:recommendation", args=[recommendation.pk]),
     ]
     for url in urls:

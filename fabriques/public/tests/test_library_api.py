@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from fabriques.api.tests.golden import assert_golden
 from fabriques.recommendations.models import Implementation
 from fabriques.roadmaps.models import SheetStatus
 
 from . import library_data as data
 
 pytestmark = pytest.mark.django_db
+
+# The API's golden files, compared the way fabriques/api/tests/golden.py does (the public app
+# may not import the API's modules); UPDATE_GOLDEN=1 rewrites them.
+GOLDEN_DIR = Path(settings.BASE_DIR) / "fabriques" / "api" / "tests" / "golden"
+
+
+def assert_golden(name: str, body) -> None:
+    path = GOLDEN_DIR / f"{name}.json"
+    text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+        return
+    assert path.exists(), f"{path} is missing: run the tests once with UPDATE_GOLDEN=1"
+    assert body == json.loads(path.read_text(encoding="utf-8")), f"differs from {path.name}"
 
 
 @pytest.fixture
@@ -30,16 +48,24 @@ def library():
 
 
 def normalised(body):
-    """Database ids replaced by their order of appearance (they differ between runs)."""
+    """Database ids replaced by their order of appearance among the ids of the same kind
+    (the kind is the list they are in: results, sheets…), since they differ between runs."""
     seen: dict[tuple[str, int], int] = {}
 
-    def walk(value, key=""):
+    def number(kind: str, value: int) -> int:
+        if (kind, value) not in seen:
+            seen[(kind, value)] = 1 + sum(1 for k, _ in seen if k == kind)
+        return seen[(kind, value)]
+
+    def walk(value, key="", kind="item"):
         if isinstance(value, dict):
-            return {k: walk(v, k) for k, v in value.items()}
+            return {k: walk(v, k, kind) for k, v in value.items()}
         if isinstance(value, list):
-            return [walk(v, key) for v in value]
-        if key in ("id", "roadmap") and isinstance(value, int):
-            return seen.setdefault((key, value), len(seen) + 1)
+            return [walk(v, key, key) for v in value]
+        if key == "id" and isinstance(value, int):
+            return number(kind, value)
+        if key == "roadmap" and isinstance(value, int):
+            return number("roadmap", value)
         if key in ("next", "previous") and isinstance(value, str):
             return value.split("/api/")[-1]
         return value

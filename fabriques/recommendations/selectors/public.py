@@ -8,6 +8,7 @@ Comments, reminders and who recorded what are never read.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -81,7 +82,7 @@ class RecommendationRow:
     position_count: int
 
 
-def recommendation_rows(recommendations: list[Recommendation]) -> list[RecommendationRow]:
+def recommendation_rows(recommendations: Sequence[Recommendation]) -> list[RecommendationRow]:
     """Rows for recommendations annotated with ``position_count`` (1 query for the reviews)."""
     latest = latest_reviews([r.pk for r in recommendations])
     rows = []

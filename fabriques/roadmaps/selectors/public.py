@@ -8,6 +8,7 @@ a query. Nothing here reads comments, invited editors, authors or working-group 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -84,7 +85,7 @@ class RoadmapRow:
     progress: Progress
 
 
-def roadmap_rows(roadmaps: list[Roadmap]) -> list[RoadmapRow]:
+def roadmap_rows(roadmaps: Sequence[Roadmap]) -> list[RoadmapRow]:
     """Rows for a list of roadmaps annotated with ``sheet_count`` (3 queries for progress)."""
     progress = roadmap_progress([r.pk for r in roadmaps])
     return [
@@ -270,7 +271,7 @@ class PublicSheet:
     totals: Totals
     partners: list[SheetPartner]
     steps: list[Step]
-    indicators: list[Indicator]  # each with public_values
+    indicators: Sequence[Indicator]  # each with public_values
     notes: list[SheetNote]  # the writers' dated notes, never review comments
     status_changes: list[SheetStatusChange]
     related: list[ActionSheet]  # published sheets only
