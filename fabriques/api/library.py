@@ -8,7 +8,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -314,6 +314,12 @@ def _attach_totals(sheets) -> None:
 
 
 ROADMAPS = tag(_("Bibliothèque"))
+ID = OpenApiParameter(
+    "id",
+    int,
+    OpenApiParameter.PATH,
+    description=_("Identifiant, tel que donné par la liste."),
+)
 
 
 @extend_schema(
@@ -339,6 +345,7 @@ class RoadmapList(PreparedListView):
 @extend_schema(
     tags=ROADMAPS,
     summary=_("Une feuille de route publiée"),
+    parameters=[ID],
     responses={200: RoadmapSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
 )
 class RoadmapDetail(PkDetailView):
@@ -370,6 +377,7 @@ class ActionSheetList(PreparedListView):
 @extend_schema(
     tags=ROADMAPS,
     summary=_("Une fiche action publiée"),
+    parameters=[ID],
     responses={200: ActionSheetSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
 )
 class ActionSheetDetail(PkDetailView):
@@ -402,6 +410,7 @@ class RecommendationList(PreparedListView):
 @extend_schema(
     tags=ROADMAPS,
     summary=_("Une préconisation publiée"),
+    parameters=[ID],
     responses={200: RecommendationSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
 )
 class RecommendationDetail(PkDetailView):

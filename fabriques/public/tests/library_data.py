@@ -93,7 +93,9 @@ def roadmap(
 ) -> Roadmap:
     """A roadmap with two axes and ``sheets`` sheets, each with every part filled in."""
     if participation is None:
-        participation = ParticipationFactory.create(fabrique=fabrique_obj or fabrique())
+        participation = ParticipationFactory.create(
+            fabrique=fabrique_obj or fabrique(), label="Bourg-Vert"
+        )
     result = Roadmap.objects.create(
         participation=participation,
         fabrique=participation.fabrique,
