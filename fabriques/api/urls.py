@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import docs, errors, views
+from . import docs, errors, library, views
 
 app_name = "api"
 
@@ -24,6 +24,17 @@ v1 = [
     path("themes/", views.ThemeList.as_view(), name="theme-list"),
     path("programmes/", views.ProgrammeList.as_view(), name="programme-list"),
     path("statistics/", views.Statistics.as_view(), name="statistics"),
+    # The library (published roadmaps, action sheets, recommendations).
+    path("roadmaps/", library.RoadmapList.as_view(), name="roadmap-list"),
+    path("roadmaps/<int:pk>/", library.RoadmapDetail.as_view(), name="roadmap-detail"),
+    path("action-sheets/", library.ActionSheetList.as_view(), name="sheet-list"),
+    path("action-sheets/<int:pk>/", library.ActionSheetDetail.as_view(), name="sheet-detail"),
+    path("recommendations/", library.RecommendationList.as_view(), name="recommendation-list"),
+    path(
+        "recommendations/<int:pk>/",
+        library.RecommendationDetail.as_view(),
+        name="recommendation-detail",
+    ),
 ]
 
 urlpatterns = [

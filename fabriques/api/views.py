@@ -298,6 +298,9 @@ class Root(PublicAPIView):
             "themes": "api:theme-list",
             "programmes": "api:programme-list",
             "statistics": "api:statistics",
+            "roadmaps": "api:roadmap-list",
+            "action_sheets": "api:sheet-list",
+            "recommendations": "api:recommendation-list",
             "schema": "api:schema",
             "docs": "api:docs",
         }

@@ -27,6 +27,8 @@ from fabriques.workshops.selectors.figures import (
     public_family_attendance,
 )
 
+from . import library_datasets
+
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 LIST_SEPARATOR = " | "
 
@@ -237,6 +239,36 @@ DATASETS: dict[str, Dataset] = {
                 "personnelle (de 1 à 4 personnes, le nombre n'est pas publié)."
             ),
             rows=mobilisation_rows,
+        ),
+        # The library: what the Fabriques leave behind (published content only).
+        Dataset(
+            name="feuilles-de-route",
+            title=_("Feuilles de route"),
+            description=_(
+                "Une ligne par feuille de route publiée d'un territoire accompagné : "
+                "territoire, Fabrique, horizon, adoption, et ce que sont devenues ses fiches "
+                "action (réalisées, en cours, abandonnées) au dernier suivi."
+            ),
+            rows=library_datasets.roadmap_rows,
+        ),
+        Dataset(
+            name="fiches-action",
+            title=_("Fiches action"),
+            description=_(
+                "Une ligne par fiche action d'une feuille de route publiée, en colonnes "
+                "fixes : axe, état, structure pilote, dates, budget prévu et réalisé, "
+                "financements demandés et accordés."
+            ),
+            rows=library_datasets.sheet_rows,
+        ),
+        Dataset(
+            name="preconisations",
+            title=_("Préconisations"),
+            description=_(
+                "Une ligne par préconisation publiée d'une Fabrique : destinataire, positions "
+                "des partenaires, réponses et dernier degré de mise en œuvre."
+            ),
+            rows=library_datasets.recommendation_rows,
         ),
     ]
 }

@@ -10,8 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from fabriques.core.versioning import cached_by_version
 from fabriques.programme import statistics
 from fabriques.programme.statistics import CategoryCount
+from fabriques.recommendations.selectors.statistics import implementation_statistics
+from fabriques.roadmaps.selectors.statistics import GROUP_LABELS, sheet_statistics
 
 # Départements drawn by dsfr-chart's <map-chart level="dep">: metropolitan France (Corsica as
 # 2A and 2B) and the five overseas départements (971 to 974, 976). Every one of them is given a
@@ -145,7 +148,24 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         ),
     ]
 
+    sheet_figures, recommendation_figures = cached_by_version(
+        "library-statistics", lambda: (sheet_statistics(), implementation_statistics())
+    )
+    follow_up = {"sheets": sheet_figures, "recommendations": recommendation_figures}
+    sheets_by_year = sheet_figures.by_year
     context = {
+        "follow_up": follow_up,
+        "sheet_groups": list(GROUP_LABELS.values()),
+        "sheet_chart_x": _json([[row.label for row in sheets_by_year]]),
+        "sheet_chart_y": _json(
+            [
+                [row.progress.done for row in sheets_by_year],
+                [row.progress.in_progress for row in sheets_by_year],
+                [row.progress.dropped for row in sheets_by_year],
+                [row.progress.other for row in sheets_by_year],
+            ]
+        ),
+        "sheet_chart_names": _json([str(label) for label in GROUP_LABELS.values()]),
         "years": years,
         "totals": totals,
         "gaps": [row for row in years if row.gap],

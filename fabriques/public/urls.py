@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import converters, document_views, search_views, statistics_views, views
+from . import converters, document_views, library_views, search_views, statistics_views, views
 
 register_converter(converters.CommuneCodeConverter, "commune_code")
 register_converter(converters.SirenConverter, "siren")
@@ -24,6 +24,15 @@ urlpatterns = [
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("mentions-legales/", views.legal, name="legal"),
     path("donnees-personnelles/", views.privacy, name="privacy"),
+    # The public library (published roadmaps, action sheets and recommendations).
+    path("bibliotheque/", library_views.library, name="library"),
+    path("bibliotheque/feuilles-de-route/<int:pk>/", library_views.roadmap_detail, name="roadmap"),
+    path("bibliotheque/fiches-action/<int:pk>/", library_views.sheet_detail, name="sheet"),
+    path(
+        "bibliotheque/preconisations/<int:pk>/",
+        library_views.recommendation_detail,
+        name="recommendation",
+    ),
     # The public library's documents (docs).
     *document_views.urlpatterns,
 ]

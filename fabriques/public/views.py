@@ -20,8 +20,11 @@ from django.views.decorators.http import require_safe
 
 from fabriques.calls import selectors as calls
 from fabriques.core import failsafe
+from fabriques.core.versioning import cached_by_version
 from fabriques.programme import selectors as programme
 from fabriques.programme import territory_selectors as territories
+from fabriques.recommendations.selectors.public import fabrique_recommendations
+from fabriques.roadmaps.selectors.public import fabrique_roadmaps, participation_roadmaps
 from fabriques.workshops.selectors.figures import public_figures_display
 from fabriques.workshops.selectors.minutes import fabrique_public_minutes
 
@@ -66,6 +69,14 @@ def fabrique_detail(request, slug: str):
         "public_minutes": fabrique_public_minutes(fabrique=detail.fabrique),
         # The working groups' mobilisation, once the Fabrique's work is published.
         "mobilisation": public_figures_display(detail.fabrique),
+        # Its published roadmaps and recommendations (the library).
+        "library": cached_by_version(
+            f"fabrique-library:{detail.fabrique.pk}",
+            lambda: {
+                "roadmaps": fabrique_roadmaps(fabrique_id=detail.fabrique.pk),
+                "recommendations": fabrique_recommendations(fabrique_id=detail.fabrique.pk),
+            },
+        ),
     }
     return render(request, "public/fabrique_detail.html", context)
 
@@ -84,7 +95,8 @@ def territory_commune(request, code: str):
     page = territories.commune_page(code=code)
     if page is None:
         raise Http404(_("Aucune commune ne porte ce code INSEE."))
-    return render(request, "public/territory_commune.html", {"page": page})
+    roadmaps = participation_roadmaps([row.participation.pk for row in page.fabriques])
+    return render(request, "public/territory_commune.html", {"page": page, "roadmaps": roadmaps})
 
 
 @require_safe
@@ -92,7 +104,8 @@ def territory_epci(request, siren: str):
     page = territories.epci_page(siren=siren)
     if page is None:
         raise Http404(_("Aucune intercommunalité ne porte ce numéro SIREN."))
-    return render(request, "public/territory_epci.html", {"page": page})
+    roadmaps = participation_roadmaps([row.participation.pk for row in page.fabriques])
+    return render(request, "public/territory_epci.html", {"page": page, "roadmaps": roadmaps})
 
 
 @require_safe
@@ -100,7 +113,8 @@ def territory_qpv(request, pk: int):
     page = territories.qpv_page(pk=pk)
     if page is None:
         raise Http404(_("Ce quartier prioritaire est inconnu."))
-    return render(request, "public/territory_qpv.html", {"page": page})
+    roadmaps = participation_roadmaps([row.participation.pk for row in page.fabriques])
+    return render(request, "public/territory_qpv.html", {"page": page, "roadmaps": roadmaps})
 
 
 @require_safe

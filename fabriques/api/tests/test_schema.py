@@ -25,6 +25,13 @@ ENDPOINTS = {
     "/api/v1/themes/",
     "/api/v1/programmes/",
     "/api/v1/statistics/",
+    # The library (published roadmaps, action sheets, recommendations).
+    "/api/v1/roadmaps/",
+    "/api/v1/roadmaps/{id}/",
+    "/api/v1/action-sheets/",
+    "/api/v1/action-sheets/{id}/",
+    "/api/v1/recommendations/",
+    "/api/v1/recommendations/{id}/",
 }
 
 

@@ -115,6 +115,10 @@ NAV_SECTIONS = {
     "public:organisation_list": "organisations",
     "public:organisation_detail": "organisations",
     "public:statistics": "statistiques",
+    "public:library": "bibliotheque",
+    "public:roadmap": "bibliotheque",
+    "public:sheet": "bibliotheque",
+    "public:recommendation": "bibliotheque",
     "calls:call_list": "appels",
     "calls:call_detail": "appels",
 }
@@ -124,6 +128,7 @@ NAV_SECTION_INDEX = {
     "public:territory_list",
     "public:organisation_list",
     "public:statistics",
+    "public:library",
     "calls:call_list",
 }
 

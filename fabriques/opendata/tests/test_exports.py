@@ -15,8 +15,10 @@ from fabriques.programme.tests.dataset import build_reference_programme, make_fa
 pytestmark = pytest.mark.django_db
 
 # The programme's datasets, built from the reference programme; the mobilisation dataset needs
-# workshops and attendance: the same checks run on it in test_mobilisation.py.
-NAMES = sorted(set(DATASETS) - {"mobilisation"})
+# workshops and attendance: the same checks run on it in test_mobilisation.py; the library's
+# need published roadmaps and recommendations: in public/tests/test_library_opendata.py.
+LIBRARY = {"feuilles-de-route", "fiches-action", "preconisations"}
+NAMES = sorted(set(DATASETS) - {"mobilisation"} - LIBRARY)
 
 
 @pytest.fixture

@@ -26,8 +26,12 @@ VENDOR_DIR = Path(settings.BASE_DIR) / "fabriques" / "static" / "vendor" / "dsfr
 #  1. programme years with their public Fabriques and participations (year_statistics)
 #  2. themes           3. ANCT programmes        4. elected officials' associations
 #  5. régions          6. participations by kind 7. accompanied départements
-#  8. data version of the menu's open calls      9. the calls' dates (calls.call_calendar)
-PAGE_QUERIES = 10
+#  8. data version of the library's follow-up figures (cached apart)
+#  9. published roadmaps (their follow-ups and sheets' states too, when some are published:
+#     none here)                                 10. published recommendations (their
+#     reviews too, when some are published: none here)
+# 11. data version of the menu's open calls     12. the calls' dates (calls.call_calendar)
+PAGE_QUERIES = 13
 
 
 # --------------------------------------------------------------------------- HTML helpers
@@ -302,8 +306,9 @@ def test_figures_are_cached_until_the_data_changes(client, settings, django_asse
     cache.clear()
     objects = build_figures_programme()
     client.get(URL)
-    # Cached: only the data version is read, by the figures and by the menu's open calls.
-    with django_assert_num_queries(2):
+    # Cached: only the data version is read, by the figures, by the library's follow-up
+    # figures and by the menu's open calls.
+    with django_assert_num_queries(3):
         client.get(URL)
     # Any write bumps the version: the next request recomputes and shows the new figures.
     grow_programme(objects, fabriques=12)

@@ -554,17 +554,22 @@ BUDGETS = {
     # the Fabrique with its year; themes; programmes; roles with organisations; resources;
     # territories with commune, EPCI, QPV, département and région; its public minutes; for a
     # published Fabrique, its working groups' mobilisation: the meetings held (count), the
-    # data version, the meetings (their registrations too, when some were held: none here).
-    "fabrique_detail": 10 + MENU,
+    # data version, the meetings (their registrations too, when some were held: none here);
+    # its library (cached by data version): data version, published roadmaps, published
+    # recommendations (their progress and reviews too, when some are published: none here).
+    "fabrique_detail": 13 + MENU,
     # count of distinct territories; the page's territories; their participations with
     # everything the table shows.
     "territory_list": 3 + MENU,
-    # commune with département and région; its EPCI; its QPV; participations.
-    "territory_commune": 4 + MENU,
-    # EPCI with département and région; member communes; participations.
-    "territory_epci": 3 + MENU,
-    # QPV with département and région; its communes; participations with hosts.
-    "territory_qpv": 3 + MENU,
+    # commune with département and région; its EPCI; its QPV; participations; their
+    # published roadmaps (the library).
+    "territory_commune": 5 + MENU,
+    # EPCI with département and région; member communes; participations; their
+    # published roadmaps (the library).
+    "territory_epci": 4 + MENU,
+    # QPV with département and région; its communes; participations with hosts; their
+    # published roadmaps (the library).
+    "territory_qpv": 4 + MENU,
     # count; page of organisations with their counts per role.
     "organisation_list": 2 + MENU,
     # organisation; its roles in public Fabriques with the Fabrique and its year.
