@@ -167,6 +167,13 @@ RESULT_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "roadmaps:sheets_export": _each("roadmaps", table="fiches", fmt="csv"),
     "roadmaps:table_export": _each("roadmaps", table="budget", fmt="csv"),
     "public:roadmap_document": _each("roadmaps", fmt="pdf"),
+    "public:roadmap": _each("roadmaps"),
+    "public:sheet": _each("sheet"),
+    "public:recommendation": lambda w: [
+        {"pk": o[key].pk}
+        for o in w.results
+        for key in ("recommendation", "published_recommendation")
+    ],
     "recommendations:document": _fabriques_fmt,
     "recommendations:booklet": _fabriques_fmt,
     "public:recommendations_document": _fabriques_fmt,

@@ -638,3 +638,17 @@ CASES["public:search"] = [
     Case(get=PUBLIC),
     Case(get=PUBLIC, query="?q=sante", label="une recherche"),
 ]
+# The public library: published roadmaps, sheets and recommendations; the rest is a 404.
+CASES["public:library"] = [Case(get=PUBLIC)]
+CASES["public:roadmap"] = [
+    Case(lambda w: {"pk": w.published_roadmap.pk}, get=PUBLIC, label="publiée"),
+    Case(lambda w: {"pk": w.roadmap_a.pk}, get=PUBLIC_HIDDEN, label="brouillon"),
+]
+CASES["public:sheet"] = [
+    Case(lambda w: {"pk": w.published_sheet.pk}, get=PUBLIC, label="publiée"),
+    Case(lambda w: {"pk": w.sheet_a.pk}, get=PUBLIC_HIDDEN, label="brouillon"),
+]
+CASES["public:recommendation"] = [
+    Case(lambda w: {"pk": w.published_recommendation_a.pk}, get=PUBLIC, label="publiée"),
+    Case(lambda w: {"pk": w.recommendation_a.pk}, get=PUBLIC_HIDDEN, label="brouillon"),
+]
