@@ -17,6 +17,8 @@ from .spec import (
     MANAGERS_A,
     OUTSIDERS_A,
     POST_ONLY,
+    PUBLIC,
+    PUBLIC_HIDDEN,
     READERS_A,
     SEE_A,
     SIGNED_IN,
@@ -172,3 +174,68 @@ RECOMMENDATION_CASES: dict[str, list[Case]] = {
         )
     ],
 }
+
+
+# Documents: a roadmap's (for those who see it: its writers, the Fabrique's partners and the
+# members invited on one of its sheets), a Fabrique's recommendations and results booklet (for
+# those who see its work); their public versions only for what is published.
+SEE_ROADMAP_A_ROLES = MANAGERS_A | READERS_A
+SEE_ROADMAP_A = outcomes(
+    ok=SEE_ROADMAP_A_ROLES, s404=SIGNED_IN - SEE_ROADMAP_A_ROLES, login="anonymous"
+)
+INVITED_ON_A_SHEET = {"member_a": "ok"}
+
+
+def _roadmap_doc(name: str, fmt: str, **extra: str) -> Any:
+    return lambda w: {"pk": str(getattr(w, name).pk), "fmt": fmt, **extra}
+
+
+DOCUMENT_CASES: dict[str, list[Case]] = {
+    "roadmaps:document": [
+        Case(
+            _roadmap_doc("roadmap_a", fmt), get=SEE_ROADMAP_A, members=INVITED_ON_A_SHEET, label=fmt
+        )
+        for fmt in ("pdf", "docx", "odt")
+    ],
+    "roadmaps:sheets_export": [
+        Case(
+            _roadmap_doc("roadmap_a", fmt, table="fiches"),
+            get=SEE_ROADMAP_A,
+            members=INVITED_ON_A_SHEET,
+            label=fmt,
+        )
+        for fmt in ("csv", "xlsx")
+    ],
+    "roadmaps:table_export": [
+        Case(
+            _roadmap_doc("roadmap_a", "csv", table=table),
+            get=SEE_ROADMAP_A,
+            members=INVITED_ON_A_SHEET,
+            label=table,
+        )
+        for table in ("budget", "financements")
+    ],
+    "recommendations:document": [Case(lambda w: {**_a(w), "fmt": "pdf"}, get=SEE_A)],
+    "recommendations:booklet": [Case(lambda w: {**_a(w), "fmt": "odt"}, get=SEE_A)],
+    "public:roadmap_document": [
+        Case(_roadmap_doc("published_roadmap", "pdf"), get=PUBLIC, label="publiée"),
+        Case(_roadmap_doc("roadmap_a", "pdf"), get=PUBLIC_HIDDEN, label="brouillon"),
+    ],
+    "public:recommendations_document": [
+        Case(lambda w: {**_a(w), "fmt": "docx"}, get=PUBLIC, label="Fabrique en cours"),
+        Case(
+            lambda w: {"slug": w.fabrique_draft.slug, "fmt": "docx"},
+            get=PUBLIC_HIDDEN,
+            label="Fabrique en conception",
+        ),
+    ],
+    "public:booklet": [
+        Case(lambda w: {**_a(w), "fmt": "pdf"}, get=PUBLIC, label="Fabrique en cours"),
+        Case(
+            lambda w: {"slug": w.fabrique_draft.slug, "fmt": "pdf"},
+            get=PUBLIC_HIDDEN,
+            label="Fabrique en conception",
+        ),
+    ],
+}
+RECOMMENDATION_CASES.update(DOCUMENT_CASES)
