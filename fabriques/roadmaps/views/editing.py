@@ -33,6 +33,7 @@ from ..models import (
     RoadmapPartner,
 )
 from ..selectors import editing as selectors
+from ..selectors.lifecycle import lifecycle_panel
 from ..services import editing as services
 from . import editing_sheets as sheets
 from .editing_common import _conflict_page, _context, _roadmap_url, _write_roadmap
@@ -97,6 +98,7 @@ def _detail_context(request: HttpRequest, roadmap: Roadmap, **forms_: Any) -> di
         contract_form=forms_.get("contract_form") or forms.ContractLinkForm(prefix="contract"),
         attachment_form=forms_.get("attachment_form") or forms.AttachmentForm(prefix="file"),
         comment_form=forms_.get("comment_form") or forms.CommentForm(prefix="comment"),
+        panel=lifecycle_panel(roadmap=roadmap, user=request.user),
     )
 
 
