@@ -49,6 +49,8 @@ from fabriques.workshops.tests.factories import (
     in_days,
 )
 
+from .world_results import build_results
+
 
 class World:
     def __init__(self, personas: Personas, **objects: Any) -> None:
