@@ -44,8 +44,9 @@ def may_write_roadmap(user: Person, roadmap: Roadmap) -> bool:
 
 
 def _current_member_territories(user: Person) -> Any:
-    """The territories whose working group the person is a current member of (a subquery)."""
-    return Member.objects.filter(user_id=user.pk, left_on__isnull=True).values(
+    """The territories whose working group the person is a current member of (a subquery;
+    callers check is_authenticated first, so the 0 of an anonymous pk is never asked)."""
+    return Member.objects.filter(user_id=user.pk or 0, left_on__isnull=True).values(
         "working_group__participation_id"
     )
 

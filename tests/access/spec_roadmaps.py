@@ -189,6 +189,7 @@ ROADMAP_CASES: dict[str, list[Case]] = {
                 s404=SIGNED_IN - READ_ROADMAP_B,
                 login="anonymous",
             ),
+            writers=READ_ROADMAP_B - {"partner_b"},
             label="brouillon B",
         ),
     ],

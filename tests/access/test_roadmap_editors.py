@@ -44,7 +44,7 @@ def _sheet_form(sheet: ActionSheet, title: str) -> dict[str, Any]:
 
 def test_a_member_who_left_the_group_loses_the_sheet_they_were_invited_on(db: Any) -> None:
     cast = build_personas(status=FabriqueStatus.RUNNING)
-    user = UserFactory(username="membre-invite@exemple.fr", email="membre-invite@exemple.fr")
+    user = UserFactory.create(username="membre-invite@exemple.fr", email="membre-invite@exemple.fr")
     group = WorkingGroupFactory(participation=cast.participation_a)
     member = MemberFactory(working_group=group, email=user.email, user=user)
     roadmap = RoadmapFactory(participation=cast.participation_a)
