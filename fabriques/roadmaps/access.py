@@ -5,7 +5,9 @@
   territory's referents, the Fabrique's provider consultants (who draft), its ANCT pilots and
   the administrators.
 - A working-group member invited on one sheet (`ActionSheet.editors`) writes that sheet
-  only, and sees the roadmap it belongs to.
+  only, and sees the roadmap it belongs to, while they are a current member of the
+  territory's group: one who left it (or whose row no longer carries their account) loses
+  both, though the invitation stays recorded.
 - Reading an unpublished roadmap and commenting on it extends to the Fabrique's partners
   (elected officials' associations, partners, co-funders). The referents of the Fabrique's
   other territories do not see another territory's draft: they get the same 404 as strangers.
@@ -18,6 +20,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -27,6 +31,7 @@ from fabriques.accounts.roles import grants_for, manages_fabrique
 from fabriques.accounts.types import Person
 from fabriques.programme.models import Fabrique
 from fabriques.workinggroups.access import may_manage_group
+from fabriques.workinggroups.models import Member
 
 from .models import ActionSheet, Roadmap, RoadmapStatus
 
@@ -38,16 +43,33 @@ def may_write_roadmap(user: Person, roadmap: Roadmap) -> bool:
     return may_manage_group(user, roadmap.participation)
 
 
+def _current_member_territories(user: Person) -> Any:
+    """The territories whose working group the person is a current member of (a subquery;
+    callers check is_authenticated first, so the 0 of an anonymous pk is never asked)."""
+    return Member.objects.filter(user_id=user.pk or 0, left_on__isnull=True).values(
+        "working_group__participation_id"
+    )
+
+
 def is_sheet_editor(user: Person, sheet: ActionSheet) -> bool:
+    """Invited on the sheet and still a member of the territory's group (one query)."""
     if not user.is_authenticated:
         return False
-    return sheet.editors.filter(pk=user.pk).exists()
+    return ActionSheet.objects.filter(
+        pk=sheet.pk,
+        editors=user.pk,
+        roadmap__participation_id__in=_current_member_territories(user),
+    ).exists()
 
 
 def edits_a_sheet_of(user: Person, roadmap: Roadmap) -> bool:
     if not user.is_authenticated:
         return False
-    return roadmap.sheets.filter(editors=user).exists()
+    return (
+        roadmap.sheets.filter(editors=user.pk)
+        .filter(roadmap__participation_id__in=_current_member_territories(user))
+        .exists()
+    )
 
 
 def may_write_sheet(user: Person, sheet: ActionSheet) -> bool:
@@ -89,7 +111,9 @@ def visible_roadmaps_q(user: Person) -> Q:
     )
     condition |= Q(participation_id__in=grants.referent_participations)
     if user.is_authenticated:
-        condition |= Q(sheets__editors=user)
+        condition |= Q(
+            sheets__editors=user.pk, participation_id__in=_current_member_territories(user)
+        )
     return condition
 
 
@@ -156,7 +180,11 @@ def get_fabrique_for_roadmaps(user: Person, slug: str) -> Fabrique:
         return fabrique
     if (
         user.is_authenticated
-        and Roadmap.objects.filter(fabrique=fabrique, sheets__editors=user).exists()
+        and Roadmap.objects.filter(
+            fabrique=fabrique,
+            sheets__editors=user.pk,
+            participation_id__in=_current_member_territories(user),
+        ).exists()
     ):
         return fabrique
     raise Http404(FABRIQUE_NOT_FOUND)

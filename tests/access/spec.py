@@ -631,6 +631,11 @@ from .spec_workshops import WORKSHOP_CASES  # noqa: E402
 
 CASES.update(WORKSHOP_CASES)
 
+# The roadmaps' routes (fabriques/roadmaps), in their own module, like the workshops'.
+from .spec_roadmaps import ROADMAP_CASES  # noqa: E402
+
+CASES.update(ROADMAP_CASES)
+
 from .spec_recommendations import RECOMMENDATION_CASES  # noqa: E402
 
 CASES.update(RECOMMENDATION_CASES)
