@@ -6,10 +6,16 @@ pilot designs it, writes and opens the call; local authorities apply; the pilot 
 and announces the outcomes, designates the provider, moves the Fabrique to « en cours »; the
 provider hands in deliverables that the pilot reviews; the territories' working groups meet
 (kick-offs, local workshops, seminars), their members are invited, register, are checked in,
-and the minutes go from draft to published. Every rule and guard of the platform
+and the minutes go from draft to published. A third Fabrique, of two years ago, shows what a
+Fabrique leaves behind: its territories' roadmaps drafted by the provider, reviewed by the
+pilot, validated, adopted and published, a one-year follow-up handed in, and numbered
+recommendations endorsed by its association of elected officials and its partner, published,
+one of them sent, answered and reviewed. Every rule and guard of the platform
 applies, so the demo breaks when they change instead of showing a world they would refuse.
 Only what no service lets anyone write — a workshop in the past, the list it had then, the
-check-in time of a past day — is written as the model, checked by full_clean, and says so.
+check-in time of a past day, the published Fabrique's status without a whole cycle behind
+it — is written as the model, checked by full_clean, and says so. The search index is
+rebuilt at the end of each load (only changed rows are written).
 
 Everything is fictional and says so: the Fabriques' texts, the organisations (« … de
 démonstration », « Cabinet Prospective Démo »), the people (all named « Démo ») and their
@@ -28,6 +34,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -56,6 +63,8 @@ from fabriques.calls.services import (
     call_notify_outcomes,
     call_save,
 )
+from fabriques.core.services import history_author_set
+from fabriques.core.versioning import bump_data_version
 from fabriques.cycle.services import fabrique_transition
 from fabriques.deliverables.models import Deliverable, DeliverableKind, ReviewDecision
 from fabriques.deliverables.services import (
@@ -81,8 +90,57 @@ from fabriques.programme.services import (
     fabrique_team_invite,
     milestones_generate,
     organisation_create,
+    participation_create,
     programme_year_create,
 )
+from fabriques.recommendations.models import (
+    Implementation,
+    Recommendation,
+    ReviewHorizon,
+)
+from fabriques.recommendations.services.workspace import (
+    ReviewData,
+    answer_add,
+    position_give,
+    recommendation_create,
+    recommendation_open,
+    recommendation_publish,
+    review_record,
+    sending_record,
+)
+from fabriques.roadmaps.models import (
+    ActionSheet,
+    Axis,
+    FollowUpHorizon,
+    Indicator,
+    Roadmap,
+    SheetStatus,
+)
+from fabriques.roadmaps.services.editing import (
+    axis_create,
+    contract_link_create,
+    indicator_value_create,
+    roadmap_create,
+    roadmap_partner_create,
+    roadmap_update,
+    sheet_create,
+    sheet_part_create,
+    sheet_status_change,
+)
+from fabriques.roadmaps.services.followup import (
+    EntryData,
+    IndicatorValueData,
+    follow_up_open,
+    follow_up_save,
+)
+from fabriques.roadmaps.services.lifecycle import (
+    roadmap_adopt,
+    roadmap_publish,
+    roadmap_review,
+    roadmap_submit,
+    roadmap_validate,
+)
+from fabriques.search.services import reindex as search_reindex
 from fabriques.territories.models import Commune, Epci, Participation, ParticipationKind
 from fabriques.workinggroups.models import Member
 from fabriques.workinggroups.services import member_add
@@ -106,6 +164,9 @@ from fabriques.workshops.services.registrations import invitations_send, registr
 
 from .content import (
     ADMIN,
+    ANSWER_MEASURE,
+    ANSWER_TEXT,
+    ANSWERED_CORRESPONDENT,
     APPLICANT,
     COMING_CAPACITY,
     CRITERIA,
@@ -137,6 +198,13 @@ from .content import (
     PROVIDER,
     PROVIDER_NAME,
     PUBLIC_OUTCOMES,
+    PUBLISHED_RECOMMENDATIONS,
+    PUBLISHED_ROADMAPS,
+    PUBLISHED_SLUG,
+    PUBLISHED_TERRITORIES,
+    PUBLISHED_THEME,
+    PUBLISHED_TITLE,
+    PUBLISHED_YEARS_AGO,
     REJECTED,
     RUNNING_CANDIDATES,
     RUNNING_SLUG,
@@ -152,6 +220,8 @@ from .content import (
     TECHNICAL,
     WORKING_GROUP_MEMBERS,
     Candidate,
+    DemoRoadmap,
+    DemoSheet,
     DemoWorkshop,
     Person,
     fictional_pdf,
@@ -223,22 +293,48 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoReport:
     referents_group = groups[0]
     _member_persona(referents_group, report)
     workshops = _workshops(running, groups, now, report)
+    published = Fabrique.objects.filter(slug=PUBLISHED_SLUG).first()
+    if published is None:
+        published = _published_fabrique(now, admin, themes, organisations, territories, report)
+        report.built.append(
+            f"la Fabrique « {published.title} » (publiée : feuilles de route, suivi, "
+            "préconisations)"
+        )
+    else:
+        _check_is_demo(published)
+    work = _published_work(published)
     for person in (ADMIN, PILOT, PARTNER, PROVIDER, ELECTED, TECHNICAL, APPLICANT, MEMBER):
         _sign_in_ready(person, report)
     if _totp_ready(admin):
         report.built.append(f"l’application d’authentification de {ADMIN.email}")
-    report.accounts = _accounts(running, open_fabrique, referents_group, workshops)
+    report.accounts = _accounts(running, open_fabrique, referents_group, workshops, work)
     report.public_pages = [
         ("la Fabrique en cours sur le site public", _path("public:fabrique_detail", RUNNING_SLUG)),
         ("l’appel à volontaires ouvert", _path("calls:call_detail", OPEN_SLUG)),
         ("le catalogue", _path("public:catalogue")),
+        ("la Fabrique publiée", _path("public:fabrique_detail", PUBLISHED_SLUG)),
+        ("la bibliothèque des résultats", _path("public:library")),
+        (
+            f"la feuille de route publiée « {work.roadmap.title} » et son suivi",
+            _path("public:roadmap", work.roadmap.pk),
+        ),
+        (
+            f"la préconisation « {work.recommendation} », ses positions et sa réponse",
+            _path("public:recommendation", work.recommendation.pk),
+        ),
+        ("la recherche « sante »", f"{_path('public:search')}?q=sante"),
     ]
+    # The services re-index what they publish once the transaction commits; the whole index
+    # is rebuilt here too, so that the search works as soon as the demo is loaded (only the
+    # rows that changed are written: a second load writes none).
+    search_reindex()
     return report
 
 
 def _themes() -> dict[str, Theme]:
-    themes = {t.slug: t for t in Theme.objects.filter(slug__in=[RUNNING_THEME, OPEN_THEME])}
-    missing = sorted({RUNNING_THEME, OPEN_THEME} - set(themes))
+    wanted = {RUNNING_THEME, OPEN_THEME, PUBLISHED_THEME}
+    themes = {t.slug: t for t in Theme.objects.filter(slug__in=wanted)}
+    missing = sorted(wanted - set(themes))
     if missing:
         raise DemoError(
             f"Thèmes absents : {', '.join(missing)}. Importez d’abord l’historique du programme "
@@ -1077,8 +1173,26 @@ def _accounts(
     open_fabrique: Fabrique,
     referents_group: Participation,
     workshops: DemoWorkshops,
+    work: PublishedWork,
 ) -> list[DemoAccount]:
     slug = running.slug
+    roadmap, recommendation = work.roadmap, work.recommendation
+    roadmap_page = (
+        f"la feuille de route adoptée et publiée « {roadmap.title} »",
+        _path("roadmaps:detail", roadmap.pk),
+    )
+    roadmaps_page = (
+        "les feuilles de route de la Fabrique publiée",
+        _path("roadmaps:fabrique_list", work.fabrique.slug),
+    )
+    recommendations_page = (
+        "les préconisations de la Fabrique publiée",
+        _path("recommendations:fabrique_list", work.fabrique.slug),
+    )
+    recommendation_page = (
+        f"la préconisation « {recommendation} », ses positions, sa réponse",
+        _path("recommendations:detail", recommendation.pk),
+    )
     coming, roll_call = workshops.coming, workshops.roll_call
     workshop_pages: tuple[tuple[str, str], ...] = (
         ("les rencontres de la Fabrique", _path("workshops:fabrique_workshops", slug)),
@@ -1130,13 +1244,20 @@ def _accounts(
                 ),
                 *workshop_pages,
                 representativeness,
+                roadmap_page,
+                (
+                    "le suivi à un an remis de cette feuille de route",
+                    _path("roadmaps:follow_up", roadmap.pk, 1),
+                ),
+                recommendations_page,
+                recommendation_page,
             ),
         ),
         DemoAccount(
             role=f"{MembershipRole.PARTNER_MEMBER.label} ({PARTNER_NAME})",
             email=PARTNER.email,
             name=PARTNER.name,
-            pages=(dashboard, fabrique_page),
+            pages=(dashboard, fabrique_page, recommendations_page, recommendation_page),
         ),
         DemoAccount(
             role=f"{MembershipRole.PROVIDER_CONSULTANT.label} ({PROVIDER_NAME})",
@@ -1147,6 +1268,8 @@ def _accounts(
                 ("les livrables de la Fabrique", _path("deliverables:fabrique_list", slug)),
                 *workshop_pages,
                 representativeness,
+                roadmaps_page,
+                roadmap_page,
             ),
         ),
         DemoAccount(
@@ -1198,3 +1321,404 @@ def _accounts(
             ),
         ),
     ]
+
+
+# --- A published Fabrique: roadmaps, follow-up, recommendations ------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedWork:
+    """What the accounts and the public pages of the published Fabrique are sent to."""
+
+    fabrique: Fabrique
+    roadmap: Roadmap  # published, with its one-year follow-up handed in
+    recommendation: Recommendation  # published, sent, answered, reviewed
+
+
+def _published_work(fabrique: Fabrique) -> PublishedWork:
+    return PublishedWork(
+        fabrique=fabrique,
+        roadmap=Roadmap.objects.filter(fabrique=fabrique).order_by("participation__position")[0],
+        recommendation=Recommendation.objects.filter(fabrique=fabrique).order_by("number")[0],
+    )
+
+
+def _day(year: int, when: tuple[int, int, int]) -> datetime.date:
+    """A date given as (years after `year`, month, day)."""
+    return datetime.date(year + when[0], when[1], when[2])
+
+
+def _published_fabrique(
+    now: datetime.datetime,
+    admin: User,
+    themes: dict[str, Theme],
+    organisations: Organisations,
+    territories: dict[tuple[str, str], Commune | Epci],
+    report: DemoReport,
+) -> Fabrique:
+    """A Fabrique of PUBLISHED_YEARS_AGO years ago, ended and published.
+
+    Designed through the services, its three territories added as import_programme adds a past
+    cohort (participation_create). Its status is then written as the model (full_clean, history
+    kept, the public data version bumped): reaching « publiée » through the cycle would need a
+    call, four to eight territories and accepted deliverables, a whole other Fabrique's story
+    that the running demo Fabrique already tells."""
+    fabrique_year = timezone.localdate(now).year - PUBLISHED_YEARS_AGO
+    year = ProgrammeYear.objects.filter(year=fabrique_year).first()
+    if year is None:
+        year = programme_year_create(year=fabrique_year, actor=admin)
+        report.built.append(f"l’année de programme {fabrique_year}")
+    fabrique, pilot = _designed(
+        title=PUBLISHED_TITLE,
+        summary=FICTION_NOTE,
+        objective=(
+            "**Démonstration.** Trois petites villes et leurs campagnes cherchent comment "
+            "garantir l’accès à la santé de leurs habitants et les mobilités qui y mènent, "
+            "jusque dans les quartiers prioritaires."
+        ),
+        theme=themes[PUBLISHED_THEME],
+        start_month=datetime.date(fabrique_year, 1, 1),
+        admin=admin,
+        year=year,
+        organisations=organisations,
+    )
+    for kind, code in PUBLISHED_TERRITORIES:
+        territory = territories[(kind, code)]
+        participation_create(
+            fabrique=fabrique,
+            kind=kind,
+            commune=territory if isinstance(territory, Commune) else None,
+            epci=territory if isinstance(territory, Epci) else None,
+            label=territory.name,
+            actor=pilot,
+        )
+    fabrique_organisation_add(
+        fabrique=fabrique, organisation=organisations.provider, role=Role.PROVIDER, actor=pilot
+    )
+    for person, role, organisation in (
+        (PARTNER, MembershipRole.PARTNER_MEMBER, organisations.partner),
+        (PROVIDER, MembershipRole.PROVIDER_CONSULTANT, organisations.provider),
+    ):
+        fabrique_team_invite(
+            fabrique=fabrique,
+            actor=pilot,
+            email=person.email,
+            role=role,
+            organisation=organisation,
+            first_name=person.first_name,
+            last_name=person.last_name,
+        )
+    fabrique.status = FabriqueStatus.PUBLISHED
+    fabrique.full_clean()
+    history_author_set(fabrique, pilot)
+    fabrique.save(update_fields=["status", "updated_at"])
+    bump_data_version()
+    provider = User.objects.get(email__iexact=PROVIDER.email)
+    participations = list(fabrique.participations.order_by("position", "pk"))
+    roadmaps = [
+        _published_roadmap(participation, spec, fabrique_year, provider, pilot)
+        for participation, spec in zip(participations, PUBLISHED_ROADMAPS, strict=True)
+    ]
+    _follow_up(roadmaps[0], PUBLISHED_ROADMAPS[0], fabrique_year, now, pilot)
+    _recommendations(fabrique, roadmaps, themes, organisations, fabrique_year, provider, pilot)
+    return fabrique
+
+
+def _published_roadmap(
+    participation: Participation,
+    spec: DemoRoadmap,
+    fabrique_year: int,
+    provider: User,
+    pilot: User,
+) -> Roadmap:
+    """Drafted by the provider, reviewed by the pilot, validated and adopted (the deliberation
+    recorded by the provider for the territory), published by the pilot."""
+    roadmap = roadmap_create(participation=participation, actor=provider, title=spec.title)
+    roadmap_update(
+        roadmap=roadmap,
+        actor=provider,
+        expected_version=roadmap.lock_version,
+        data={
+            "horizon": fabrique_year + 10,
+            "period_start": datetime.date(fabrique_year + 1, 1, 1),
+            "period_end": datetime.date(fabrique_year + 3, 12, 31),
+            "diagnostic": spec.diagnostic,
+            "issues": spec.issues,
+            "vision": spec.vision,
+            "easy_summary": spec.easy_summary,
+            "steering_body": spec.steering_body,
+            "meeting_rhythm": "Tous les trimestres",
+            "elected_referent": "Maire adjoint(e) à la santé (personne fictive)",
+            "project_lead": "Chef(fe) de projet Petites villes de demain (personne fictive)",
+        },
+    )
+    for name, role in spec.partners:
+        roadmap_partner_create(roadmap=roadmap, actor=provider, name=name, role=role)
+    kind, label, reference = spec.contract
+    contract_link_create(
+        roadmap=roadmap,
+        actor=provider,
+        data={
+            "kind": kind,
+            "label": label,
+            "reference": reference,
+            "signed_on": datetime.date(fabrique_year - 1, 6, 15),
+        },
+    )
+    for axis_spec in spec.axes:
+        axis = axis_create(
+            roadmap=roadmap,
+            actor=provider,
+            title=axis_spec.title,
+            description=axis_spec.description,
+        )
+        for sheet_spec in axis_spec.sheets:
+            _sheet_written(roadmap, axis, sheet_spec, participation, fabrique_year, provider)
+    roadmap_submit(roadmap=roadmap, actor=provider, note="Version issue du dernier atelier.")
+    roadmap_review(
+        roadmap=roadmap,
+        actor=pilot,
+        comment="Feuille de route claire et financée ; merci pour les indicateurs datés.",
+    )
+    roadmap_validate(
+        roadmap=roadmap, actor=provider, committee_date=datetime.date(fabrique_year, 11, 11)
+    )
+    roadmap_adopt(
+        roadmap=roadmap,
+        actor=provider,
+        body=f"Conseil municipal de {participation.label}",
+        date=datetime.date(fabrique_year, 12, 8),
+        number=f"{fabrique_year}-DEMO-{participation.position + 1:02d} (fictive)",
+        file=fictional_pdf(f"Délibération d’adoption — {participation.label}"),
+    )
+    roadmap_publish(roadmap=roadmap, actor=pilot)
+    return Roadmap.objects.get(pk=roadmap.pk)
+
+
+def _sheet_written(
+    roadmap: Roadmap,
+    axis: Axis,
+    spec: DemoSheet,
+    participation: Participation,
+    fabrique_year: int,
+    provider: User,
+) -> ActionSheet:
+    """A sheet with its steps, partners, budget, financing plan, indicator and its values, and
+    the status it had reached when the roadmap was published."""
+    sheet = sheet_create(
+        roadmap=roadmap,
+        actor=provider,
+        data={
+            "axis": axis,
+            "title": spec.title,
+            "description": spec.description,
+            "objectives": spec.objectives,
+            "commune": participation.commune,
+            "pilot_organisation": spec.pilot_organisation,
+            "pilot_person": spec.pilot_person,
+            "priority": spec.priority,
+            "maturity": spec.maturity,
+            "planned_start": _day(fabrique_year, spec.planned[0]),
+            "planned_end": _day(fabrique_year, spec.planned[1]),
+        },
+    )
+    for name, done, due in spec.steps:
+        sheet_part_create(
+            sheet=sheet,
+            actor=provider,
+            part="step",
+            data={"name": name, "done": done, "due_on": _day(fabrique_year, due)},
+        )
+    for name, role in spec.partners:
+        sheet_part_create(
+            sheet=sheet, actor=provider, part="partner", data={"name": name, "role": role}
+        )
+    for years_after, nature, planned, actual in spec.budget:
+        sheet_part_create(
+            sheet=sheet,
+            actor=provider,
+            part="budget",
+            data={
+                "year": fabrique_year + years_after,
+                "nature": nature,
+                "planned": Decimal(planned),
+                "actual": None if actual is None else Decimal(actual),
+            },
+        )
+    for funder, scheme, asked, granted, status in spec.funding:
+        sheet_part_create(
+            sheet=sheet,
+            actor=provider,
+            part="funding",
+            data={
+                "funder": funder,
+                "scheme": scheme,
+                "amount_asked": Decimal(asked),
+                "amount_granted": None if granted is None else Decimal(granted),
+                "status": status,
+            },
+        )
+    definition, unit, target, values = spec.indicator
+    indicator = sheet_part_create(
+        sheet=sheet,
+        actor=provider,
+        part="indicator",
+        data={
+            "definition": definition,
+            "unit": unit,
+            "target": Decimal(target),
+            "target_on": datetime.date(fabrique_year + 3, 12, 31),
+            "source": "Tableau de bord du comité de pilotage (fictif)",
+        },
+    )
+    assert isinstance(indicator, Indicator)
+    for when, value in values:
+        indicator_value_create(
+            indicator=indicator,
+            actor=provider,
+            data={"measured_on": _day(fabrique_year, when), "value": Decimal(value)},
+        )
+    if spec.status != SheetStatus.NOT_STARTED:
+        sheet_status_change(
+            sheet=sheet,
+            actor=provider,
+            status=spec.status,
+            changed_on=_day(fabrique_year, spec.status_on),
+        )
+    return sheet
+
+
+def _follow_up(
+    roadmap: Roadmap,
+    spec: DemoRoadmap,
+    fabrique_year: int,
+    now: datetime.datetime,
+    pilot: User,
+) -> None:
+    """The one-year follow-up, opened as the daily job opens it and handed in: each sheet's
+    status, money spent and granted, a comment, and a year-end value of each indicator."""
+    follow_up = follow_up_open(
+        roadmap=roadmap, horizon=FollowUpHorizon.ONE_YEAR, today=timezone.localdate(now)
+    )
+    assert follow_up is not None
+    entries = {e.sheet.title: e for e in follow_up.entries.select_related("sheet")}
+    sheets = [sheet for axis in spec.axes for sheet in axis.sheets if sheet.follow_up]
+    indicators = {
+        i.sheet.title: i
+        for i in Indicator.objects.filter(sheet__roadmap=roadmap).select_related("sheet")
+    }
+    answers = []
+    values = []
+    for sheet in sheets:
+        assert sheet.follow_up is not None
+        status, spent, granted, comment = sheet.follow_up
+        entry = entries[sheet.title]
+        answers.append(
+            EntryData(
+                entry_id=entry.pk,
+                status=status,
+                actual_start=_day(fabrique_year, sheet.planned[0]) if spent else None,
+                actual_end=_day(fabrique_year, sheet.status_on)
+                if status == SheetStatus.DONE
+                else None,
+                spent=Decimal(spent),
+                granted=Decimal(granted),
+                comment=comment,
+            )
+        )
+        last = sheet.indicator[3][-1][1] if sheet.indicator[3] else 0
+        values.append(
+            IndicatorValueData(
+                indicator_id=indicators[sheet.title].pk,
+                measured_on=datetime.date(fabrique_year + 1, 12, 31),
+                value=Decimal(last + (sheet.indicator[2] - last) // 2),
+                source="Suivi à un an (fictif)",
+            )
+        )
+    follow_up_save(follow_up=follow_up, actor=pilot, entries=answers, values=values, close=True)
+
+
+def _recommendations(
+    fabrique: Fabrique,
+    roadmaps: list[Roadmap],
+    themes: dict[str, Theme],
+    organisations: Organisations,
+    fabrique_year: int,
+    provider: User,
+    pilot: User,
+) -> None:
+    """Written by the provider, opened to the positions, the association's recorded by the
+    pilot and the partner's given by the partner persona, published by the pilot; the first
+    one sent to its correspondent, answered and reviewed."""
+    partner = User.objects.get(email__iexact=PARTNER.email)
+    sheets = {
+        s.title: s
+        for s in ActionSheet.objects.filter(roadmap__fabrique=fabrique).select_related("roadmap")
+    }
+    given_on = datetime.date(fabrique_year, 12, 15)
+    published = []
+    for spec in PUBLISHED_RECOMMENDATIONS:
+        evidence = [sheets[title] for title in spec.sheets]
+        recommendation = recommendation_create(
+            fabrique=fabrique,
+            actor=provider,
+            data={
+                "title": spec.title,
+                "finding": spec.finding,
+                "proposal": spec.proposal,
+                "kind": spec.kind,
+                "theme": themes[PUBLISHED_THEME],
+                "addressee_kind": spec.addressee_kind,
+                "addressee": spec.addressee,
+                "target_text": spec.target_text,
+            },
+            participations=[r.participation for r in roadmaps],
+            action_sheets=evidence,
+        )
+        recommendation = recommendation_open(recommendation=recommendation, actor=provider)
+        (association_stance, association_comment), (partner_stance, partner_comment) = (
+            spec.positions
+        )
+        position_give(
+            recommendation=recommendation,
+            organisation=organisations.association,
+            actor=pilot,
+            stance=association_stance,
+            comment=association_comment,
+            signatory="La présidente de l’association (personne fictive)",
+            given_on=given_on,
+        )
+        position_give(
+            recommendation=recommendation,
+            organisation=organisations.partner,
+            actor=partner,
+            stance=partner_stance,
+            comment=partner_comment,
+            signatory=PARTNER.name,
+            given_on=given_on,
+        )
+        published.append(recommendation_publish(recommendation=recommendation, actor=pilot))
+    answered = published[0]
+    answered = sending_record(
+        recommendation=answered,
+        actor=pilot,
+        correspondent=ANSWERED_CORRESPONDENT,
+        sent_on=datetime.date(fabrique_year + 1, 1, 20),
+    )
+    answer_add(
+        recommendation=answered,
+        actor=pilot,
+        answered_on=datetime.date(fabrique_year + 1, 4, 2),
+        text=ANSWER_TEXT,
+    )
+    review_record(
+        recommendation=answered,
+        actor=pilot,
+        review=ReviewData(
+            horizon=ReviewHorizon.AT_ANSWER,
+            reviewed_on=datetime.date(fabrique_year + 1, 4, 2),
+            degree=Implementation.PARTIALLY,
+            measure=ANSWER_MEASURE,
+            comment="La révision tous les deux ans n’est pas retenue.",
+        ),
+    )

@@ -7,7 +7,7 @@ exactly those rows (with their real names) and nothing else.
 
 import pytest
 
-from fabriques.demo.content import DEMO_TERRITORIES, OPEN_THEME, RUNNING_THEME
+from fabriques.demo.content import DEMO_TERRITORIES, OPEN_THEME, PUBLISHED_THEME, RUNNING_THEME
 from fabriques.programme.tests.factories import ThemeFactory
 from fabriques.territories.models import ParticipationKind
 from fabriques.territories.tests.factories import (
@@ -25,6 +25,9 @@ COMMUNES = {
     "71014": ("Autun", "71", "Saône-et-Loire", "27", "Bourgogne-Franche-Comté"),
     "34142": ("Lodève", "34", "Hérault", "76", "Occitanie"),
     "07186": ("Privas", "07", "Ardèche", "84", "Auvergne-Rhône-Alpes"),
+    "15120": ("Mauriac", "15", "Cantal", "84", "Auvergne-Rhône-Alpes"),
+    "19275": ("Ussel", "19", "Corrèze", "75", "Nouvelle-Aquitaine"),
+    "36088": ("Issoudun", "36", "Indre", "24", "Centre-Val de Loire"),
 }
 EPCIS = {
     "242500338": ("CC du Grand Pontarlier", "25", "Doubs", "27", "Bourgogne-Franche-Comté"),
@@ -38,7 +41,7 @@ def _departement(code: str, name: str, region_code: str, region_name: str):
 
 @pytest.fixture
 def referential(db):
-    """The demo's communes and EPCI, and the two themes import_programme would bring."""
+    """The demo's communes and EPCI, and the themes import_programme would bring."""
     for kind, code in DEMO_TERRITORIES:
         if kind == ParticipationKind.COMMUNE:
             name, *where = COMMUNES[code]
@@ -48,3 +51,4 @@ def referential(db):
             EpciFactory(siren=code, name=name, departement=_departement(*where))
     ThemeFactory(slug=RUNNING_THEME, name="Transition écologique")
     ThemeFactory(slug=OPEN_THEME, name="Alimentation")
+    ThemeFactory(slug=PUBLISHED_THEME, name="Santé")

@@ -108,6 +108,7 @@ def test_loading_twice_creates_nothing_the_second_time(referential, debug):
     first = load()
     after_first = row_counts()
     assert after_first["workshops.Workshop"] and after_first["workshops.Registration"]
+    assert after_first["roadmaps.FollowUpEntry"] and after_first["recommendations.Answer"]
 
     second = load()
 
