@@ -169,6 +169,13 @@ RESULT_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "public:roadmap_document": _each("roadmaps", fmt="pdf"),
     "public:roadmap": _each("roadmaps"),
     "public:sheet": _each("sheet"),
+    "api:roadmap-detail": _each("roadmaps"),
+    "api:sheet-detail": _each("sheet"),
+    "api:recommendation-detail": lambda w: [
+        {"pk": o[key].pk}
+        for o in w.results
+        for key in ("recommendation", "published_recommendation")
+    ],
     "public:recommendation": lambda w: [
         {"pk": o[key].pk}
         for o in w.results

@@ -657,3 +657,19 @@ CASES["public:recommendation"] = [
     Case(lambda w: {"pk": w.published_recommendation_a.pk}, get=PUBLIC, label="publiée"),
     Case(lambda w: {"pk": w.recommendation_a.pk}, get=PUBLIC_HIDDEN, label="brouillon"),
 ]
+# The API's published roadmaps, sheets and recommendations; a draft is a 404.
+CASES["api:roadmap-detail"] = [
+    Case(lambda w: {"pk": w.published_roadmap.pk}, get=PUBLIC, label="publiée"),
+    Case(lambda w: {"pk": w.roadmap_a.pk}, get=PUBLIC_HIDDEN, label="brouillon"),
+]
+CASES["api:sheet-detail"] = [
+    Case(lambda w: {"pk": w.published_sheet.pk}, get=PUBLIC, label="publiée"),
+    Case(lambda w: {"pk": w.sheet_a.pk}, get=PUBLIC_HIDDEN, label="brouillon"),
+]
+CASES["api:recommendation-detail"] = [
+    Case(lambda w: {"pk": w.published_recommendation_a.pk}, get=PUBLIC, label="publiée"),
+    Case(lambda w: {"pk": w.recommendation_a.pk}, get=PUBLIC_HIDDEN, label="brouillon"),
+]
+CASES["api:roadmap-list"] = [Case(get=PUBLIC)]
+CASES["api:sheet-list"] = [Case(get=PUBLIC)]
+CASES["api:recommendation-list"] = [Case(get=PUBLIC)]

@@ -243,7 +243,9 @@ class TestRoutesPerRole(TestCase):
         filename = disposition.removeprefix('attachment; filename="').removesuffix('"')
         # ASCII, accents and « œ » spelt out, cut at 100 characters before the extension.
         assert filename.startswith("feuille-de-route-feuille-de-route-de-")
-        assert filename.endswith("-coeur-de-bourg-loeuvre-commune-ecole-a-velo-ca-roule.pdf")
+        # The territory's label holds a factory sequence number: the cut falls where it may.
+        assert "-coeur-de-bourg-loeuvre-commune-ecole-a-velo-ca-rou" in filename
+        assert filename.endswith(".pdf")
         assert filename.isascii() and len(filename) <= 104
         assert response.content.startswith(b"%PDF")
         assert squash(long_text("Diagnostic", 1)) in squash(

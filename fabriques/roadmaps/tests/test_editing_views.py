@@ -639,8 +639,10 @@ class QueryCountTests(TestCase):
         # organisation roles), 6 the roadmap with its territory and Fabrique (page), 7 axes,
         # 8 sheets, 9 sheet partners, 10 steps, 11 budget lines, 12 funding lines,
         # 13 indicators, 14 indicator values, 15 roadmap partners, 16 contracts,
-        # 17 attachments, 18 comments with their authors.
-        with self.assertNumQueries(18):
+        # 17 attachments, 18 comments with their authors; the lifecycle panel: 19 frozen
+        # versions (count), 20-21 the submission's guards (an axis, a sheet), 22 the history of
+        # moves (audit events with their authors).
+        with self.assertNumQueries(22):
             response = self.client.get(url)
         self.assertContains(response, "Fiches complètes\u00a0: 30 sur 30.")
 
