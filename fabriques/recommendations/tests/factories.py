@@ -2,8 +2,8 @@ import factory
 from django.utils import timezone
 
 from fabriques.recommendations import models
-from fabriques.roadmaps.models import ActionSheet, Axis, Roadmap
-from fabriques.territories.tests.factories import ModelFactory, ParticipationFactory
+from fabriques.roadmaps.tests import factories as roadmap_factories
+from fabriques.territories.tests.factories import ModelFactory
 
 
 class RecommendationFactory(ModelFactory[models.Recommendation]):
@@ -51,30 +51,7 @@ class ReviewFactory(ModelFactory[models.ImplementationReview]):
     degree = models.Implementation.IN_PROGRESS
 
 
-class RoadmapFactory(ModelFactory[Roadmap]):
-    """A bare roadmap, only to give action sheets to cite as evidence."""
+class ActionSheetFactory(roadmap_factories.ActionSheetFactory):
+    """An action sheet to cite as evidence (the roadmaps' factory, a mobility title)."""
 
-    class Meta:
-        model = Roadmap
-
-    participation = factory.SubFactory(ParticipationFactory)
-    fabrique = factory.LazyAttribute(lambda o: o.participation.fabrique)
-    title = factory.Sequence(lambda n: f"Feuille de route {n}")
-
-
-class AxisFactory(ModelFactory[Axis]):
-    class Meta:
-        model = Axis
-
-    roadmap = factory.SubFactory(RoadmapFactory)
-    title = "Mobilités du quotidien"
-
-
-class ActionSheetFactory(ModelFactory[ActionSheet]):
-    class Meta:
-        model = ActionSheet
-
-    axis = factory.SubFactory(AxisFactory)
-    roadmap = factory.LazyAttribute(lambda o: o.axis.roadmap)
-    number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Navette à la demande {n}")

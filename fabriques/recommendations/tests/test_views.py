@@ -25,10 +25,10 @@ from fabriques.recommendations.models import (
     Stance,
 )
 from fabriques.recommendations.services import workspace as services
+from fabriques.roadmaps.tests.factories import AxisFactory
 
 from .factories import (
     ActionSheetFactory,
-    AxisFactory,
     PositionFactory,
     RecommendationFactory,
     ReviewFactory,

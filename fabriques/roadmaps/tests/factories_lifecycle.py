@@ -1,4 +1,5 @@
-"""Minimal factories for the lifecycle and follow-up tests (rm-edit owns factories.py)."""
+"""The roadmaps' factories with the defaults the lifecycle and follow-up tests read: a numbered
+title, a horizon and a diagnostic, sheets with planned dates (roadmaps.tests.factories)."""
 
 from __future__ import annotations
 
@@ -8,68 +9,42 @@ from decimal import Decimal
 import factory
 
 from fabriques.roadmaps import models
-from fabriques.territories.tests.factories import ModelFactory, ParticipationFactory
+
+from . import factories
 
 
-class RoadmapFactory(ModelFactory[models.Roadmap]):
-    class Meta:
-        model = models.Roadmap
-
-    participation = factory.SubFactory(ParticipationFactory)
-    fabrique = factory.LazyAttribute(lambda o: o.participation.fabrique)
-    title = factory.Sequence(lambda n: f"Feuille de route n° {n}")
+class RoadmapFactory(factories.RoadmapFactory):
+    title = factory.Sequence(lambda n: f"Feuille de route n° {n}")  # type: ignore[assignment]
     horizon = 2030
     diagnostic = "Un centre-bourg qui se vide, des commerces fermés."
 
 
-class AxisFactory(ModelFactory[models.Axis]):
-    class Meta:
-        model = models.Axis
-
+class AxisFactory(factories.AxisFactory):
     roadmap = factory.SubFactory(RoadmapFactory)
-    position = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Axe {n} : santé et quartiers")
 
 
-class SheetFactory(ModelFactory[models.ActionSheet]):
-    class Meta:
-        model = models.ActionSheet
-
+class SheetFactory(factories.ActionSheetFactory):
     axis = factory.SubFactory(AxisFactory)
-    roadmap = factory.LazyAttribute(lambda o: o.axis.roadmap)
-    number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Maison de santé n° {n}")
     planned_start = datetime.date(2027, 1, 1)
     planned_end = datetime.date(2028, 12, 31)
 
 
-class BudgetLineFactory(ModelFactory[models.BudgetLine]):
-    class Meta:
-        model = models.BudgetLine
-
+class BudgetLineFactory(factories.BudgetLineFactory):
     sheet = factory.SubFactory(SheetFactory)
-    year = 2027
-    nature = models.BudgetNature.INVESTMENT
     planned = Decimal("120000")
 
 
-class FundingLineFactory(ModelFactory[models.FundingLine]):
-    class Meta:
-        model = models.FundingLine
-
+class FundingLineFactory(factories.FundingLineFactory):
     sheet = factory.SubFactory(SheetFactory)
     funder = "Préfecture"
-    scheme = models.FundingScheme.DETR
     amount_asked = Decimal("50000")
 
 
-class IndicatorFactory(ModelFactory[models.Indicator]):
-    class Meta:
-        model = models.Indicator
-
+class IndicatorFactory(factories.IndicatorFactory):
     sheet = factory.SubFactory(SheetFactory)
-    definition = "Nombre de médecins installés"
-    unit = "médecins"
+    target = None  # type: ignore[assignment]
 
 
 def roadmap_with_sheets(participation: object, sheets: int = 2, **fields: object) -> models.Roadmap:
