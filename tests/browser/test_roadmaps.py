@@ -266,13 +266,16 @@ def test_a_roadmap_from_draft_to_library_and_a_recommendation_answered(
     page.get_by_label(re.compile("^Proposition")).fill(
         "Financer une maison de santé pluriprofessionnelle par bassin de vie."
     )
-    page.get_by_label(re.compile("^Type$")).select_option(index=1)
-    page.get_by_label(re.compile("^Type de destinataire")).select_option(index=1)
-    page.get_by_label(re.compile("^Destinataire$")).fill("Ministère de la Santé")
+    page.get_by_label("Type", exact=True).select_option("public_policy")
+    page.get_by_label(re.compile("^Type de destinataire")).select_option("ministry")
+    page.locator("#id_addressee").fill("Ministère de la Santé")
     ui.button(re.compile("^Enregistrer"))
     expect(ui.messages()).to_contain_text("La préconisation est créée.")
     recommendation = Recommendation.objects.get(fabrique=fabrique)
     ui.button("Soumettre aux positions des partenaires")
+    expect(ui.messages()).to_contain_text(
+        said("La préconisation est soumise aux positions des partenaires")
+    )
     recommendation.refresh_from_db()
     assert recommendation.status == RecommendationStatus.ENDORSEMENT
 
@@ -294,6 +297,7 @@ def test_a_roadmap_from_draft_to_library_and_a_recommendation_answered(
     login(page, live_server, cast.pilot_a)
     ui.goto(f"/espace/preconisations/{recommendation.pk}/")
     ui.button("Publier")
+    expect(ui.messages()).to_contain_text("La préconisation est publiée.")
     recommendation.refresh_from_db()
     assert recommendation.status == RecommendationStatus.PUBLISHED
     answer = page.locator("form", has=page.get_by_role("button", name="Enregistrer la réponse"))
