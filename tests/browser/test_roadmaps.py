@@ -44,6 +44,26 @@ SHEETS = (
 )
 
 
+# The ids used more than once on the page: a label's `for` then names another form's control.
+# (axe-core 4.x no longer reports duplicate ids among its WCAG rules.)
+DUPLICATE_IDS = """() => {
+    const seen = new Map();
+    for (const e of document.querySelectorAll('[id]')) seen.set(e.id, (seen.get(e.id) || 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+}"""
+
+
+def _checker(assert_accessible):
+    """axe and the layout (assert_accessible), then every id unique."""
+
+    def check(page) -> None:
+        assert_accessible(page)
+        duplicates = page.evaluate(DUPLICATE_IDS)
+        assert duplicates == [], f"{page.url}: duplicate ids {duplicates}"
+
+    return check
+
+
 def _fill_part(ui: Browse, summary: str, values: dict[str, str], selects: dict[str, str]) -> None:
     """Open the « Ajouter — … » disclosure of a sheet's part, fill it and add the row."""
     page = ui.page
@@ -64,7 +84,8 @@ def test_a_roadmap_from_draft_to_library_and_a_recommendation_answered(
     page.set_default_timeout(15_000)
     cast = build_personas(status=FabriqueStatus.RUNNING)
     fabrique, territory = cast.fabrique_a, cast.participation_a
-    ui = Browse(page, live_server.url, assert_accessible)
+    check = _checker(assert_accessible)
+    ui = Browse(page, live_server.url, check)
     today = timezone.localdate()
 
     # --- 1. The provider creates the roadmap and frames it -----------------------------------
@@ -144,7 +165,7 @@ def test_a_roadmap_from_draft_to_library_and_a_recommendation_answered(
     referent_csp = watch_csp(referent_context)
     referent_page = referent_context.new_page()
     referent_page.set_default_timeout(15_000)
-    referent = Browse(referent_page, live_server.url, assert_accessible)
+    referent = Browse(referent_page, live_server.url, check)
     login(referent_page, live_server, cast.elected_a)
     referent.goto(f"/espace/fiches-action/{health.pk}/")
     referent.link("Modifier la fiche")
