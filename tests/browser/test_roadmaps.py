@@ -19,6 +19,7 @@ index are produced during the request that asks for them).
 import datetime
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -263,15 +264,16 @@ def test_a_roadmap_from_draft_to_library_and_a_recommendation_answered(
     ui.click(search.get_by_role("button", name="Rechercher"))
     results = page.get_by_role("main")
     expect(results.get_by_role("link", name=SHEETS[2][1])).to_be_visible()
-    expect(results.get_by_role("link", name="composante")).to_have_count(0)
     ui.link(SHEETS[2][1])
     assert page.url.endswith(f"/bibliotheque/fiches-action/{health.pk}/")
-    ui.goto(f"/bibliotheque/feuilles-de-route/{roadmap.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(said(f"Fiche 3 : {SHEETS[2][1]}"))
+    ui.link(TITLE)  # The sheet's roadmap (breadcrumb or lead paragraph).
+    assert page.url.endswith(f"/bibliotheque/feuilles-de-route/{roadmap.pk}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(TITLE)
     download_link = page.get_by_role("link", name="Télécharger en PDF accessible")
     with page.expect_download() as downloading:
         download_link.click()
-    content = open(downloading.value.path(), "rb").read()  # noqa: SIM115
+    content = Path(downloading.value.path()).read_bytes()
     assert content.startswith(b"%PDF")
     from pypdf import PdfReader
 
