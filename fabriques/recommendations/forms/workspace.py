@@ -150,6 +150,11 @@ class PositionForm(DsfrForm):
 class CommentForm(DsfrForm):
     text = forms.CharField(label=_("Votre commentaire"), widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the answer form on the same page also has a `text` field.
+        kwargs.setdefault("auto_id", "id_comment_%s")
+        super().__init__(*args, **kwargs)
+
 
 class SendingForm(DsfrForm):
     correspondent = forms.CharField(
