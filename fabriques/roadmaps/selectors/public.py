@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from fabriques.roadmaps.access import get_published_roadmap, get_published_sheet
 
@@ -86,7 +86,8 @@ class RoadmapRow:
 
 
 def roadmap_rows(roadmaps: Sequence[Roadmap]) -> list[RoadmapRow]:
-    """Rows for a list of roadmaps annotated with ``sheet_count`` (3 queries for progress)."""
+    """Rows for a list of roadmaps (3 queries for their progress, which counts their sheets:
+    no aggregate over every published roadmap's sheets before the page is cut)."""
     progress = roadmap_progress([r.pk for r in roadmaps])
     return [
         RoadmapRow(
@@ -96,7 +97,7 @@ def roadmap_rows(roadmaps: Sequence[Roadmap]) -> list[RoadmapRow]:
             fabrique_title=r.fabrique.title,
             fabrique_slug=r.fabrique.slug,
             year=r.fabrique.programme_year.year,
-            sheet_count=r.sheet_count,  # type: ignore[attr-defined]
+            sheet_count=progress[r.pk].total,
             progress=progress[r.pk],
         )
         for r in roadmaps
@@ -112,20 +113,13 @@ def library_roadmaps(
     paginator = Paginator(range(count), per_page)
     number = paginator.validate_number(min(max(page_number, 1), paginator.num_pages))
     start = (number - 1) * per_page
-    roadmaps = list(
-        queryset.annotate(sheet_count=Count("sheets", distinct=True))[start : start + per_page]
-    )
+    roadmaps = list(queryset[start : start + per_page])
     return frozen_page(roadmap_rows(roadmaps), number, count, per_page)
 
 
 def fabrique_roadmaps(*, fabrique_id: int) -> list[RoadmapRow]:
     """The published roadmaps of a Fabrique, for its public page (1 + 3 queries)."""
-    roadmaps = list(
-        published_roadmaps()
-        .filter(fabrique_id=fabrique_id)
-        .annotate(sheet_count=Count("sheets", distinct=True))
-    )
-    return roadmap_rows(roadmaps)
+    return roadmap_rows(list(published_roadmaps().filter(fabrique_id=fabrique_id)))
 
 
 def participation_roadmaps(participation_ids: list[int]) -> list[Roadmap]:
