@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import FollowUpEntry, Indicator, SheetStatus
+from .editing import FrenchDecimalField
 
 VALUE_LINES = 3
 
@@ -25,16 +26,17 @@ def _date() -> forms.DateInput:
 
 
 def _amount(label: Any) -> forms.DecimalField:
-    return forms.DecimalField(
+    """An amount typed as on the sheets' forms: « 12 500,50 » as well as 12500.50."""
+    field = FrenchDecimalField(
         label=label,
         required=False,
         min_value=0,
         max_digits=14,
         decimal_places=2,
-        localize=True,
         error_messages=AMOUNT_ERRORS,
-        widget=forms.TextInput(attrs={"class": "fr-input", "inputmode": "decimal"}),
     )
+    field.widget.attrs["class"] = "fr-input"
+    return field
 
 
 class EntryForm(forms.Form):
@@ -95,18 +97,17 @@ class IndicatorValueForm(forms.Form):
     measured_on = forms.DateField(
         label=_("Date de la mesure"), required=False, widget=_date(), error_messages=DATE_ERRORS
     )
-    value = forms.DecimalField(
+    value = FrenchDecimalField(
         label=_("Valeur"),
         required=False,
         max_digits=16,
         decimal_places=4,
-        localize=True,
         error_messages={"invalid": _("Saisissez une valeur en chiffres, par exemple 12 ou 3,5.")},
-        widget=forms.TextInput(attrs={"class": "fr-input", "inputmode": "decimal"}),
     )
 
     def __init__(self, *args: Any, indicators: list[Indicator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["value"].widget.attrs["class"] = "fr-input"
         self.fields["indicator"].choices = [  # type: ignore[attr-defined]
             ("", _("Choisir un indicateur")),
             *((i.pk, f"{i.sheet.number}. {i.definition} ({i.unit})") for i in indicators),

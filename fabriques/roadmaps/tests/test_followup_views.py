@@ -66,7 +66,8 @@ class FollowUpViewTests(TestCase):
                     f"e{entry.pk}-status": SheetStatus.DONE,
                     f"e{entry.pk}-actual_start": "2027-04-01",
                     f"e{entry.pk}-actual_end": "2027-12-01",
-                    f"e{entry.pk}-spent": "12500,50",
+                    # As people type it in French: a space between thousands, a comma.
+                    f"e{entry.pk}-spent": "12\u202f500,50",
                     f"e{entry.pk}-granted": "4000",
                     f"e{entry.pk}-comment": "Fait.",
                 }
