@@ -37,6 +37,7 @@ from .models import (
     Indicator,
     Roadmap,
     SheetNote,
+    Step,
 )
 
 # The columns of the exports, in this order, forever (append only).
@@ -272,6 +273,17 @@ def roadmap_document(roadmap: Roadmap, *, public: bool = False) -> Document:
     return document
 
 
+def _step_line(step: Step) -> str:
+    state = _("réalisée") if step.done else _("à réaliser")
+    if step.due_on:
+        return _("%(name)s — %(date)s — %(state)s") % {
+            "name": step.name,
+            "date": _date(step.due_on),
+            "state": state,
+        }
+    return _("%(name)s — %(state)s") % {"name": step.name, "state": state}
+
+
 def sheet_blocks(sheet: ActionSheet, *, notes: bool = True) -> list[Any]:
     """Every part of one sheet (its relations prefetched)."""
     place = ", ".join(
@@ -313,24 +325,21 @@ def sheet_blocks(sheet: ActionSheet, *, notes: bool = True) -> list[Any]:
         (_("Effets attendus"), sheet.expected_effects),
         (_("Publics cibles"), sheet.targets),
     )
+    # Partners, steps and the status history are short lists read in one line each: written
+    # as lists rather than tables, they cost the PDF a third fewer boxes to lay out
+    # (bench/documents.py), and read the same in every format.
     partners = list(sheet.partners.all())
     if partners:
-        blocks.append(
-            Table(
-                _("Partenaires de la fiche %(n)s") % {"n": sheet.number},
-                [_("Partenaire"), _("Rôle")],
-                [[p.name, p.role] for p in partners],
-            )
-        )
+        blocks += [
+            Heading(4, _("Partenaires")),
+            KeyValue([(p.name, p.role or "—") for p in partners]),
+        ]
     steps = list(sheet.steps.all())
     if steps:
-        blocks.append(
-            Table(
-                _("Étapes de la fiche %(n)s") % {"n": sheet.number},
-                [_("Étape"), _("Date"), _("Réalisée")],
-                [[s.name, _date(s.due_on), _("oui") if s.done else _("non")] for s in steps],
-            )
-        )
+        blocks += [
+            Heading(4, _("Étapes")),
+            BulletList([_step_line(step) for step in steps]),
+        ]
     budget = list(sheet.budget_lines.all())
     if budget:
         blocks.append(
@@ -408,13 +417,19 @@ def sheet_blocks(sheet: ActionSheet, *, notes: bool = True) -> list[Any]:
         )
     changes = list(sheet.status_changes.all())
     if changes:
-        blocks.append(
-            Table(
-                _("Historique de l’état de la fiche %(n)s") % {"n": sheet.number},
-                [_("Date"), _("État"), _("Commentaire")],
-                [[_date(c.changed_on), c.get_status_display(), c.comment] for c in changes],
-            )
-        )
+        blocks += [
+            Heading(4, _("Historique de l’état d’avancement")),
+            BulletList(
+                [
+                    " — ".join(
+                        part
+                        for part in (_date(c.changed_on), c.get_status_display(), c.comment)
+                        if part
+                    )
+                    for c in changes
+                ]
+            ),
+        ]
     written = list(sheet.notes.all()) if notes else []
     if written:
         blocks.append(Heading(4, _("Notes")))

@@ -9,6 +9,9 @@ import zipfile
 from pypdf import PdfReader
 
 PAGE_NUMBER = re.compile(r"\b\d+ / \d+\b")
+# A list's bullet is drawn apart from its item's text; pypdf may read it out of order, in the
+# middle of a paragraph that runs across the item (it is a label, not text, in the tags).
+BULLET_LINE = re.compile(r"^[ \t]*•[ \t]*\n", re.MULTILINE)
 
 
 def squash(text: str) -> str:
@@ -18,7 +21,8 @@ def squash(text: str) -> str:
 
 def pdf_text(content: bytes, title: str) -> str:
     """The text of every page, without the running footer (the title and « 3 / 57 »), which
-    WeasyPrint writes last on each page: a paragraph cut by a page break reads on."""
+    WeasyPrint writes last on each page: a paragraph cut by a page break reads on. Lines
+    holding only a list's bullet are left out (see BULLET_LINE)."""
     reader = PdfReader(io.BytesIO(content))
     pages = []
     for page in reader.pages:
@@ -26,7 +30,7 @@ def pdf_text(content: bytes, title: str) -> str:
         footer = text.rfind(title)
         if footer != -1 and PAGE_NUMBER.fullmatch(text[footer + len(title) :].strip()):
             text = text[:footer]
-        pages.append(text)
+        pages.append(BULLET_LINE.sub("", text))
     return "\n".join(pages)
 
 

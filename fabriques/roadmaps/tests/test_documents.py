@@ -44,11 +44,18 @@ def expected_fragments(roadmap) -> list[str]:
             sheet.objectives,
             sheet.expected_effects,
             f"Kilomètres de pistes cyclables (fiche {sheet.number})",
-            f"Étapes de la fiche {sheet.number}",
+            "Étude de faisabilité — réalisée",
+            "Travaux — 1 mars 2027 — à réaliser",
             f"Budget de la fiche {sheet.number}",
             f"Plan de financement de la fiche {sheet.number}",
         ]
-    fragments += ["125 000,50 €", "0,50 ETP", "40 000,00 €", "31 décembre 2026 : 3,25", "Réalisée"]
+    fragments += [
+        "125 000,50 €",
+        "0,50 ETP",
+        "40 000,00 €",
+        "31 décembre 2026 : 3,25",
+        "Maîtrise d’œuvre",
+    ]
     return fragments
 
 
@@ -83,7 +90,7 @@ class TestThirtySheetsWithLongUnicodeTexts(TestCase):
         document = DocxDocument(io.BytesIO(self.files["docx"]))
         assert document.core_properties.title == self.roadmap.title
         assert document.core_properties.language == "fr-FR"
-        assert len(document.tables) > 30 * 5
+        assert len(document.tables) >= 30 * 3
 
     def test_the_odt_says_everything(self):
         text = odt_text(self.files["odt"])
