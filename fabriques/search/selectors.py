@@ -18,6 +18,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -89,8 +90,15 @@ def _fts_match(words: Sequence[str]) -> str:
     return " ".join(f'"{s}"' for w in words for s in stems(w))
 
 
-def _page(queryset: QuerySet[SearchEntry], words: Sequence[str], start: int) -> list[SearchEntry]:
-    """One page of `queryset`, best first, then by title."""
+def _page(
+    queryset: QuerySet[SearchEntry],
+    words: Sequence[str],
+    start: int,
+    kinds: Sequence[str],
+    filters: Mapping[str, Sequence[str]],
+) -> list[SearchEntry]:
+    """One page of the matching entries (`queryset`, with `kinds` and `filters` applied), best
+    first, then by title."""
     if connection.vendor == "postgresql":
         query = SearchQuery(" ".join(words), config=services.CONFIG, search_type="plain")
         return list(
@@ -99,17 +107,24 @@ def _page(queryset: QuerySet[SearchEntry], words: Sequence[str], start: int) -> 
             .only("kind", "title", "body", "url", "year")[start : start + PAGE_SIZE]
         )
     # bm25() is lower for better matches; the title column weighs ten times the body. It is
-    # computed in a join with the FTS5 table: as a correlated subquery it would run the
-    # full-text query once per row.
-    inner, params = queryset.values("pk").query.sql_with_params()
+    # computed in a join with the FTS5 table (as a correlated subquery it would run the
+    # full-text query once per row), and the kinds and facets chosen are conditions of that
+    # join: the full-text query runs once.
     table = SearchEntry._meta.db_table
+    conditions = [f"{FTS} MATCH %s"]
+    params: list[Any] = [_fts_match(words)]
+    if kinds:
+        conditions.append(f"e.kind IN ({', '.join(['%s'] * len(kinds))})")
+        params += list(kinds)
+    facet_conditions, facet_params = _facet_conditions(filters, "e.id")
+    conditions += facet_conditions
+    params += facet_params
     sql = (
         f"SELECT e.id, e.kind, e.title, e.body, e.url, e.year FROM {FTS} "
-        f"JOIN {table} e ON e.id = {FTS}.rowid "
-        f"WHERE {FTS} MATCH %s AND e.id IN ({inner}) "
+        f"JOIN {table} e ON e.id = {FTS}.rowid WHERE {' AND '.join(conditions)} "
         f"ORDER BY bm25({FTS}, 10.0, 1.0), e.title, e.id LIMIT %s OFFSET %s"
     )
-    return list(SearchEntry.objects.raw(sql, [_fts_match(words), *params, PAGE_SIZE, start]))
+    return list(SearchEntry.objects.raw(sql, [*params, PAGE_SIZE, start]))
 
 
 def search(
@@ -158,11 +173,11 @@ def _search(
     if kinds:
         base = base.filter(kind__in=kinds)
     results.total = sum(n for kind, n in per_kind.items() if not kinds or kind in kinds)
-    results.facets = _facet_counts(base, filters)
+    results.facets = _facet_counts(base, words, kinds, filters)
     results.pages = math.ceil(results.total / PAGE_SIZE)
     results.page = min(max(page, 1), max(results.pages, 1))
     start = (results.page - 1) * PAGE_SIZE
-    entries = _page(base, words, start)
+    entries = _page(base, words, start, kinds, filters)
     tags: dict[int, list[str]] = defaultdict(list)
     for entry_id, label in (
         SearchFacet.objects.filter(entry__in=[e.pk for e in entries], facet__in=["region", "theme"])
@@ -186,17 +201,66 @@ def _search(
     return results
 
 
+def _facet_conditions(
+    filters: Mapping[str, Sequence[str]], column: str
+) -> tuple[list[str], list[Any]]:
+    """SQL conditions on an entry id `column`: one of the chosen values of each facet."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    for facet, values in filters.items():
+        inner, inner_params = (
+            SearchFacet.objects.filter(facet=facet, value__in=values)
+            .values("entry_id")
+            .query.sql_with_params()
+        )
+        conditions.append(f"{column} IN ({inner})")
+        params += list(inner_params)
+    return conditions, params
+
+
+def _entry_ids_sql(
+    base: QuerySet[SearchEntry],
+    words: Sequence[str],
+    kinds: Sequence[str],
+    filters: Mapping[str, Sequence[str]],
+) -> tuple[str, list[Any]]:
+    """SQL selecting the ids of `base` (the matching entries, kinds and filters applied).
+
+    On SQLite without a kind chosen, straight from the FTS5 table: going through the entries'
+    table as well costs half as much again as the facet count itself at 100× the data.
+    """
+    if connection.vendor != "sqlite" or kinds:
+        sql, params = base.values("pk").query.sql_with_params()
+        return sql, list(params)
+    conditions = [f"{FTS} MATCH %s"]
+    values: list[Any] = [_fts_match(words)]
+    facet_conditions, facet_params = _facet_conditions(filters, "rowid")
+    conditions += facet_conditions
+    values += facet_params
+    return f"SELECT rowid FROM {FTS} WHERE {' AND '.join(conditions)}", values
+
+
 def _facet_counts(
-    base: QuerySet[SearchEntry], filters: dict[str, list[str]]
+    base: QuerySet[SearchEntry],
+    words: Sequence[str],
+    kinds: Sequence[str],
+    filters: dict[str, list[str]],
 ) -> dict[str, list[FacetValue]]:
-    rows = (
-        SearchFacet.objects.filter(entry__in=base.values("pk"))
-        .values_list("facet", "value", "label")
-        .annotate(n=Count("entry_id"))
-        .order_by()
-    )
+    # Counted on (facet, value) alone, which the unique index (entry, facet, value) covers:
+    # the label, the same for every row of a value, is read once per value found.
+    inner, params = _entry_ids_sql(base, words, kinds, filters)
+    table = SearchFacet._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.facet, c.value, c.n, (SELECT g.label FROM {table} g "
+            f"WHERE g.facet = c.facet AND g.value = c.value LIMIT 1) "
+            f"FROM (SELECT f.facet, f.value, COUNT(*) AS n FROM {table} f "
+            f"WHERE f.entry_id IN ({inner}) GROUP BY f.facet, f.value) c",
+            params,
+        )
+        rows = cursor.fetchall()
     facets: dict[str, list[FacetValue]] = {facet: [] for facet in registry.FACETS}
-    for facet, value, label, n in rows:
+    for facet, value, n, label in rows:
         if facet in facets:
             facets[facet].append(FacetValue(value, label, n, value in filters.get(facet, ())))
     for facet, values in facets.items():
