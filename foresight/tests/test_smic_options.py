@@ -159,3 +159,31 @@ def test_without_experts_the_fields_are_null() -> None:
     result = smic.solve(smic.parse(DG_CASE)).to_dict()
     assert result["experts"] is None and result["expert_average"] is None
     assert result["elasticities"] is None
+
+
+def independent(name: str, a: float, b: float) -> dict[str, object]:
+    return {
+        "name": name,
+        "p": [a, b],
+        "p_if": [[None, a], [b, None]],
+        "p_if_not": [[None, a], [b, None]],
+    }
+
+
+def test_averaging_distributions_differs_from_averaging_inputs() -> None:
+    # X: P(A) = 0.2, P(B) = 0.8, independent; Y the other way round. Mean of the distributions:
+    # π11 = (0.16 + 0.16)/2 = 0.16, π10 = (0.04 + 0.64)/2 = 0.34, π01 = 0.34, π00 = 0.16.
+    # Mean of the inputs: every probability 0.5, independent, so 0.25 each.
+    doc = {
+        "hypotheses": ["A", "B"],
+        "experts": [independent("X", 0.2, 0.8), independent("Y", 0.8, 0.2)],
+    }
+    result = smic.solve(smic.parse(doc))
+    assert result.expert_average is not None
+    order = [s.bits for s in result.scenarios]
+    assert dict(zip(order, result.expert_average, strict=True)) == pytest.approx(
+        {"11": 0.16, "10": 0.34, "01": 0.34, "00": 0.16}, abs=1e-9
+    )
+    assert probabilities(result) == pytest.approx(
+        {"11": 0.25, "10": 0.25, "01": 0.25, "00": 0.25}, abs=1e-9
+    )
