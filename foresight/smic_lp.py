@@ -37,6 +37,19 @@ except ImportError:  # pragma: no cover
     _WARM = False
 
 
+class _Cold:
+    def __init__(self, a: NDArray[np.float64], b: NDArray[np.float64]) -> None:
+        self.a, self.b = a, b
+
+    def solve(self, s: int, maximise: bool) -> NDArray[np.float64]:
+        cost = np.zeros(self.a.shape[1])
+        cost[s] = -1.0 if maximise else 1.0
+        res = linprog(cost, A_eq=self.a, b_eq=self.b, bounds=(0, None), method="highs")
+        if res.status != 0:
+            raise ComputationError(f"scenario {s}: linear programme failed: {res.message}")
+        return np.asarray(res.x, dtype=float)
+
+
 class _Warm:
     def __init__(self, a: NDArray[np.float64], b: NDArray[np.float64]) -> None:
         assert _hc is not None
@@ -62,6 +75,7 @@ class _Warm:
         highs.passModel(lp)
         self.highs = highs
         self.current: int | None = None
+        self.cold = _Cold(a, b)
 
     def solve(self, s: int, maximise: bool) -> NDArray[np.float64]:
         highs = self.highs
@@ -72,25 +86,11 @@ class _Warm:
         highs.changeColCost(s, 1.0)
         self.current = s
         highs.run()
-        status = highs.getModelStatus()
-        if status != _hc.HighsModelStatus.kOptimal:
-            raise ComputationError(
-                f"scenario {s}: linear programme failed: {highs.modelStatusToString(status)}"
-            )
+        if highs.getModelStatus() != _hc.HighsModelStatus.kOptimal:
+            # A warm start gone wrong numerically: solve this one cold, then start afresh.
+            highs.clearSolver()
+            return self.cold.solve(s, maximise)
         return np.asarray(highs.getSolution().col_value, dtype=float)
-
-
-class _Cold:
-    def __init__(self, a: NDArray[np.float64], b: NDArray[np.float64]) -> None:
-        self.a, self.b = a, b
-
-    def solve(self, s: int, maximise: bool) -> NDArray[np.float64]:
-        cost = np.zeros(self.a.shape[1])
-        cost[s] = -1.0 if maximise else 1.0
-        res = linprog(cost, A_eq=self.a, b_eq=self.b, bounds=(0, None), method="highs")
-        if res.status != 0:
-            raise ComputationError(f"scenario {s}: linear programme failed: {res.message}")
-        return np.asarray(res.x, dtype=float)
 
 
 def bounds(

@@ -1,5 +1,7 @@
 """Intervals from the equations actually given, checked by hand and against cold linprog."""
 
+import importlib
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -158,3 +160,47 @@ def test_row_basis_keeps_the_row_space() -> None:
     basis = smic._row_basis(k)
     assert basis.shape == (2, 3)
     assert np.linalg.matrix_rank(np.vstack([basis, k])) == 2
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(1, 3), st.sampled_from(smic.OBJECTIVES), st.data())
+def test_any_partial_input_gives_intervals_around_the_fit(
+    n: int, objective: str, data: st.DataObject
+) -> None:
+    cell = st.one_of(st.none(), st.floats(0, 1), st.sampled_from([0.0, 1.0]))
+    doc = {
+        "hypotheses": [f"H{i}" for i in range(n)],
+        "p": [data.draw(st.floats(0, 1)) for _ in range(n)],
+        "p_if": [[None if i == j else data.draw(cell) for j in range(n)] for i in range(n)],
+        "p_if_not": [[None if i == j else data.draw(cell) for j in range(n)] for i in range(n)],
+        "objective": objective,
+    }
+    result = smic.solve(smic.parse(doc))
+    assert sum(s.probability for s in result.scenarios) == pytest.approx(1, abs=1e-9)
+    for s in result.scenarios:
+        assert s.interval is not None
+        lo, hi = s.interval
+        assert 0 <= lo <= s.probability <= hi <= 1
+
+
+def test_a_failed_warm_solve_falls_back_to_a_cold_one() -> None:
+    if not smic_lp._WARM:
+        pytest.skip("scipy without its HiGHS bindings: every solve is cold already")
+    mon = smic._monomials(2)
+    pi = np.array([0.1, 0.2, 0.3, 0.4])
+    warm = smic_lp._Warm(mon, mon @ pi)
+
+    class Failing:
+        def __init__(self, inner: object) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+        def getModelStatus(self) -> object:  # HiGHS spells it so
+            core = importlib.import_module("scipy.optimize._highspy._core")
+            return core.HighsModelStatus.kSolveError
+
+    warm.highs = Failing(warm.highs)
+    x = warm.solve(3, maximise=True)
+    assert x == pytest.approx(pi)  # two hypotheses, full moments: the only distribution
