@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.optimize import minimize
 
 from foresight import InputError, smic
 from foresight.tests.test_smic import consistent_input
@@ -187,3 +188,59 @@ def test_averaging_distributions_differs_from_averaging_inputs() -> None:
     assert probabilities(result) == pytest.approx(
         {"11": 0.25, "10": 0.25, "01": 0.25, "00": 0.25}, abs=1e-9
     )
+
+
+# The example printed with the 1975 programme (Duperrin & Godet, "SMIC 74"), scenarios numbered
+# 1 = 111, 2 = 110, 3 = 101, 4 = 100, 5 = 011, 6 = 010, 7 = 001, 8 = 000 (hypotheses 1, 2, 3):
+PRINTED = [
+    (0.30, 1, 5),
+    (0.15, 3, 7),
+    (0.30, 1, 3),
+    (0.04, 5, 7),
+    (0.24, 1, 5),
+    (0.04, 2, 6),
+    (0.24, 1, 2),
+    (0.24, 5, 6),
+    (0.27, 1, 3),
+    (0.35, 2, 4),
+    (0.35, 1, 2),
+    (0.20, 3, 4),
+]
+
+
+def test_the_printed_1975_example() -> None:
+    # Each term is P(i|j)·P(j) or P(i|¬j)·P(¬j); any marginals reproduce its constants. With
+    # P(1) = 0.5, P(2) = 0.6, P(3) = 0.45: P(3|2) = 0.30/0.6, P(3|¬2) = 0.15/0.4, P(3|1) = 0.30/0.5,
+    # P(3|¬1) = 0.04/0.5, P(2|3) = 0.24/0.45, P(2|¬3) = 0.04/0.55, P(2|1) = P(2|¬1) = 0.24/0.5,
+    # P(1|3) = 0.27/0.45, P(1|¬3) = 0.35/0.55, P(1|2) = 0.35/0.6, P(1|¬2) = 0.20/0.4.
+    p_if = [[None, 0.35 / 0.6, 0.27 / 0.45], [0.24 / 0.5, None, 0.24 / 0.45], [0.6, 0.5, None]]
+    p_if_not = [[None, 0.5, 0.35 / 0.55], [0.48, None, 0.04 / 0.55], [0.08, 0.375, None]]
+    doc = {
+        "hypotheses": ["1", "2", "3"],
+        "p": [0.5, 0.6, 0.45],
+        "p_if": p_if,
+        "p_if_not": p_if_not,
+        "objective": "duperrin_godet_1975",
+    }
+    result = smic.solve(smic.parse(doc))
+    # Our bits list hypothesis 1 first, as the printed numbering does.
+    number = {"111": 1, "110": 2, "101": 3, "100": 4, "011": 5, "010": 6, "001": 7, "000": 8}
+    pi = np.zeros(9)
+    for s in result.scenarios:
+        pi[number[s.bits]] = s.probability
+
+    def printed(x: np.ndarray) -> float:
+        return float(sum((c - x[a] - x[b]) ** 2 for c, a, b in PRINTED))
+
+    assert printed(pi) == pytest.approx(result.residual, abs=1e-12)
+    # An independent solver on the printed objective reaches the same minimum.
+    best = minimize(
+        lambda x: printed(np.concatenate([[0.0], x])),
+        np.full(8, 1 / 8),
+        method="SLSQP",
+        bounds=[(0, 1)] * 8,
+        constraints=[{"type": "eq", "fun": lambda x: x.sum() - 1}],
+        options={"ftol": 1e-14, "maxiter": 500},
+    )
+    assert best.success
+    assert result.residual == pytest.approx(best.fun, abs=1e-9)
