@@ -73,7 +73,7 @@ def test_three_hypotheses_are_not_determined_by_pairs() -> None:
     pi = np.array([0.1, 0.15, 0.05, 0.2, 0.1, 0.1, 0.25, 0.05])
     result = smic.solve(smic.parse(consistent_input(pi)))
     assert not result.determined
-    assert any(s.interval[1] - s.interval[0] > 0.01 for s in result.scenarios)
+    assert any(s.interval and s.interval[1] - s.interval[0] > 0.01 for s in result.scenarios)
 
 
 @settings(max_examples=25, deadline=None)
@@ -86,6 +86,7 @@ def test_consistent_inputs_are_reproduced_exactly(n: int, seed: int) -> None:
     assert result.p == pytest.approx(doc["p"], abs=1e-9)
     assert result.max_deviation < 1e-8
     for s in result.scenarios:
+        assert s.interval is not None
         assert s.interval[0] - 1e-7 <= s.probability <= s.interval[1] + 1e-7
     if n <= 2:
         # Two hypotheses: marginals and the pair fix the four scenarios, hence the input.
