@@ -168,3 +168,26 @@ def test_permuting_actors_permutes_results(doc: MactorDoc, rnd: random.Random) -
         assert ob.mobilisation == pytest.approx(oa.mobilisation)
         expected = [oa.convergence[perm[i]][perm[j]] for i in range(n) for j in range(n)]
         assert [x for row in ob.convergence for x in row] == pytest.approx(expected)
+        assert ob.actor_mobilisation == pytest.approx([oa.actor_mobilisation[p] for p in perm])
+        assert [x for row in ob.actor_distance for x in row] == pytest.approx(
+            [oa.actor_distance[perm[i]][perm[j]] for i in range(n) for j in range(n)]
+        )
+    assert b.net_influence == [a.net_influence[p] for p in perm]
+    assert [x.quadrant for x in b.plane] == [a.plane[p].quadrant for p in perm]
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents(), st.sampled_from(mactor.READINGS))
+def test_invariants_of_both_readings(doc: MactorDoc, reading: mactor.Reading) -> None:
+    result = mactor.solve(mactor.parse({**doc, "balance_reading": reading}))
+    n = len(doc["actors"])
+    assert sum(result.balance_of_power) == pytest.approx(n)
+    assert all(r >= 0 for r in result.balance_of_power)
+    net = result.net_balance
+    assert all(net[i][j] == -net[j][i] for i in range(n) for j in range(n))
+    assert sum(result.net_influence) == 0
+    for order in result.orders:
+        d = order.actor_distance
+        assert all(d[i][j] == d[j][i] and d[i][i] == 0 for i in range(n) for j in range(n))
+        for edge in order.convergence_edges:
+            assert edge.a < edge.b and edge.weight == order.convergence[edge.a][edge.b]

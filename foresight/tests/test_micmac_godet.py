@@ -111,3 +111,20 @@ def test_window_boundary_is_exact_when_nothing_is_cut() -> None:
     result = run([[0, 2], [2, 0]], iterations=400)
     assert result.indirect.exact
     assert result.indirect.influence == [2**400, 2**400]
+
+
+def test_truncated_ranks_keep_true_ties_and_equal_the_exact_ranks() -> None:
+    rnd = random.Random(11)
+    for _ in range(5):
+        n = 12
+        m = [[0 if i == j else rnd.randint(0, 3) for j in range(n)] for i in range(n)]
+        # Variable 1 copies variable 0 (same row, same column): exact ties at every power.
+        m[1] = [m[0][j] if j > 1 else 0 for j in range(n)]
+        m[1][0] = m[0][1]
+        for i in range(2, n):
+            m[i][1] = m[i][0]
+        result = run(m, iterations=250).indirect
+        infl, dep = micmac.power_sums(m, 250)
+        assert not result.exact and infl[0] == infl[1] and dep[0] == dep[1]
+        assert result.influence_rank == exact_ranks(infl)
+        assert result.dependence_rank == exact_ranks(dep)
