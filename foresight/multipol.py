@@ -197,15 +197,14 @@ def _sensitivity(data: MultipolInput, ranks: list[list[int]]) -> list[Perturbati
                 if after == before:
                     continue
                 names = data.actions
+                # In the policy's order: a walks the old ranking, b the actions below a.
+                old_order = sorted(range(len(names)), key=lambda a: before[a])
                 reversals = [
                     [names[a], names[b]]
-                    for a in range(len(names))
-                    for b in range(len(names))
-                    if before[a] < before[b] and after[a] > after[b]
+                    for i, a in enumerate(old_order)
+                    for b in old_order[i + 1 :]
+                    if after[a] > after[b]
                 ]
-                reversals.sort(
-                    key=lambda pair: (before[names.index(pair[0])], before[names.index(pair[1])])
-                )
                 out.append(
                     Perturbation(
                         policy=policy.name,
