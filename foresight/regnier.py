@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Literal
 
 from foresight import InputError, _input
 
@@ -18,7 +18,10 @@ COLOURS = {
     "white": 0,
     "black": 0,
 }
+FAVOURABLE = ("dark_green", "light_green")
 DEFAULT_DISSENSUS_THRESHOLD = 1.5
+Sort = Literal["consensus", "mean", "mean_answered", "favourable"]
+SORTS: tuple[Sort, ...] = ("consensus", "mean", "mean_answered", "favourable")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class RegnierInput:
     statements: tuple[str, ...]
     votes: tuple[tuple[str, ...], ...]  # one row per statement, one colour per participant
     dissensus_threshold: float = DEFAULT_DISSENSUS_THRESHOLD
+    sort: Sort = "consensus"
+    participants: tuple[str, ...] | None = None  # names of the columns (default P1, P2, …)
 
 
 @dataclass(frozen=True)
@@ -38,11 +43,22 @@ class StatementResult:
     mean_answered: float | None  # over those who answered
     dispersion: float | None  # population standard deviation of the answers
     dissensus: bool  # dispersion ≥ dissensus_threshold
+    favourable: float  # share of dark and light greens among all participants
+
+
+@dataclass(frozen=True)
+class ParticipantResult:
+    name: str
+    position: int  # 0-based column in the input
+    mean: float  # over all statements, abstentions counted 0
+    answered: int
 
 
 @dataclass(frozen=True)
 class RegnierResult:
-    statements: list[StatementResult]  # by acceptance (mean_answered), descending
+    sort: Sort
+    statements: list[StatementResult]  # the abacus's rows, in the chosen order
+    participants: list[ParticipantResult]  # its columns, by voting profile
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -50,7 +66,9 @@ class RegnierResult:
 
 def parse(doc: object) -> RegnierInput:
     doc = _input.mapping(doc, "")
-    _input.reject_unknown(doc, ("statements", "votes", "dissensus_threshold"))
+    _input.reject_unknown(
+        doc, ("statements", "votes", "dissensus_threshold", "sort", "participants")
+    )
     statements = _input.names(_input.required(doc, "statements"), "statements")
     raw = _input.array(_input.required(doc, "votes"), "votes")
     if len(raw) != len(statements):
@@ -81,7 +99,33 @@ def parse(doc: object) -> RegnierInput:
         lo=0,
         hi=2,
     )
-    return RegnierInput(statements, tuple(votes), threshold)
+    sort = doc.get("sort", "consensus")
+    if sort not in SORTS:
+        raise InputError("sort", f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
+    participants = None
+    if "participants" in doc:
+        participants = _input.names(doc["participants"], "participants")
+        if width is not None and len(participants) != width:
+            raise InputError(
+                "participants",
+                f"expected {width} names (one per vote column), got {len(participants)}",
+            )
+    return RegnierInput(statements, tuple(votes), threshold, sort, participants)
+
+
+def _sort_key(sort: Sort, r: StatementResult) -> tuple[Any, ...]:
+    if sort == "mean":
+        return (-r.mean, r.position)
+    if sort == "mean_answered":
+        # The order before issue 13: a statement nobody answered comes last.
+        return (r.mean_answered is None, -(r.mean_answered or 0), r.position)
+    if sort == "favourable":
+        return (-r.favourable, -r.mean, r.position)
+    # consensus: statements without dissensus first, then those with, then those nobody
+    # answered; within a group acceptance over everybody (abstentions weigh 0), then the less
+    # dispersed, then the more answered.
+    dispersion = r.dispersion if r.dispersion is not None else math.inf
+    return (r.answered == 0, r.dissensus, -r.mean, dispersion, -r.answered, r.position)
 
 
 def solve(data: RegnierInput) -> RegnierResult:
@@ -104,8 +148,38 @@ def solve(data: RegnierInput) -> RegnierResult:
                 mean_answered=mean_answered,
                 dispersion=dispersion,
                 dissensus=dispersion is not None and dispersion >= data.dissensus_threshold,
+                favourable=sum(c in FAVOURABLE for c in row) / len(row),
             )
         )
-    # Acceptance: mean of the answers; a statement nobody answered comes last.
-    results.sort(key=lambda r: (r.mean_answered is None, -(r.mean_answered or 0), r.position))
-    return RegnierResult(results)
+    results.sort(key=lambda r: _sort_key(data.sort, r))
+    return RegnierResult(data.sort, results, _participants(data))
+
+
+def _participants(data: RegnierInput) -> list[ParticipantResult]:
+    """Columns by voting profile: mean score (abstentions 0) descending; at equal means, the
+    participant closest (L1 distance of the scores) to the one placed just before, then input
+    order."""
+    width = len(data.votes[0]) if data.votes else 0
+    names = data.participants or tuple(f"P{j + 1}" for j in range(width))
+    profiles = [[COLOURS[row[j]] for row in data.votes] for j in range(width)]
+    m = len(data.votes)
+    means = [sum(p) / m if m else 0.0 for p in profiles]
+    remaining = sorted(range(width), key=lambda j: (-means[j], j))
+    order: list[int] = []
+    while remaining:
+        top = means[remaining[0]]
+        tied = [j for j in remaining if means[j] == top]
+        if order:
+            last = profiles[order[-1]]
+            pick = min(tied, key=lambda j: (_distance(profiles[j], last), j))
+        else:
+            pick = tied[0]
+        order.append(pick)
+        remaining.remove(pick)
+    return [
+        ParticipantResult(names[j], j, means[j], sum(1 for v in profiles[j] if v)) for j in order
+    ]
+
+
+def _distance(a: list[int], b: list[int]) -> int:
+    return sum(abs(x - y) for x, y in zip(a, b, strict=True))
