@@ -1,0 +1,489 @@
+"""What practitioners run around the CIB solver: succession, expert ensembles, diverse selection.
+
+Balances of a full scenario are the column sums of the rows of its chosen variants; a non-zero
+cell inside a descriptor's own block (a self-impact) counts, as in ScenarioWizard. A descriptor's
+inconsistency is its best balance minus its chosen variant's; a scenario is consistent when every
+descriptor's is at most ``max_inconsistency`` (0 by default).
+
+Succession (Weimer-Jehle) moves a scenario towards consistency until it stops or repeats:
+
+- ``global``: every descriptor switches at once to its highest-balance variant;
+- ``adjacent``: only the most inconsistent descriptor switches (ties: first in input order);
+- ``incremental``: every inconsistent descriptor moves one variant step (in input order of its
+  variants) towards its highest-balance variant.
+
+Ties for the highest balance keep the current variant when it is among them, otherwise take the
+nearest one (incremental) or the first one (global, adjacent). With these rules a scenario is a
+fixed point of every succession exactly when its inconsistency is 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from foresight import InputError, _input, cib
+from foresight.cib import CibInput, Descriptor
+
+ANALYSES = ("succession", "ensemble", "diverse")
+RULES = ("global", "adjacent", "incremental")
+MAX_STARTS = 10_000  # default budget of succession starts; past it, random starts
+MAX_STEPS = 1_000  # default cap on the steps of one succession run
+MAX_CANDIDATES = 100_000  # diverse selection: consistent scenarios considered at most
+_MEMO_CAP = 1_000_000  # states remembered across succession runs
+
+Scenario = tuple[int, ...]  # variant position per descriptor
+
+
+# ---- the model ------------------------------------------------------------------------------
+
+
+def parse_model(doc: object, field: str = "", extra: tuple[str, ...] = ()) -> CibInput:
+    """A CIB document (as for ``python -m foresight cib``) with self-impacts accepted.
+
+    Could move to ``foresight.cib.parse`` once that accepts self-impacts.
+    """
+    doc = _input.mapping(doc, field)
+    _input.reject_unknown(
+        doc, ("descriptors", "matrix", "max_inconsistency", "limit", *extra), field
+    )
+    descriptors = _descriptors(
+        _input.required(doc, "descriptors", field), _input.path(field, "descriptors")
+    )
+    matrix = _matrix(
+        _input.required(doc, "matrix", field), _input.path(field, "matrix"), descriptors
+    )
+    max_inc = _input.integer(
+        doc.get("max_inconsistency", 0), _input.path(field, "max_inconsistency"), lo=0
+    )
+    limit = doc.get("limit")
+    if limit is not None:
+        limit = _input.integer(limit, _input.path(field, "limit"), lo=0)
+    return CibInput(descriptors, matrix, max_inc, limit)
+
+
+def _descriptors(value: object, field: str) -> tuple[Descriptor, ...]:
+    raw = _input.array(value, field, min_len=1)
+    out, seen = [], set()
+    for i, item in enumerate(raw):
+        at = f"{field}[{i}]"
+        item = _input.mapping(item, at)
+        _input.reject_unknown(item, ("name", "variants"), at)
+        name = _input.string(_input.required(item, "name", at), f"{at}.name")
+        if name in seen:
+            raise InputError(f"{at}.name", f"duplicate name {name!r}")
+        seen.add(name)
+        variants = _input.required(item, "variants", at)
+        if isinstance(variants, list) and not variants:
+            raise InputError(f"{at}.variants", f"empty descriptor {name!r}: no variant")
+        out.append(Descriptor(name, _input.names(variants, f"{at}.variants")))
+    return tuple(out)
+
+
+def _matrix(
+    value: object, field: str, descriptors: tuple[Descriptor, ...]
+) -> tuple[tuple[int, ...], ...]:
+    n = sum(len(d.variants) for d in descriptors)
+    rows = _input.square_matrix(value, field, n, "variants")
+    return tuple(
+        tuple(
+            _input.integer(cell, f"{field}[{i}][{j}]", lo=-(10**9), hi=10**9)
+            for j, cell in enumerate(row)
+        )
+        for i, row in enumerate(rows)
+    )
+
+
+class _Model:
+    """Offsets and rows of a CIB input for repeated balance computations."""
+
+    def __init__(self, data: CibInput) -> None:
+        self.data = data
+        self.sizes = [len(d.variants) for d in data.descriptors]
+        self.offsets = [0]
+        for k in self.sizes:
+            self.offsets.append(self.offsets[-1] + k)
+        self.m: NDArray[np.int64] = np.array(data.matrix, dtype=np.int64).reshape(
+            self.offsets[-1], self.offsets[-1]
+        )
+        self.space = math.prod(self.sizes)
+
+    def balances(self, s: Scenario) -> list[list[int]]:
+        """Per descriptor, the balance of each of its variants in scenario s."""
+        rows = [self.offsets[d] + c for d, c in enumerate(s)]
+        total = self.m[rows].sum(axis=0).tolist()
+        return [total[self.offsets[d] : self.offsets[d + 1]] for d in range(len(s))]
+
+    def evaluate(self, s: Scenario) -> tuple[int, int]:
+        """(inconsistency, total impact score) of scenario s."""
+        b = self.balances(s)
+        gaps = [max(block) - block[c] for block, c in zip(b, s, strict=True)]
+        return max(gaps), sum(block[c] for block, c in zip(b, s, strict=True))
+
+    def names(self, s: Scenario) -> list[str]:
+        return [d.variants[c] for d, c in zip(self.data.descriptors, s, strict=True)]
+
+    def positions(self, variants: object, field: str) -> Scenario:
+        items = _input.array(variants, field)
+        if len(items) != len(self.sizes):
+            raise InputError(
+                field, f"expected {len(self.sizes)} variants (one per descriptor), got {len(items)}"
+            )
+        out = []
+        for i, (d, v) in enumerate(zip(self.data.descriptors, items, strict=True)):
+            if v not in d.variants:
+                raise InputError(f"{field}[{i}]", f"unknown variant {v!r} of {d.name!r}")
+            out.append(d.variants.index(str(v)))
+        return tuple(out)
+
+
+# ---- succession -----------------------------------------------------------------------------
+
+
+def succession_step(model: _Model, s: Scenario, rule: str) -> Scenario:
+    b = model.balances(s)
+    best = [max(block) for block in b]
+    if rule == "adjacent":
+        gaps = [bb - block[c] for bb, block, c in zip(best, b, s, strict=True)]
+        worst = max(gaps)
+        if worst == 0:
+            return s
+        d = gaps.index(worst)
+        out = list(s)
+        out[d] = b[d].index(best[d])
+        return tuple(out)
+    out = list(s)
+    for d, (block, c) in enumerate(zip(b, s, strict=True)):
+        if block[c] == best[d]:
+            continue
+        if rule == "global":
+            out[d] = block.index(best[d])
+        else:  # incremental: one step towards the nearest highest-balance variant
+            target = min(
+                (v for v, x in enumerate(block) if x == best[d]), key=lambda v: (abs(v - c), v)
+            )
+            out[d] = c + (1 if target > c else -1)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Attractor:
+    kind: str  # "fixed_point" or "cycle"
+    period: int
+    scenarios: list[list[str]]  # a cycle starts at its smallest scenario (variant positions)
+    basin: int  # starts whose succession ends here
+    share: float  # basin / starts
+
+
+@dataclass(frozen=True)
+class SuccessionResult:
+    rule: str
+    scenario_space: int
+    starts: int
+    exhaustive: bool  # False: random starts (seeded), attractors and shares are a sample
+    unresolved: int  # starts whose run exceeded max_steps
+    attractors: list[Attractor]
+    path: list[list[str]] | None  # from a given start: distinct scenarios visited, in order
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def succession(
+    data: CibInput,
+    rule: str = "global",
+    start: Scenario | None = None,
+    max_starts: int = MAX_STARTS,
+    max_steps: int = MAX_STEPS,
+    seed: int = 0,
+) -> SuccessionResult:
+    """Run succession from one start, or from every start (or a seeded sample past max_starts)."""
+    if rule not in RULES:
+        raise InputError("rule", f"expected one of {', '.join(RULES)}, got {rule!r}")
+    model = _Model(data)
+    memo: dict[Scenario, int] = {}
+    cycles: list[tuple[Scenario, ...]] = []
+    cycle_ids: dict[tuple[Scenario, ...], int] = {}
+
+    def run(s: Scenario) -> tuple[int, list[Scenario]]:
+        path: list[Scenario] = []
+        seen: dict[Scenario, int] = {}
+        att = -1
+        while True:
+            if s in memo:
+                att = memo[s]
+                break
+            if s in seen:
+                cyc = path[seen[s] :]
+                i = cyc.index(min(cyc))
+                key = tuple(cyc[i:] + cyc[:i])
+                att = cycle_ids.setdefault(key, len(cycles))
+                if att == len(cycles):
+                    cycles.append(key)
+                break
+            if len(path) >= max_steps:
+                return -1, path
+            seen[s] = len(path)
+            path.append(s)
+            s = succession_step(model, s, rule)
+        if len(memo) < _MEMO_CAP:
+            for p in path:
+                memo[p] = att
+        return att, path
+
+    basins: dict[int, int] = {}
+    unresolved = 0
+    path_out = None
+    if start is not None:
+        starts, exhaustive = 1, False
+        att, path = run(start)
+        if att < 0:
+            unresolved = 1
+        else:
+            basins[att] = 1
+        path_out = [model.names(p) for p in path]
+    else:
+        exhaustive = model.space <= max_starts
+        if exhaustive:
+            starts = model.space
+            iterator = (tuple(int(x) for x in s) for s in np.ndindex(*model.sizes))
+        else:
+            starts = max_starts
+            rng = np.random.default_rng(seed)
+            sample = np.stack([rng.integers(0, k, size=max_starts) for k in model.sizes], axis=1)
+            iterator = (tuple(row) for row in sample.tolist())
+        for s in iterator:
+            att, _ = run(s)
+            if att < 0:
+                unresolved += 1
+            else:
+                basins[att] = basins.get(att, 0) + 1
+    attractors = [
+        Attractor(
+            kind="fixed_point" if len(cycles[a]) == 1 else "cycle",
+            period=len(cycles[a]),
+            scenarios=[model.names(s) for s in cycles[a]],
+            basin=n,
+            share=n / starts,
+        )
+        for a, n in sorted(basins.items(), key=lambda item: (-item[1], cycles[item[0]]))
+    ]
+    return SuccessionResult(rule, model.space, starts, exhaustive, unresolved, attractors, path_out)
+
+
+# ---- ensembles ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnsembleScenario:
+    variants: list[str]
+    consistent_in: int  # number of experts' matrices in which it is consistent
+    robustness: float  # consistent_in / experts
+    experts: list[int]  # positions of those matrices
+    inconsistency: list[int]  # in each expert's matrix
+    sum_inconsistency: int  # in the sum matrix
+    sum_total_impact_score: int
+
+
+@dataclass(frozen=True)
+class SumScenario:
+    variants: list[str]
+    inconsistency: int
+    total_impact_score: int
+
+
+@dataclass(frozen=True)
+class EnsembleResult:
+    experts: int
+    scenario_count: int  # scenarios consistent in at least one matrix
+    scenarios: list[EnsembleScenario]
+    sum_scenario_count: int
+    sum_scenarios: list[SumScenario]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def ensemble(
+    descriptors: tuple[Descriptor, ...],
+    matrices: list[tuple[tuple[int, ...], ...]],
+    max_inconsistency: int = 0,
+    limit: int | None = None,
+) -> EnsembleResult:
+    """Robustness of each scenario across several experts' matrices, and the sum matrix."""
+    inputs = [CibInput(descriptors, m, max_inconsistency) for m in matrices]
+    n = len(inputs[0].matrix)
+    total = tuple(tuple(sum(m[i][j] for m in matrices) for j in range(n)) for i in range(n))
+    summed = CibInput(descriptors, total, max_inconsistency)
+    models = [_Model(x) for x in inputs]
+    sum_model = _Model(summed)
+    union: set[Scenario] = set()
+    for x, model in zip(inputs, models, strict=True):
+        for found in cib.solve(x).scenarios:
+            union.add(model.positions(found.variants, "scenario"))
+    rows = []
+    for s in union:
+        incs = [m.evaluate(s)[0] for m in models]
+        experts = [e for e, inc in enumerate(incs) if inc <= max_inconsistency]
+        sum_inc, sum_tis = sum_model.evaluate(s)
+        rows.append((s, incs, experts, sum_inc, sum_tis))
+    rows.sort(key=lambda r: (-len(r[2]), -r[4], r[0]))
+    scenarios = [
+        EnsembleScenario(
+            sum_model.names(s), len(ex), len(ex) / len(matrices), ex, incs, sum_inc, sum_tis
+        )
+        for s, incs, ex, sum_inc, sum_tis in rows[:limit]
+    ]
+    sum_result = cib.solve(CibInput(descriptors, total, max_inconsistency, limit))
+    return EnsembleResult(
+        experts=len(matrices),
+        scenario_count=len(rows),
+        scenarios=scenarios,
+        sum_scenario_count=sum_result.scenario_count,
+        sum_scenarios=[
+            SumScenario(s.variants, s.inconsistency, s.total_impact_score)
+            for s in sum_result.scenarios
+        ],
+    )
+
+
+# ---- diverse selection ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Selected:
+    variants: list[str]
+    inconsistency: int
+    total_impact_score: int
+    min_distance: int | None  # to the scenarios selected before it (None for the first)
+
+
+@dataclass(frozen=True)
+class DiverseResult:
+    candidates: int  # consistent scenarios considered
+    exhaustive: bool  # False when more than max_candidates were consistent
+    selected: list[Selected]
+    distances: list[list[int]]  # descriptors that differ, between selected scenarios
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def diverse(data: CibInput, k: int, max_candidates: int = MAX_CANDIDATES) -> DiverseResult:
+    """Greedy max-min selection of k consistent scenarios.
+
+    Start from the highest total impact score; then repeatedly add the scenario whose smallest
+    distance (number of descriptors that differ) to those already chosen is the largest, ties to
+    the higher total impact score, then to the smaller variant positions.
+    """
+    model = _Model(data)
+    result = cib.solve(CibInput(data.descriptors, data.matrix, data.max_inconsistency))
+    pool = result.scenarios[:max_candidates]  # by total impact score descending
+    exhaustive = len(pool) == result.scenario_count
+    if not pool or k == 0:
+        return DiverseResult(len(pool), exhaustive, [], [])
+    choices = np.array([model.positions(s.variants, "scenario") for s in pool], dtype=np.int64)
+    chosen = [0]
+    nearest = (choices != choices[0]).sum(axis=1)
+    picked_at: list[int | None] = [None]
+    while len(chosen) < min(k, len(pool)):
+        # argmax takes the first maximum: the higher score, then the smaller positions.
+        nxt = int(np.argmax(nearest))
+        picked_at.append(int(nearest[nxt]))
+        chosen.append(nxt)
+        nearest = np.minimum(nearest, (choices != choices[nxt]).sum(axis=1))
+    selected = [
+        Selected(pool[i].variants, pool[i].inconsistency, pool[i].total_impact_score, at)
+        for i, at in zip(chosen, picked_at, strict=True)
+    ]
+    distances = [[int((choices[i] != choices[j]).sum()) for j in chosen] for i in chosen]
+    return DiverseResult(len(pool), exhaustive, selected, distances)
+
+
+# ---- command line: python -m foresight cib_tools --------------------------------------------
+
+
+@dataclass(frozen=True)
+class CibToolsInput:
+    analysis: str
+    model: CibInput
+    matrices: tuple[tuple[tuple[int, ...], ...], ...] = ()
+    rule: str = "global"
+    start: Scenario | None = None
+    max_starts: int = MAX_STARTS
+    max_steps: int = MAX_STEPS
+    seed: int = 0
+    k: int = 5
+    max_candidates: int = MAX_CANDIDATES
+
+
+_OPTIONS = {
+    "succession": ("rule", "start", "max_starts", "max_steps", "seed"),
+    "ensemble": ("matrices",),
+    "diverse": ("k", "max_candidates"),
+}
+
+
+def parse(doc: object) -> CibToolsInput:
+    doc = _input.mapping(doc, "")
+    analysis = _input.required(doc, "analysis")
+    if analysis not in ANALYSES:
+        raise InputError("analysis", f"expected one of {', '.join(ANALYSES)}, got {analysis!r}")
+    assert isinstance(analysis, str)
+    options = _OPTIONS[analysis]
+    if analysis == "ensemble":
+        # The experts' matrices replace the single one.
+        body = {k: v for k, v in doc.items() if k not in ("analysis", "matrices")}
+        if "matrix" in body:
+            raise InputError("matrix", "unknown field (an ensemble takes `matrices`)")
+        raw = _input.array(_input.required(doc, "matrices"), "matrices", min_len=1)
+        _input.reject_unknown(body, ("descriptors", "max_inconsistency", "limit"))
+        descriptors = _descriptors(_input.required(doc, "descriptors"), "descriptors")
+        matrices = tuple(_matrix(m, f"matrices[{e}]", descriptors) for e, m in enumerate(raw))
+        model = parse_model({**body, "matrix": [list(row) for row in matrices[0]]})
+        return CibToolsInput("ensemble", model, matrices)
+    body = {k: v for k, v in doc.items() if k != "analysis" and k not in options}
+    model = parse_model(body)
+    if model.limit is not None and analysis != "ensemble":
+        raise InputError("limit", f"unknown field for analysis {analysis!r}")
+    if analysis == "diverse":
+        k = _input.integer(doc.get("k", 5), "k", lo=1, hi=1000)
+        cap = _input.integer(
+            doc.get("max_candidates", MAX_CANDIDATES), "max_candidates", lo=1, hi=10**6
+        )
+        return CibToolsInput("diverse", model, k=k, max_candidates=cap)
+    rule = doc.get("rule", "global")
+    if rule not in RULES:
+        raise InputError("rule", f"expected one of {', '.join(RULES)}, got {rule!r}")
+    assert isinstance(rule, str)
+    start = None
+    if doc.get("start") is not None:
+        start = _Model(model).positions(doc["start"], "start")
+    if model.max_inconsistency != 0:
+        raise InputError(
+            "max_inconsistency", "succession looks for consistent scenarios: must be 0"
+        )
+    return CibToolsInput(
+        "succession",
+        model,
+        rule=rule,
+        start=start,
+        max_starts=_input.integer(doc.get("max_starts", MAX_STARTS), "max_starts", lo=1, hi=10**6),
+        max_steps=_input.integer(doc.get("max_steps", MAX_STEPS), "max_steps", lo=1, hi=10**6),
+        seed=_input.integer(doc.get("seed", 0), "seed", lo=0),
+    )
+
+
+def solve(data: CibToolsInput) -> SuccessionResult | EnsembleResult | DiverseResult:
+    if data.analysis == "succession":
+        return succession(
+            data.model, data.rule, data.start, data.max_starts, data.max_steps, data.seed
+        )
+    if data.analysis == "ensemble":
+        m = data.model
+        return ensemble(m.descriptors, list(data.matrices), m.max_inconsistency, m.limit)
+    return diverse(data.model, data.k, data.max_candidates)

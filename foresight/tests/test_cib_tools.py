@@ -1,0 +1,223 @@
+import itertools
+import random
+
+import pytest
+
+from foresight import InputError, cib_tools
+from foresight.cib import CibInput, Descriptor
+from foresight.cib_tools import diverse, ensemble, parse_model, succession
+from foresight.tests.test_cib import HAND
+
+# HAND (see test_cib): (a2,b2) and (a1,b1) are consistent; global succession sends (a1,b2) to
+# (a2,b1) and back: A's balances from b2 are a1 −3, a2 +3, B's from a1 are b1 +2, b2 −2, and from
+# (a2,b1) A gets a1 +1, a2 −1, B gets b1 −1, b2 +1.
+
+
+def names(result: object) -> list[tuple[str, int, list[list[str]], int]]:
+    return [
+        (a.kind, a.period, a.scenarios, a.basin)
+        for a in result.attractors  # type: ignore[attr-defined]
+    ]
+
+
+def test_global_succession_hand_computed() -> None:
+    result = succession(parse_model(HAND), "global")
+    assert (result.starts, result.exhaustive, result.unresolved) == (4, True, 0)
+    assert names(result) == [
+        ("cycle", 2, [["a1", "b2"], ["a2", "b1"]], 2),
+        ("fixed_point", 1, [["a1", "b1"]], 1),
+        ("fixed_point", 1, [["a2", "b2"]], 1),
+    ]
+    assert [a.share for a in result.attractors] == [0.5, 0.25, 0.25]
+    single = succession(parse_model(HAND), "global", start=(0, 1))
+    assert single.path == [["a1", "b2"], ["a2", "b1"]]
+    assert names(single) == [("cycle", 2, [["a1", "b2"], ["a2", "b1"]], 1)]
+
+
+def test_adjacent_succession_switches_the_most_inconsistent_first() -> None:
+    # From (a1,b2) A misses by 6 and B by 4: A switches → (a2,b2). From (a2,b1) both miss by 2:
+    # the tie goes to A (input order) → (a1,b1).
+    result = succession(parse_model(HAND), "adjacent")
+    assert names(result) == [
+        ("fixed_point", 1, [["a1", "b1"]], 2),
+        ("fixed_point", 1, [["a2", "b2"]], 2),
+    ]
+    path = succession(parse_model(HAND), "adjacent", start=(1, 0)).path
+    assert path == [["a2", "b1"], ["a1", "b1"]]
+
+
+STEPS = {
+    "descriptors": [
+        {"name": "A", "variants": ["a1", "a2", "a3"]},
+        {"name": "B", "variants": ["b1"]},
+    ],
+    # b1 pushes A to a3; A has no impact.
+    "matrix": [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 2, 0]],
+}
+
+
+def test_incremental_succession_moves_one_step() -> None:
+    data = parse_model(STEPS)
+    assert succession(data, "incremental", start=(0, 0)).path == [
+        ["a1", "b1"],
+        ["a2", "b1"],
+        ["a3", "b1"],
+    ]
+    assert succession(data, "global", start=(0, 0)).path == [["a1", "b1"], ["a3", "b1"]]
+    result = succession(data, "incremental")
+    assert names(result) == [("fixed_point", 1, [["a3", "b1"]], 3)]
+
+
+def test_max_steps_leaves_runs_unresolved() -> None:
+    result = succession(parse_model(HAND), "global", max_steps=1)
+    # Fixed points are recognised in one step; the two cycle starts are not.
+    assert result.unresolved == 2
+    assert [a.basin for a in result.attractors] == [1, 1]
+
+
+def random_model(rng: random.Random, self_impacts: bool) -> CibInput:
+    sizes = [rng.randint(1, 3) for _ in range(rng.randint(2, 4))]
+    descriptors = tuple(
+        Descriptor(f"D{d}", tuple(f"v{d}{v}" for v in range(k))) for d, k in enumerate(sizes)
+    )
+    owner = [d for d, k in enumerate(sizes) for _ in range(k)]
+    n = len(owner)
+    matrix = tuple(
+        tuple(
+            0 if owner[i] == owner[j] and not self_impacts else rng.randint(-3, 3) for j in range(n)
+        )
+        for i in range(n)
+    )
+    return CibInput(descriptors, matrix)
+
+
+def brute_force(data: CibInput) -> dict[tuple[int, ...], tuple[int, int]]:
+    model = cib_tools._Model(data)
+    return {
+        s: model.evaluate(s)
+        for s in itertools.product(*(range(len(d.variants)) for d in data.descriptors))
+    }
+
+
+@pytest.mark.parametrize("rule", cib_tools.RULES)
+def test_fixed_points_are_exactly_the_consistent_scenarios(rule: str) -> None:
+    rng = random.Random(13)
+    for trial in range(40):
+        data = random_model(rng, self_impacts=trial % 2 == 1)
+        result = succession(data, rule)
+        all_scenarios = brute_force(data)
+        consistent = {s for s, (inc, _) in all_scenarios.items() if inc == 0}
+        model = cib_tools._Model(data)
+        fixed = {
+            model.positions(a.scenarios[0], "s")
+            for a in result.attractors
+            if a.kind == "fixed_point"
+        }
+        assert fixed == consistent
+        for a in result.attractors:
+            if a.kind == "cycle":
+                assert a.period >= 2
+                assert all(all_scenarios[model.positions(s, "s")][0] > 0 for s in a.scenarios)
+        assert sum(a.basin for a in result.attractors) + result.unresolved == result.starts
+        assert result.starts == len(all_scenarios) and result.unresolved == 0
+
+
+def test_sampled_starts_are_flagged_and_reproducible() -> None:
+    rng = random.Random(5)
+    data = random_model(rng, self_impacts=False)
+    space = len(brute_force(data))
+    first = succession(data, "global", max_starts=space - 1, seed=3)
+    assert (first.exhaustive, first.starts) == (False, space - 1)
+    assert first == succession(data, "global", max_starts=space - 1, seed=3)
+    assert sum(a.share for a in first.attractors) == pytest.approx(1)
+
+
+EXPERT2 = [[0, 0, 2, -2], [0, 0, -1, 1], [-1, 1, 0, 0], [-3, 3, 0, 0]]
+
+
+def test_ensemble_hand_computed() -> None:
+    # Expert 2 turns b1's impact on A around: (a1,b1) then misses by 2 on A and only (a2,b2)
+    # stays consistent. Sum matrix rows: a1 [0,0,4,−4], a2 [0,0,−2,2], b1 0, b2 [−6,6,0,0]:
+    # (a2,b2) balances 6 + 2 = 8, (a1,b1) 0 + 4 = 4, both consistent.
+    data = parse_model(HAND)
+    result = ensemble(data.descriptors, [data.matrix, tuple(map(tuple, EXPERT2))])
+    assert result.experts == 2 and result.scenario_count == 2
+    top, second = result.scenarios
+    assert (top.variants, top.consistent_in, top.robustness, top.experts) == (
+        ["a2", "b2"],
+        2,
+        1.0,
+        [0, 1],
+    )
+    assert (top.inconsistency, top.sum_inconsistency, top.sum_total_impact_score) == ([0, 0], 0, 8)
+    assert (second.variants, second.consistent_in, second.experts, second.inconsistency) == (
+        ["a1", "b1"],
+        1,
+        [0],
+        [0, 2],
+    )
+    assert [(s.variants, s.total_impact_score) for s in result.sum_scenarios] == [
+        (["a2", "b2"], 8),
+        (["a1", "b1"], 4),
+    ]
+
+
+def test_ensemble_of_one_matrix_is_the_model_itself() -> None:
+    rng = random.Random(2)
+    for _ in range(10):
+        data = random_model(rng, self_impacts=True)
+        result = ensemble(data.descriptors, [data.matrix])
+        consistent = {s for s, (inc, _) in brute_force(data).items() if inc == 0}
+        assert result.scenario_count == len(consistent) == result.sum_scenario_count
+        assert all(s.robustness == 1.0 for s in result.scenarios)
+
+
+ZERO = {
+    "descriptors": [{"name": n, "variants": [f"{n}0", f"{n}1"]} for n in "XYZ"],
+    "matrix": [[0] * 6 for _ in range(6)],
+}
+
+
+def test_diverse_greedy_max_min_on_an_unfilled_matrix() -> None:
+    # Every scenario is consistent with score 0; the first is 000, the farthest is 111
+    # (distance 3); every other one is then at distance 1 from them, and ties go to the
+    # earlier scenario in the solver's order (positions ascending): 001, then 010.
+    result = diverse(parse_model(ZERO), 4)
+    assert (result.candidates, result.exhaustive) == (8, True)
+    assert [s.variants for s in result.selected] == [
+        ["X0", "Y0", "Z0"],
+        ["X1", "Y1", "Z1"],
+        ["X0", "Y0", "Z1"],
+        ["X0", "Y1", "Z0"],
+    ]
+    assert [s.min_distance for s in result.selected] == [None, 3, 1, 1]
+    assert result.distances == [[0, 3, 1, 1], [3, 0, 2, 2], [1, 2, 0, 2], [1, 2, 2, 0]]
+
+
+def test_diverse_starts_from_the_highest_score_and_caps() -> None:
+    result = diverse(parse_model(HAND), 5)
+    assert [s.variants for s in result.selected] == [["a2", "b2"], ["a1", "b1"]]
+    assert [s.total_impact_score for s in result.selected] == [4, 3]
+    capped = diverse(parse_model(HAND), 5, max_candidates=1)
+    assert (capped.candidates, capped.exhaustive, len(capped.selected)) == (1, False, 1)
+
+
+def test_diverse_second_pick_is_the_farthest_brute_force() -> None:
+    rng = random.Random(8)
+    for _ in range(20):
+        data = random_model(rng, self_impacts=False)
+        result = diverse(data, 2)
+        if len(result.selected) < 2:
+            continue
+        model = cib_tools._Model(data)
+        first = model.positions(result.selected[0].variants, "s")
+        consistent = [s for s, (inc, _) in brute_force(data).items() if inc == 0]
+        best = max(sum(a != b for a, b in zip(s, first, strict=True)) for s in consistent)
+        assert result.selected[1].min_distance == best
+
+
+def test_parse_model_accepts_self_impacts_and_names_fields() -> None:
+    doc = {**HAND, "matrix": [[1, 0, 2, -2], [0, 0, -1, 1], [1, -1, 0, 0], [-3, 3, 0, 0]]}
+    assert parse_model(doc).matrix[0][0] == 1
+    with pytest.raises(InputError, match=r"matrix\[1\]\[2\]: expected an integer"):
+        parse_model({**HAND, "matrix": [[0, 0, 2, -2], [0, 0, "x", 1], [1, -1, 0, 0], [0] * 4]})
