@@ -35,6 +35,8 @@ MAX_STARTS = 10_000  # default budget of succession starts; past it, random star
 MAX_STEPS = 1_000  # default cap on the steps of one succession run
 MAX_CANDIDATES = 100_000  # diverse selection: consistent scenarios considered at most
 _MEMO_CAP = 1_000_000  # states remembered across succession runs
+_CHUNK = 8192  # succession starts advanced together
+_FAST_STEPS = 32  # vectorised steps (memo look-ups) before a start is run on its own
 
 Scenario = tuple[int, ...]  # variant position per descriptor
 
@@ -170,6 +172,46 @@ def succession_step(model: _Model, s: Scenario, rule: str) -> Scenario:
     return tuple(out)
 
 
+def _code(s: Scenario, sizes: list[int]) -> int:
+    code, unit = 0, 1
+    for c, k in zip(s, sizes, strict=True):
+        code += c * unit
+        unit *= k
+    return code
+
+
+def succession_batch(model: _Model, states: NDArray[np.int64], rule: str) -> NDArray[np.int64]:
+    """succession_step applied to every row of states (N × descriptors) at once."""
+    count = states.shape[0]
+    balances = np.zeros((count, model.offsets[-1]), dtype=np.int64)
+    for d in range(len(model.sizes)):
+        balances += model.m[model.offsets[d] + states[:, d]]
+    rows = np.arange(count)
+    out = states.copy()
+    gaps = np.zeros(states.shape, dtype=np.int64)
+    firsts = np.zeros(states.shape, dtype=np.int64)
+    for d, k in enumerate(model.sizes):
+        block = balances[:, model.offsets[d] : model.offsets[d] + k]
+        best = block.max(axis=1)
+        current = states[:, d]
+        gaps[:, d] = best - block[rows, current]
+        firsts[:, d] = block.argmax(axis=1)
+        if rule == "global":
+            out[:, d] = np.where(gaps[:, d] == 0, current, firsts[:, d])
+        elif rule == "incremental":
+            positions = np.arange(k)
+            # Nearest highest-balance variant, then the first: key |v − c|·k + v.
+            key = np.abs(positions[None, :] - current[:, None]) * k + positions[None, :]
+            key = np.where(block == best[:, None], key, np.iinfo(np.int64).max)
+            target = key.argmin(axis=1)
+            out[:, d] = current + np.sign(target - current)
+    if rule == "adjacent":
+        worst = gaps.argmax(axis=1)  # first descriptor with the largest gap
+        moving = gaps[rows, worst] > 0
+        out[rows[moving], worst[moving]] = firsts[rows[moving], worst[moving]]
+    return out
+
+
 @dataclass(frozen=True)
 class Attractor:
     kind: str  # "fixed_point" or "cycle"
@@ -206,6 +248,9 @@ def succession(
         raise InputError("rule", f"expected one of {', '.join(RULES)}, got {rule!r}")
     model = _Model(data)
     memo: dict[Scenario, int] = {}
+    memo_codes: list[int] = []  # the memo's states as mixed-radix integers, and their attractors
+    memo_atts: list[int] = []
+    coded = model.space < 2**62  # states fit int64 codes: vectorised look-ups in the memo
     cycles: list[tuple[Scenario, ...]] = []
     cycle_ids: dict[tuple[Scenario, ...], int] = {}
 
@@ -233,6 +278,9 @@ def succession(
         if len(memo) < _MEMO_CAP:
             for p in path:
                 memo[p] = att
+                if coded:
+                    memo_codes.append(_code(p, model.sizes))
+                    memo_atts.append(att)
         return att, path
 
     basins: dict[int, int] = {}
@@ -248,20 +296,40 @@ def succession(
         path_out = [model.names(p) for p in path]
     else:
         exhaustive = model.space <= max_starts
-        if exhaustive:
-            starts = model.space
-            iterator = (tuple(int(x) for x in s) for s in np.ndindex(*model.sizes))
-        else:
-            starts = max_starts
-            rng = np.random.default_rng(seed)
-            sample = np.stack([rng.integers(0, k, size=max_starts) for k in model.sizes], axis=1)
-            iterator = (tuple(row) for row in sample.tolist())
-        for s in iterator:
-            att, _ = run(s)
-            if att < 0:
-                unresolved += 1
+        starts = model.space if exhaustive else max_starts
+        rng = np.random.default_rng(seed)
+        radix = np.cumprod([1, *model.sizes[:-1]]).astype(np.int64)
+        lo, chunk = 0, 64  # small first chunks fill the memo that later ones hit
+        while lo < starts:
+            n = min(chunk, starts - lo)
+            if exhaustive:
+                flat = np.arange(lo, lo + n, dtype=np.int64)
+                batch = np.stack(np.unravel_index(flat, model.sizes), axis=1).astype(np.int64)
             else:
-                basins[att] = basins.get(att, 0) + 1
+                batch = np.stack([rng.integers(0, k, size=n) for k in model.sizes], axis=1)
+            lo, chunk = lo + n, min(chunk * 2, _CHUNK)
+            left = np.arange(n)
+            if coded and memo:
+                keys = np.array(memo_codes, dtype=np.int64)
+                order = np.argsort(keys)
+                keys, atts = keys[order], np.array(memo_atts, dtype=np.int64)[order]
+                current = batch.copy()
+                for _ in range(min(_FAST_STEPS, max_steps)):
+                    codes = current[left] @ radix
+                    at = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
+                    hit = keys[at] == codes
+                    for att in atts[at[hit]].tolist():
+                        basins[att] = basins.get(att, 0) + 1
+                    left = left[~hit]
+                    if not len(left):
+                        break
+                    current[left] = succession_batch(model, current[left], rule)
+            for row in batch[left].tolist():
+                att, _ = run(tuple(row))
+                if att < 0:
+                    unresolved += 1
+                else:
+                    basins[att] = basins.get(att, 0) + 1
     attractors = [
         Attractor(
             kind="fixed_point" if len(cycles[a]) == 1 else "cycle",
@@ -472,7 +540,7 @@ def parse(doc: object) -> CibToolsInput:
         model,
         rule=rule,
         start=start,
-        max_starts=_input.integer(doc.get("max_starts", MAX_STARTS), "max_starts", lo=1, hi=10**6),
+        max_starts=_input.integer(doc.get("max_starts", MAX_STARTS), "max_starts", lo=1, hi=10**5),
         max_steps=_input.integer(doc.get("max_steps", MAX_STEPS), "max_steps", lo=1, hi=10**6),
         seed=_input.integer(doc.get("seed", 0), "seed", lo=0),
     )

@@ -1,6 +1,7 @@
 import itertools
 import random
 
+import numpy as np
 import pytest
 
 from foresight import InputError, cib_tools
@@ -221,3 +222,68 @@ def test_parse_model_accepts_self_impacts_and_names_fields() -> None:
     assert parse_model(doc).matrix[0][0] == 1
     with pytest.raises(InputError, match=r"matrix\[1\]\[2\]: expected an integer"):
         parse_model({**HAND, "matrix": [[0, 0, 2, -2], [0, 0, "x", 1], [1, -1, 0, 0], [0] * 4]})
+
+
+@pytest.mark.parametrize("rule", cib_tools.RULES)
+def test_batch_step_equals_single_step(rule: str) -> None:
+    rng = random.Random(21)
+    for trial in range(20):
+        data = random_model(rng, self_impacts=trial % 2 == 0)
+        model = cib_tools._Model(data)
+        states = list(brute_force(data))
+        batch = cib_tools.succession_batch(model, np.array(states, dtype=np.int64), rule)
+        assert [tuple(r) for r in batch.tolist()] == [
+            cib_tools.succession_step(model, s, rule) for s in states
+        ]
+
+
+def reference_attractor(
+    model: cib_tools._Model, s: tuple[int, ...], rule: str
+) -> frozenset[tuple[int, ...]]:
+    seen: list[tuple[int, ...]] = []
+    while s not in seen:
+        seen.append(s)
+        s = cib_tools.succession_step(model, s, rule)
+    return frozenset(seen[seen.index(s) :])
+
+
+@pytest.mark.parametrize("rule", cib_tools.RULES)
+def test_basins_equal_a_run_from_every_start(rule: str) -> None:
+    # Larger models than above, so that the memo and its vectorised look-ups are used.
+    rng = random.Random(34)
+    for _ in range(3):
+        sizes = [3] * 6
+        descriptors = tuple(
+            Descriptor(f"D{d}", tuple(f"v{d}{v}" for v in range(3))) for d in range(6)
+        )
+        owner = [d for d in range(6) for _ in range(3)]
+        matrix = tuple(
+            tuple(0 if owner[i] == owner[j] else rng.randint(-3, 3) for j in range(18))
+            for i in range(18)
+        )
+        data = CibInput(descriptors, matrix)
+        model = cib_tools._Model(data)
+        expected: dict[frozenset[tuple[int, ...]], int] = {}
+        for s in itertools.product(*(range(k) for k in sizes)):
+            key = reference_attractor(model, s, rule)
+            expected[key] = expected.get(key, 0) + 1
+        result = succession(data, rule)
+        got = {
+            frozenset(model.positions(x, "s") for x in a.scenarios): a.basin
+            for a in result.attractors
+        }
+        assert got == expected
+
+
+def test_huge_space_is_sampled() -> None:
+    # 3^40 scenarios: more than int64 codes hold; the sample still runs and is flagged.
+    rng = random.Random(1)
+    descriptors = tuple(Descriptor(f"D{d}", ("a", "b", "c")) for d in range(40))
+    owner = [d for d in range(40) for _ in range(3)]
+    matrix = tuple(
+        tuple(0 if owner[i] == owner[j] else rng.randint(-1, 1) for j in range(120))
+        for i in range(120)
+    )
+    result = succession(CibInput(descriptors, matrix), "global", max_starts=200, max_steps=50)
+    assert (result.exhaustive, result.starts, result.scenario_space) == (False, 200, 3**40)
+    assert sum(a.basin for a in result.attractors) + result.unresolved == 200
