@@ -35,6 +35,7 @@ MAX_STARTS = 10_000  # default budget of succession starts; past it, random star
 MAX_STEPS = 1_000  # default cap on the steps of one succession run
 MAX_CANDIDATES = 100_000  # diverse selection: consistent scenarios considered at most
 _MEMO_CAP = 1_000_000  # states remembered across succession runs
+_STEP_BUDGET = 500_000  # single succession steps of one call, all runs together (~10 s)
 _CHUNK = 8192  # succession starts advanced together
 _FAST_STEPS = 32  # vectorised steps (memo look-ups) before a start is run on its own
 
@@ -227,7 +228,8 @@ class SuccessionResult:
     scenario_space: int
     starts: int
     exhaustive: bool  # False: random starts (seeded), attractors and shares are a sample
-    unresolved: int  # starts whose run exceeded max_steps
+    unresolved: int  # starts whose run exceeded max_steps or came after the step budget
+    budget_exhausted: bool  # the step budget ran out: later starts are unresolved
     attractors: list[Attractor]
     path: list[list[str]] | None  # from a given start: distinct scenarios visited, in order
 
@@ -254,6 +256,8 @@ def succession(
     cycles: list[tuple[Scenario, ...]] = []
     cycle_ids: dict[tuple[Scenario, ...], int] = {}
 
+    budget = [_STEP_BUDGET]  # single steps left for every run together
+
     def run(s: Scenario) -> tuple[int, list[Scenario]]:
         path: list[Scenario] = []
         seen: dict[Scenario, int] = {}
@@ -270,8 +274,9 @@ def succession(
                 if att == len(cycles):
                     cycles.append(key)
                 break
-            if len(path) >= max_steps:
+            if len(path) >= max_steps or budget[0] <= 0:
                 return -1, path
+            budget[0] -= 1
             seen[s] = len(path)
             path.append(s)
             s = succession_step(model, s, rule)
@@ -340,7 +345,9 @@ def succession(
         )
         for a, n in sorted(basins.items(), key=lambda item: (-item[1], cycles[item[0]]))
     ]
-    return SuccessionResult(rule, model.space, starts, exhaustive, unresolved, attractors, path_out)
+    return SuccessionResult(
+        rule, model.space, starts, exhaustive, unresolved, budget[0] <= 0, attractors, path_out
+    )
 
 
 # ---- ensembles ------------------------------------------------------------------------------

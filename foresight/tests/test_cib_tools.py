@@ -24,6 +24,7 @@ def names(result: object) -> list[tuple[str, int, list[list[str]], int]]:
 def test_global_succession_hand_computed() -> None:
     result = succession(parse_model(HAND), "global")
     assert (result.starts, result.exhaustive, result.unresolved) == (4, True, 0)
+    assert not result.budget_exhausted
     assert names(result) == [
         ("cycle", 2, [["a1", "b2"], ["a2", "b1"]], 2),
         ("fixed_point", 1, [["a1", "b1"]], 1),
@@ -287,3 +288,11 @@ def test_huge_space_is_sampled() -> None:
     result = succession(CibInput(descriptors, matrix), "global", max_starts=200, max_steps=50)
     assert (result.exhaustive, result.starts, result.scenario_space) == (False, 200, 3**40)
     assert sum(a.basin for a in result.attractors) + result.unresolved == 200
+
+
+def test_step_budget_leaves_later_starts_unresolved(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cib_tools, "_STEP_BUDGET", 3)
+    result = succession(parse_model(HAND), "global")
+    assert result.budget_exhausted
+    assert result.unresolved > 0
+    assert sum(a.basin for a in result.attractors) + result.unresolved == 4
