@@ -456,8 +456,11 @@ def diverse(data: CibInput, k: int, max_candidates: int = MAX_CANDIDATES) -> Div
     the higher total impact score, then to the smaller variant positions.
     """
     model = _Model(data)
-    result = cib.solve(CibInput(data.descriptors, data.matrix, data.max_inconsistency))
-    pool = result.scenarios[:max_candidates]  # by total impact score descending
+    # By total impact score descending; the count stays exact.
+    result = cib.solve(
+        CibInput(data.descriptors, data.matrix, data.max_inconsistency, max_candidates)
+    )
+    pool = result.scenarios
     exhaustive = len(pool) == result.scenario_count
     if not pool or k == 0:
         return DiverseResult(len(pool), exhaustive, [], [])
