@@ -38,7 +38,7 @@ then one space, joined by commas. A ``.sl`` file::
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from foresight import InputError, _input
@@ -254,6 +254,8 @@ def default_trailer(count: int) -> tuple[str, ...]:
 
 
 def write_scw(model: ScwModel) -> str:
+    """The ``.scw`` text; InputError for what a file cannot carry (line breaks, edge spaces)."""
+    check_writable(model)
     out = [f"$ ScenarioWizard {model.version}", model.title]
     for d in model.descriptors:
         out.append(f"&{d.name}")
@@ -408,7 +410,19 @@ def parse(doc: object) -> ScwRequest:
         return ScwRequest("import", model, read_solutions(sl, model, "sl") if sl else None)
     if action != "export":
         raise InputError("action", f"expected 'import' or 'export', got {action!r}")
-    _input.reject_unknown(doc, ("action", "model", "title", "solve"))
+    _input.reject_unknown(
+        doc,
+        (
+            "action",
+            "model",
+            "title",
+            "solve",
+            "descriptor_notes",
+            "variant_notes",
+            "colours",
+            "layout",
+        ),
+    )
     from foresight import cib_tools  # the model reader that accepts self-impacts
 
     data = cib_tools.parse_model(_input.required(doc, "model"), "model")
@@ -416,7 +430,90 @@ def parse(doc: object) -> ScwRequest:
     solve = doc.get("solve", False)
     if not isinstance(solve, bool):
         raise InputError("solve", "expected true or false")
-    return ScwRequest("export", model_from_input(data, title), None, solve)
+    model = model_from_input(data, title)
+    sizes = [len(d.variants) for d in data.descriptors]
+    if doc.get("descriptor_notes") is not None:
+        notes = _lines(doc["descriptor_notes"], "descriptor_notes", len(sizes))
+        model = replace(model, descriptor_notes=notes)
+    if doc.get("variant_notes") is not None:
+        raw = _input.array(doc["variant_notes"], "variant_notes")
+        if len(raw) != len(sizes):
+            raise InputError("variant_notes", f"expected {len(sizes)} lists (one per descriptor)")
+        vnotes = tuple(
+            _lines(x, f"variant_notes[{d}]", k)
+            for d, (x, k) in enumerate(zip(raw, sizes, strict=True))
+        )
+        model = replace(model, variant_notes=vnotes)
+    if doc.get("colours") is not None:
+        colours = _lines(doc["colours"], "colours", sum(sizes))
+        for i, colour in enumerate(colours):
+            if not _COLOUR.fullmatch(colour):
+                raise InputError(f"colours[{i}]", f"invalid colour {colour!r} (RRGGBB)")
+        model = replace(model, colours=colours)
+    if doc.get("layout") is not None:
+        layout = _input.mapping(doc["layout"], "layout")
+        _input.reject_unknown(layout, ("section2", "section4", "trailer"), "layout")
+
+        def lines_of(key: str) -> tuple[str, ...] | None:
+            value = layout.get(key)
+            return None if value is None else _lines(value, f"layout.{key}", None)
+
+        section2, section4 = lines_of("section2"), lines_of("section4")
+        model = replace(
+            model,
+            section2=model.section2 if section2 is None else section2,
+            section4=model.section4 if section4 is None else section4,
+            trailer=lines_of("trailer"),
+        )
+    check_writable(model, "")
+    return ScwRequest("export", model, None, solve)
+
+
+def _lines(value: object, field_name: str, count: int | None) -> tuple[str, ...]:
+    """Strings (empty allowed) that each fit on one line of the file."""
+    items = _input.array(value, field_name)
+    if count is not None and len(items) != count:
+        raise InputError(field_name, f"expected {count} strings, got {len(items)}")
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise InputError(f"{field_name}[{i}]", "expected a string")
+        if "\n" in item or "\r" in item:
+            raise InputError(f"{field_name}[{i}]", "line break in a one-line text")
+    return tuple(str(item) for item in items)
+
+
+def check_writable(model: ScwModel, field_name: str = "") -> None:
+    """Refuse what the file cannot carry: the reread model would differ."""
+
+    def at(key: str) -> str:
+        return _input.path(field_name, key) if field_name else key
+
+    def one_line(text: str, where: str) -> None:
+        if "\n" in text or "\r" in text:
+            raise InputError(where, "line break in a one-line text")
+
+    one_line(model.title, at("title"))
+    for d, desc in enumerate(model.descriptors):
+        where = at(f"model.descriptors[{d}]")
+        for text, sub in [(desc.name, f"{where}.name")] + [
+            (v, f"{where}.variants[{i}]") for i, v in enumerate(desc.variants)
+        ]:
+            one_line(text, sub)
+            if text != text.strip():
+                raise InputError(
+                    sub, f"{text!r}: leading or trailing spaces are lost in a .scw file"
+                )
+    for d, note in enumerate(model.descriptor_notes):
+        one_line(note, at(f"descriptor_notes[{d}]"))
+    for d, notes in enumerate(model.variant_notes):
+        for i, note in enumerate(notes):
+            one_line(note, at(f"variant_notes[{d}][{i}]"))
+            if note.lstrip().startswith("#"):
+                raise InputError(at(f"variant_notes[{d}][{i}]"), "a note cannot start with '#'")
+    for key in ("section2", "section4"):
+        for i, line in enumerate(getattr(model, key)):
+            if line.lstrip().startswith("#"):
+                raise InputError(at(f"layout.{key}[{i}]"), "a line cannot start with '#'")
 
 
 def solve(request: ScwRequest) -> ScwResult:
@@ -433,6 +530,11 @@ def solve(request: ScwRequest) -> ScwResult:
             "descriptor_notes": list(model.descriptor_notes),
             "variant_notes": [list(n) for n in model.variant_notes],
             "colours": list(model.colours),
+            "layout": {
+                "section2": list(model.section2),
+                "section4": list(model.section4),
+                "trailer": None if model.trailer is None else list(model.trailer),
+            },
         }
         if request.solutions is not None:
             payload["solutions"] = [

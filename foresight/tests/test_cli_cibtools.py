@@ -158,3 +158,60 @@ def test_bad_input_exits_two_naming_the_field(
     assert out == ""
     assert err.count("\n") == 1
     assert message in err, err
+
+
+def test_command_line_round_trip_keeps_notes_byte_for_byte(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # CIB_natl_regional has a judgement note in its trailer and self-impacts in its matrix.
+    original = (DATA / "CIB_natl_regional.scw").read_text(encoding="utf-8")
+    _, out, _ = call(
+        monkeypatch, capsys, "scenariowizard", json.dumps({"action": "import", "scw": original})
+    )
+    imported = json.loads(out)
+    doc = {"action": "export", **imported}
+    code, out, err = call(monkeypatch, capsys, "scenariowizard", json.dumps(doc))
+    assert (code, err) == (0, "")
+    assert json.loads(out)["scw"] == original
+    jsonschema = pytest.importorskip("jsonschema")
+    from foresight.tests.test_schemas import validator
+
+    assert jsonschema is not None
+    validator("scenariowizard").validate(doc)
+
+
+EXPORT = {"action": "export", "model": HAND}
+BAD_EXPORT: list[tuple[dict[str, object], str]] = [
+    ({**EXPORT, "colours": ["FFFFFF"] * 3 + ["red"]}, "colours[3]: invalid colour 'red'"),
+    ({**EXPORT, "colours": ["FFFFFF"]}, "colours: expected 4 strings, got 1"),
+    ({**EXPORT, "variant_notes": [["", ""]]}, "variant_notes: expected 2 lists"),
+    ({**EXPORT, "variant_notes": [["", ""], ["#x", ""]]}, "variant_notes[1][0]: a note cannot"),
+    ({**EXPORT, "descriptor_notes": ["a\nb", ""]}, "descriptor_notes[0]: line break"),
+    ({**EXPORT, "layout": {"header": []}}, "layout.header: unknown field"),
+    ({**EXPORT, "layout": {"section2": ["# x"]}}, "layout.section2[0]: a line cannot start"),
+    (
+        {
+            **EXPORT,
+            "model": {
+                **HAND,
+                "descriptors": [
+                    {"name": " A", "variants": ["a1", "a2"]},
+                    {"name": "B", "variants": ["b1", "b2"]},
+                ],
+            },
+        },
+        "model.descriptors[0].name: ' A': leading or trailing spaces",
+    ),
+]
+
+
+@pytest.mark.parametrize(("doc", "message"), BAD_EXPORT)
+def test_bad_export_exits_two_naming_the_field(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    doc: dict[str, object],
+    message: str,
+) -> None:
+    code, out, err = call(monkeypatch, capsys, "scenariowizard", json.dumps(doc))
+    assert (code, out, err.count("\n")) == (2, "", 1)
+    assert message in err, err

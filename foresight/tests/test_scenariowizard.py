@@ -171,3 +171,10 @@ def test_malformed_solutions_name_the_line(doc: str, message: str) -> None:
         read_solutions(doc, read_scw(GOOD))
     assert err.value.field == "sl"
     assert message in str(err.value)
+
+
+def test_windows_line_endings_read_the_same() -> None:
+    original = text("CIB_global.scw")
+    assert read_scw(original.replace("\n", "\r\n")) == read_scw(original)
+    sl = text("CIB_global.sl")
+    assert read_solutions(sl.replace("\n", "\r\n")) == read_solutions(sl)
