@@ -296,3 +296,15 @@ def test_step_budget_leaves_later_starts_unresolved(monkeypatch: pytest.MonkeyPa
     assert result.budget_exhausted
     assert result.unresolved > 0
     assert sum(a.basin for a in result.attractors) + result.unresolved == 4
+
+
+def test_unfilled_matrix_every_scenario_is_its_own_attractor() -> None:
+    # Degenerate case: nothing pushes anywhere, every scenario is consistent and stays put.
+    for rule in cib_tools.RULES:
+        result = succession(parse_model(ZERO), rule)
+        assert len(result.attractors) == 8
+        assert {a.kind for a in result.attractors} == {"fixed_point"}
+        assert all((a.basin, a.share) == (1, 0.125) for a in result.attractors)
+    one = diverse(parse_model(ZERO), 1)
+    assert [s.variants for s in one.selected] == [["X0", "Y0", "Z0"]]
+    assert one.distances == [[0]]
