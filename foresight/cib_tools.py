@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from foresight import InputError, _input, cib
 from foresight.cib import CibInput, Descriptor
 
-ANALYSES = ("succession", "ensemble", "diverse")
+ANALYSES = ("succession", "ensemble", "diverse", "balances")
 RULES = ("global", "adjacent", "incremental")
 MAX_STARTS = 10_000  # default budget of succession starts; past it, random starts
 MAX_STEPS = 1_000  # default cap on the steps of one succession run
@@ -482,6 +482,67 @@ def diverse(data: CibInput, k: int, max_candidates: int = MAX_CANDIDATES) -> Div
     return DiverseResult(len(pool), exhaustive, selected, distances)
 
 
+# ---- impact balances of given scenarios -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DescriptorBalance:
+    descriptor: str
+    variant: str  # the scenario's variant
+    balances: list[int]  # of each variant of the descriptor, in input order
+    best: list[str]  # the variants with the highest balance
+    gap: int  # best balance − the chosen variant's (the descriptor's inconsistency)
+    contributions: list[int]  # impact on the chosen variant from each descriptor's choice
+
+
+@dataclass(frozen=True)
+class ScenarioBalances:
+    variants: list[str]
+    inconsistency: int
+    total_impact_score: int
+    descriptors: list[DescriptorBalance]
+
+
+@dataclass(frozen=True)
+class BalancesResult:
+    scenarios: list[ScenarioBalances]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def balances(data: CibInput, scenarios: list[Scenario]) -> BalancesResult:
+    """Why each descriptor takes its variant: balances, gaps and who contributes what."""
+    model = _Model(data)
+    out = []
+    for s in scenarios:
+        per = model.balances(s)
+        rows = [model.offsets[d] + c for d, c in enumerate(s)]
+        details = []
+        for d, (desc, block, c) in enumerate(zip(data.descriptors, per, s, strict=True)):
+            top = max(block)
+            column = model.offsets[d] + c
+            details.append(
+                DescriptorBalance(
+                    descriptor=desc.name,
+                    variant=desc.variants[c],
+                    balances=block,
+                    best=[v for v, x in zip(desc.variants, block, strict=True) if x == top],
+                    gap=top - block[c],
+                    contributions=[int(model.m[r, column]) for r in rows],
+                )
+            )
+        out.append(
+            ScenarioBalances(
+                variants=model.names(s),
+                inconsistency=max(x.gap for x in details),
+                total_impact_score=sum(x.balances[c] for x, c in zip(details, s, strict=True)),
+                descriptors=details,
+            )
+        )
+    return BalancesResult(out)
+
+
 # ---- command line: python -m foresight cib_tools --------------------------------------------
 
 
@@ -497,12 +558,14 @@ class CibToolsInput:
     seed: int = 0
     k: int = 5
     max_candidates: int = MAX_CANDIDATES
+    scenarios: tuple[Scenario, ...] = ()
 
 
 _OPTIONS = {
     "succession": ("rule", "start", "max_starts", "max_steps", "seed"),
     "ensemble": ("matrices",),
     "diverse": ("k", "max_candidates"),
+    "balances": ("scenarios",),
 }
 
 
@@ -528,6 +591,15 @@ def parse(doc: object) -> CibToolsInput:
     model = parse_model(body)
     if model.limit is not None and analysis != "ensemble":
         raise InputError("limit", f"unknown field for analysis {analysis!r}")
+    if analysis == "balances":
+        if model.max_inconsistency != 0:
+            raise InputError("max_inconsistency", "unknown field for analysis 'balances'")
+        raw = _input.array(_input.required(doc, "scenarios"), "scenarios", min_len=1)
+        if len(raw) > 1000:
+            raise InputError("scenarios", f"at most 1000 scenarios, got {len(raw)}")
+        checker = _Model(model)
+        chosen = tuple(checker.positions(x, f"scenarios[{i}]") for i, x in enumerate(raw))
+        return CibToolsInput("balances", model, scenarios=chosen)
     if analysis == "diverse":
         k = _input.integer(doc.get("k", 5), "k", lo=1, hi=1000)
         cap = _input.integer(
@@ -556,7 +628,11 @@ def parse(doc: object) -> CibToolsInput:
     )
 
 
-def solve(data: CibToolsInput) -> SuccessionResult | EnsembleResult | DiverseResult:
+def solve(
+    data: CibToolsInput,
+) -> SuccessionResult | EnsembleResult | DiverseResult | BalancesResult:
+    if data.analysis == "balances":
+        return balances(data.model, list(data.scenarios))
     if data.analysis == "succession":
         return succession(
             data.model, data.rule, data.start, data.max_starts, data.max_steps, data.seed

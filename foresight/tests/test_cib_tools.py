@@ -4,7 +4,7 @@ import random
 import numpy as np
 import pytest
 
-from foresight import InputError, cib_tools
+from foresight import InputError, cib, cib_tools
 from foresight.cib import CibInput, Descriptor
 from foresight.cib_tools import diverse, ensemble, parse_model, succession
 from foresight.tests.test_cib import HAND
@@ -308,3 +308,44 @@ def test_unfilled_matrix_every_scenario_is_its_own_attractor() -> None:
     one = diverse(parse_model(ZERO), 1)
     assert [s.variants for s in one.selected] == [["X0", "Y0", "Z0"]]
     assert one.distances == [[0]]
+
+
+def test_balances_hand_computed() -> None:
+    # (a2,b1): A receives from b1 a1 +1, a2 −1, so a2 misses by 2; B receives from a2 b1 −1,
+    # b2 +1, so b1 misses by 2. Contributions are the cells received by the chosen variant.
+    result = cib_tools.balances(parse_model(HAND), [(1, 0)])
+    (s,) = result.scenarios
+    assert (s.variants, s.inconsistency, s.total_impact_score) == (["a2", "b1"], 2, -2)
+    a, b = s.descriptors
+    assert (a.variant, a.balances, a.best, a.gap, a.contributions) == (
+        "a2",
+        [1, -1],
+        ["a1"],
+        2,
+        [0, -1],
+    )
+    assert (b.variant, b.balances, b.best, b.gap, b.contributions) == (
+        "b1",
+        [-1, 1],
+        ["b2"],
+        2,
+        [-1, 0],
+    )
+
+
+def test_balances_count_self_impacts_and_agree_with_the_solver() -> None:
+    rng = random.Random(55)
+    for _ in range(15):
+        data = random_model(rng, self_impacts=True)
+        every = brute_force(data)
+        result = cib_tools.balances(data, list(every))
+        for s, row in zip(every, result.scenarios, strict=True):
+            assert (row.inconsistency, row.total_impact_score) == every[s]
+            for d, c in zip(row.descriptors, s, strict=True):
+                assert sum(d.contributions) == d.balances[c]
+        model = cib_tools._Model(data)
+        solved = {
+            model.positions(x.variants, "s"): (x.inconsistency, x.total_impact_score)
+            for x in cib.solve(data).scenarios
+        }
+        assert solved == {s: v for s, v in every.items() if v[0] == 0}

@@ -20,6 +20,7 @@ VALID: dict[str, list[dict[str, object]]] = {
         {"analysis": "succession", **HAND, "rule": "adjacent", "start": ["a1", "b2"]},
         {"analysis": "ensemble", "descriptors": HAND["descriptors"], "matrices": [HAND["matrix"]]},
         {"analysis": "diverse", **HAND, "k": 2},
+        {"analysis": "balances", **HAND, "scenarios": [["a2", "b1"], ["a1", "b1"]]},
     ],
 }
 CASES = [(m, d) for m, docs in VALID.items() for d in docs]
@@ -73,6 +74,17 @@ def test_import_then_export_through_the_command_line(
 
 
 BAD: list[tuple[str, dict[str, object], str]] = [
+    ("cib_tools", {"analysis": "balances", **HAND}, "scenarios: missing required field"),
+    (
+        "cib_tools",
+        {"analysis": "balances", **HAND, "scenarios": [["a1", "b1"], ["a1", "x"]]},
+        "scenarios[1][1]: unknown variant 'x' of 'B'",
+    ),
+    (
+        "cib_tools",
+        {"analysis": "balances", **HAND, "scenarios": [["a1", "b1"]] * 1001},
+        "scenarios: at most 1000 scenarios",
+    ),
     ("scenariowizard", {"action": "merge"}, "action: expected 'import' or 'export'"),
     ("scenariowizard", {"scw": GLOBAL_SCW}, "action: missing required field"),
     ("scenariowizard", {"action": "import", "scw": 3}, "scw: expected a string"),
