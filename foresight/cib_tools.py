@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from foresight import InputError, _input, cib
 from foresight.cib import CibInput, Descriptor
 
-ANALYSES = ("succession", "ensemble", "diverse", "balances")
+ANALYSES = ("succession", "ensemble", "diverse", "balances", "check")
 RULES = ("global", "adjacent", "incremental")
 MAX_STARTS = 10_000  # default budget of succession starts; past it, random starts
 MAX_STEPS = 1_000  # default cap on the steps of one succession run
@@ -543,6 +543,118 @@ def balances(data: CibInput, scenarios: list[Scenario]) -> BalancesResult:
     return BalancesResult(out)
 
 
+# ---- matrix check ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VariantRef:
+    descriptor: str
+    variant: str
+
+
+@dataclass(frozen=True)
+class Pair:
+    source: str  # impacting descriptor
+    target: str  # impacted descriptor
+
+
+@dataclass(frozen=True)
+class NonstandardRow:
+    descriptor: str  # impacting descriptor
+    variant: str
+    target: str  # impacted descriptor
+    row_sum: int  # sum of the judgements of this row in the target's block (0 when standard)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    fill_rate: (
+        float  # share of judgement blocks (ordered pairs of descriptors) with a non-zero cell
+    )
+    empty_rows: list[VariantRef]  # variants that impact no other descriptor
+    empty_columns: list[VariantRef]  # variants that no other descriptor impacts
+    one_way: list[Pair]  # source judged on target, target never on source
+    self_impacts: list[str]  # descriptors with a non-zero cell in their own block
+    nonstandard_rows: list[NonstandardRow]
+    standardised_factor: int
+    standardised: list[list[int]]  # factor × (cell − its row's mean within the block)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check(data: CibInput) -> CheckResult:
+    """What a facilitator looks at before solving: gaps, one-way judgements, standardisation.
+
+    Standardising subtracts, in every judgement block, each row's mean from its cells (so rows
+    sum to 0) and multiplies by the smallest integer that keeps every cell whole. Within a block
+    the subtraction shifts all the target's balances by the same amount, so the consistent
+    scenarios and every inconsistency (up to the factor) are unchanged.
+    """
+    model = _Model(data)
+    names = data.descriptors
+    count = len(names)
+    off = model.offsets
+    m = model.m
+
+    def block(i: int, j: int) -> NDArray[np.int64]:
+        return m[off[i] : off[i + 1], off[j] : off[j + 1]]
+
+    judged = [[bool(block(i, j).any()) for j in range(count)] for i in range(count)]
+    pairs = count * (count - 1)
+    filled = sum(judged[i][j] for i in range(count) for j in range(count) if i != j)
+    empty_rows, empty_columns = [], []
+    for d, desc in enumerate(names):
+        others = [j for j in range(count) if j != d]
+        for v, variant in enumerate(desc.variants):
+            row = off[d] + v
+            if not any(m[row, off[j] : off[j + 1]].any() for j in others):
+                empty_rows.append(VariantRef(desc.name, variant))
+            if not any(m[off[j] : off[j + 1], row].any() for j in others):
+                empty_columns.append(VariantRef(desc.name, variant))
+    one_way = [
+        Pair(names[i].name, names[j].name)
+        for i in range(count)
+        for j in range(count)
+        if i != j and judged[i][j] and not judged[j][i]
+    ]
+    nonstandard = []
+    numerators = np.zeros_like(m)  # k_j × cell − row sum, exact
+    denominators = np.ones_like(m)
+    for i in range(count):
+        for j in range(count):
+            cells = block(i, j)
+            k = off[j + 1] - off[j]
+            sums = cells.sum(axis=1)
+            numerators[off[i] : off[i + 1], off[j] : off[j + 1]] = k * cells - sums[:, None]
+            denominators[off[i] : off[i + 1], off[j] : off[j + 1]] = k
+            for v, total in enumerate(sums.tolist()):
+                if total:
+                    nonstandard.append(
+                        NonstandardRow(names[i].name, names[i].variants[v], names[j].name, total)
+                    )
+    # Smallest factor f with f · numerator / denominator whole for every cell.
+    factor = 1
+    for num, den in zip(numerators.ravel().tolist(), denominators.ravel().tolist(), strict=True):
+        need = den // math.gcd(num, den)
+        factor = factor * need // math.gcd(factor, need)
+    # Python integers: the factor (a least common multiple of variant counts) may be large.
+    standardised = [
+        [num * factor // den for num, den in zip(nums, dens, strict=True)]
+        for nums, dens in zip(numerators.tolist(), denominators.tolist(), strict=True)
+    ]
+    return CheckResult(
+        fill_rate=filled / pairs if pairs else 1.0,
+        empty_rows=empty_rows,
+        empty_columns=empty_columns,
+        one_way=one_way,
+        self_impacts=[names[d].name for d in range(count) if judged[d][d]],
+        nonstandard_rows=nonstandard,
+        standardised_factor=factor,
+        standardised=standardised,
+    )
+
+
 # ---- command line: python -m foresight cib_tools --------------------------------------------
 
 
@@ -566,6 +678,7 @@ _OPTIONS = {
     "ensemble": ("matrices",),
     "diverse": ("k", "max_candidates"),
     "balances": ("scenarios",),
+    "check": (),
 }
 
 
@@ -591,6 +704,10 @@ def parse(doc: object) -> CibToolsInput:
     model = parse_model(body)
     if model.limit is not None and analysis != "ensemble":
         raise InputError("limit", f"unknown field for analysis {analysis!r}")
+    if analysis == "check":
+        if model.max_inconsistency != 0:
+            raise InputError("max_inconsistency", "unknown field for analysis 'check'")
+        return CibToolsInput("check", model)
     if analysis == "balances":
         if model.max_inconsistency != 0:
             raise InputError("max_inconsistency", "unknown field for analysis 'balances'")
@@ -630,7 +747,9 @@ def parse(doc: object) -> CibToolsInput:
 
 def solve(
     data: CibToolsInput,
-) -> SuccessionResult | EnsembleResult | DiverseResult | BalancesResult:
+) -> SuccessionResult | EnsembleResult | DiverseResult | BalancesResult | CheckResult:
+    if data.analysis == "check":
+        return check(data.model)
     if data.analysis == "balances":
         return balances(data.model, list(data.scenarios))
     if data.analysis == "succession":

@@ -349,3 +349,60 @@ def test_balances_count_self_impacts_and_agree_with_the_solver() -> None:
             for x in cib.solve(data).scenarios
         }
         assert solved == {s: v for s, v in every.items() if v[0] == 0}
+
+
+def test_check_hand_computed() -> None:
+    # A judged on B only (a1 → b1 +1, b2 −1; a2 → b1 +2, a non-standard row); C is isolated.
+    doc = {
+        "descriptors": [{"name": n, "variants": [f"{n.lower()}1", f"{n.lower()}2"]} for n in "ABC"],
+        "matrix": [[0] * 6 for _ in range(6)],
+    }
+    doc["matrix"][0][2:4] = [1, -1]  # type: ignore[index]
+    doc["matrix"][1][2] = 2  # type: ignore[index]
+    result = cib_tools.check(parse_model(doc))
+    assert result.fill_rate == pytest.approx(1 / 6)
+    ref = cib_tools.VariantRef
+    assert result.empty_rows == [ref("B", "b1"), ref("B", "b2"), ref("C", "c1"), ref("C", "c2")]
+    assert result.empty_columns == [
+        ref("A", "a1"),
+        ref("A", "a2"),
+        ref("C", "c1"),
+        ref("C", "c2"),
+    ]
+    assert result.one_way == [cib_tools.Pair("A", "B")]
+    assert result.self_impacts == []
+    assert result.nonstandard_rows == [cib_tools.NonstandardRow("A", "a2", "B", 2)]
+    # a2's row [2, 0] minus its mean 1 gives [1, −1]; everything is whole, factor 1.
+    assert result.standardised_factor == 1
+    assert result.standardised[:2] == [[0, 0, 1, -1, 0, 0], [0, 0, 1, -1, 0, 0]]
+    assert all(not any(row) for row in result.standardised[2:])
+    clean = cib_tools.check(parse_model(HAND))
+    assert (clean.fill_rate, clean.one_way, clean.nonstandard_rows) == (1.0, [], [])
+    assert clean.standardised == [list(row) for row in parse_model(HAND).matrix]
+
+
+def test_check_reproduces_sei_standardisation() -> None:
+    # SEI publishes a model before and after standardisation: the check gives the second
+    # from the first (halves appear, so the factor is 2).
+    from foresight.scenariowizard import read_scw
+    from foresight.tests.test_scenariowizard import text
+
+    before = read_scw(text("CIB_nested_simplified_nonstandard.scw")).to_input()
+    after = read_scw(text("CIB_nested_simplified_standardized.scw")).to_input()
+    result = cib_tools.check(before)
+    assert result.standardised_factor == 2
+    assert result.standardised == [list(row) for row in after.matrix]
+    assert result.self_impacts == ["WSCEN"]
+    again = cib_tools.check(after)
+    assert (again.nonstandard_rows, again.standardised_factor) == ([], 1)
+
+
+def test_standardising_keeps_the_consistent_scenarios() -> None:
+    rng = random.Random(89)
+    for trial in range(25):
+        data = random_model(rng, self_impacts=trial % 2 == 0)
+        result = cib_tools.check(data)
+        scaled = CibInput(data.descriptors, tuple(tuple(r) for r in result.standardised))
+        before, after = brute_force(data), brute_force(scaled)
+        for s in before:
+            assert after[s][0] == result.standardised_factor * before[s][0]

@@ -21,6 +21,7 @@ VALID: dict[str, list[dict[str, object]]] = {
         {"analysis": "ensemble", "descriptors": HAND["descriptors"], "matrices": [HAND["matrix"]]},
         {"analysis": "diverse", **HAND, "k": 2},
         {"analysis": "balances", **HAND, "scenarios": [["a2", "b1"], ["a1", "b1"]]},
+        {"analysis": "check", **HAND},
     ],
 }
 CASES = [(m, d) for m, docs in VALID.items() for d in docs]
@@ -74,6 +75,9 @@ def test_import_then_export_through_the_command_line(
 
 
 BAD: list[tuple[str, dict[str, object], str]] = [
+    ("cib_tools", {"analysis": "check", **HAND, "k": 1}, "k: unknown field"),
+    ("cib_tools", {"analysis": "check", **HAND, "max_inconsistency": 1}, "max_inconsistency"),
+    ("cib_tools", {"analysis": "check", "matrix": HAND["matrix"]}, "descriptors: missing"),
     ("cib_tools", {"analysis": "balances", **HAND}, "scenarios: missing required field"),
     (
         "cib_tools",
