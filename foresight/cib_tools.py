@@ -20,7 +20,7 @@ fixed point of every succession exactly when its inconsistency is 0.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from foresight import InputError, _input, cib
 from foresight.cib import CibInput, Descriptor
 
-ANALYSES = ("succession", "ensemble", "diverse", "balances", "check")
+ANALYSES = ("succession", "ensemble", "diverse", "balances", "check", "intervention")
 RULES = ("global", "adjacent", "incremental")
 MAX_STARTS = 10_000  # default budget of succession starts; past it, random starts
 MAX_STEPS = 1_000  # default cap on the steps of one succession run
@@ -655,6 +655,61 @@ def check(data: CibInput) -> CheckResult:
     )
 
 
+# ---- intervention -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InterventionScenario:
+    variants: list[str]
+    inconsistency: int  # over the descriptors left free
+    total_impact_score: int
+
+
+@dataclass(frozen=True)
+class InterventionResult:
+    fixed: dict[str, str]
+    scenario_space: int  # scenarios with the fixed variants
+    scenario_count: int
+    scenarios: list[InterventionScenario]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def intervention(data: CibInput, fixed: dict[int, int]) -> InterventionResult:
+    """Consistent scenarios when some descriptors are set from outside (policy, shock).
+
+    A fixed descriptor keeps its variant whatever its balances (its own consistency is not
+    asked) and still impacts the others: the model is solved with each fixed descriptor reduced
+    to that one variant.
+    """
+    keep = [
+        [c for c in range(len(d.variants)) if d_index not in fixed or fixed[d_index] == c]
+        for d_index, d in enumerate(data.descriptors)
+    ]
+    model = _Model(data)
+    rows = [model.offsets[d] + c for d in range(len(keep)) for c in keep[d]]
+    reduced = CibInput(
+        tuple(
+            Descriptor(d.name, tuple(d.variants[c] for c in kept))
+            for d, kept in zip(data.descriptors, keep, strict=True)
+        ),
+        tuple(tuple(data.matrix[i][j] for j in rows) for i in rows),
+        data.max_inconsistency,
+        data.limit,
+    )
+    result = cib.solve(reduced)
+    return InterventionResult(
+        fixed={data.descriptors[d].name: data.descriptors[d].variants[c] for d, c in fixed.items()},
+        scenario_space=result.scenario_space,
+        scenario_count=result.scenario_count,
+        scenarios=[
+            InterventionScenario(x.variants, x.inconsistency, x.total_impact_score)
+            for x in result.scenarios
+        ],
+    )
+
+
 # ---- command line: python -m foresight cib_tools --------------------------------------------
 
 
@@ -671,6 +726,7 @@ class CibToolsInput:
     k: int = 5
     max_candidates: int = MAX_CANDIDATES
     scenarios: tuple[Scenario, ...] = ()
+    fixed: dict[int, int] = field(default_factory=dict)
 
 
 _OPTIONS = {
@@ -679,6 +735,7 @@ _OPTIONS = {
     "diverse": ("k", "max_candidates"),
     "balances": ("scenarios",),
     "check": (),
+    "intervention": ("fixed",),
 }
 
 
@@ -702,6 +759,20 @@ def parse(doc: object) -> CibToolsInput:
         return CibToolsInput("ensemble", model, matrices)
     body = {k: v for k, v in doc.items() if k != "analysis" and k not in options}
     model = parse_model(body)
+    if analysis == "intervention":
+        raw_fixed = _input.mapping(_input.required(doc, "fixed"), "fixed")
+        if not raw_fixed:
+            raise InputError("fixed", "expected at least one descriptor")
+        by_name = {d.name: i for i, d in enumerate(model.descriptors)}
+        fixed = {}
+        for name, variant in raw_fixed.items():
+            if name not in by_name:
+                raise InputError(f"fixed.{name}", f"unknown descriptor {name!r}")
+            desc = model.descriptors[by_name[name]]
+            if variant not in desc.variants:
+                raise InputError(f"fixed.{name}", f"unknown variant {variant!r} of {name!r}")
+            fixed[by_name[name]] = desc.variants.index(str(variant))
+        return CibToolsInput("intervention", model, fixed=fixed)
     if model.limit is not None and analysis != "ensemble":
         raise InputError("limit", f"unknown field for analysis {analysis!r}")
     if analysis == "check":
@@ -747,7 +818,16 @@ def parse(doc: object) -> CibToolsInput:
 
 def solve(
     data: CibToolsInput,
-) -> SuccessionResult | EnsembleResult | DiverseResult | BalancesResult | CheckResult:
+) -> (
+    SuccessionResult
+    | EnsembleResult
+    | DiverseResult
+    | BalancesResult
+    | CheckResult
+    | InterventionResult
+):
+    if data.analysis == "intervention":
+        return intervention(data.model, data.fixed)
     if data.analysis == "check":
         return check(data.model)
     if data.analysis == "balances":

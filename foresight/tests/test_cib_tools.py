@@ -406,3 +406,47 @@ def test_standardising_keeps_the_consistent_scenarios() -> None:
         before, after = brute_force(data), brute_force(scaled)
         for s in before:
             assert after[s][0] == result.standardised_factor * before[s][0]
+
+
+def test_intervention_hand_computed() -> None:
+    # A set to a1: B receives b1 +2, b2 −2 → (a1, b1) only, score 1 + 2 = 3. A set to a2:
+    # B receives b1 −1, b2 +1 → (a2, b2), score 3 + 1 = 4. B set to b2: A receives a1 −3,
+    # a2 +3 → (a2, b2).
+    data = parse_model(HAND)
+    one = cib_tools.intervention(data, {0: 0})
+    assert (one.fixed, one.scenario_space, one.scenario_count) == ({"A": "a1"}, 2, 1)
+    assert [(s.variants, s.inconsistency, s.total_impact_score) for s in one.scenarios] == [
+        (["a1", "b1"], 0, 3)
+    ]
+    assert [s.variants for s in cib_tools.intervention(data, {0: 1}).scenarios] == [["a2", "b2"]]
+    assert [s.variants for s in cib_tools.intervention(data, {1: 1}).scenarios] == [["a2", "b2"]]
+
+
+def test_intervention_equals_brute_force() -> None:
+    rng = random.Random(144)
+    for trial in range(30):
+        data = random_model(rng, self_impacts=trial % 2 == 0)
+        model = cib_tools._Model(data)
+        fixed = {
+            d: rng.randrange(len(desc.variants))
+            for d, desc in enumerate(data.descriptors)
+            if rng.random() < 0.4
+        }
+        k = trial % 3
+        data = CibInput(data.descriptors, data.matrix, k)
+        expected = {}
+        for s in brute_force(data):
+            if any(s[d] != c for d, c in fixed.items()):
+                continue
+            per = model.balances(s)
+            gaps = [
+                max(b) - b[c] for d, (b, c) in enumerate(zip(per, s, strict=True)) if d not in fixed
+            ]
+            if max(gaps, default=0) <= k:
+                expected[s] = (max(gaps, default=0), sum(b[c] for b, c in zip(per, s, strict=True)))
+        result = cib_tools.intervention(data, fixed)
+        got = {
+            model.positions(x.variants, "s"): (x.inconsistency, x.total_impact_score)
+            for x in result.scenarios
+        }
+        assert got == expected

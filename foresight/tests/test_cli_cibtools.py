@@ -22,6 +22,7 @@ VALID: dict[str, list[dict[str, object]]] = {
         {"analysis": "diverse", **HAND, "k": 2},
         {"analysis": "balances", **HAND, "scenarios": [["a2", "b1"], ["a1", "b1"]]},
         {"analysis": "check", **HAND},
+        {"analysis": "intervention", **HAND, "fixed": {"A": "a1"}, "limit": 5},
     ],
 }
 CASES = [(m, d) for m, docs in VALID.items() for d in docs]
@@ -75,6 +76,18 @@ def test_import_then_export_through_the_command_line(
 
 
 BAD: list[tuple[str, dict[str, object], str]] = [
+    ("cib_tools", {"analysis": "intervention", **HAND}, "fixed: missing required field"),
+    ("cib_tools", {"analysis": "intervention", **HAND, "fixed": {}}, "fixed: expected at least"),
+    (
+        "cib_tools",
+        {"analysis": "intervention", **HAND, "fixed": {"Z": "a1"}},
+        "fixed.Z: unknown descriptor 'Z'",
+    ),
+    (
+        "cib_tools",
+        {"analysis": "intervention", **HAND, "fixed": {"A": "b1"}},
+        "fixed.A: unknown variant 'b1' of 'A'",
+    ),
     ("cib_tools", {"analysis": "check", **HAND, "k": 1}, "k: unknown field"),
     ("cib_tools", {"analysis": "check", **HAND, "max_inconsistency": 1}, "max_inconsistency"),
     ("cib_tools", {"analysis": "check", "matrix": HAND["matrix"]}, "descriptors: missing"),
