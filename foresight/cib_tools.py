@@ -1,4 +1,5 @@
-"""What practitioners run around the CIB solver: succession, expert ensembles, diverse selection.
+"""What practitioners run around the CIB solver: succession, expert ensembles, diverse selection,
+impact balances of given scenarios, a matrix check (with standardisation) and intervention.
 
 Balances of a full scenario are the column sums of the rows of its chosen variants; a non-zero
 cell inside a descriptor's own block (a self-impact) counts, as in ScenarioWizard. A descriptor's
