@@ -67,7 +67,7 @@ def parse_model(doc: object, field: str = "", extra: tuple[str, ...] = ()) -> Ci
     limit = doc.get("limit")
     if limit is not None:
         limit = _input.integer(limit, _input.path(field, "limit"), lo=0)
-    return CibInput(descriptors, matrix, max_inc, limit)
+    return CibInput(descriptors, matrix, max_inconsistency=max_inc, limit=limit)
 
 
 def _descriptors(value: object, field: str) -> tuple[Descriptor, ...]:
@@ -391,10 +391,10 @@ def ensemble(
     limit: int | None = None,
 ) -> EnsembleResult:
     """Robustness of each scenario across several experts' matrices, and the sum matrix."""
-    inputs = [CibInput(descriptors, m, max_inconsistency) for m in matrices]
+    inputs = [CibInput(descriptors, m, max_inconsistency=max_inconsistency) for m in matrices]
     n = len(inputs[0].matrix)
     total = tuple(tuple(sum(m[i][j] for m in matrices) for j in range(n)) for i in range(n))
-    summed = CibInput(descriptors, total, max_inconsistency)
+    summed = CibInput(descriptors, total, max_inconsistency=max_inconsistency)
     models = [_Model(x) for x in inputs]
     sum_model = _Model(summed)
     union: set[Scenario] = set()
@@ -414,7 +414,9 @@ def ensemble(
         )
         for s, incs, ex, sum_inc, sum_tis in rows[:limit]
     ]
-    sum_result = cib.solve(CibInput(descriptors, total, max_inconsistency, limit))
+    sum_result = cib.solve(
+        CibInput(descriptors, total, max_inconsistency=max_inconsistency, limit=limit)
+    )
     return EnsembleResult(
         experts=len(matrices),
         scenario_count=len(rows),
@@ -459,7 +461,12 @@ def diverse(data: CibInput, k: int, max_candidates: int = MAX_CANDIDATES) -> Div
     model = _Model(data)
     # By total impact score descending; the count stays exact.
     result = cib.solve(
-        CibInput(data.descriptors, data.matrix, data.max_inconsistency, max_candidates)
+        CibInput(
+            data.descriptors,
+            data.matrix,
+            max_inconsistency=data.max_inconsistency,
+            limit=max_candidates,
+        )
     )
     pool = result.scenarios
     exhaustive = len(pool) == result.scenario_count
@@ -696,8 +703,8 @@ def intervention(data: CibInput, fixed: dict[int, int]) -> InterventionResult:
             for d, kept in zip(data.descriptors, keep, strict=True)
         ),
         tuple(tuple(data.matrix[i][j] for j in rows) for i in rows),
-        data.max_inconsistency,
-        data.limit,
+        max_inconsistency=data.max_inconsistency,
+        limit=data.limit,
     )
     result = cib.solve(reduced)
     return InterventionResult(

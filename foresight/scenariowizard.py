@@ -71,7 +71,9 @@ class ScwModel:
 
     def to_input(self, max_inconsistency: int = 0, limit: int | None = None) -> CibInput:
         """The cross-impact model; self-impacts (inside a descriptor's block) are kept."""
-        return CibInput(self.descriptors, self.matrix, max_inconsistency, limit)
+        return CibInput(
+            self.descriptors, self.matrix, max_inconsistency=max_inconsistency, limit=limit
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

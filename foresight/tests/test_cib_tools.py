@@ -433,7 +433,7 @@ def test_intervention_equals_brute_force() -> None:
             if rng.random() < 0.4
         }
         k = trial % 3
-        data = CibInput(data.descriptors, data.matrix, k)
+        data = CibInput(data.descriptors, data.matrix, max_inconsistency=k)
         expected = {}
         for s in brute_force(data):
             if any(s[d] != c for d, c in fixed.items()):
