@@ -26,6 +26,17 @@ class ComputationError(ForesightError):
     """A numerical routine failed on valid input (solver failure, size limit)."""
 
 
-METHODS = ("micmac", "mactor", "morpho", "cib", "smic", "multipol", "regnier", "delphi")
+METHODS = (
+    "micmac",
+    "mactor",
+    "morpho",
+    "cib",
+    "smic",
+    "multipol",
+    "regnier",
+    "delphi",
+    "scenariowizard",
+    "cib_tools",
+)
 
 __all__ = ["METHODS", "ComputationError", "ForesightError", "InputError"]
