@@ -9,6 +9,7 @@ tests never assert timings.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import random
@@ -248,12 +249,24 @@ def bench_micmac(quick: bool) -> None:
     )
 
 
+EXTRA = ("smic", "godet", "cibtools")
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     print(f"{'case':<46} {'foresight':>13} {'straightforward':>15} {'speed-up':>10}  check")
     bench_cib(quick)
     bench_morpho(quick)
     bench_micmac(quick)
+    # The second pass's figures, method by method (each script also runs on its own).
+    for name in EXTRA:
+        print(f"\n== bench/foresight_{name}.py")
+        path = Path(__file__).with_name(f"foresight_{name}.py")
+        spec = importlib.util.spec_from_file_location(f"bench_foresight_{name}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.main(quick)
 
 
 if __name__ == "__main__":
