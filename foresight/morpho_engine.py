@@ -382,12 +382,12 @@ class Space:
         exclusions: Sequence[Sequence[tuple[int, int]]] = (),
         clauses: Sequence[Clause] = (),
         *,
-        max_states: int = DEFAULT_MAX_STATES,
-        max_nodes: int = DEFAULT_MAX_NODES,
+        max_states: int | None = None,
+        max_nodes: int | None = None,
     ) -> None:
         self.sizes = list(sizes)
-        self.max_states = max_states
-        self.max_nodes = max_nodes
+        self.max_states = DEFAULT_MAX_STATES if max_states is None else max_states
+        self.max_nodes = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
         n = len(sizes)
         self.full = [(1 << k) - 1 for k in sizes]
         self.domains = list(self.full)
