@@ -419,7 +419,7 @@ def solve(data: MorphoInput) -> MorphoResult:
     notes: list[str] = []
     counts: list[int] | None
     try:
-        counts = space.group_counts()
+        counts = space.group_counts(keep=data.mode in ("sample", "diverse"))
     except BudgetExceeded as exc:
         counts = None
         notes.append(f"count not computed: the field is too hard for the exact count ({exc})")

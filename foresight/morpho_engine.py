@@ -232,7 +232,8 @@ class _Table:
     """Stored levels: states, edges (parent, hypothesis, child), and per-state values."""
 
     plan: _Plan
-    keys: list[Array]
+    # Number of states of every level.
+    sizes: list[int]
     edges: list[tuple[Array, Array, Array]]
     count: int
 
@@ -269,12 +270,12 @@ def forward(
     doms = np.array([plan.canon(0, [domains[c] for c in order])], dtype=dtype).reshape(1, m)
     alive = np.zeros((1, 0), dtype=np.uint8)
     weights = np.ones(1, dtype=wtype)
-    keys_all: list[Array] = []
+    sizes: list[int] = []
     edges: list[tuple[Array, Array, Array]] = []
     if keep:
-        keys_all.append(_keys(doms, alive))
+        sizes.append(1)
     if any(domains[c] == 0 for c in order):
-        return _Table(plan, keys_all, edges, 0)
+        return _Table(plan, sizes, edges, 0)
     for t in range(m):
         lv = plan.levels[t]
         next_blocks = plan.levels[t + 1].blocks if t + 1 < m else plan.final_blocks
@@ -304,9 +305,9 @@ def forward(
             parts_d.append(nd)
             parts_a.append(na)
             parts_p.append(sel)
-            parts_h.append(np.full(sel.size, h, dtype=np.int16))
+            parts_h.append(np.full(sel.size, h, dtype=np.int8))
         if not parts_d:
-            return _Table(plan, keys_all, edges, 0)
+            return _Table(plan, sizes, edges, 0)
         cd = np.concatenate(parts_d)
         ca = np.concatenate(parts_a)
         parents = np.concatenate(parts_p)
@@ -319,22 +320,22 @@ def forward(
         new_w = np.add.reduceat(weights[parents][idx], starts)
         first = idx[starts]
         if keep:
-            inverse = np.empty(keys.size, dtype=np.int64)
+            inverse = np.empty(keys.size, dtype=np.int32)
             inverse[idx] = np.cumsum(np.concatenate([[False], sk[1:] != sk[:-1]]))
-            edges.append((parents, np.concatenate(parts_h), inverse))
-            keys_all.append(sk[starts])
+            edges.append((parents.astype(np.int32), np.concatenate(parts_h), inverse))
+            sizes.append(int(starts.size))
         doms, alive, weights = cd[first], ca[first], new_w
-    return _Table(plan, keys_all, edges, int(weights.sum()))
+    return _Table(plan, sizes, edges, int(weights.sum()))
 
 
 def _completions(table: _Table, wtype: npt.DTypeLike) -> list[Array]:
     """Number of completions of every stored state, level by level."""
     m = len(table.edges)
     out: list[Array] = [np.zeros(0, dtype=wtype)] * (m + 1)
-    out[m] = np.ones(table.keys[m].size, dtype=wtype)
+    out[m] = np.ones(table.sizes[m], dtype=wtype)
     for t in range(m - 1, -1, -1):
         parents, _, children = table.edges[t]
-        acc = np.zeros(table.keys[t].size, dtype=wtype)
+        acc = np.zeros(table.sizes[t], dtype=wtype)
         np.add.at(acc, parents, out[t + 1][children])
         out[t] = acc
     return out
@@ -344,11 +345,11 @@ def _best_values(table: _Table, scores: list[list[float]]) -> list[npt.NDArray[n
     """Best completion score of every stored state (max-sum over the same levels)."""
     m = len(table.edges)
     out = [np.zeros(0)] * (m + 1)
-    out[m] = np.zeros(table.keys[m].size)
+    out[m] = np.zeros(table.sizes[m])
     for t in range(m - 1, -1, -1):
         parents, hs, children = table.edges[t]
         row = np.array(scores[table.plan.order[t]])
-        acc = np.full(table.keys[t].size, -np.inf)
+        acc = np.full(table.sizes[t], -np.inf)
         np.maximum.at(acc, parents, row[hs] + out[t + 1][children])
         out[t] = acc
     return out
@@ -474,9 +475,10 @@ class Space:
             ]
         return self._tables[kind]
 
-    def group_counts(self) -> list[int]:
-        """Exact count of every group; raises BudgetExceeded past the state budget."""
-        tables = self._tables.get("sample") or self._plans("count")
+    def group_counts(self, *, keep: bool = False) -> list[int]:
+        """Exact count of every group; raises BudgetExceeded past the state budget. With
+        ``keep`` the levels are stored for sampling, which then costs no second pass."""
+        tables = self._tables.get("sample") or self._plans("sample" if keep else "count")
         return [t.count for t in tables]
 
     def count(self) -> int:
