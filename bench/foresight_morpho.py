@@ -70,6 +70,10 @@ elif case["what"] == "first":
         value += 1
         if value == case["n"]:
             break
+elif case["what"] == "best":
+    rng = random.Random(2)
+    scores = [[float(rng.randint(0, 9)) for _ in range(k)] for k in sizes]
+    value = len(space.best(scores, case["n"]))
 else:
     rng = random.Random(1)
     value = len([space.sample(rng) for _ in range(case["n"])])
@@ -93,6 +97,7 @@ def measure(case: dict[str, object]) -> tuple[float, float, int]:
 
 CASES = [
     (12, 5, 0.05, 1),
+    (12, 5, 0.08, 1),
     (20, 5, 0.02, 1),
     (20, 5, 0.03, 1),
     (20, 5, 0.05, 1),
@@ -105,13 +110,18 @@ def main(quick: bool) -> None:
     print(f"{'morpho field':<28} {'what':<12} {'time':>10} {'peak RSS':>10}  result")
     for c, k, d, seed in QUICK if quick else CASES:
         label = f"{c}×{k} at {d:.0%} (seed {seed})"
-        for what, n in (("count", 0), ("first", 1000), ("sample", 100)):
-            if quick and what == "sample":
+        for what, n in (("count", 0), ("first", 1000), ("sample", 100), ("best", 100)):
+            if quick and what in ("sample", "best"):
                 continue
             elapsed, peak, value = measure(
                 {"c": c, "k": k, "d": d, "seed": seed, "what": what, "n": n}
             )
-            name = {"count": "count", "first": "first 1,000", "sample": "sample 100"}[what]
+            name = {
+                "count": "count",
+                "first": "first 1,000",
+                "sample": "sample 100",
+                "best": "best 100",
+            }[what]
             print(f"{label:<28} {name:<12} {elapsed * 1000:>7.0f} ms {peak:>7.0f} MB  {value:,}")
 
 

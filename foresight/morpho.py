@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -33,6 +34,7 @@ DEFAULT_LIMIT: dict[Mode, int] = {
 MAX_HYPOTHESES = 64
 # Checks of the deletion-based shrinking of an infeasible field before it stops.
 MAX_CONFLICT_CHECKS = 400
+CONFLICT_SECONDS = 5.0
 Element = tuple[int, int]
 
 
@@ -376,36 +378,58 @@ def diverse(
     return chosen
 
 
-def explain(data: MorphoInput) -> tuple[list[str], bool]:
-    """A small set of constraints that no configuration satisfies, by deletion: each
-    constraint is dropped in turn and kept only if the rest becomes satisfiable. When every
-    check answered, the set is minimal (dropping any one makes it satisfiable); past the
-    check or node budget it is only smaller than the input."""
+def explain(data: MorphoInput, seconds: float = CONFLICT_SECONDS) -> tuple[list[str], bool]:
+    """A small set of constraints that no configuration satisfies, by deletion: constraints
+    are dropped and kept only if the rest becomes satisfiable without them. When every check
+    answered, the set is minimal (dropping any one makes it satisfiable); past the check,
+    node, state or time budget it is only smaller than the input."""
     sizes = [len(c.hypotheses) for c in data.components]
     kept = data.constraints()
     minimal = True
-    checks = 0
 
     def feasible(constraints: list[Constraint]) -> bool | None:
-        space = Space(sizes, clauses=[c.clause for c in constraints], max_nodes=200_000)
+        space = Space(
+            sizes, clauses=[c.clause for c in constraints], max_nodes=20_000, max_states=200_000
+        )
         try:
             return next(space.enumerate(), None) is not None
         except BudgetExceeded:
+            pass
+        try:
+            return space.count() > 0
+        except BudgetExceeded:
             return None
 
-    i = 0
+    # Groups are independent: one infeasible group holds a conflict on its own.
+    whole = Space(sizes, clauses=[c.clause for c in kept], max_states=200_000)
+    for order in whole.groups:
+        members = set(order)
+        inside = [c for c in kept if all(comp in members for comp, _ in c.clause)]
+        if feasible(inside) is False:
+            kept = inside
+            break
+    # Deletion by halves: try dropping a run of constraints at once; when the rest becomes
+    # satisfiable, halve the run, down to single constraints, which are kept only if needed.
+    # A constraint needed by a set stays needed by its subsets, so the result is minimal.
+    deadline = time.monotonic() + seconds
+    i = checks = 0
+    run = max(1, len(kept) // 2)
     while i < len(kept):
-        if checks >= MAX_CONFLICT_CHECKS:
+        if checks >= MAX_CONFLICT_CHECKS or time.monotonic() > deadline:
             minimal = False
             break
         checks += 1
-        answer = feasible(kept[:i] + kept[i + 1 :])
+        trial = kept[:i] + kept[i + run :]
+        answer = feasible(trial)
         if answer is False:
-            del kept[i]
+            kept = trial
+        elif run > 1:
+            run //= 2
         else:
             if answer is None:
                 minimal = False
             i += 1
+            run = max(1, (len(kept) - i) // 2)
     return [c.field for c in kept], minimal
 
 
