@@ -35,6 +35,8 @@ MAX_HYPOTHESES = 64
 # Checks of the deletion-based shrinking of an infeasible field before it stops.
 MAX_CONFLICT_CHECKS = 400
 CONFLICT_SECONDS = 5.0
+# Time after which sampling stops with the draws made so far.
+SAMPLE_SECONDS = 20.0
 Element = tuple[int, int]
 
 
@@ -491,7 +493,14 @@ def solve(data: MorphoInput) -> MorphoResult:
                 notes.append(f"enumeration stopped: {exc}")
         elif data.mode == "sample":
             rng = random.Random(data.seed)
-            configurations = [configuration(space.sample(rng)) for _ in range(data.limit)]
+            stop = time.monotonic() + SAMPLE_SECONDS
+            for i in range(data.limit):
+                if i % 100 == 99 and time.monotonic() > stop:
+                    notes.append(
+                        f"sampling stopped after {i:,} draws ({SAMPLE_SECONDS:g} s budget)"
+                    )
+                    break
+                configurations.append(configuration(space.sample(rng)))
             if scores is not None:
                 configurations.sort(key=lambda c: -(c.score or 0.0))
         elif data.mode == "nearest":

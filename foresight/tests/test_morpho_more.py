@@ -116,6 +116,17 @@ def test_budget_past_which_the_count_is_left_out(monkeypatch: pytest.MonkeyPatch
     stopped = run(mode="enumerate")
     assert stopped.truncated
     assert any("enumeration stopped" in n for n in stopped.notes)
+    monkeypatch.setattr(morpho_engine, "DEFAULT_MAX_STATES", 1000)
+    ranked = run(mode="enumerate", preferences={"X": {"x1": 1}})
+    assert ranked.configurations == []
+    assert any("enumerate not computed" in n and "nodes" in n for n in ranked.notes)
+
+
+def test_sampling_stops_at_its_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(morpho, "SAMPLE_SECONDS", -1.0)
+    result = run(mode="sample", limit=500)
+    assert len(result.configurations) == 99
+    assert result.notes == ["sampling stopped after 99 draws (-1 s budget)"]
 
 
 # -- uniform sampling --------------------------------------------------------------------------
