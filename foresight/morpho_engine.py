@@ -84,6 +84,8 @@ class _Level:
     unit: dict[int, list[tuple[int, int, int]]]
     # Per hypothesis: the open columns of the next level, as (copy?, column or constant).
     next_cols: dict[int, list[tuple[bool, int]]]
+    # Per hypothesis: the positions t+1.. whose domain this choice may narrow.
+    touched: dict[int, list[int]]
     # Blocks of interchangeable hypotheses of every unassigned position t.. (for the state).
     blocks: list[list[_Block]]
 
@@ -159,6 +161,7 @@ class _Plan:
             kill: dict[int, list[int]] = {}
             unit: dict[int, list[tuple[int, int, int]]] = {}
             next_cols: dict[int, list[tuple[bool, int]]] = {}
+            touched: dict[int, list[int]] = {}
             for h in hyps:
                 sa = list(full[t + 1 :])
                 kl: list[int] = []
@@ -188,7 +191,11 @@ class _Plan:
                     else:
                         nc.append((False, 1))
                 static_and[h], kill[h], unit[h], next_cols[h] = sa, kl, un, nc
-            self.levels.append(_Level(c, hyps, static_and, kill, unit, next_cols, blocks))
+                touched[h] = sorted(
+                    {p for p, mask in enumerate(sa) if mask != full[t + 1 + p]}
+                    | {p for _, p, _ in un}
+                )
+            self.levels.append(_Level(c, hyps, static_and, kill, unit, next_cols, touched, blocks))
 
     # -- scalar steps, for the walks -------------------------------------------------------
 
@@ -247,11 +254,35 @@ def _canon_array(d: Array, blocks: list[_Block]) -> Array:
     return d
 
 
-def _keys(doms: Array, alive: Array) -> Array:
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _sort_states(doms: Array, alive: Array) -> tuple[Array, Array]:
+    """Order of the rows grouping equal states, and whether each sorted row starts a new
+    state. Rows are packed into 64-bit words and sorted by a hash of them; equal hashes of
+    different rows (checked) fall back to sorting the bytes themselves."""
     n = doms.shape[0]
-    raw = np.hstack([doms.view(np.uint8).reshape(n, -1), alive, np.zeros((n, 1), dtype=np.uint8)])
-    raw = np.ascontiguousarray(raw)
-    return raw.view(np.dtype((np.void, raw.shape[1]))).ravel()
+    width = doms.shape[1] * doms.dtype.itemsize + alive.shape[1]
+    words = max(1, -(-width // 8))
+    raw = np.zeros((n, words * 8), dtype=np.uint8)
+    raw[:, : doms.shape[1] * doms.dtype.itemsize] = doms.view(np.uint8).reshape(n, -1)
+    raw[:, doms.shape[1] * doms.dtype.itemsize : width] = alive
+    packed = raw.view(np.uint64)
+    digest = np.zeros(n, dtype=np.uint64)
+    for j in range(words):
+        digest = (digest ^ packed[:, j]) * _MIX
+        digest ^= digest >> np.uint64(31)
+    idx = np.argsort(digest)
+    sorted_words = packed[idx]
+    sorted_digest = digest[idx]
+    new_hash = sorted_digest[1:] != sorted_digest[:-1]
+    new_row = (sorted_words[1:] != sorted_words[:-1]).any(axis=1)
+    if np.any(new_row & ~new_hash):
+        keys = np.ascontiguousarray(raw).view(np.dtype((np.void, raw.shape[1]))).ravel()
+        idx = np.argsort(keys, kind="stable")
+        sk = keys[idx]
+        return idx, np.concatenate([[True], sk[1:] != sk[:-1]])
+    return idx, np.concatenate([[True], new_hash])
 
 
 def forward(
@@ -291,8 +322,11 @@ def forward(
             for col, p, mask in lv.unit[h]:
                 live = alive[sel, col] != 0
                 nd[live, p] &= dtype(mask)
-            if nd.shape[1]:
-                ok &= (nd != 0).all(axis=1)
+            cols = lv.touched[h]
+            if len(cols) == 1:
+                ok &= nd[:, cols[0]] != 0
+            elif cols:
+                ok &= (nd[:, cols] != 0).all(axis=1)
             sel, nd = sel[ok], nd[ok]
             if not sel.size:
                 continue
@@ -311,17 +345,15 @@ def forward(
         cd = np.concatenate(parts_d)
         ca = np.concatenate(parts_a)
         parents = np.concatenate(parts_p)
-        keys = _keys(cd, ca)
-        idx = np.argsort(keys, kind="stable")
-        sk = keys[idx]
-        starts = np.flatnonzero(np.concatenate([[True], sk[1:] != sk[:-1]]))
+        idx, fresh = _sort_states(cd, ca)
+        starts = np.flatnonzero(fresh)
         if starts.size > max_states:
             raise BudgetExceeded(f"more than {max_states:,} states at component {t + 1} of {m}")
         new_w = np.add.reduceat(weights[parents][idx], starts)
         first = idx[starts]
         if keep:
-            inverse = np.empty(keys.size, dtype=np.int32)
-            inverse[idx] = np.cumsum(np.concatenate([[False], sk[1:] != sk[:-1]]))
+            inverse = np.empty(idx.size, dtype=np.int32)
+            inverse[idx] = np.cumsum(fresh) - 1
             edges.append((parents.astype(np.int32), np.concatenate(parts_h), inverse))
             sizes.append(int(starts.size))
         doms, alive, weights = cd[first], ca[first], new_w

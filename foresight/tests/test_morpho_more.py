@@ -129,6 +129,17 @@ def test_sampling_stops_at_its_time_budget(monkeypatch: pytest.MonkeyPatch) -> N
     assert result.notes == ["sampling stopped after 99 draws (-1 s budget)"]
 
 
+def test_hash_collisions_fall_back_to_exact_sorting(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With a zero multiplier every state hashes alike: the engine must notice and sort bytes.
+    monkeypatch.setattr(morpho_engine, "_MIX", morpho_engine.np.uint64(0))
+    sizes = [3, 3, 3, 2]
+    exclusions = [((0, 0), (1, 0)), ((1, 1), (2, 2)), ((0, 2), (2, 1), (3, 0))]
+    expected = brute_force(sizes, exclusions, [])
+    assert (
+        morpho.Space(sizes, exclusions).count() == len(expected) == 39
+    )  # 54 - 6 - 6 - 3, disjoint
+
+
 # -- uniform sampling --------------------------------------------------------------------------
 
 
