@@ -4,6 +4,7 @@ import itertools
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -131,7 +132,7 @@ def test_sampling_stops_at_its_time_budget(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_hash_collisions_fall_back_to_exact_sorting(monkeypatch: pytest.MonkeyPatch) -> None:
     # With a zero multiplier every state hashes alike: the engine must notice and sort bytes.
-    monkeypatch.setattr(morpho_engine, "_MIX", morpho_engine.np.uint64(0))
+    monkeypatch.setattr(morpho_engine, "_MIX", np.uint64(0))
     sizes = [3, 3, 3, 2]
     exclusions = [((0, 0), (1, 0)), ((1, 1), (2, 2)), ((0, 2), (2, 1), (3, 0))]
     expected = brute_force(sizes, exclusions, [])
