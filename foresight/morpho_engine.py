@@ -39,6 +39,9 @@ Array = npt.NDArray[Any]
 
 # States kept in one level of the dynamic programme before the engine gives up counting.
 DEFAULT_MAX_STATES = 1_500_000
+# Estimated bytes of one level's expansion (candidate states before merging), plus the edges
+# stored for sampling and ranking, past which the engine gives up: a bound on a run's memory.
+DEFAULT_MAX_BYTES = 250_000_000
 # Nodes walked by the lazy enumeration before it stops (each node costs a few microseconds).
 DEFAULT_MAX_NODES = 2_000_000
 
@@ -273,11 +276,14 @@ def _sort_states(doms: Array, alive: Array) -> tuple[Array, Array]:
         digest = (digest ^ packed[:, j]) * _MIX
         digest ^= digest >> np.uint64(31)
     idx = np.argsort(digest)
-    sorted_words = packed[idx]
     sorted_digest = digest[idx]
     new_hash = sorted_digest[1:] != sorted_digest[:-1]
-    new_row = (sorted_words[1:] != sorted_words[:-1]).any(axis=1)
-    if np.any(new_row & ~new_hash):
+    same = np.flatnonzero(~new_hash)
+    # Rows of equal hash must be equal (checked by chunks, to bound the memory).
+    if any(
+        np.any(packed[idx[part]] != packed[idx[part + 1]])
+        for part in np.array_split(same, max(1, same.size // 262_144))
+    ):
         keys = np.ascontiguousarray(raw).view(np.dtype((np.void, raw.shape[1]))).ravel()
         idx = np.argsort(keys, kind="stable")
         sk = keys[idx]
@@ -291,8 +297,11 @@ def forward(
     *,
     keep: bool = False,
     max_states: int = DEFAULT_MAX_STATES,
+    max_bytes: int | None = None,
 ) -> _Table:
     """Run the dynamic programme; with ``keep`` store every level for the walks."""
+    max_bytes = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+    stored = 0  # bytes of the edges kept for the walks
     order = plan.order
     m = len(order)
     dtype = _dtype(max((domains[c].bit_length() for c in order), default=1))
@@ -309,6 +318,11 @@ def forward(
         return _Table(plan, sizes, edges, 0)
     for t in range(m):
         lv = plan.levels[t]
+        rows = int(np.bitwise_count(doms[:, 0]).sum())
+        cost = rows * (2 * (doms.shape[1] * doms.dtype.itemsize + alive.shape[1]) + 40)
+        cost += stored
+        if cost > max_bytes:
+            raise BudgetExceeded(f"about {cost / 1e6:,.0f} MB needed at component {t + 1} of {m}")
         next_blocks = plan.levels[t + 1].blocks if t + 1 < m else plan.final_blocks
         parts_d, parts_a, parts_p, parts_h = [], [], [], []
         for h in lv.hyps:
@@ -345,6 +359,7 @@ def forward(
         cd = np.concatenate(parts_d)
         ca = np.concatenate(parts_a)
         parents = np.concatenate(parts_p)
+        del parts_d, parts_a, parts_p
         idx, fresh = _sort_states(cd, ca)
         starts = np.flatnonzero(fresh)
         if starts.size > max_states:
@@ -355,6 +370,7 @@ def forward(
             inverse = np.empty(idx.size, dtype=np.int32)
             inverse[idx] = np.cumsum(fresh) - 1
             edges.append((parents.astype(np.int32), np.concatenate(parts_h), inverse))
+            stored += 9 * idx.size
             sizes.append(int(starts.size))
         doms, alive, weights = cd[first], ca[first], new_w
     return _Table(plan, sizes, edges, int(weights.sum()))

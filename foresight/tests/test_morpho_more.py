@@ -123,6 +123,14 @@ def test_budget_past_which_the_count_is_left_out(monkeypatch: pytest.MonkeyPatch
     assert any("enumerate not computed" in n and "nodes" in n for n in ranked.notes)
 
 
+def test_memory_budget_leaves_the_count_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(morpho_engine, "DEFAULT_MAX_BYTES", 10)
+    result = run(mode="sample")
+    assert (result.count, result.configurations) == (None, [])
+    assert result.groups[0].count is None
+    assert "MB needed" in result.notes[0]
+
+
 def test_sampling_stops_at_its_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(morpho, "SAMPLE_SECONDS", -1.0)
     result = run(mode="sample", limit=500)
