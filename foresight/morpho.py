@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -494,13 +495,25 @@ def solve(data: MorphoInput) -> MorphoResult:
         elif data.mode == "sample":
             rng = random.Random(data.seed)
             stop = time.monotonic() + SAMPLE_SECONDS
+            draw: Callable[[random.Random], list[int] | None] = space.sample
+            if total is None:
+                # Exact sampling needs the count: fall back to randomised search, flagged.
+                notes.append(
+                    "sample: exact uniform sampling is out of budget; the configurations are "
+                    "drawn by randomised depth-first search (consistent, NOT uniform)"
+                )
+                draw = space.random_configuration
             for i in range(data.limit):
                 if i % 100 == 99 and time.monotonic() > stop:
                     notes.append(
                         f"sampling stopped after {i:,} draws ({SAMPLE_SECONDS:g} s budget)"
                     )
                     break
-                configurations.append(configuration(space.sample(rng)))
+                drawn = draw(rng)
+                if drawn is None:
+                    notes.append(f"sampling stopped after {i:,} draws (search budget)")
+                    break
+                configurations.append(configuration(drawn))
             if scores is not None:
                 configurations.sort(key=lambda c: -(c.score or 0.0))
         elif data.mode == "nearest":
@@ -528,8 +541,9 @@ def solve(data: MorphoInput) -> MorphoResult:
             configurations = [configuration(pool[i], d) for i, d in picked]
             truncated = total is None or total > len(configurations)
             if total is None or total > data.pool:
+                how = "uniformly" if total is not None else "by randomised search (NOT uniform)"
                 notes.append(
-                    f"diverse selection among {len(pool)} configurations drawn uniformly "
+                    f"diverse selection among {len(pool)} configurations drawn {how} "
                     "(pool), not among all"
                 )
     except BudgetExceeded as exc:
@@ -552,11 +566,16 @@ def solve(data: MorphoInput) -> MorphoResult:
 
 def _pool(space: Space, data: MorphoInput, total: int | None) -> list[list[int]]:
     """All configurations when there are at most ``pool``, else ``pool`` uniform draws
-    (duplicates removed, in order of first draw)."""
+    (duplicates removed, in order of first draw); without the count, draws by randomised
+    search (not uniform)."""
     if total is not None and total <= data.pool:
         return list(space.enumerate())
     rng = random.Random(data.seed)
+    draw = space.sample if total is not None else space.random_configuration
     seen: dict[tuple[int, ...], None] = {}
     for _ in range(data.pool):
-        seen.setdefault(tuple(space.sample(rng)), None)
+        drawn = draw(rng)
+        if drawn is None:
+            break
+        seen.setdefault(tuple(drawn), None)
     return [list(p) for p in seen]

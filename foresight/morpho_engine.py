@@ -575,7 +575,7 @@ class Space:
         n = len(self.sizes)
         if not all(self.domains):
             return
-        plan = _Plan(self.sizes, list(range(n)), self.clauses, None, canonical=False)
+        plan = self._natural_plan()
         choice = [0] * n
         nodes = 0
         stack: list[tuple[int, tuple[int, ...], tuple[int, ...], list[int]]] = [
@@ -598,6 +598,48 @@ class Space:
                 yield list(choice)
                 continue
             stack.append((t + 1, nxt[0], nxt[1], _members(nxt[0][0])))
+
+    def random_configuration(self, rng: random.Random) -> list[int] | None:
+        """One consistent configuration by depth-first search trying hypotheses in random
+        order (forward checking; None past ``max_nodes`` or if none exists). Not uniform: the
+        fallback when exact sampling is out of budget."""
+        n = len(self.sizes)
+        if not all(self.domains):
+            return None
+        plan = self._natural_plan()
+        nodes = 0
+        choice = [0] * n
+
+        def shuffled(mask: int) -> list[int]:
+            hyps = _members(mask)
+            rng.shuffle(hyps)
+            return hyps
+
+        Frame = tuple[int, tuple[int, ...], tuple[int, ...], list[int]]
+        stack: list[Frame] = [(0, tuple(self.domains), (), shuffled(self.domains[0]))]
+        while stack:
+            t, doms, alive, todo = stack[-1]
+            if not todo:
+                stack.pop()
+                continue
+            h = todo.pop()
+            nodes += 1
+            if nodes > self.max_nodes:
+                return None
+            nxt = plan.step(t, doms, alive, h)
+            if nxt is None:
+                continue
+            choice[t] = h
+            if t + 1 == n:
+                return choice
+            stack.append((t + 1, nxt[0], nxt[1], shuffled(nxt[0][0])))
+        return None
+
+    def _natural_plan(self) -> _Plan:
+        if "natural" not in self.__dict__:
+            n = len(self.sizes)
+            self.natural = _Plan(self.sizes, list(range(n)), self.clauses, None, canonical=False)
+        return self.natural
 
     def satisfiable(self) -> bool:
         try:

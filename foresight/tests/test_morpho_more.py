@@ -125,10 +125,29 @@ def test_budget_past_which_the_count_is_left_out(monkeypatch: pytest.MonkeyPatch
 
 def test_memory_budget_leaves_the_count_out(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(morpho_engine, "DEFAULT_MAX_BYTES", 10)
-    result = run(mode="sample")
-    assert (result.count, result.configurations) == (None, [])
+    result = run(mode="sample", limit=50)
+    assert result.count is None
     assert result.groups[0].count is None
     assert "MB needed" in result.notes[0]
+    # Sampling falls back to randomised search: consistent draws, flagged as not uniform.
+    assert "NOT uniform" in result.notes[1]
+    valid = [
+        ["x1", "y2", "z1"],
+        ["x2", "y1", "z1"],
+        ["x2", "y1", "z2"],
+        ["x2", "y2", "z1"],
+    ]
+    assert len(result.configurations) == 50
+    assert all(c.hypotheses in valid for c in result.configurations)
+    assert len({tuple(c.hypotheses) for c in result.configurations}) > 1
+    spread = run(mode="diverse", limit=2, pool=30)
+    first, second = (c.hypotheses for c in spread.configurations)
+    farthest = max(sum(a != b for a, b in zip(first, v, strict=True)) for v in valid)
+    assert second in valid
+    assert [c.distance for c in spread.configurations] == [None, float(farthest)]
+    assert "randomised search (NOT uniform)" in spread.notes[1]
+    hopeless = run(mode="sample", obligations=[[["Y", "y3"]]])
+    assert hopeless.configurations == []
 
 
 def test_sampling_stops_at_its_time_budget(monkeypatch: pytest.MonkeyPatch) -> None:
