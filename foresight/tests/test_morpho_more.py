@@ -312,3 +312,27 @@ def test_nearest_equals_brute_force(
     penalty = [[0.0 if h == ref[c] else -1.0 for h in range(s)] for c, s in enumerate(sizes)]
     got = [-s for s, _ in space.best(penalty, k)]
     assert got == sorted(morpho.distance(x, ref) for x in expected)[:k]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 2), min_size=4, max_size=4), min_size=1, max_size=12),
+    st.integers(1, 6),
+    st.lists(st.floats(0, 3), min_size=4, max_size=4),
+)
+def test_diverse_keeps_the_greedy_max_min_invariant(
+    pool: list[list[int]], k: int, weights: list[float]
+) -> None:
+    picked = morpho.diverse(pool, k, weights)
+    chosen = [pool[picked[0][0]]]
+    assert picked[0] == (0, None)
+    for i, dist in picked[1:]:
+        # Each pick is a farthest remaining configuration from those chosen before it.
+        def gap(x: list[int]) -> float:
+            return min(morpho.distance(x, c, weights) for c in chosen)
+
+        others = [j for j in range(len(pool)) if j not in {p for p, _ in picked[: len(chosen)]}]
+        assert dist == pytest.approx(gap(pool[i]))
+        assert gap(pool[i]) == pytest.approx(max(gap(pool[j]) for j in others))
+        chosen.append(pool[i])
+    assert len(picked) == min(k, len(pool))
