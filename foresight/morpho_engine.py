@@ -697,8 +697,9 @@ class Space:
                     choice[tables[g].plan.order[t]] = h
                 out.append((sum(table_scores[c][h] for c, h in enumerate(choice)), choice))
                 continue
-            if counter > self.max_nodes:
-                raise BudgetExceeded(f"more than {self.max_nodes:,} nodes searched")
+            # Each heap entry holds a partial configuration: a quarter of the walk's budget.
+            if counter > self.max_nodes // 4:
+                raise BudgetExceeded(f"more than {self.max_nodes // 4:,} nodes searched")
             g, t = steps[step]
             plan = tables[g].plan
             for h in _members(doms[0]):

@@ -113,7 +113,7 @@ def test_budget_past_which_the_count_is_left_out(monkeypatch: pytest.MonkeyPatch
     # Enumeration does not need the count: it still lists, and says more may exist.
     assert names(result) == [["x1", "y2", "z1"], ["x2", "y1", "z1"]]
     assert result.truncated
-    monkeypatch.setattr(morpho_engine, "DEFAULT_MAX_NODES", 3)
+    monkeypatch.setattr(morpho_engine, "DEFAULT_MAX_NODES", 3)  # ranking: 3 // 4 = 0 nodes
     stopped = run(mode="enumerate")
     assert stopped.truncated
     assert any("enumeration stopped" in n for n in stopped.notes)
