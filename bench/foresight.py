@@ -249,7 +249,7 @@ def bench_micmac(quick: bool) -> None:
     )
 
 
-EXTRA = ("smic", "godet", "cibtools")
+EXTRA = ("smic", "godet", "cibtools", "morpho")
 
 
 def main() -> None:

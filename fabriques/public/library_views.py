@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from fabriques.core.versioning import cached_by_version
+from fabriques.recommendations.models import Recommendation
 from fabriques.recommendations.selectors import public as recommendations
 from fabriques.roadmaps.selectors import public as roadmaps
 
@@ -133,8 +134,16 @@ def roadmap_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    page = cached_by_version(f"library-sheet:{pk}", lambda: roadmaps.public_sheet(pk=pk))
-    return render(request, "public/library/sheet.html", {"page": page, "sheet": page.sheet})
+    def compute() -> tuple[roadmaps.PublicSheet, list[Recommendation]]:
+        page = roadmaps.public_sheet(pk=pk)
+        return page, recommendations.citing_sheet(sheet_id=page.sheet.pk)
+
+    page, citing = cached_by_version(f"library-sheet:{pk}", compute)
+    return render(
+        request,
+        "public/library/sheet.html",
+        {"page": page, "sheet": page.sheet, "citing": citing},
+    )
 
 
 @require_safe

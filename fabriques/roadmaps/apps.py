@@ -8,6 +8,7 @@ class RoadmapsConfig(AppConfig):
     verbose_name = _("Feuilles de route")
 
     def ready(self) -> None:
-        from . import search_sources
+        from . import search_sources, signals
 
         search_sources.register()
+        signals.connect()

@@ -275,8 +275,9 @@ def _count(client, url) -> int:
 ROADMAP_QUERIES = 13
 #  sheet: data version; access check; the sheet with roadmap, territory, Fabrique, year, axis
 #   and places; budget lines; funding lines; partners; steps; indicators; their values; notes;
-#   status history; related sheets; follow-up entries; menu (2) = 15.
-SHEET_QUERIES = 15
+#   status history; related sheets; follow-up entries; workshop outcomes of public minutes;
+#   recommendations citing it; menu (2) = 17.
+SHEET_QUERIES = 17
 #  recommendation: data version; access check; the recommendation with Fabrique, year, theme
 #   and addressee; positions with organisations; answers; reviews; territories; menu (2) = 9.
 RECOMMENDATION_QUERIES = 9
@@ -349,3 +350,74 @@ def test_cached_pages_are_the_same_as_fresh_ones(client):
     second = client.get(url).content
     assert first == second
     cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_public_sheet_shows_its_public_origins_and_the_recommendations_citing_it(client, locmem):
+    from fabriques.workshops.models import MinutesStatus, MinutesVisibility
+    from fabriques.workshops.tests.factories import MinutesFactory, OutcomeFactory
+
+    roadmap = data.roadmap(sheets=2)
+    sheet = roadmap.sheets.get(number=1)
+    public = MinutesFactory(
+        workshop__participation=roadmap.participation,
+        workshop__title="Atelier des mobilités",
+        status=MinutesStatus.PUBLISHED,
+        visibility=MinutesVisibility.PUBLIC,
+    )
+    group_only = MinutesFactory(
+        workshop__participation=roadmap.participation,
+        status=MinutesStatus.PUBLISHED,
+        visibility=MinutesVisibility.GROUP,
+    )
+    shown = OutcomeFactory(minutes=public, text="Ouvrir une navette vers la gare.")
+    hidden = OutcomeFactory(minutes=group_only, text="Discussion interne du groupe.")
+    sheet.outcomes.add(shown, hidden)
+    cited_by = data.recommendation(fabrique_obj=roadmap.fabrique, number=1)
+    draft = data.recommendation(fabrique_obj=roadmap.fabrique, number=2, published=False)
+    cited_by.action_sheets.add(sheet)
+    draft.action_sheets.add(sheet)
+    url = reverse("public:sheet", args=[sheet.pk])
+
+    page = text(client.get(url))
+    assert "Issue des rencontres" in page
+    assert "Ouvrir une navette vers la gare." in page
+    assert reverse("workshops:public_minutes", args=[public.workshop.pk]) in page
+    assert "Atelier des mobilités" in page
+    assert "Discussion interne du groupe." not in page
+    assert reverse("workshops:public_minutes", args=[group_only.workshop.pk]) not in page
+    assert "Préconisations qui s’appuient sur cette fiche" in page
+    assert reverse("public:recommendation", args=[cited_by.pk]) in page
+    assert reverse("public:recommendation", args=[draft.pk]) not in page
+
+    # Minutes made private again leave the cached page at once (roadmaps.signals).
+    public.visibility = MinutesVisibility.FABRIQUE
+    public.save(update_fields=["visibility"])
+    page = text(client.get(url))
+    assert "Ouvrir une navette vers la gare." not in page
+    assert "Issue des rencontres" not in page
+
+
+@pytest.mark.django_db
+def test_workshop_writes_that_no_public_sheet_cites_do_not_bump_the_version():
+    from django.utils import timezone
+
+    from fabriques.core.versioning import data_version
+    from fabriques.workshops.tests.factories import MinutesFactory, OutcomeFactory
+
+    roadmap = data.roadmap(sheets=1, published=False)
+    minutes = MinutesFactory(workshop__participation=roadmap.participation)
+    outcome = OutcomeFactory(minutes=minutes)
+    roadmap.sheets.get().outcomes.add(outcome)
+    before = data_version()
+    minutes.body = "Compte rendu corrigé."
+    minutes.save(update_fields=["body"])
+    outcome.text = "Décision reformulée."
+    outcome.save(update_fields=["text"])
+    assert data_version() == before
+    roadmap.status = RoadmapStatus.PUBLISHED
+    roadmap.published_at = timezone.now()
+    roadmap.save(update_fields=["status", "published_at"])
+    before = data_version()
+    minutes.save(update_fields=["body"])
+    assert data_version() == before + 1

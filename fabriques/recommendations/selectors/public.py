@@ -38,6 +38,11 @@ def published_recommendations() -> QuerySet[Recommendation]:
     )
 
 
+def citing_sheet(*, sheet_id: int) -> list[Recommendation]:
+    """The published recommendations that name this action sheet among their origins."""
+    return list(published_recommendations().filter(action_sheets=sheet_id))
+
+
 def filter_recommendations(
     queryset: QuerySet[Recommendation],
     *,

@@ -17,6 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 
 from fabriques.roadmaps.access import get_published_roadmap, get_published_sheet
+from fabriques.workshops.models import MinutesStatus, MinutesVisibility, Outcome
 
 from ..models import (
     ActionSheet,
@@ -270,6 +271,9 @@ class PublicSheet:
     status_changes: list[SheetStatusChange]
     related: list[ActionSheet]  # published sheets only
     follow_ups: list[FollowUpEntry]  # entries of closed follow-ups, with their follow-up
+    # The workshop outcomes it comes from, those of published public minutes only, with their
+    # workshop: the others stay within the working group.
+    origins: list[Outcome] = field(default_factory=list)
 
     @property
     def latest_follow_up(self) -> FollowUpEntry | None:
@@ -277,10 +281,10 @@ class PublicSheet:
 
 
 def public_sheet(*, pk: int) -> PublicSheet:
-    """A sheet of a published roadmap, else the 404 of a nonexistent one (12 queries: access
+    """A sheet of a published roadmap, else the 404 of a nonexistent one (13 queries: access
     check, the sheet with its roadmap, territory, Fabrique, year, axis and places; partners;
     steps; budget lines; funding lines; indicators; their values; notes; status history;
-    related sheets; follow-up entries)."""
+    related sheets; follow-up entries; workshop outcomes of public minutes)."""
     sheet = get_published_sheet(pk)
     sheet = (
         ActionSheet.objects.select_related(
@@ -335,6 +339,25 @@ def public_sheet(*, pk: int) -> PublicSheet:
                 .order_by("follow_up__closed_at", "follow_up__horizon"),
                 to_attr="public_follow_ups",
             ),
+            Prefetch(
+                "outcomes",
+                queryset=Outcome.objects.filter(
+                    minutes__status=MinutesStatus.PUBLISHED,
+                    minutes__visibility=MinutesVisibility.PUBLIC,
+                )
+                .select_related("minutes__workshop")
+                .only(
+                    "pk",
+                    "kind",
+                    "text",
+                    "minutes__id",
+                    "minutes__workshop__id",
+                    "minutes__workshop__title",
+                    "minutes__workshop__starts_at",
+                )
+                .order_by("minutes__workshop__starts_at", "position", "pk"),
+                to_attr="public_outcomes",
+            ),
         )
         .get(pk=sheet.pk)
     )
@@ -348,4 +371,5 @@ def public_sheet(*, pk: int) -> PublicSheet:
         status_changes=sheet.public_status_changes,  # type: ignore[attr-defined]
         related=sheet.public_related,  # type: ignore[attr-defined]
         follow_ups=sheet.public_follow_ups,  # type: ignore[attr-defined]
+        origins=sheet.public_outcomes,  # type: ignore[attr-defined]
     )
