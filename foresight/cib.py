@@ -16,11 +16,12 @@ equals the brute force over the whole scenario space.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from foresight import InputError, _input
 
@@ -86,18 +87,13 @@ def parse(doc: object) -> CibInput:
         descriptors.append(Descriptor(name, _input.names(variants, variants_field)))
     n = sum(len(d.variants) for d in descriptors)
     rows = _input.square_matrix(_input.required(doc, "matrix"), "matrix", n, "variants")
-    owner = [d for d, desc in enumerate(descriptors) for _ in desc.variants]
     matrix = []
     for i, row in enumerate(rows):
         cells = []
         for j, cell in enumerate(row):
-            value = _input.integer(cell, f"matrix[{i}][{j}]", lo=-(10**9), hi=10**9)
-            if owner[i] == owner[j] and value != 0:
-                raise InputError(
-                    f"matrix[{i}][{j}]",
-                    f"must be 0: both variants belong to descriptor {descriptors[owner[i]].name!r}",
-                )
-            cells.append(value)
+            # Cells inside a descriptor's own block (self-impacts) are accepted and counted in
+            # the balances, as ScenarioWizard does.
+            cells.append(_input.integer(cell, f"matrix[{i}][{j}]", lo=-(10**9), hi=10**9))
         matrix.append(tuple(cells))
     max_inc = _input.integer(doc.get("max_inconsistency", 0), "max_inconsistency", lo=0)
     limit = doc.get("limit")
@@ -132,6 +128,49 @@ def solve(data: CibInput) -> CibResult:
         scenario_count=len(tis),
         scenarios=scenarios,
     )
+
+
+Model = CibInput | tuple[Sequence[int], ArrayLike]
+
+
+def _model(model: Model) -> tuple[list[int], Int64Array]:
+    if isinstance(model, CibInput):
+        return [len(d.variants) for d in model.descriptors], np.array(model.matrix, np.int64)
+    sizes, matrix = model
+    return [int(s) for s in sizes], np.asarray(matrix, dtype=np.int64)
+
+
+def balances(model: Model, scenario: Sequence[int]) -> list[list[int]]:
+    """Impact balances of a full scenario: out[d][v] for every descriptor d and variant v of d.
+
+    ``model`` is a parsed ``CibInput`` or a pair ``(sizes, matrix)`` (variants per descriptor,
+    square integer matrix over all variants, rows impacting, columns impacted). ``scenario[d]``
+    is the position of the variant chosen for descriptor d. The balance of a variant is the sum
+    of the impacts it receives from every chosen variant, the descriptor's own included
+    (self-impacts count, as in ScenarioWizard). Stable API: other modules rely on it.
+    """
+    sizes, m = _model(model)
+    if len(scenario) != len(sizes):
+        raise ValueError(f"scenario has {len(scenario)} positions for {len(sizes)} descriptors")
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    rows = [int(offsets[d]) + int(c) for d, c in enumerate(scenario)]
+    total = m[rows].sum(axis=0)
+    return [total[offsets[d] : offsets[d + 1]].tolist() for d in range(len(sizes))]
+
+
+def inconsistency(model: Model, scenario: Sequence[int], fixed: Sequence[int] = ()) -> int:
+    """Inconsistency of a full scenario: the largest gap, over descriptors, between the best
+    balance of the descriptor and the balance of its chosen variant (0 = consistent).
+
+    Descriptors whose positions are listed in ``fixed`` (an intervention) are not checked.
+    Stable API: other modules rely on it.
+    """
+    worst = 0
+    skip = set(fixed)
+    for d, block in enumerate(balances(model, scenario)):
+        if d not in skip:
+            worst = max(worst, max(block) - block[scenario[d]])
+    return worst
 
 
 def consistent_scenarios(
