@@ -16,8 +16,9 @@ equals the brute force over the whole scenario space.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,8 @@ from foresight import InputError, _input
 
 # Partial scenarios processed together; larger batches are split depth-first to bound memory.
 _BATCH = 1 << 17
+# The budget's clock (a test replaces it).
+_clock = time.perf_counter
 
 Int64Array = NDArray[np.int64]
 # Balances and bounds: the smallest signed integer type that holds them (see below).
@@ -43,10 +46,19 @@ class Descriptor:
 @dataclass(frozen=True)
 class CibInput:
     descriptors: tuple[Descriptor, ...]
-    # Square over all variants in descriptor order; rows impacting, columns impacted.
+    # Square over all variants in descriptor order; rows impacting, columns impacted. Cells in
+    # a descriptor's own block are self-impacts, counted in the balances.
     matrix: tuple[tuple[int, ...], ...]
     max_inconsistency: int = 0
     limit: int | None = None
+    # Intervention: descriptor position → variant position, imposed; not checked for consistency.
+    fixed: tuple[tuple[int, int], ...] = ()
+    with_balances: bool = False
+    standardize: bool = False
+    time_budget_s: float = 10.0
+    max_scenarios_built: int = 10_000
+    monte_carlo_starts: int = 2_000
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,34 +66,66 @@ class Scenario:
     variants: list[str]
     inconsistency: int
     total_impact_score: int
+    # With ``with_balances``: descriptor → variant → impact balance in this scenario.
+    balances: dict[str, dict[str, int]] | None = None
+
+
+@dataclass(frozen=True)
+class Island:
+    descriptors: list[str]
+    scenario_count: int | None  # None when the island's search was cut by the time budget
 
 
 @dataclass(frozen=True)
 class CibResult:
     scenario_space: int
-    scenario_count: int
+    scenario_count: int | None
     scenarios: list[Scenario]
+    exhaustive: bool = True
+    reason: str | None = None
+    islands: list[Island] = field(default_factory=list)
+    monte_carlo: dict[str, Any] | None = None
+    matrix_check: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        for scenario in out["scenarios"]:
+            if scenario["balances"] is None:
+                del scenario["balances"]
+        return out
+
+
+_FIELDS = (
+    "descriptors",
+    "matrix",
+    "max_inconsistency",
+    "limit",
+    "fixed",
+    "with_balances",
+    "standardize",
+    "time_budget_s",
+    "max_scenarios_built",
+    "monte_carlo_starts",
+    "seed",
+)
 
 
 def parse(doc: object) -> CibInput:
     doc = _input.mapping(doc, "")
-    _input.reject_unknown(doc, ("descriptors", "matrix", "max_inconsistency", "limit"))
+    _input.reject_unknown(doc, _FIELDS)
     raw = _input.array(_input.required(doc, "descriptors"), "descriptors", min_len=1)
     descriptors = []
     seen: set[str] = set()
     for i, item in enumerate(raw):
-        field = f"descriptors[{i}]"
-        item = _input.mapping(item, field)
-        _input.reject_unknown(item, ("name", "variants"), field)
-        name = _input.string(_input.required(item, "name", field), f"{field}.name")
+        path = f"descriptors[{i}]"
+        item = _input.mapping(item, path)
+        _input.reject_unknown(item, ("name", "variants"), path)
+        name = _input.string(_input.required(item, "name", path), f"{path}.name")
         if name in seen:
-            raise InputError(f"{field}.name", f"duplicate name {name!r}")
+            raise InputError(f"{path}.name", f"duplicate name {name!r}")
         seen.add(name)
-        variants_field = f"{field}.variants"
-        variants = _input.required(item, "variants", field)
+        variants_field = f"{path}.variants"
+        variants = _input.required(item, "variants", path)
         if isinstance(variants, list) and not variants:
             raise InputError(variants_field, f"empty descriptor {name!r}: no variant")
         descriptors.append(Descriptor(name, _input.names(variants, variants_field)))
@@ -89,45 +133,142 @@ def parse(doc: object) -> CibInput:
     rows = _input.square_matrix(_input.required(doc, "matrix"), "matrix", n, "variants")
     matrix = []
     for i, row in enumerate(rows):
-        cells = []
-        for j, cell in enumerate(row):
-            # Cells inside a descriptor's own block (self-impacts) are accepted and counted in
-            # the balances, as ScenarioWizard does.
-            cells.append(_input.integer(cell, f"matrix[{i}][{j}]", lo=-(10**9), hi=10**9))
-        matrix.append(tuple(cells))
+        # Cells inside a descriptor's own block (self-impacts) are accepted and counted in the
+        # balances, as ScenarioWizard does.
+        matrix.append(
+            tuple(
+                _input.integer(cell, f"matrix[{i}][{j}]", lo=-(10**9), hi=10**9)
+                for j, cell in enumerate(row)
+            )
+        )
     max_inc = _input.integer(doc.get("max_inconsistency", 0), "max_inconsistency", lo=0)
     limit = doc.get("limit")
     if limit is not None:
         limit = _input.integer(limit, "limit", lo=0)
-    return CibInput(tuple(descriptors), tuple(matrix), max_inc, limit)
+    fixed = []
+    raw_fixed = _input.mapping(doc.get("fixed", {}), "fixed")
+    by_name = {d.name: i for i, d in enumerate(descriptors)}
+    for name, variant in raw_fixed.items():
+        if name not in by_name:
+            raise InputError(f"fixed.{name}", f"unknown descriptor {name!r}")
+        d = by_name[name]
+        if not isinstance(variant, str):
+            raise InputError(f"fixed.{name}", "expected a variant name (a string)")
+        if variant not in descriptors[d].variants:
+            raise InputError(f"fixed.{name}", f"unknown variant {variant!r} of {name!r}")
+        fixed.append((d, descriptors[d].variants.index(variant)))
+    flags = {}
+    for key in ("with_balances", "standardize"):
+        value = doc.get(key, False)
+        if not isinstance(value, bool):
+            raise InputError(key, f"expected true or false, got {value!r}")
+        flags[key] = value
+    budget = _input.number(doc.get("time_budget_s", 10.0), "time_budget_s", lo=0.01, hi=3600)
+    built = _input.integer(
+        doc.get("max_scenarios_built", 10_000), "max_scenarios_built", lo=1, hi=1_000_000
+    )
+    starts = _input.integer(
+        doc.get("monte_carlo_starts", 2_000), "monte_carlo_starts", lo=1, hi=1_000_000
+    )
+    seed = _input.integer(doc.get("seed", 0), "seed", lo=0, hi=2**63 - 1)
+    data = CibInput(
+        tuple(descriptors),
+        tuple(matrix),
+        max_inc,
+        limit,
+        tuple(sorted(fixed)),
+        flags["with_balances"],
+        flags["standardize"],
+        budget,
+        built,
+        starts,
+        seed,
+    )
+    if data.standardize:
+        standardized(data)  # raises InputError naming a group whose mean is not an integer
+    return data
 
 
-def solve(data: CibInput) -> CibResult:
-    choices, inconsistency, tis = consistent_scenarios(
-        [len(d.variants) for d in data.descriptors],
-        np.array(data.matrix, dtype=np.int64),
-        data.max_inconsistency,
-    )
-    # Total impact score descending, then variant positions ascending for a stable output.
-    keys = [choices[:, col] for col in range(choices.shape[1] - 1, -1, -1)] + [-tis]
-    order = np.lexsort(keys) if len(tis) else np.array([], dtype=np.int64)
-    if data.limit is not None:
-        order = order[: data.limit]
-    scenarios = [
-        Scenario(
-            variants=[d.variants[c] for d, c in zip(data.descriptors, row, strict=True)],
-            inconsistency=int(inc),
-            total_impact_score=int(score),
+def standardized(data: CibInput) -> Int64Array:
+    """The matrix with every judgement group (one variant's row onto one descriptor's
+    variants) shifted to sum 0, as ScenarioWizard's standardised matrices are.
+
+    Shifting a group by a constant adds the same amount to every variant of the impacted
+    descriptor, so consistency is unchanged; only total impact scores move. Refused (InputError
+    on ``standardize``) when a group's mean is not an integer.
+    """
+    m = np.array(data.matrix, dtype=np.int64)
+    sizes = [len(d.variants) for d in data.descriptors]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    for i in range(len(m)):
+        for e, desc in enumerate(data.descriptors):
+            lo, hi = int(offsets[e]), int(offsets[e + 1])
+            total = int(m[i, lo:hi].sum())
+            if total % sizes[e]:
+                owner = int(np.searchsorted(offsets, i, side="right")) - 1
+                src = data.descriptors[owner]
+                raise InputError(
+                    "standardize",
+                    f"group matrix[{i}][{lo}..{hi - 1}] ({src.name}={src.variants[i - offsets[owner]]}"
+                    f" onto {desc.name}) sums to {total}: its mean over {sizes[e]} variants is not"
+                    " an integer",
+                )
+            m[i, lo:hi] -= total // sizes[e]
+    return m
+
+
+def matrix_check(data: CibInput) -> dict[str, Any]:
+    """Review aids for a cross-impact matrix; none of them is an error.
+
+    - ``empty_rows``: descriptor → variants whose row is all zero (they impact nothing);
+    - ``empty_columns``: descriptor → variants that receive no impact (their balance is always 0);
+    - ``opposite_judgements``: pairs of variants of two different descriptors judged with
+      opposite signs in the two directions (x promotes y while y hinders x, or the reverse);
+    - ``unstandardized_groups``: judgement groups (one variant's row onto one descriptor)
+      whose sum is not 0, with that sum;
+    - ``standardized``: whether ``standardize`` was applied before solving.
+    """
+    m = np.array(data.matrix, dtype=np.int64)
+    names = [(d.name, v) for d in data.descriptors for v in d.variants]
+    owner = [i for i, d in enumerate(data.descriptors) for _ in d.variants]
+    sizes = [len(d.variants) for d in data.descriptors]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    empty_rows: dict[str, list[str]] = {}
+    empty_cols: dict[str, list[str]] = {}
+    for i, (desc, var) in enumerate(names):
+        if not m[i].any():
+            empty_rows.setdefault(desc, []).append(var)
+        if not m[:, i].any():
+            empty_cols.setdefault(desc, []).append(var)
+    opposite = []
+    rows, cols = np.nonzero((m * m.T) < 0)
+    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        if i < j and owner[i] != owner[j]:
+            opposite.append(
+                {
+                    "a": list(names[i]),
+                    "b": list(names[j]),
+                    "a_on_b": int(m[i, j]),
+                    "b_on_a": int(m[j, i]),
+                }
+            )
+    groups = []
+    sums = np.add.reduceat(m, offsets[:-1], axis=1) if len(m) else m
+    for i, e in zip(*np.nonzero(sums), strict=True):
+        groups.append(
+            {
+                "row": list(names[int(i)]),
+                "onto": data.descriptors[int(e)].name,
+                "sum": int(sums[i, e]),
+            }
         )
-        for row, inc, score in zip(
-            choices[order].tolist(), inconsistency[order].tolist(), tis[order].tolist(), strict=True
-        )
-    ]
-    return CibResult(
-        scenario_space=math.prod(len(d.variants) for d in data.descriptors),
-        scenario_count=len(tis),
-        scenarios=scenarios,
-    )
+    return {
+        "empty_rows": empty_rows,
+        "empty_columns": empty_cols,
+        "opposite_judgements": opposite,
+        "unstandardized_groups": groups,
+        "standardized": data.standardize,
+    }
 
 
 Model = CibInput | tuple[Sequence[int], ArrayLike]
@@ -173,20 +314,254 @@ def inconsistency(model: Model, scenario: Sequence[int], fixed: Sequence[int] = 
     return worst
 
 
+class _OutOfTime(Exception):
+    pass
+
+
+@dataclass
+class _Part:
+    """Scenarios of a set of descriptors (global positions, ascending), best first."""
+
+    descriptors: list[int]
+    choices: Int64Array  # (n, len(descriptors)) variant positions
+    inconsistency: Int64Array
+    tis: Int64Array
+    count: int | None  # exact number of consistent scenarios, None when not exhaustive
+
+
+def _sort_key_order(choices: Int64Array, tis: Int64Array) -> Int64Array:
+    """Total impact score descending, then variant positions ascending."""
+    if not len(tis):
+        return np.zeros(0, np.int64)
+    keys = [choices[:, col] for col in range(choices.shape[1] - 1, -1, -1)] + [-tis]
+    order: Int64Array = np.lexsort(keys)
+    return order
+
+
+def islands(
+    sizes: Sequence[int], matrix: ArrayLike, among: Sequence[int] | None = None
+) -> list[list[int]]:
+    """Independent groups of descriptors: connected components of the graph joining d and e
+    when a cell of block (d, e) or (e, d) is non-zero (self-impacts do not join anything).
+
+    The consistency of a scenario is the conjunction of the consistency of its parts on each
+    island, so counts multiply and scenario lists combine by product.
+    """
+    m = np.asarray(matrix)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    nodes = list(range(len(sizes))) if among is None else sorted(among)
+    inside = set(nodes)
+    block = np.add.reduceat(np.add.reduceat(np.abs(m), offsets[:-1], axis=0), offsets[:-1], axis=1)
+    link = (block + block.T) > 0
+    parent = {d: d for d in nodes}
+
+    def root(d: int) -> int:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    for d in nodes:
+        for e in np.flatnonzero(link[d]).tolist():
+            if e != d and e in inside:
+                parent[root(d)] = root(e)
+    groups: dict[int, list[int]] = {}
+    for d in nodes:
+        groups.setdefault(root(d), []).append(d)
+    return sorted(groups.values())
+
+
+def solve(data: CibInput) -> CibResult:
+    start = _clock()
+    deadline = start + data.time_budget_s
+    sizes = [len(d.variants) for d in data.descriptors]
+    m = standardized(data) if data.standardize else np.array(data.matrix, dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    fixed = dict(data.fixed)
+    keep = (
+        data.max_scenarios_built
+        if data.limit is None
+        else min(data.limit, data.max_scenarios_built)
+    )
+    # Fixed descriptors are constants: their rows add a base to every balance, and the balance
+    # of their imposed variant (part of the total impact score) gets one term per descriptor.
+    fixed_rows = [int(offsets[d]) + c for d, c in fixed.items()]
+    base = m[fixed_rows].sum(axis=0) if fixed_rows else np.zeros(len(m), np.int64)
+    weight = m[:, fixed_rows].sum(axis=1) if fixed_rows else np.zeros(len(m), np.int64)
+    parts: list[_Part] = []
+    if fixed:
+        f = sorted(fixed)
+        rows = np.array([[fixed[d] for d in f]], np.int64)
+        parts.append(
+            _Part(f, rows, np.zeros(1, np.int64), np.array([int(weight[fixed_rows].sum())]), 1)
+        )
+    free = [d for d in range(len(sizes)) if d not in fixed]
+    island_list = islands(sizes, m, free)
+    reasons = []
+    mc_info: dict[str, Any] | None = None
+    out_islands = []
+    for group in island_list:
+        index = np.concatenate([np.arange(offsets[d], offsets[d + 1]) for d in group])
+        sub_sizes = [sizes[d] for d in group]
+        sub = m[np.ix_(index, index)]
+        try:
+            exact = _search(
+                sub_sizes,
+                sub,
+                data.max_inconsistency,
+                base=base[index],
+                weight=weight[index],
+                keep=keep,
+                deadline=start + 0.7 * data.time_budget_s,
+            )
+            parts.append(_Part(group, *exact))
+        except _OutOfTime:
+            choices, incons, tis, stats = _succession(
+                sub_sizes,
+                sub,
+                base=base[index],
+                weight=weight[index],
+                starts=data.monte_carlo_starts,
+                seed=data.seed,
+                deadline=deadline,
+            )
+            order = _sort_key_order(choices, tis)[:keep]
+            parts.append(_Part(group, choices[order], incons[order], tis[order], None))
+            names = [data.descriptors[d].name for d in group]
+            reasons.append(
+                f"time budget of {data.time_budget_s:g} s exceeded on the island {names}: its"
+                f" scenarios are the {len(tis)} fixed points of global succession found from"
+                f" {stats['starts']} random starts, not all consistent scenarios"
+            )
+            mc_info = _merge_stats(mc_info, stats)
+        out_islands.append(Island([data.descriptors[d].name for d in group], parts[-1].count))
+    combined = parts[0] if parts else None
+    for part in parts[1:]:
+        assert combined is not None
+        combined = _product(combined, part, keep)
+    assert combined is not None
+    count = combined.count
+    exhaustive = count is not None
+    if (
+        exhaustive
+        and count is not None
+        and count > keep
+        and (data.limit is None or data.limit > keep)
+    ):
+        reasons.append(
+            f"{count} consistent scenarios: only the first {keep} are listed"
+            " (max_scenarios_built); the count is exact"
+        )
+    scenarios = _scenarios(data, m, combined, offsets)
+    return CibResult(
+        scenario_space=math.prod(sizes),
+        scenario_count=count,
+        scenarios=scenarios,
+        exhaustive=exhaustive,
+        reason="; ".join(reasons) or None,
+        islands=out_islands,
+        monte_carlo=mc_info,
+        matrix_check=matrix_check(data),
+    )
+
+
+def _merge_stats(a: dict[str, Any] | None, b: dict[str, Any]) -> dict[str, Any]:
+    if a is None:
+        return b
+    return {k: (a[k] + b[k] if isinstance(b[k], int) else b[k]) for k in b}
+
+
+def _scenarios(data: CibInput, m: Int64Array, part: _Part, offsets: Int64Array) -> list[Scenario]:
+    rows = part.choices + offsets[:-1][part.descriptors]
+    full = np.zeros((len(rows) if data.with_balances else 0, len(m)), np.int64)
+    if data.with_balances:
+        for col in range(rows.shape[1]):
+            full += m[rows[:, col]]
+    out = []
+    for s, (choice, inc, tis) in enumerate(
+        zip(part.choices.tolist(), part.inconsistency.tolist(), part.tis.tolist(), strict=True)
+    ):
+        explained = None
+        if data.with_balances:
+            explained = {
+                d.name: dict(
+                    zip(d.variants, full[s, offsets[i] : offsets[i + 1]].tolist(), strict=True)
+                )
+                for i, d in enumerate(data.descriptors)
+            }
+        out.append(
+            Scenario(
+                variants=[
+                    data.descriptors[d].variants[c]
+                    for d, c in zip(part.descriptors, choice, strict=True)
+                ],
+                inconsistency=int(inc),
+                total_impact_score=int(tis),
+                balances=explained,
+            )
+        )
+    return out
+
+
+def _product(a: _Part, b: _Part, keep: int) -> _Part:
+    """The first ``keep`` scenarios of the product of two parts, each sorted best first.
+
+    The order is monotone in each factor (a better part of either side makes a better whole),
+    so pair (i, j) can only rank among the first ``keep`` when (i + 1)(j + 1) ≤ keep.
+    """
+    count = None if a.count is None or b.count is None else a.count * b.count
+    na, nb = len(a.tis), len(b.tis)
+    reach = np.minimum(nb, keep // np.arange(1, na + 1)) if na else np.zeros(0, np.int64)
+    i = np.repeat(np.arange(na), reach)
+    starts = np.cumsum(reach) - reach
+    j = np.arange(len(i)) - np.repeat(starts, reach)
+    descriptors = sorted(a.descriptors + b.descriptors)
+    where = {d: k for k, d in enumerate(descriptors)}
+    choices = np.zeros((len(i), len(descriptors)), np.int64)
+    choices[:, [where[d] for d in a.descriptors]] = a.choices[i]
+    choices[:, [where[d] for d in b.descriptors]] = b.choices[j]
+    tis = a.tis[i] + b.tis[j]
+    incons = np.maximum(a.inconsistency[i], b.inconsistency[j])
+    order = _sort_key_order(choices, tis)[:keep]
+    return _Part(descriptors, choices[order], incons[order], tis[order], count)
+
+
 def consistent_scenarios(
     sizes: list[int], matrix: NDArray[np.integer[Any]], max_inconsistency: int = 0
 ) -> tuple[Int64Array, Int64Array, Int64Array]:
     """Every scenario whose inconsistency is ≤ max_inconsistency, in no particular order.
 
     Returns (choices, inconsistency, total_impact_score): choices[s, d] is the position of the
-    variant chosen for descriptor d in scenario s.
+    variant chosen for descriptor d in scenario s. No budget: for models known to be small.
+    """
+    choices, incons, tis, _ = _search(sizes, np.asarray(matrix, np.int64), max_inconsistency)
+    return choices, incons, tis
+
+
+def _search(
+    sizes: list[int],
+    matrix: Int64Array,
+    max_inconsistency: int,
+    *,
+    base: Int64Array | None = None,
+    weight: Int64Array | None = None,
+    keep: int | None = None,
+    deadline: float | None = None,
+) -> tuple[Int64Array, Int64Array, Int64Array, int]:
+    """Exact search of one model: (choices, inconsistency, tis, count).
+
+    ``base`` is added to every balance (impacts of fixed descriptors), ``weight[row]`` to the
+    total impact score when a row is chosen (impacts onto fixed descriptors' imposed variants).
+    With ``keep`` only the first ``keep`` scenarios in output order are returned (sorted), the
+    count stays exact; past ``deadline`` (perf_counter) it raises _OutOfTime.
     """
     d_count = len(sizes)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     m = np.asarray(matrix, dtype=np.int64)
-    # Balances and bounds stay below 2 · (d_count + 1) · max|M| in absolute value: the smallest
-    # integer type that holds them cuts the memory traffic of the search.
-    reach = 2 * (d_count + 1) * int(np.abs(m).max(initial=0))
+    base = np.zeros(len(m), np.int64) if base is None else base
+    # Balances and bounds stay below 2 · (d_count + 2) · max|M, base| in absolute value: the
+    # smallest integer type that holds them cuts the memory traffic of the search.
+    reach = 2 * (d_count + 2) * max(int(np.abs(m).max(initial=0)), int(np.abs(base).max(initial=0)))
     dtype = np.int16 if reach < 2**14 else np.int32 if reach < 2**30 else np.int64
     m = m.astype(dtype)
     # mindiff[d', d][v, c] = min over variants u of d' of M[u, v] − M[u, c], for v, c in d.
@@ -211,21 +586,92 @@ def consistent_scenarios(
                 for d in range(d_count)
             ]
         )
-
-    state = _Search(sizes, offsets, m, order, suffix, max_inconsistency)
-    n_var = int(offsets[-1])
-    state.run(0, np.zeros((1, d_count), np.int16), np.zeros((1, n_var), dtype))
+    w = np.zeros(len(m), np.int64) if weight is None else np.asarray(weight, np.int64)
+    state = _Search(sizes, offsets, m, order, suffix, max_inconsistency, w, keep, deadline)
+    start: Balances = np.asarray(base[None, :], dtype=dtype)
+    state.run(0, np.zeros((1, d_count), np.int16), start)
+    state.trim()
     if not state.found:
-        return (
-            np.zeros((0, d_count), np.int64),
-            np.zeros(0, np.int64),
-            np.zeros(0, np.int64),
-        )
-    return (
-        np.concatenate([f[0] for f in state.found]).astype(np.int64),
-        np.concatenate([f[1] for f in state.found]),
-        np.concatenate([f[2] for f in state.found]),
-    )
+        return (np.zeros((0, d_count), np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), 0)
+    choices, incons, tis = state.found[0]
+    return choices.astype(np.int64), incons, tis, state.count
+
+
+_MAX_STEPS = 100  # global succession steps from one start before it counts as unsettled
+
+
+def succession_step(
+    sizes: Sequence[int], matrix: ArrayLike, choices: ArrayLike, base: ArrayLike | None = None
+) -> Int64Array:
+    """One step of global succession for many scenarios at once (rows of ``choices``).
+
+    Every descriptor takes, simultaneously, the variant of maximal impact balance in the
+    current scenario; on a tie it keeps its current variant when that is among the best,
+    otherwise the first best. A scenario is a fixed point exactly when it is consistent.
+    """
+    x = np.asarray(choices, dtype=np.int64)
+    m = np.asarray(matrix, dtype=np.float64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    onehot = np.zeros((len(x), len(m)))
+    rows = np.arange(len(x))
+    for d in range(len(sizes)):
+        onehot[rows, offsets[d] + x[:, d]] = 1.0
+    bal = onehot @ m
+    if base is not None:
+        bal += np.asarray(base, dtype=np.float64)
+    out = np.empty_like(x)
+    for d in range(len(sizes)):
+        block = bal[:, offsets[d] : offsets[d + 1]]
+        best = block.max(axis=1)
+        current = block[rows, x[:, d]]
+        out[:, d] = np.where(current == best, x[:, d], block.argmax(axis=1))
+    return out
+
+
+def _succession(
+    sizes: list[int],
+    m: Int64Array,
+    *,
+    base: Int64Array,
+    weight: Int64Array,
+    starts: int,
+    seed: int,
+    deadline: float,
+) -> tuple[Int64Array, Int64Array, Int64Array, dict[str, Any]]:
+    """Monte Carlo search: global succession from random starts, fixed points collected.
+
+    Runs batches of starts until ``starts`` are done or ``deadline`` passes (one batch at
+    least). Returns the distinct fixed points (all consistent, inconsistency 0) and statistics.
+    """
+    rng = np.random.default_rng(seed)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    found: set[tuple[int, ...]] = set()
+    done = unsettled = 0
+    while done < starts and (done == 0 or _clock() < deadline):
+        n = min(256, starts - done)
+        x = np.stack([rng.integers(0, k, n) for k in sizes], axis=1)
+        for _ in range(_MAX_STEPS):
+            nxt = succession_step(sizes, m, x, base)
+            moved = (nxt != x).any(axis=1)
+            found.update(map(tuple, x[~moved].tolist()))
+            x = nxt[moved]
+            if not len(x):
+                break
+        unsettled += len(x)
+        done += n
+    choices = np.array(sorted(found), dtype=np.int64).reshape(len(found), len(sizes))
+    rows = choices + offsets[:-1]
+    bal = np.zeros((len(rows), len(m)), np.int64) + base
+    for col in range(rows.shape[1]):
+        bal += m[rows[:, col]]
+    tis = np.take_along_axis(bal, rows, axis=1).sum(axis=1) + weight[rows].sum(axis=1)
+    stats = {
+        "rule": "global",
+        "starts": done,
+        "fixed_points": len(found),
+        "unsettled": unsettled,
+    }
+    return choices, np.zeros(len(found), np.int64), tis.astype(np.int64), stats
 
 
 class _Search:
@@ -237,6 +683,9 @@ class _Search:
         order: list[int],
         suffix: list[list[Balances]],
         k: int,
+        weight: Int64Array,
+        keep: int | None,
+        deadline: float | None,
     ) -> None:
         self.sizes = sizes
         self.offsets = offsets
@@ -244,7 +693,25 @@ class _Search:
         self.order = order
         self.suffix = suffix
         self.k = k
+        self.weight = weight
+        self.keep = keep
+        self.deadline = deadline
+        self.count = 0
+        self.stored = 0
         self.found: list[tuple[Choices, Int64Array, Int64Array]] = []
+
+    def trim(self) -> None:
+        """Merge what was found into one block, sorted when ``keep`` cuts it."""
+        if not self.found:
+            return
+        choices = np.concatenate([f[0] for f in self.found]).astype(np.int64)
+        incons = np.concatenate([f[1] for f in self.found])
+        tis = np.concatenate([f[2] for f in self.found])
+        if self.keep is not None:
+            order = _sort_key_order(choices, tis)[: self.keep]
+            choices, incons, tis = choices[order], incons[order], tis[order]
+        self.found = [(choices.astype(np.int16), incons, tis)]
+        self.stored = len(tis)
 
     def _bounds(self, t: int, d: int, balances: Balances) -> Balances:
         """Lower bound of d's final inconsistency for each variant c of d: shape (P, k_d)."""
@@ -266,6 +733,8 @@ class _Search:
         return bound
 
     def run(self, t: int, choices: Choices, balances: Balances) -> None:
+        if self.deadline is not None and _clock() > self.deadline:
+            raise _OutOfTime
         assigned = self.order[:t]
         keep = np.ones(len(choices), dtype=bool)
         for d in assigned:
@@ -280,7 +749,12 @@ class _Search:
                 # With nothing left unassigned the bound is the exact inconsistency.
                 incons = np.maximum(incons, self._chosen_bound(t, d, choices, balances))
                 tis += balances[:, self.offsets[d] : self.offsets[d + 1]][rows, choices[:, d]]
+                tis += self.weight[self.offsets[d] + choices[:, d]]
             self.found.append((choices[keep], incons[keep], tis[keep]))
+            self.count += int(keep.sum())
+            self.stored += int(keep.sum())
+            if self.keep is not None and self.stored > 2 * self.keep + _BATCH:
+                self.trim()
             return
         open_next = None
         for d in self.order[t:]:
