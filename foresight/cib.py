@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 from foresight import InputError, _input
 
 # Partial scenarios processed together; larger batches are split depth-first to bound memory.
-_BATCH = 1 << 17
+_BATCH = 1 << 12
 # The budget's clock (a test replaces it).
 _clock = time.perf_counter
 
@@ -547,49 +547,64 @@ def _search(
     weight: Int64Array | None = None,
     keep: int | None = None,
     deadline: float | None = None,
+    lex: list[int] | None = None,
 ) -> tuple[Int64Array, Int64Array, Int64Array, int]:
     """Exact search of one model: (choices, inconsistency, tis, count).
 
     ``base`` is added to every balance (impacts of fixed descriptors), ``weight[row]`` to the
     total impact score when a row is chosen (impacts onto fixed descriptors' imposed variants).
     With ``keep`` only the first ``keep`` scenarios in output order are returned (sorted), the
-    count stays exact; past ``deadline`` (perf_counter) it raises _OutOfTime.
+    count stays exact; ``lex`` is the column order of the variant positions in that order
+    (default: as given). Past ``deadline`` (perf_counter) it raises _OutOfTime.
     """
     d_count = len(sizes)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     m = np.asarray(matrix, dtype=np.int64)
-    base = np.zeros(len(m), np.int64) if base is None else base
+    base = np.zeros(len(m), np.int64) if base is None else np.asarray(base, np.int64)
+    w = np.zeros(len(m), np.int64) if weight is None else np.asarray(weight, np.int64)
+    # Descriptors of equal size side by side: the search handles each run of equal sizes as
+    # one (rows, descriptors, variants) array.
+    perm = sorted(range(d_count), key=lambda d: (sizes[d], d))
+    if perm != list(range(d_count)):
+        index = np.concatenate([np.arange(offsets[d], offsets[d + 1]) for d in perm])
+        choices, incons, tis, count = _search(
+            [sizes[d] for d in perm],
+            m[np.ix_(index, index)],
+            max_inconsistency,
+            base=base[index],
+            weight=w[index],
+            keep=keep,
+            deadline=deadline,
+            lex=[perm.index(d) for d in range(d_count)],
+        )
+        back = np.empty((len(choices), d_count), np.int64)
+        back[:, perm] = choices
+        if keep is not None:
+            order = _sort_key_order(back, tis)[:keep]
+            back, incons, tis = back[order], incons[order], tis[order]
+        return back, incons, tis, count
     # Balances and bounds stay below 2 · (d_count + 2) · max|M, base| in absolute value: the
     # smallest integer type that holds them cuts the memory traffic of the search.
     reach = 2 * (d_count + 2) * max(int(np.abs(m).max(initial=0)), int(np.abs(base).max(initial=0)))
     dtype = np.int16 if reach < 2**14 else np.int32 if reach < 2**30 else np.int64
     m = m.astype(dtype)
     # mindiff[d', d][v, c] = min over variants u of d' of M[u, v] − M[u, c], for v, c in d.
-    blocks = [m[:, offsets[d] : offsets[d + 1]] for d in range(d_count)]
     mindiff = np.zeros((d_count, d_count), dtype=object)
     for d in range(d_count):
-        col = blocks[d]
+        col = m[:, offsets[d] : offsets[d + 1]]
         for dp in range(d_count):
             rows = col[offsets[dp] : offsets[dp + 1]]
             mindiff[dp, d] = (rows[:, :, None] - rows[:, None, :]).min(axis=0)
-    # Assign large, strongly impacting descriptors first: their exact rows tighten the bound
-    # earliest. Any order is exact; this one only prunes sooner.
-    spread = [int(np.abs(m[offsets[d] : offsets[d + 1]]).sum()) for d in range(d_count)]
-    order = sorted(range(d_count), key=lambda d: (-spread[d], d))
-    # suffix[t][d] = Σ over descriptors assigned at step ≥ t of mindiff[·, d] (k_d × k_d).
-    suffix = []
-    for t in range(d_count + 1):
-        rest = order[t:]
-        suffix.append(
-            [
-                sum((mindiff[dp, d] for dp in rest), np.zeros((sizes[d],) * 2, dtype))
-                for d in range(d_count)
-            ]
+    state = _Search(sizes, offsets, m, mindiff, max_inconsistency, w, keep, deadline, lex)
+    # suffix[d] = Σ over unassigned descriptors d' of mindiff[d', d]: at the start, all of them.
+    suffix = [
+        np.array(
+            [sum((mindiff[dp, d] for dp in range(d_count)), np.zeros((k, k), dtype)) for d in r]
         )
-    w = np.zeros(len(m), np.int64) if weight is None else np.asarray(weight, np.int64)
-    state = _Search(sizes, offsets, m, order, suffix, max_inconsistency, w, keep, deadline)
-    start: Balances = np.asarray(base[None, :], dtype=dtype)
-    state.run(0, np.zeros((1, d_count), np.int16), start)
+        for r, k in state.runs
+    ]
+    start: Balances = np.asarray(base[:, None], dtype=dtype)
+    state.run((), suffix, np.zeros((d_count, 1), np.int16), start)
     state.trim()
     if not state.found:
         return (np.zeros((0, d_count), np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), 0)
@@ -675,23 +690,29 @@ def _succession(
 
 
 class _Search:
+    """Depth-first over batches of partial scenarios, pruned by the exact lower bound.
+
+    Descriptors come in runs of equal size (``runs``: (descriptors, size)); for a run the
+    balances are viewed as an array (rows, descriptors, variants) and every bound of the run
+    is computed at once.
+    """
+
     def __init__(
         self,
         sizes: list[int],
         offsets: Int64Array,
         m: Balances,
-        order: list[int],
-        suffix: list[list[Balances]],
+        mindiff: NDArray[np.object_],
         k: int,
         weight: Int64Array,
         keep: int | None,
         deadline: float | None,
+        lex: list[int] | None,
     ) -> None:
+        self.lex = list(range(len(sizes))) if lex is None else lex
         self.sizes = sizes
         self.offsets = offsets
-        self.m = m
-        self.order = order
-        self.suffix = suffix
+        self.mt = np.ascontiguousarray(m.T)
         self.k = k
         self.weight = weight
         self.keep = keep
@@ -699,6 +720,27 @@ class _Search:
         self.count = 0
         self.stored = 0
         self.found: list[tuple[Choices, Int64Array, Int64Array]] = []
+        self.runs: list[tuple[range, int]] = []
+        d = 0
+        while d < len(sizes):
+            e = d
+            while e < len(sizes) and sizes[e] == sizes[d]:
+                e += 1
+            self.runs.append((range(d, e), sizes[d]))
+            d = e
+        # drop[d'][r] = mindiff[d', d] for d in run r, stacked: removed from the suffix when d'
+        # is assigned.
+        self.drop = [
+            [np.array([mindiff[dp, d] for d in r]) for r, _ in self.runs]
+            for dp in range(len(sizes))
+        ]
+        # Assign large, strongly impacting descriptors first: their exact rows tighten the
+        # bounds earliest. Any order gives the same answer; this one only prunes sooner.
+        spread = [int(np.abs(m[offsets[d] : offsets[d + 1]]).sum()) for d in range(len(sizes))]
+        self.order = sorted(range(len(sizes)), key=lambda d: (-spread[d], d))
+        self.assigned_at = np.zeros((len(sizes) + 1, len(sizes)), bool)
+        for t, d in enumerate(self.order):
+            self.assigned_at[t + 1 :, d] = True
 
     def trim(self) -> None:
         """Merge what was found into one block, sorted when ``keep`` cuts it."""
@@ -708,68 +750,87 @@ class _Search:
         incons = np.concatenate([f[1] for f in self.found])
         tis = np.concatenate([f[2] for f in self.found])
         if self.keep is not None:
-            order = _sort_key_order(choices, tis)[: self.keep]
+            order = _sort_key_order(choices[:, self.lex], tis)[: self.keep]
             choices, incons, tis = choices[order], incons[order], tis[order]
         self.found = [(choices.astype(np.int16), incons, tis)]
         self.stored = len(tis)
 
-    def _bounds(self, t: int, d: int, balances: Balances) -> Balances:
-        """Lower bound of d's final inconsistency for each variant c of d: shape (P, k_d)."""
-        lo, hi = self.offsets[d], self.offsets[d + 1]
-        b = balances[:, lo:hi]
-        # diff[p, v, c] = b[p, v] − b[p, c] + suffix[v, c]; inconsistency bound = max over v.
-        diff = b[:, :, None] - b[:, None, :] + self.suffix[t][d]
-        bound: Balances = diff.max(axis=1)
+    def _bounds(self, j: int, suffix: Balances, balances: Balances) -> Balances:
+        """bound[g, c, p]: lower bound of the final inconsistency of the run's descriptor g if
+        it takes (or has taken) variant c, in partial scenario p: max over v of
+        b[v] − b[c] + suffix[g, v, c]. Arrays keep the scenarios on the last axis so that
+        numpy works on long contiguous rows."""
+        r, k = self.runs[j]
+        lo, hi = self.offsets[r.start], self.offsets[r.stop]
+        b = balances[lo:hi].reshape(len(r), k, balances.shape[1])
+        bound = b[:, :1, :] - b
+        bound += suffix[:, 0, :, None]
+        for v in range(1, k):
+            gap = b[:, v : v + 1, :] - b
+            gap += suffix[:, v, :, None]
+            np.maximum(bound, gap, out=bound)
         return bound
 
-    def _chosen_bound(self, t: int, d: int, choices: Choices, balances: Balances) -> Balances:
-        """Lower bound of d's final inconsistency for its chosen variant: shape (P,)."""
-        lo, hi = self.offsets[d], self.offsets[d + 1]
-        b = balances[:, lo:hi]
-        c = choices[:, d]
-        rows = np.arange(len(c))
-        diff = b - b[rows, c][:, None] + self.suffix[t][d].T[c]
-        bound: Balances = diff.max(axis=1)
-        return bound
-
-    def run(self, t: int, choices: Choices, balances: Balances) -> None:
+    def run(
+        self,
+        assigned: tuple[int, ...],
+        suffix: list[Balances],
+        choices: Choices,
+        balances: Balances,
+    ) -> None:
+        """choices[d, p] and balances[variant, p] for the partial scenarios p of this batch."""
         if self.deadline is not None and _clock() > self.deadline:
             raise _OutOfTime
-        assigned = self.order[:t]
-        keep = np.ones(len(choices), dtype=bool)
-        for d in assigned:
-            keep &= self._chosen_bound(t, d, choices, balances) <= self.k
-        if not keep.all():
-            choices, balances, keep = choices[keep], balances[keep], keep[keep]
-        if t == len(self.order):
-            incons = np.zeros(len(choices), np.int64)
-            tis = np.zeros(len(choices), np.int64)
-            rows = np.arange(len(choices))
-            for d in assigned:
-                # With nothing left unassigned the bound is the exact inconsistency.
-                incons = np.maximum(incons, self._chosen_bound(t, d, choices, balances))
-                tis += balances[:, self.offsets[d] : self.offsets[d + 1]][rows, choices[:, d]]
-                tis += self.weight[self.offsets[d] + choices[:, d]]
-            self.found.append((choices[keep], incons[keep], tis[keep]))
-            self.count += int(keep.sum())
-            self.stored += int(keep.sum())
+        size = choices.shape[1]
+        t = len(assigned)
+        done = t == len(self.sizes)
+        d_next = -1 if done else self.order[t]
+        worst = np.zeros(size, self.mt.dtype)
+        ok_next = None
+        for j, (r, _) in enumerate(self.runs):
+            bound = self._bounds(j, suffix[j], balances)
+            mask = self.assigned_at[t][r.start : r.stop]
+            if mask.any():
+                chosen = np.take_along_axis(
+                    bound[mask], choices[r.start : r.stop][mask][:, None, :], axis=1
+                )
+                np.maximum(worst, chosen.max(axis=(0, 1)), out=worst)
+            if not mask.all():
+                # An unassigned descriptor needs one variant still within reach.
+                np.maximum(worst, bound[~mask].min(axis=1).max(axis=0), out=worst)
+            if d_next in r:
+                ok_next = bound[d_next - r.start] <= self.k
+        keep = worst <= self.k
+        if done:
+            # With nothing left unassigned the bound is the exact inconsistency.
+            found = choices[:, keep].T
+            balances, incons = balances[:, keep], worst[keep].astype(np.int64)
+            rows = np.arange(len(found))
+            tis = np.zeros(len(found), np.int64)
+            for d in range(len(self.sizes)):
+                picked = self.offsets[d] + found[:, d]
+                tis += balances[picked, rows]
+                tis += self.weight[picked]
+            self.found.append((np.ascontiguousarray(found), incons, tis))
+            self.count += len(tis)
+            self.stored += len(tis)
             if self.keep is not None and self.stored > 2 * self.keep + _BATCH:
                 self.trim()
             return
-        open_next = None
-        for d in self.order[t:]:
-            ok = self._bounds(t, d, balances) <= self.k
-            keep &= ok.any(axis=1)
-            if d == self.order[t]:
-                open_next = ok
-        assert open_next is not None
-        rows, variants = np.nonzero(open_next & keep[:, None])
+        assert ok_next is not None
+        variants, rows = np.nonzero(ok_next & keep[None, :])
         if not len(rows):
             return
-        d_next = self.order[t]
-        new_choices = choices[rows]
-        new_choices[:, d_next] = variants
-        new_balances = balances[rows] + self.m[self.offsets[d_next] + variants]
+        new_choices = choices[:, rows]
+        new_choices[d_next] = variants
+        new_balances = balances[:, rows]
+        new_balances += self.mt[:, self.offsets[d_next] + variants]
+        new_suffix = [suffix[j] - self.drop[d_next][j] for j in range(len(self.runs))]
         for start in range(0, len(rows), _BATCH):
             stop = start + _BATCH
-            self.run(t + 1, new_choices[start:stop], new_balances[start:stop])
+            self.run(
+                (*assigned, d_next),
+                new_suffix,
+                new_choices[:, start:stop],
+                new_balances[:, start:stop],
+            )
