@@ -608,8 +608,8 @@ def _search(
     state.trim()
     if not state.found:
         return (np.zeros((0, d_count), np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), 0)
-    choices, incons, tis = state.found[0]
-    return choices.astype(np.int64), incons, tis, state.count
+    found, incons, tis = state.found[0]
+    return found.astype(np.int64), incons, tis, state.count
 
 
 _MAX_STEPS = 100  # global succession steps from one start before it counts as unsettled
