@@ -98,6 +98,7 @@ def test_unfilled_matrix_counts_without_building() -> None:
     result = cib.solve(cib.parse(unfilled(13)))
     assert result.exhaustive
     assert result.scenario_count == 3**13 == result.scenario_space
+    assert result.scenario_count_lower_bound == 3**13
     assert len(result.islands) == 13
     assert len(result.scenarios) == 10_000
     assert result.reason is not None and "max_scenarios_built" in result.reason
@@ -193,6 +194,32 @@ def test_budget_exceeded_falls_back_to_succession(monkeypatch: pytest.MonkeyPatc
     assert got <= expected and got
     for s in result.scenarios:
         assert s.inconsistency == 0
+    assert result.scenario_count_lower_bound == len(got)
+
+
+def test_budget_keeps_what_the_exact_search_had_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The clock stands still, then jumps past the deadline at its last reading by the exact
+    # search: it has listed some of the 7,776 consistent scenarios of this connected model.
+    sizes = [3, 2] * 5
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    m = np.ones((int(offsets[-1]),) * 2, np.int64)
+    for d in range(len(sizes)):
+        m[offsets[d] : offsets[d + 1], offsets[d] : offsets[d + 1]] = 0
+    data = cib.parse(doc_of(sizes, m, monte_carlo_starts=50))
+    readings = itertools.count()
+    monkeypatch.setattr(cib, "_clock", lambda: float(next(readings) * 0))
+    assert cib.solve(data).exhaustive
+    last = next(readings) - 1
+    ticks = itertools.count()
+    monkeypatch.setattr(cib, "_clock", lambda: 0.0 if next(ticks) < last else 100.0)
+    result = cib.solve(data)
+    assert not result.exhaustive and result.scenario_count is None
+    assert result.islands[0].scenario_count is None
+    assert 50 < result.scenario_count_lower_bound < 7776
+    assert len(result.scenarios) <= result.scenario_count_lower_bound
+    positions = [[int(v.split(".")[1]) for v in s.variants] for s in result.scenarios]
+    assert len({tuple(p) for p in positions}) == len(positions)
+    assert all(cib.inconsistency(data, p) == 0 for p in positions)
 
 
 def test_succession_step_hand_computed() -> None:
@@ -210,3 +237,23 @@ def test_islands_split_on_blocks_both_ways() -> None:
     m[5, 4] = 1  # C self-impact: joins nothing
     assert cib.islands([2, 2, 2], m) == [[0, 1], [2]]
     assert cib.islands([2, 2, 2], m.T) == [[0, 1], [2]]
+
+
+def test_connected_model_with_many_scenarios_keeps_the_first_in_order() -> None:
+    # Every variant row gives +1 to every variant of every other descriptor: one island, all
+    # 3⁵·2⁵ = 7,776 scenarios consistent with the same score. The search trims what it keeps
+    # as it goes (mixed sizes: it works on a permuted model); the count stays exact and the
+    # listing is the first scenarios in variant-position order.
+    sizes = [3, 2] * 5
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    n = int(offsets[-1])
+    m = np.ones((n, n), np.int64)
+    for d in range(len(sizes)):
+        m[offsets[d] : offsets[d + 1], offsets[d] : offsets[d + 1]] = 0
+    result = cib.solve(cib.parse(doc_of(sizes, m, max_scenarios_built=10)))
+    assert len(result.islands) == 1
+    assert result.scenario_count == 7776
+    expected = list(itertools.islice(itertools.product(*[range(k) for k in sizes]), 10))
+    got = [tuple(int(v.split(".")[1]) for v in s.variants) for s in result.scenarios]
+    assert got == expected
+    assert {s.total_impact_score for s in result.scenarios} == {10 * 9}
