@@ -636,10 +636,16 @@ def _search(
     # A gap b[v] − b[c] is at most 2 · (t · max|M| + max|base|) with t descriptors assigned and
     # the suffix adds at most 2 · (d_count − t) · max|M|: every value of the search stays below
     # ``reach`` in absolute value, and the smallest integer type that holds it cuts the memory
-    # traffic (int16 for any workshop matrix).
+    # traffic (int8 for a −3…+3 matrix of up to 21 descriptors).
     reach = 2 * d_count * int(np.abs(m).max(initial=0)) + 2 * int(np.abs(base).max(initial=0))
     dtype: type[np.signedinteger[Any]] = (
-        np.int16 if reach < 2**15 else np.int32 if reach < 2**31 else np.int64
+        np.int8
+        if reach < 2**7
+        else np.int16
+        if reach < 2**15
+        else np.int32
+        if reach < 2**31
+        else np.int64
     )
     m = m.astype(dtype)
     # mindiff[d', d][v, c] = min over variants u of d' of M[u, v] − M[u, c], for v, c in d.

@@ -257,3 +257,20 @@ def test_connected_model_with_many_scenarios_keeps_the_first_in_order() -> None:
     got = [tuple(int(v.split(".")[1]) for v in s.variants) for s in result.scenarios]
     assert got == expected
     assert {s.total_impact_score for s in result.scenarios} == {10 * 9}
+
+
+@pytest.mark.parametrize("scale", [1, 100, 10**5, 10**8])
+@pytest.mark.parametrize("k", [0, 1, 10**6])
+def test_every_integer_width_equals_brute_force(scale: int, k: int) -> None:
+    # The search holds values in int8, int16, int32 or int64 depending on the matrix range.
+    rng = np.random.default_rng(scale)
+    sizes = [3, 2, 4, 3]
+    m = rng.integers(-3, 4, (12, 12)) * scale
+    m[0, 5] = 3 * scale
+    expected = brute(sizes, m, k * scale, {})
+    result = cib.solve(cib.parse(doc_of(sizes, m, max_inconsistency=k * scale)))
+    got = [
+        ([int(v.split(".")[1]) for v in s.variants], s.inconsistency, s.total_impact_score)
+        for s in result.scenarios
+    ]
+    assert got == expected
