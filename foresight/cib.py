@@ -31,7 +31,7 @@ from foresight import InputError, _input
 _BATCH = 1 << 12
 # The search holds one batch of children per level: the batch shrinks on large models so that
 # levels × children × variants stay within this many bytes.
-_SEARCH_BYTES = 64 << 20
+_SEARCH_BYTES = 32 << 20
 # The budget's clock (a test replaces it).
 _clock = time.perf_counter
 
