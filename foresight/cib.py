@@ -1,16 +1,22 @@
 """Cross-impact balances (CIB, Weimer-Jehle): consistent scenarios of a cross-impact matrix.
 
-The search assigns descriptors one at a time, breadth-first over numpy arrays of partial
-scenarios, and prunes with an exact lower bound. For a descriptor d whose variant c is chosen
-(or about to be), the final inconsistency of d is at least, for every other variant v of d,
+``solve`` splits the model into independent islands, searches each exactly within a time
+budget (falling back on a Monte Carlo succession search past it) and combines the islands'
+counts and sorted scenario lists without building their product.
+
+The exact search assigns descriptors one at a time, depth-first over batches of partial
+scenarios held in numpy arrays, and prunes with an exact lower bound. For a descriptor d whose
+variant c is chosen (or about to be), the final inconsistency of d is at least, for every
+other variant v of d,
 
     Σ_{assigned d'} (M[x_d', v] − M[x_d', c]) + Σ_{unassigned d'} min_u (M[u, v] − M[u, c])
 
-since each unassigned descriptor will contribute one of its rows. A partial scenario is dropped
-as soon as the bound exceeds ``max_inconsistency`` for an assigned descriptor, or for every
-variant still open to an unassigned one; only the surviving variants of the next descriptor are
-expanded. When every descriptor is assigned the bound is the exact inconsistency, so the result
-equals the brute force over the whole scenario space.
+since each unassigned descriptor will contribute one of its rows (a descriptor's own row
+included: self-impacts count). A partial scenario is dropped as soon as the bound exceeds
+``max_inconsistency`` for an assigned descriptor, or for every variant of an unassigned one;
+only the surviving variants of the next descriptor are expanded. When every descriptor is
+assigned the bound is the exact inconsistency, so the result equals the brute force over the
+whole scenario space.
 """
 
 from __future__ import annotations
@@ -37,8 +43,8 @@ _clock = time.perf_counter
 
 Int64Array = NDArray[np.int64]
 # Balances and bounds: the smallest signed integer type that holds them (see below).
-Balances = NDArray[np.int16 | np.int32 | np.int64]
-Choices = NDArray[np.int16]  # choices[s, d]: variant position of descriptor d in scenario s
+Balances = NDArray[np.int8 | np.int16 | np.int32 | np.int64]
+Choices = NDArray[np.int16]  # variant positions, choices[d, s] in the search
 
 
 @dataclass(frozen=True)

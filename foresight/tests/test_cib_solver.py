@@ -274,3 +274,23 @@ def test_every_integer_width_equals_brute_force(scale: int, k: int) -> None:
         for s in result.scenarios
     ]
     assert got == expected
+
+
+def test_succession_fallback_respects_the_intervention(monkeypatch: pytest.MonkeyPatch) -> None:
+    ticks = itertools.count()
+    monkeypatch.setattr(cib, "_clock", lambda: float(next(ticks)))
+    rng = np.random.default_rng(5)
+    sizes = [3] * 6
+    m = rng.integers(-3, 4, (18, 18))
+    fixed = {2: 1}
+    doc = doc_of(sizes, m, fixed={"D2": "v2.1"}, monte_carlo_starts=100, time_budget_s=0.5)
+    data = cib.parse(doc)
+    result = cib.solve(data)
+    assert not result.exhaustive
+    expected = {tuple(s[0]): s[2] for s in brute(sizes, m, 0, fixed)}
+    assert result.scenarios and len(expected) == 2
+    for s in result.scenarios:
+        positions = tuple(int(v.split(".")[1]) for v in s.variants)
+        assert positions[2] == 1
+        assert expected[positions] == s.total_impact_score
+        assert cib.inconsistency(data, positions, fixed=[2]) == 0
