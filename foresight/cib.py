@@ -585,6 +585,33 @@ def consistent_scenarios(
     return choices, incons, tis
 
 
+def _mindiff(m: Int64Array, offsets: Int64Array) -> NDArray[np.object_]:
+    """mindiff[d', d][v, c] = min over variants u of d' of M[u, v] − M[u, c], for v, c in d:
+    what d' contributes, at worst, to the gap between variants v and c of d."""
+    d_count = len(offsets) - 1
+    mindiff = np.zeros((d_count, d_count), dtype=object)
+    for d in range(d_count):
+        col = m[:, offsets[d] : offsets[d + 1]]
+        per_row = col[:, :, None] - col[:, None, :]
+        blocks = np.minimum.reduceat(per_row, offsets[:-1], axis=0)
+        for dp in range(d_count):
+            mindiff[dp, d] = blocks[dp]
+    return mindiff
+
+
+def _slack_order(mindiff: NDArray[np.object_], sizes: list[int]) -> list[int]:
+    """Order of assignment: first the descriptors whose being unknown loosens the bounds the
+    most (total |mindiff[d', ·]|), per log of their number of variants (a descriptor with more
+    variants branches more). Any order gives the same answer; measured on random dense models
+    this one prunes sooner than ordering by row strength."""
+    d_count = len(sizes)
+    slack = [
+        sum(int(np.abs(mindiff[dp, d]).sum()) for d in range(d_count)) / math.log(sizes[dp] + 0.5)
+        for dp in range(d_count)
+    ]
+    return sorted(range(d_count), key=lambda d: (-slack[d], d))
+
+
 def _search(
     sizes: list[int],
     matrix: Int64Array,
@@ -609,9 +636,13 @@ def _search(
     m = np.asarray(matrix, dtype=np.int64)
     base = np.zeros(len(m), np.int64) if base is None else np.asarray(base, np.int64)
     w = np.zeros(len(m), np.int64) if weight is None else np.asarray(weight, np.int64)
-    # Descriptors of equal size side by side: the search handles each run of equal sizes as
-    # one (rows, descriptors, variants) array.
-    perm = sorted(range(d_count), key=lambda d: (sizes[d], d))
+    mindiff = _mindiff(m, offsets)
+    order = _slack_order(mindiff, sizes)
+    rank = {d: i for i, d in enumerate(order)}
+    # Descriptors of equal size side by side, in the order of assignment: the search handles
+    # each run of equal sizes as one (descriptors, variants, scenarios) array whose assigned
+    # descriptors are always a prefix.
+    perm = sorted(range(d_count), key=lambda d: (sizes[d], rank[d]))
     if perm != list(range(d_count)):
         index = np.concatenate([np.arange(offsets[d], offsets[d + 1]) for d in perm])
 
@@ -654,14 +685,10 @@ def _search(
         else np.int64
     )
     m = m.astype(dtype)
-    # mindiff[d', d][v, c] = min over variants u of d' of M[u, v] − M[u, c], for v, c in d.
-    mindiff = np.zeros((d_count, d_count), dtype=object)
-    for d in range(d_count):
-        col = m[:, offsets[d] : offsets[d + 1]]
-        for dp in range(d_count):
-            rows = col[offsets[dp] : offsets[dp + 1]]
-            mindiff[dp, d] = (rows[:, :, None] - rows[:, None, :]).min(axis=0)
-    state = _Search(sizes, offsets, m, mindiff, max_inconsistency, w, keep, deadline, lex)
+    for dp in range(d_count):
+        for d in range(d_count):
+            mindiff[dp, d] = mindiff[dp, d].astype(dtype)
+    state = _Search(sizes, offsets, m, mindiff, order, max_inconsistency, w, keep, deadline, lex)
     # suffix[d] = Σ over unassigned descriptors d' of mindiff[d', d]: at the start, all of them.
     suffix = [
         np.array(
@@ -768,6 +795,7 @@ class _Search:
         offsets: Int64Array,
         m: Balances,
         mindiff: NDArray[np.object_],
+        order: list[int],
         k: int,
         weight: Int64Array,
         keep: int | None,
@@ -802,19 +830,16 @@ class _Search:
             [np.array([mindiff[dp, d] for d in r]) for r, _ in self.runs]
             for dp in range(len(sizes))
         ]
-        # Assign first the descriptors whose being unknown loosens the bounds the most (the
-        # total of |mindiff[d', ·]|, per log of their number of variants: a descriptor with
-        # more variants branches more). Any order gives the same answer; measured on random
-        # dense models this one prunes sooner than ordering by row strength.
-        slack = [
-            sum(int(np.abs(mindiff[dp, d]).sum()) for d in range(len(sizes)))
-            / math.log(sizes[dp] + 0.5)
-            for dp in range(len(sizes))
-        ]
-        self.order = sorted(range(len(sizes)), key=lambda d: (-slack[d], d))
-        self.assigned_at = np.zeros((len(sizes) + 1, len(sizes)), bool)
-        for t, d in enumerate(self.order):
-            self.assigned_at[t + 1 :, d] = True
+        self.order = order
+        # prefix[t][j]: how many descriptors of run j are assigned after t steps; the order
+        # assigns each run's descriptors in index order, so they are the first ones.
+        self.prefix = [[0] * len(self.runs)]
+        for d in self.order:
+            j = next(j for j, (r, _) in enumerate(self.runs) if d in r)
+            if d != self.runs[j][0].start + self.prefix[-1][j]:
+                raise AssertionError("descriptors of a run must be assigned in index order")
+            self.prefix.append(list(self.prefix[-1]))
+            self.prefix[-1][j] += 1
 
     def result(self) -> Found:
         self.trim()
@@ -871,15 +896,15 @@ class _Search:
         ok_next = None
         for j, (r, _) in enumerate(self.runs):
             bound = self._bounds(j, suffix[j], balances)
-            mask = self.assigned_at[t][r.start : r.stop, None]
-            # An unassigned descriptor needs one variant still within reach; an assigned one,
-            # its chosen variant.
-            value = bound.min(axis=1)
-            if mask.any():
-                picked = choices[r.start : r.stop]
-                for c in range(bound.shape[1]):
-                    np.copyto(value, bound[:, c], where=(picked == c) & mask)
-            np.maximum(worst, value.max(axis=0), out=worst)
+            # An assigned descriptor needs its chosen variant within reach; an unassigned one,
+            # at least one variant.
+            a = self.prefix[t][j]
+            if a:
+                picked = choices[r.start : r.start + a]
+                chosen = np.choose(picked, [bound[:a, c] for c in range(bound.shape[1])])
+                np.maximum(worst, chosen.max(axis=0), out=worst)
+            if a < len(r):
+                np.maximum(worst, bound[a:].min(axis=1).max(axis=0), out=worst)
             if d_next in r:
                 ok_next = bound[d_next - r.start] <= self.k
         keep = worst <= self.k
