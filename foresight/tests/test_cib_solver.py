@@ -229,6 +229,15 @@ def test_succession_step_hand_computed() -> None:
     assert cib.succession_step(sizes, m, [[0, 1]]).tolist() == [[1, 0]]
     # Consistent scenarios are fixed points.
     assert cib.succession_step(sizes, m, [[1, 1], [0, 0]]).tolist() == [[1, 1], [0, 0]]
+    # Ties (the literature leaves them open): the current variant stays when among the best, so
+    # with an unfilled matrix every scenario is a fixed point; otherwise the first best wins.
+    assert cib.succession_step([3, 2], np.zeros((5, 5)), [[2, 1], [0, 0]]).tolist() == [
+        [2, 1],
+        [0, 0],
+    ]
+    tie = np.zeros((5, 5))
+    tie[3, 1] = tie[3, 2] = 1  # b1 → a2 and a3 +1: from a1, A moves to a2, the first best
+    assert cib.succession_step([3, 2], tie, [[0, 0], [2, 0]]).tolist() == [[1, 0], [2, 0]]
 
 
 def test_islands_split_on_blocks_both_ways() -> None:
