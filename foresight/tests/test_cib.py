@@ -39,6 +39,24 @@ def test_hand_computed_two_descriptors() -> None:
     assert cib.solve(cib.parse({**HAND, "max_inconsistency": 6})).scenario_count == 4
 
 
+def test_self_impact_counted_in_balances() -> None:
+    # a2 → a1 = +7 inside A's own block. (a2, b2): A's balances a1 = −3 + 7 = 4, a2 = 3, so A
+    # misses by 1; (a1, b1) is unchanged (a1's self row is zero): it alone stays consistent.
+    matrix = [[0, 0, 2, -2], [7, 0, -1, 1], [1, -1, 0, 0], [-3, 3, 0, 0]]
+    doc = {**HAND, "matrix": matrix}
+    result = cib.solve(cib.parse(doc))
+    assert [s.variants for s in result.scenarios] == [["a1", "b1"]]
+    loose = cib.solve(cib.parse({**doc, "max_inconsistency": 1}))
+    assert [(s.variants, s.inconsistency) for s in loose.scenarios] == [
+        (["a2", "b2"], 1),
+        (["a1", "b1"], 0),
+    ]
+    model = cib.parse(doc)
+    assert cib.balances(model, [1, 1]) == [[4, 3], [-1, 1]]
+    assert cib.inconsistency(model, [1, 1]) == 1
+    assert cib.inconsistency(model, [1, 1], fixed=[0]) == 0
+
+
 Model = tuple[list[int], NDArray[np.int64], int]
 
 
@@ -66,8 +84,10 @@ def models(draw: st.DrawFn) -> Model:
     values = draw(st.lists(st.integers(-3, 3), min_size=n * n, max_size=n * n))
     m = np.array(values, dtype=np.int64).reshape(n, n)
     offsets = np.concatenate([[0], np.cumsum(sizes)])
-    for d in range(len(sizes)):
-        m[offsets[d] : offsets[d + 1], offsets[d] : offsets[d + 1]] = 0
+    # Self-impacts are legal; most models have none, as in practice.
+    if not draw(st.booleans()):
+        for d in range(len(sizes)):
+            m[offsets[d] : offsets[d + 1], offsets[d] : offsets[d + 1]] = 0
     return sizes, m, draw(st.integers(0, 4))
 
 

@@ -115,7 +115,8 @@ BAD: list[tuple[str, dict[str, object], str]] = [
         {**CIB, "descriptors": [{"name": "A", "variants": []}]},
         "descriptors[0].variants: empty descriptor 'A'",
     ),
-    ("cib", {**CIB, "matrix": [[0, 1, 1], [0, 0, -1], [1, 0, 0]]}, "matrix[0][1]: must be 0"),
+    # Self-impacts (cells inside a descriptor's own block) are accepted since issue 13.
+    ("cib", {**CIB, "matrix": [[0, 1, 1], [0, 0, "x"], [1, 0, 0]]}, "matrix[1][2]: expected"),
     ("cib", {**CIB, "matrix": [[0, 0, 1], [0, 0, -1]]}, "matrix: matrix is not square"),
     (
         "cib",
