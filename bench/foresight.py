@@ -249,7 +249,7 @@ def bench_micmac(quick: bool) -> None:
     )
 
 
-EXTRA = ("smic", "godet", "cibtools", "morpho")
+EXTRA = ("cib", "cibtools", "morpho", "smic", "godet")
 
 
 def main() -> None:
