@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from fabriques.accounts.types import Person
+from fabriques.core.models import AuditEvent
 from fabriques.programme.models import Fabrique
 from fabriques.territories.models import Participation
 from fabriques.workinggroups.access import may_manage_group
@@ -319,8 +320,20 @@ class FieldChange:
 
 @dataclass
 class HistoryEntry:
-    record: Any
+    """One moment of a sheet's history: a saved version of the sheet (`record`, a historical
+    record) or a change to one of its parts (steps, partners, budget and funding lines,
+    indicators, notes, linked sheets and outcomes), read from its audit event."""
+
+    when: datetime.datetime
+    who: Any  # a User or None
     changes: list[FieldChange]
+    record: Any = None
+    heading: str = ""  # for a part: « Étape ajoutée : Travaux »
+    created: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return f"version-{self.record.history_id}" if self.record is not None else ""
 
 
 def word_diff(old: str, new: str) -> SafeString:
@@ -361,9 +374,45 @@ def _display(record: Any, field_name: str) -> str:
     return str(value)
 
 
+PART_VERBS = {"added": _("Ajout"), "changed": _("Modification"), "removed": _("Suppression")}
+
+
+def _part_entries(sheet: ActionSheet) -> list[HistoryEntry]:
+    """The changes to the sheet's parts, from their audit events (services.editing records
+    the fields changed, French labels, old → new)."""
+    events = AuditEvent.objects.filter(
+        object_type=ActionSheet._meta.label_lower,
+        object_id=str(sheet.pk),
+        action="sheet.part_changed",
+    ).select_related("actor")
+    entries = []
+    for event in events:
+        data = event.data or {}
+        verb = next((v for k, v in PART_VERBS.items() if k in data), _("Modification"))
+        label = data.get("label") or event.summary
+        heading = _("%(verb)s — %(part)s : %(what)s") % {
+            "part": label,
+            "verb": verb,
+            "what": event.summary,
+        }
+        if data.get("part") in ("related", "outcomes"):
+            heading = str(label)
+        changes = []
+        for item in data.get("fields", []):
+            name, old, new = (str(part) for part in item)
+            change = FieldChange(label=name, old=old, new=new)
+            if len(old) > LONG_TEXT or len(new) > LONG_TEXT:
+                change.diff = word_diff(old, new)
+            changes.append(change)
+        entries.append(
+            HistoryEntry(when=event.created_at, who=event.actor, changes=changes, heading=heading)
+        )
+    return entries
+
+
 def sheet_history(*, sheet: ActionSheet) -> list[HistoryEntry]:
-    """The sheet's history records, newest first, each with the fields changed from the
-    previous record (French labels, old → new)."""
+    """The sheet's history, newest first: each saved version with the fields changed from the
+    previous one (French labels, old → new), and each change to its parts (2 queries)."""
     records = list(
         sheet.history.select_related("history_user", "axis", "commune", "qpv").order_by(
             "history_date", "history_id"
@@ -387,8 +436,20 @@ def sheet_history(*, sheet: ActionSheet) -> list[HistoryEntry]:
             if len(old) > LONG_TEXT or len(new) > LONG_TEXT:
                 change.diff = word_diff(old, new)
             changes.append(change)
-        entries.append(HistoryEntry(record=record, changes=changes))
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                changes=changes,
+                record=record,
+                created=record.history_type == "+",
+            )
+        )
         previous = record
+    entries += _part_entries(sheet)
+    # Oldest first by date, then reversed: a part saved in the same second as the sheet
+    # comes after it, as it did.
+    entries.sort(key=lambda entry: entry.when)
     entries.reverse()
     return entries
 

@@ -8,6 +8,7 @@ carries the database's current values so that the page can show both versions si
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -582,13 +583,20 @@ def sheet_related_set(*, sheet: ActionSheet, actor: User, related: Iterable[Acti
     chosen = [other for other in related if other.pk != sheet.pk]
     if any(other.roadmap_id != sheet.roadmap_id for other in chosen):
         raise ValidationError(_("Une fiche liée appartient à la même feuille de route."))
+    before = ", ".join(str(n) for n in sorted(sheet.related.values_list("number", flat=True)))
     sheet.related.set(chosen)
+    after = ", ".join(str(n) for n in sorted(other.number for other in chosen))
     audit_event_create(
         action="sheet.part_changed",
         obj=sheet,
         actor=actor,
         summary=str(sheet),
-        data={"part": "related", "pks": [other.pk for other in chosen]},
+        data={
+            "part": "related",
+            "label": _("Fiches liées"),
+            "pks": [other.pk for other in chosen],
+            "fields": [[_("Numéros"), before, after]] if before != after else [],
+        },
     )
     _published_changed(sheet.roadmap, sheets=[sheet.pk, *[o.pk for o in chosen]])
 
@@ -621,13 +629,21 @@ def sheet_outcomes_set(*, sheet: ActionSheet, actor: User, outcomes: Iterable[Ou
                 "Choisissez des décisions ou actions des rencontres de ce territoire ou de la Fabrique."
             )
         )
+    before = set(sheet.outcomes.values_list("pk", flat=True))
     sheet.outcomes.set(chosen)
+    added = [o for o in chosen if o.pk not in before]
     audit_event_create(
         action="sheet.part_changed",
         obj=sheet,
         actor=actor,
         summary=str(sheet),
-        data={"part": "outcomes", "pks": sorted(allowed)},
+        data={
+            "part": "outcomes",
+            "label": _("Décisions et actions de rencontres à l’origine"),
+            "pks": sorted(allowed),
+            "fields": [[_("Ajoutée"), "", o.text[:200]] for o in added]
+            + ([[_("Retirées"), str(len(before - allowed)), ""]] if before - allowed else []),
+        },
     )
     _published_changed(sheet.roadmap, sheets=[sheet.pk])
 
@@ -642,6 +658,57 @@ PART_MODELS: dict[str, type[models.Model]] = {
     "indicator": Indicator,
     "note": SheetNote,
 }
+
+
+def _part_value(row: models.Model, model_field: Any) -> str:
+    """A part's field as the history shows it (French choices, dd/mm/yyyy dates)."""
+    value = getattr(row, model_field.attname)
+    if value in (None, ""):
+        return ""
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if model_field.is_relation:
+        return str(getattr(row, model_field.name))
+    return str(value)
+
+
+# The fields of a part that its history does not show: keys, authorship, order numbers.
+PART_FIELDS_IGNORED = {"id", "sheet", "author", "position", "created_at", "updated_at"}
+
+
+def _part_fields(row: models.Model, names: Iterable[str] | None = None) -> list[str]:
+    return [
+        f.name
+        for f in row._meta.concrete_fields
+        if f.name not in PART_FIELDS_IGNORED and (names is None or f.name in names)
+    ]
+
+
+def _part_changes(
+    before: models.Model | None, after: models.Model | None, names: list[str]
+) -> list[list[str]]:
+    """[label, old, new] for each of `names` that differs: what the sheet's history shows of
+    a part added (before None), changed or removed (after None)."""
+    row = after if after is not None else before
+    assert row is not None
+    changes = []
+    for name in names:
+        model_field: Any = row._meta.get_field(name)
+        old = _part_value(before, model_field) if before is not None else ""
+        new = _part_value(after, model_field) if after is not None else ""
+        if old != new:
+            label = str(model_field.verbose_name)
+            changes.append([label[:1].upper() + label[1:], old, new])
+    return changes
+
+
+def _part_label(row: models.Model) -> str:
+    label = str(row._meta.verbose_name)
+    return label[:1].upper() + label[1:]
 
 
 @transaction.atomic
@@ -663,7 +730,12 @@ def sheet_part_create(
         obj=sheet,
         actor=actor,
         summary=str(row),
-        data={"part": part, "added": row.pk},
+        data={
+            "part": part,
+            "label": _part_label(row),
+            "added": row.pk,
+            "fields": _part_changes(None, row, _part_fields(row)),
+        },
     )
     _published_changed(sheet.roadmap, sheets=[sheet.pk])
     return row
@@ -673,6 +745,7 @@ def sheet_part_create(
 def sheet_part_update(
     *, sheet: ActionSheet, actor: User, row: models.Model, data: Mapping[str, Any]
 ) -> models.Model:
+    before = copy.copy(row)
     for name, value in data.items():
         setattr(row, name, value)
     row.full_clean()
@@ -682,7 +755,12 @@ def sheet_part_update(
         obj=sheet,
         actor=actor,
         summary=str(row),
-        data={"part": row._meta.model_name, "changed": row.pk},
+        data={
+            "part": row._meta.model_name,
+            "label": _part_label(row),
+            "changed": row.pk,
+            "fields": _part_changes(before, row, _part_fields(row, data)),
+        },
     )
     _published_changed(sheet.roadmap, sheets=[sheet.pk])
     return row
@@ -695,7 +773,12 @@ def sheet_part_delete(*, sheet: ActionSheet, actor: User, row: models.Model) -> 
         obj=sheet,
         actor=actor,
         summary=str(row),
-        data={"part": row._meta.model_name, "removed": row.pk},
+        data={
+            "part": row._meta.model_name,
+            "label": _part_label(row),
+            "removed": row.pk,
+            "fields": _part_changes(row, None, _part_fields(row)),
+        },
     )
     row.delete()
     _published_changed(sheet.roadmap, sheets=[sheet.pk])

@@ -285,3 +285,40 @@ class HistoryTests(TestCase):
         self.assertIn("<ins>avec un ajout</ins>", str(latest.changes[0].diff))
         labels = {c.label: (c.old, c.new) for c in middle.changes}
         self.assertEqual(labels["Priorité"], ("Moyenne", "Haute"))
+
+    def test_history_covers_the_sheets_parts(self) -> None:
+        actor = self.world.users["elected_a"]
+        sheet = ActionSheet.objects.get(pk=self.world.sheets[1].pk)
+        step = services.sheet_part_create(
+            sheet=sheet, actor=actor, part="step", data={"name": "Étude de faisabilité"}
+        )
+        services.sheet_part_update(
+            sheet=sheet,
+            actor=actor,
+            row=step,
+            data={"done": True, "due_on": datetime.date(2027, 3, 1)},
+        )
+        line = services.sheet_part_create(
+            sheet=sheet,
+            actor=actor,
+            part="budget",
+            data={"year": 2027, "nature": "investment", "planned": Decimal("1250.50")},
+        )
+        services.sheet_part_delete(sheet=sheet, actor=actor, row=line)
+        entries = selectors.sheet_history(sheet=sheet)
+        removed, added_line, changed, added_step = entries[:4]
+        assert removed.who == actor
+        assert removed.heading.startswith("Suppression — Ligne budgétaire : ")
+        assert {c.label: (c.old, c.new) for c in removed.changes}["Prévu"] == ("1250.50", "")
+        assert added_line.heading.startswith("Ajout — Ligne budgétaire : ")
+        assert changed.heading == "Modification — Étape : Étude de faisabilité"
+        assert {c.label: (c.old, c.new) for c in changed.changes} == {
+            "Réalisée": ("non", "oui"),
+            "Date": ("", "01/03/2027"),
+        }
+        assert added_step.heading == "Ajout — Étape : Étude de faisabilité"
+        assert ("Étape", "", "Étude de faisabilité") in [
+            (c.label, c.old, c.new) for c in added_step.changes
+        ]
+        # The sheet's own versions are still there, after its parts' changes.
+        assert any(entry.record is not None for entry in entries[4:])

@@ -492,6 +492,19 @@ class SheetWriteTests(EditingTestCase):
         )
         self.assertEqual(response.status_code, 403)
 
+    def test_a_note_added_through_the_form_shows_in_the_sheets_history(self) -> None:
+        self.login("elected_a")
+        sheet = self.sheets[0]
+        response = self.client.post(
+            reverse("roadmaps:part_create", args=[sheet.pk, "notes"]),
+            {"note-written_on": "2027-01-01", "note-text": "Réunion avec la région"},
+        )
+        self.assertEqual(response.status_code, 302)
+        history = self.client.get(reverse("roadmaps:sheet_history", args=[sheet.pk]))
+        self.assertContains(history, "Ajout — Note")
+        self.assertContains(history, "<ins>Réunion avec la région</ins>", html=True)
+        self.assertContains(history, "<ins>01/01/2027</ins>", html=True)
+
     def test_invite_member_with_account_only(self) -> None:
         self.login("elected_a")
         sheet = self.sheets[2]
