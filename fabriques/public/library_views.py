@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from fabriques.core.versioning import cached_by_version
+from fabriques.public.forms import Select
 from fabriques.recommendations.models import Recommendation
 from fabriques.recommendations.selectors import public as recommendations
 from fabriques.roadmaps.selectors import public as roadmaps
@@ -24,6 +25,11 @@ from fabriques.roadmaps.selectors import public as roadmaps
 PAGE_SIZE = 20
 ROADMAPS = "feuilles-de-route"
 RECOMMENDATIONS = "preconisations"
+
+
+# The catalogue's select: the options inlined in one template, so that a filter listing
+# every Fabrique does not render one template per Fabrique.
+DSFR_SELECT = Select(attrs={"class": "fr-select"})
 
 
 class LibraryFilterForm(forms.Form):
@@ -36,10 +42,13 @@ class LibraryFilterForm(forms.Form):
         ],
     )
     annee = forms.TypedChoiceField(
-        label=gettext_lazy("Année d’initiation de la Fabrique"), required=False, coerce=int
+        label=gettext_lazy("Année d’initiation de la Fabrique"),
+        required=False,
+        coerce=int,
+        widget=DSFR_SELECT,
     )
-    fabrique = forms.ChoiceField(label=gettext_lazy("Fabrique"), required=False)
-    theme = forms.ChoiceField(label=gettext_lazy("Thème"), required=False)
+    fabrique = forms.ChoiceField(label=gettext_lazy("Fabrique"), required=False, widget=DSFR_SELECT)
+    theme = forms.ChoiceField(label=gettext_lazy("Thème"), required=False, widget=DSFR_SELECT)
 
     def __init__(self, data, *, options: recommendations.LibraryOptions):
         super().__init__(data)

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from fabriques.programme.models import Fabrique, Theme
 from fabriques.recommendations.access import get_published_recommendation
-from fabriques.roadmaps.models import RoadmapStatus
+from fabriques.roadmaps.models import Roadmap, RoadmapStatus
 from fabriques.roadmaps.selectors.public import frozen_page
 from fabriques.territories.models import Participation
 
@@ -234,24 +234,30 @@ class LibraryOptions:
 
 def library_options() -> LibraryOptions:
     """The filters' choices: years, Fabriques and themes that have published roadmaps or
-    recommendations (3 queries)."""
-    published = Q(roadmaps__status=RoadmapStatus.PUBLISHED) | Q(
-        recommendations__status=RecommendationStatus.PUBLISHED
+    recommendations (2 queries). Tested with EXISTS rather than joins: a join of a Fabrique's
+    roadmaps with its recommendations multiplies the rows before DISTINCT keeps one."""
+    roadmap_published = Roadmap.objects.filter(
+        fabrique=OuterRef("pk"), status=RoadmapStatus.PUBLISHED
+    )
+    recommendation_published = Recommendation.objects.filter(
+        fabrique=OuterRef("pk"), status=RecommendationStatus.PUBLISHED
     )
     fabriques = list(
-        Fabrique.objects.filter(published)
-        .distinct()
-        .select_related("programme_year")
+        Fabrique.objects.filter(Exists(roadmap_published) | Exists(recommendation_published))
         .order_by("-programme_year__year", "title")
+        .values_list("slug", "title", "programme_year__year", "pk")
     )
-    theme_published = (
-        Q(fabriques__roadmaps__status=RoadmapStatus.PUBLISHED)
-        | Q(fabriques__recommendations__status=RecommendationStatus.PUBLISHED)
-        | Q(recommendations__status=RecommendationStatus.PUBLISHED)
+    theme_published = Q(fabriques__pk__in=[pk for *_rest, pk in fabriques]) | Q(
+        recommendations__status=RecommendationStatus.PUBLISHED
     )
-    themes = list(Theme.objects.filter(theme_published).distinct().order_by("name"))
+    themes = list(
+        Theme.objects.filter(theme_published)
+        .distinct()
+        .order_by("name")
+        .values_list("slug", "name")
+    )
     return LibraryOptions(
-        years=sorted({f.programme_year.year for f in fabriques}, reverse=True),
-        fabriques=[(f.slug, f"{f.title} ({f.programme_year.year})") for f in fabriques],
-        themes=[(t.slug, t.name) for t in themes],
+        years=sorted({year for _slug, _title, year, _pk in fabriques}, reverse=True),
+        fabriques=[(slug, f"{title} ({year})") for slug, title, year, _pk in fabriques],
+        themes=themes,
     )
