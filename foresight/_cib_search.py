@@ -275,15 +275,16 @@ def succession_step(
     otherwise the first best. A scenario is a fixed point exactly when it is consistent.
     """
     x = np.asarray(choices, dtype=np.int64)
-    m = np.asarray(matrix, dtype=np.float64)
+    m = np.asarray(matrix)
+    m = m.astype(np.int64 if np.issubdtype(m.dtype, np.integer) else np.float64, copy=False)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    onehot = np.zeros((len(x), len(m)))
     rows = np.arange(len(x))
+    # Balances: the sum of the chosen variants' rows (exact in integers).
+    bal = np.zeros((len(x), m.shape[1]), m.dtype)
     for d in range(len(sizes)):
-        onehot[rows, offsets[d] + x[:, d]] = 1.0
-    bal = onehot @ m
+        bal += m[offsets[d] + x[:, d]]
     if base is not None:
-        bal += np.asarray(base, dtype=np.float64)
+        bal = bal + np.asarray(base)
     out = np.empty_like(x)
     for d in range(len(sizes)):
         block = bal[:, offsets[d] : offsets[d + 1]]

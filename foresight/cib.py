@@ -10,6 +10,7 @@ re-exported here.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -125,14 +126,17 @@ _FIELDS = (
 )
 
 
-def parse(doc: object) -> CibInput:
-    doc = _input.mapping(doc, "")
-    _input.reject_unknown(doc, _FIELDS)
-    raw = _input.array(_input.required(doc, "descriptors"), "descriptors", min_len=1)
+# The model alone: what the analyses around the solver (cib_tools, scenariowizard) accept.
+MODEL_FIELDS = ("descriptors", "matrix", "max_inconsistency", "limit")
+
+
+def read_descriptors(value: object, field: str = "descriptors") -> tuple[Descriptor, ...]:
+    """The ``descriptors`` array: distinct names, each with at least one distinct variant."""
+    raw = _input.array(value, field, min_len=1)
     descriptors = []
     seen: set[str] = set()
     for i, item in enumerate(raw):
-        path = f"descriptors[{i}]"
+        path = f"{field}[{i}]"
         item = _input.mapping(item, path)
         _input.reject_unknown(item, ("name", "variants"), path)
         name = _input.string(_input.required(item, "name", path), f"{path}.name")
@@ -144,51 +148,71 @@ def parse(doc: object) -> CibInput:
         if isinstance(variants, list) and not variants:
             raise InputError(variants_field, f"empty descriptor {name!r}: no variant")
         descriptors.append(Descriptor(name, _input.names(variants, variants_field)))
+    return tuple(descriptors)
+
+
+def read_matrix(
+    value: object, descriptors: tuple[Descriptor, ...], field: str = "matrix"
+) -> tuple[tuple[int, ...], ...]:
+    """A square integer matrix over all variants (|cell| ≤ 10⁹)."""
     n = sum(len(d.variants) for d in descriptors)
-    rows = _input.square_matrix(_input.required(doc, "matrix"), "matrix", n, "variants")
-    matrix = []
-    for i, row in enumerate(rows):
-        # Cells inside a descriptor's own block (self-impacts) are accepted and counted in the
-        # balances, as ScenarioWizard does.
-        matrix.append(
-            tuple(
-                _input.integer(cell, f"matrix[{i}][{j}]", lo=-(10**9), hi=10**9)
-                for j, cell in enumerate(row)
-            )
+    rows = _input.square_matrix(value, field, n, "variants")
+    # Cells inside a descriptor's own block (self-impacts) are accepted and counted in the
+    # balances, as ScenarioWizard does.
+    return tuple(
+        tuple(
+            _input.integer(cell, f"{field}[{i}][{j}]", lo=-(10**9), hi=10**9)
+            for j, cell in enumerate(row)
         )
-    max_inc = _input.integer(doc.get("max_inconsistency", 0), "max_inconsistency", lo=0)
+        for i, row in enumerate(rows)
+    )
+
+
+def parse(doc: object, field: str = "", allowed: Sequence[str] = _FIELDS) -> CibInput:
+    """A CIB document; ``field`` prefixes the paths of errors (a model nested in another
+    document), ``allowed`` restricts the fields accepted (``MODEL_FIELDS``: the model alone)."""
+
+    def at(key: str) -> str:
+        return _input.path(field, key)
+
+    doc = _input.mapping(doc, field)
+    _input.reject_unknown(doc, allowed, field)
+    descriptors = read_descriptors(_input.required(doc, "descriptors", field), at("descriptors"))
+    matrix = read_matrix(_input.required(doc, "matrix", field), descriptors, at("matrix"))
+    max_inc = _input.integer(doc.get("max_inconsistency", 0), at("max_inconsistency"), lo=0)
     limit = doc.get("limit")
     if limit is not None:
-        limit = _input.integer(limit, "limit", lo=0)
+        limit = _input.integer(limit, at("limit"), lo=0)
     fixed = []
-    raw_fixed = _input.mapping(doc.get("fixed", {}), "fixed")
+    raw_fixed = _input.mapping(doc.get("fixed", {}), at("fixed"))
     by_name = {d.name: i for i, d in enumerate(descriptors)}
     for name, variant in raw_fixed.items():
+        where = f"{at('fixed')}.{name}"
         if name not in by_name:
-            raise InputError(f"fixed.{name}", f"unknown descriptor {name!r}")
+            raise InputError(where, f"unknown descriptor {name!r}")
         d = by_name[name]
         if not isinstance(variant, str):
-            raise InputError(f"fixed.{name}", "expected a variant name (a string)")
+            raise InputError(where, "expected a variant name (a string)")
         if variant not in descriptors[d].variants:
-            raise InputError(f"fixed.{name}", f"unknown variant {variant!r} of {name!r}")
+            raise InputError(where, f"unknown variant {variant!r} of {name!r}")
         fixed.append((d, descriptors[d].variants.index(variant)))
     flags = {}
     for key in ("with_balances", "standardize"):
         value = doc.get(key, False)
         if not isinstance(value, bool):
-            raise InputError(key, f"expected true or false, got {value!r}")
+            raise InputError(at(key), f"expected true or false, got {value!r}")
         flags[key] = value
-    budget = _input.number(doc.get("time_budget_s", 10.0), "time_budget_s", lo=0.01, hi=3600)
+    budget = _input.number(doc.get("time_budget_s", 10.0), at("time_budget_s"), lo=0.01, hi=3600)
     built = _input.integer(
-        doc.get("max_scenarios_built", 10_000), "max_scenarios_built", lo=1, hi=1_000_000
+        doc.get("max_scenarios_built", 10_000), at("max_scenarios_built"), lo=1, hi=1_000_000
     )
     starts = _input.integer(
-        doc.get("monte_carlo_starts", 2_000), "monte_carlo_starts", lo=1, hi=1_000_000
+        doc.get("monte_carlo_starts", 2_000), at("monte_carlo_starts"), lo=1, hi=1_000_000
     )
-    seed = _input.integer(doc.get("seed", 0), "seed", lo=0, hi=2**63 - 1)
+    seed = _input.integer(doc.get("seed", 0), at("seed"), lo=0, hi=2**63 - 1)
     data = CibInput(
-        tuple(descriptors),
-        tuple(matrix),
+        descriptors,
+        matrix,
         max_inc,
         limit,
         tuple(sorted(fixed)),
@@ -308,10 +332,10 @@ def balances(model: Model, scenario: Sequence[int]) -> list[list[int]]:
     sizes, m = _model(model)
     if len(scenario) != len(sizes):
         raise ValueError(f"scenario has {len(scenario)} positions for {len(sizes)} descriptors")
-    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    rows = [int(offsets[d]) + int(c) for d, c in enumerate(scenario)]
-    total = m[rows].sum(axis=0)
-    return [total[offsets[d] : offsets[d + 1]].tolist() for d in range(len(sizes))]
+    offsets = list(itertools.accumulate(sizes, initial=0))
+    rows = [offsets[d] + int(c) for d, c in enumerate(scenario)]
+    total = m[rows].sum(axis=0).tolist()
+    return [total[offsets[d] : offsets[d + 1]] for d in range(len(sizes))]
 
 
 def inconsistency(model: Model, scenario: Sequence[int], fixed: Sequence[int] = ()) -> int:

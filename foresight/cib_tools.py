@@ -46,60 +46,11 @@ Scenario = tuple[int, ...]  # variant position per descriptor
 # ---- the model ------------------------------------------------------------------------------
 
 
-def parse_model(doc: object, field: str = "", extra: tuple[str, ...] = ()) -> CibInput:
-    """A CIB document (as for ``python -m foresight cib``) with self-impacts accepted.
-
-    Could move to ``foresight.cib.parse`` once that accepts self-impacts.
-    """
-    doc = _input.mapping(doc, field)
-    _input.reject_unknown(
-        doc, ("descriptors", "matrix", "max_inconsistency", "limit", *extra), field
-    )
-    descriptors = _descriptors(
-        _input.required(doc, "descriptors", field), _input.path(field, "descriptors")
-    )
-    matrix = _matrix(
-        _input.required(doc, "matrix", field), _input.path(field, "matrix"), descriptors
-    )
-    max_inc = _input.integer(
-        doc.get("max_inconsistency", 0), _input.path(field, "max_inconsistency"), lo=0
-    )
-    limit = doc.get("limit")
-    if limit is not None:
-        limit = _input.integer(limit, _input.path(field, "limit"), lo=0)
-    return CibInput(descriptors, matrix, max_inconsistency=max_inc, limit=limit)
-
-
-def _descriptors(value: object, field: str) -> tuple[Descriptor, ...]:
-    raw = _input.array(value, field, min_len=1)
-    out, seen = [], set()
-    for i, item in enumerate(raw):
-        at = f"{field}[{i}]"
-        item = _input.mapping(item, at)
-        _input.reject_unknown(item, ("name", "variants"), at)
-        name = _input.string(_input.required(item, "name", at), f"{at}.name")
-        if name in seen:
-            raise InputError(f"{at}.name", f"duplicate name {name!r}")
-        seen.add(name)
-        variants = _input.required(item, "variants", at)
-        if isinstance(variants, list) and not variants:
-            raise InputError(f"{at}.variants", f"empty descriptor {name!r}: no variant")
-        out.append(Descriptor(name, _input.names(variants, f"{at}.variants")))
-    return tuple(out)
-
-
-def _matrix(
-    value: object, field: str, descriptors: tuple[Descriptor, ...]
-) -> tuple[tuple[int, ...], ...]:
-    n = sum(len(d.variants) for d in descriptors)
-    rows = _input.square_matrix(value, field, n, "variants")
-    return tuple(
-        tuple(
-            _input.integer(cell, f"{field}[{i}][{j}]", lo=-(10**9), hi=10**9)
-            for j, cell in enumerate(row)
-        )
-        for i, row in enumerate(rows)
-    )
+def parse_model(doc: object, field: str = "") -> CibInput:
+    """A CIB model (descriptors, matrix, max_inconsistency, limit), self-impacts accepted: the
+    solver's own reader restricted to the model, since the solver's search options would be
+    ignored by these analyses."""
+    return cib.parse(doc, field, cib.MODEL_FIELDS)
 
 
 class _Model:
@@ -118,12 +69,11 @@ class _Model:
 
     def balances(self, s: Scenario) -> list[list[int]]:
         """Per descriptor, the balance of each of its variants in scenario s."""
-        rows = [self.offsets[d] + c for d, c in enumerate(s)]
-        total = self.m[rows].sum(axis=0).tolist()
-        return [total[self.offsets[d] : self.offsets[d + 1]] for d in range(len(s))]
+        return cib.balances((self.sizes, self.m), s)
 
     def evaluate(self, s: Scenario) -> tuple[int, int]:
-        """(inconsistency, total impact score) of scenario s."""
+        """(inconsistency, total impact score) of scenario s: one balance computation for both
+        (``cib.inconsistency`` would compute the balances again for the score)."""
         b = self.balances(s)
         gaps = [max(block) - block[c] for block, c in zip(b, s, strict=True)]
         return max(gaps), sum(block[c] for block, c in zip(b, s, strict=True))
@@ -149,6 +99,10 @@ class _Model:
 
 
 def succession_step(model: _Model, s: Scenario, rule: str) -> Scenario:
+    """One step of ``rule`` from scenario s. Kept beside ``cib.succession_step`` (global rule
+    only, many scenarios as numpy rows, same tie rule): the memoised walk of ``succession``
+    steps one scenario at a time, where plain lists cost less than a one-row numpy call, and
+    the adjacent and incremental rules are not the solver's."""
     b = model.balances(s)
     best = [max(block) for block in b]
     if rule == "adjacent":
@@ -184,6 +138,10 @@ def _code(s: Scenario, sizes: list[int]) -> int:
 
 def succession_batch(model: _Model, states: NDArray[np.int64], rule: str) -> NDArray[np.int64]:
     """succession_step applied to every row of states (N × descriptors) at once."""
+    if rule == "global":
+        # The solver's step: same rule, same ties (keep the current variant when among the
+        # best, else the first best).
+        return cib.succession_step(model.sizes, model.m, states)
     count = states.shape[0]
     balances = np.zeros((count, model.offsets[-1]), dtype=np.int64)
     for d in range(len(model.sizes)):
@@ -198,9 +156,7 @@ def succession_batch(model: _Model, states: NDArray[np.int64], rule: str) -> NDA
         current = states[:, d]
         gaps[:, d] = best - block[rows, current]
         firsts[:, d] = block.argmax(axis=1)
-        if rule == "global":
-            out[:, d] = np.where(gaps[:, d] == 0, current, firsts[:, d])
-        elif rule == "incremental":
+        if rule == "incremental":
             positions = np.arange(k)
             # Nearest highest-balance variant, then the first: key |v − c|·k + v.
             key = np.abs(positions[None, :] - current[:, None]) * k + positions[None, :]
@@ -761,8 +717,10 @@ def parse(doc: object) -> CibToolsInput:
             raise InputError("matrix", "unknown field (an ensemble takes `matrices`)")
         raw = _input.array(_input.required(doc, "matrices"), "matrices", min_len=1)
         _input.reject_unknown(body, ("descriptors", "max_inconsistency", "limit"))
-        descriptors = _descriptors(_input.required(doc, "descriptors"), "descriptors")
-        matrices = tuple(_matrix(m, f"matrices[{e}]", descriptors) for e, m in enumerate(raw))
+        descriptors = cib.read_descriptors(_input.required(doc, "descriptors"))
+        matrices = tuple(
+            cib.read_matrix(m, descriptors, f"matrices[{e}]") for e, m in enumerate(raw)
+        )
         model = parse_model({**body, "matrix": [list(row) for row in matrices[0]]})
         return CibToolsInput("ensemble", model, matrices)
     body = {k: v for k, v in doc.items() if k != "analysis" and k not in options}
