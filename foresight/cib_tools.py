@@ -331,10 +331,14 @@ class SumScenario:
 @dataclass(frozen=True)
 class EnsembleResult:
     experts: int
-    scenario_count: int  # scenarios consistent in at least one matrix
+    scenario_count: int  # scenarios consistent in at least one matrix (a lower bound if cut)
     scenarios: list[EnsembleScenario]
-    sum_scenario_count: int
+    sum_scenario_count: int | None  # None when the sum matrix's search was cut by its budget
     sum_scenarios: list[SumScenario]
+    # False when a solver run was cut (time budget, or more scenarios than it lists): then
+    # ``reason`` says which and what the counts cover.
+    exhaustive: bool = True
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -354,9 +358,22 @@ def ensemble(
     models = [_Model(x) for x in inputs]
     sum_model = _Model(summed)
     union: set[Scenario] = set()
-    for x, model in zip(inputs, models, strict=True):
-        for found in cib.solve(x).scenarios:
+    reasons = []
+    complete = True
+    for e, (x, model) in enumerate(zip(inputs, models, strict=True)):
+        solved = cib.solve(x)
+        if not solved.exhaustive or len(solved.scenarios) != solved.scenario_count:
+            complete = False
+        if solved.reason:
+            reasons.append(f"expert {e}: {solved.reason}")
+        for found in solved.scenarios:
             union.add(model.positions(found.variants, "scenario"))
+    if not complete:
+        reasons.insert(
+            0,
+            "an expert's scenario list was cut: scenario_count and the robustness ranking cover"
+            " the scenarios listed, not every scenario consistent in some matrix",
+        )
     rows = []
     for s in union:
         incs = [m.evaluate(s)[0] for m in models]
@@ -373,6 +390,8 @@ def ensemble(
     sum_result = cib.solve(
         CibInput(descriptors, total, max_inconsistency=max_inconsistency, limit=limit)
     )
+    if sum_result.reason:
+        reasons.append(f"sum matrix: {sum_result.reason}")
     return EnsembleResult(
         experts=len(matrices),
         scenario_count=len(rows),
@@ -382,6 +401,8 @@ def ensemble(
             SumScenario(s.variants, s.inconsistency, s.total_impact_score)
             for s in sum_result.scenarios
         ],
+        exhaustive=complete and sum_result.exhaustive,
+        reason="; ".join(reasons) or None,
     )
 
 
@@ -399,9 +420,12 @@ class Selected:
 @dataclass(frozen=True)
 class DiverseResult:
     candidates: int  # consistent scenarios considered
-    exhaustive: bool  # False when more than max_candidates were consistent
+    # False when not every consistent scenario was a candidate (more than max_candidates or
+    # than the solver lists, or the solver's time budget ran out); ``reason`` says which.
+    exhaustive: bool
     selected: list[Selected]
     distances: list[list[int]]  # descriptors that differ, between selected scenarios
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -425,9 +449,15 @@ def diverse(data: CibInput, k: int, max_candidates: int = MAX_CANDIDATES) -> Div
         )
     )
     pool = result.scenarios
-    exhaustive = len(pool) == result.scenario_count
+    exhaustive = result.exhaustive and len(pool) == result.scenario_count
+    reason = result.reason
+    if result.exhaustive and len(pool) < (result.scenario_count or 0) and reason is None:
+        reason = (
+            f"{result.scenario_count} consistent scenarios: the selection is made among the"
+            f" first {len(pool)} by total impact score (max_candidates)"
+        )
     if not pool or k == 0:
-        return DiverseResult(len(pool), exhaustive, [], [])
+        return DiverseResult(len(pool), exhaustive, [], [], reason)
     choices = np.array([model.positions(s.variants, "scenario") for s in pool], dtype=np.int64)
     chosen = [0]
     nearest = (choices != choices[0]).sum(axis=1)
@@ -443,7 +473,7 @@ def diverse(data: CibInput, k: int, max_candidates: int = MAX_CANDIDATES) -> Div
         for i, at in zip(chosen, picked_at, strict=True)
     ]
     distances = [[int((choices[i] != choices[j]).sum()) for j in chosen] for i in chosen]
-    return DiverseResult(len(pool), exhaustive, selected, distances)
+    return DiverseResult(len(pool), exhaustive, selected, distances, reason)
 
 
 # ---- impact balances of given scenarios -------------------------------------------------------
@@ -633,8 +663,12 @@ class InterventionScenario:
 class InterventionResult:
     fixed: dict[str, str]
     scenario_space: int  # scenarios with the fixed variants
-    scenario_count: int
+    scenario_count: int | None  # None when the solver's time budget ran out
     scenarios: list[InterventionScenario]
+    # As the solver's: False when its time budget ran out; ``reason`` also states a list cut
+    # at max_scenarios_built (the count is exact then).
+    exhaustive: bool = True
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -671,6 +705,8 @@ def intervention(data: CibInput, fixed: dict[int, int]) -> InterventionResult:
             InterventionScenario(x.variants, x.inconsistency, x.total_impact_score)
             for x in result.scenarios
         ],
+        exhaustive=result.exhaustive,
+        reason=result.reason,
     )
 
 

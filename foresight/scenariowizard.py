@@ -553,5 +553,10 @@ def solve(request: ScwRequest) -> ScwResult:
     payload = {"scw": write_scw(model)}
     if request.solve:
         data = model.to_input()
-        payload["sl"] = write_solutions(solutions_from_result(data, cib.solve(data)))
+        result = cib.solve(data)
+        payload["sl"] = write_solutions(solutions_from_result(data, result))
+        # The .sl holds the scenarios the solver listed: say when that is not all of them.
+        payload["scenario_count"] = result.scenario_count
+        payload["exhaustive"] = result.exhaustive
+        payload["reason"] = result.reason
     return ScwResult(payload)
