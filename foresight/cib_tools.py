@@ -11,7 +11,7 @@ descriptor's is at most ``max_inconsistency`` (0 by default).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -439,28 +439,15 @@ def intervention(data: CibInput, fixed: dict[int, int]) -> InterventionResult:
     """Consistent scenarios when some descriptors are set from outside (policy, shock).
 
     A fixed descriptor keeps its variant whatever its balances (its own consistency is not
-    asked) and still impacts the others: the model is solved with each fixed descriptor reduced
-    to that one variant.
+    asked) and still impacts the others: the solver's own ``fixed`` option (which gives the
+    same scenarios as solving the model with each fixed descriptor reduced to that variant).
+    The scenario space is that of the free descriptors.
     """
-    keep = [
-        [c for c in range(len(d.variants)) if d_index not in fixed or fixed[d_index] == c]
-        for d_index, d in enumerate(data.descriptors)
-    ]
-    model = CibModel(data)
-    rows = [model.offsets[d] + c for d in range(len(keep)) for c in keep[d]]
-    reduced = CibInput(
-        tuple(
-            Descriptor(d.name, tuple(d.variants[c] for c in kept))
-            for d, kept in zip(data.descriptors, keep, strict=True)
-        ),
-        tuple(tuple(data.matrix[i][j] for j in rows) for i in rows),
-        max_inconsistency=data.max_inconsistency,
-        limit=data.limit,
-    )
-    result = cib.solve(reduced)
+    result = cib.solve(replace(data, fixed=tuple(sorted(fixed.items()))))
+    space = math.prod(len(d.variants) for i, d in enumerate(data.descriptors) if i not in fixed)
     return InterventionResult(
         fixed={data.descriptors[d].name: data.descriptors[d].variants[c] for d, c in fixed.items()},
-        scenario_space=result.scenario_space,
+        scenario_space=space,
         scenario_count=result.scenario_count,
         scenarios=[
             InterventionScenario(x.variants, x.inconsistency, x.total_impact_score)
