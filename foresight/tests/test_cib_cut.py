@@ -5,13 +5,11 @@ them exactly (20 one-descriptor islands) but lists only the first ``max_scenario
 (10 000), which every analysis must say instead of presenting the list as complete.
 """
 
-import json
-
 import pytest
 
 from foresight import cib, cib_tools, scenariowizard
+from foresight.tests.cli_helpers import Cli
 from foresight.tests.test_cib import HAND
-from foresight.tests.test_cli import call
 
 ZERO20 = {
     "descriptors": [{"name": f"D{d}", "variants": ["a", "b", "c"]} for d in range(20)],
@@ -78,13 +76,9 @@ def test_intervention_out_of_time_is_not_exhaustive(monkeypatch: pytest.MonkeyPa
     assert result.reason is not None and "time budget" in result.reason
 
 
-def test_scenariowizard_export_with_solve_states_the_cut(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_scenariowizard_export_with_solve_states_the_cut(cli: Cli) -> None:
     doc = {"action": "export", "model": ZERO20, "solve": True}
-    code, out, err = call(monkeypatch, capsys, "scenariowizard", json.dumps(doc))
-    assert (code, err) == (0, "")
-    payload = json.loads(out)
+    payload = cli.ok("scenariowizard", doc)
     assert payload["scenario_count"] == ALL
     assert payload["exhaustive"] is True
     assert f"only the first {LISTED} are listed" in payload["reason"]
