@@ -345,6 +345,11 @@ def check(data: CibInput) -> CheckResult:
     sum to 0) and multiplies by the smallest integer that keeps every cell whole. Within a block
     the subtraction shifts all the target's balances by the same amount, so the consistent
     scenarios and every inconsistency (up to the factor) are unchanged.
+
+    Kept beside ``cib.matrix_check`` and ``cib.standardized``, whose semantics differ: there an
+    empty row or column counts the descriptor's own block (here only the other descriptors'),
+    and standardisation refuses a block whose row mean is not an integer (here the whole matrix
+    is scaled by the smallest factor that keeps it integral).
     """
     model = CibModel(data)
     names = data.descriptors
