@@ -14,7 +14,6 @@ import itertools
 import math
 import random
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,16 +22,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._measure import best_time
+from bench.foresight_cib import cib_model
 from foresight import cib, micmac, morpho
 
 
 def timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
-    best, result = math.inf, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+    """(best wall seconds, result): bench/_measure.py's timing without the memory run."""
+    wall, _, result = best_time(fn, repeat)
+    return wall, result
 
 
 def row(case: str, ours: float, plain: float, check: str, note: str = "") -> None:
@@ -42,17 +40,6 @@ def row(case: str, ours: float, plain: float, check: str, note: str = "") -> Non
 
 
 # --- CIB ------------------------------------------------------------------------------------
-
-
-def cib_model(seed: int) -> tuple[list[int], np.ndarray]:
-    sizes = [4] * 5 + [3] * 10
-    rng = np.random.default_rng(seed)
-    n = sum(sizes)
-    m = rng.integers(-3, 4, (n, n))
-    offsets = np.concatenate([[0], np.cumsum(sizes)])
-    for d in range(len(sizes)):
-        m[offsets[d] : offsets[d + 1], offsets[d] : offsets[d + 1]] = 0
-    return sizes, m
 
 
 def cib_brute_force(sizes: list[int], m: np.ndarray, k: int) -> set[tuple[int, ...]]:

@@ -11,11 +11,7 @@ against a vectorised brute force.
 
 from __future__ import annotations
 
-import math
 import sys
-import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +19,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._measure import Figures, measure
 from foresight import cib
-
-
-def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, float, float, Any]:
-    """(best wall seconds, best CPU seconds, peak MB of the first run, result)."""
-    tracemalloc.start()
-    result = fn()
-    peak = tracemalloc.get_traced_memory()[1] / 1e6
-    tracemalloc.stop()
-    best = cpu = math.inf
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-        cpu = min(cpu, time.process_time() - start_cpu)
-    return best, cpu, peak, result
 
 
 def dense(sizes: list[int], seed: int) -> np.ndarray:
@@ -62,34 +44,30 @@ def doc(sizes: list[int], m: np.ndarray, **extra: Any) -> dict[str, Any]:
     }
 
 
-def report(label: str, seconds: float, cpu: float, peak: float, note: str) -> None:
-    print(f"{label:<44} {seconds * 1000:>9.1f} ms {cpu * 1000:>9.1f} ms {peak:>8.1f} MB  {note}")
+def report(label: str, f: Figures, note: str) -> None:
+    print(
+        f"{label:<44} {f.wall * 1000:>9.1f} ms {f.cpu * 1000:>9.1f} ms {f.peak_mb:>8.1f} MB  {note}"
+    )
 
 
 def bench_unfilled(n: int) -> None:
     data = cib.parse(doc([3] * n, np.zeros((3 * n, 3 * n), np.int64)))
-    seconds, cpu, peak, result = measure(lambda: cib.solve(data), 2)
+    f = measure(lambda: cib.solve(data), 2)
     report(
         f"cib unfilled {n}×3 (solve, limit none)",
-        seconds,
-        cpu,
-        peak,
-        f"{result.scenario_count} consistent, {len(result.scenarios)} listed",
+        f,
+        f"{f.result.scenario_count} consistent, {len(f.result.scenarios)} listed",
     )
 
 
 def bench_dense(d_count: int, seed: int, repeat: int) -> None:
     sizes = [3] * d_count
     m = dense(sizes, seed)
-    seconds, cpu, peak, (choices, _, _) = measure(
-        lambda: cib.consistent_scenarios(sizes, m, 0), repeat
-    )
+    f = measure(lambda: cib.consistent_scenarios(sizes, m, 0), repeat)
     report(
         f"cib dense {d_count}×3 ({3**d_count:.2g} scen.) seed={seed}",
-        seconds,
-        cpu,
-        peak,
-        f"{len(choices)} consistent",
+        f,
+        f"{len(f.result[0])} consistent",
     )
 
 
@@ -99,15 +77,13 @@ def main(quick: bool) -> None:
     bench_unfilled(20)
     for seed, k in ((0, 0), (1, 0), (2, 1)):
         sizes, m = cib_model(seed)
-        seconds, cpu, peak, (choices, _, _) = measure(
+        f = measure(
             lambda sizes=sizes, m=m, k=k: cib.consistent_scenarios(sizes, m, k), 1 if quick else 5
         )
         report(
             f"cib 15 desc. 60.5M scenarios seed={seed} K={k}",
-            seconds,
-            cpu,
-            peak,
-            f"{len(choices)} consistent",
+            f,
+            f"{len(f.result[0])} consistent",
         )
     for seed in (0,) if quick else (0, 1, 2):
         bench_dense(16 if quick else 20, seed, 1 if quick else 2)
@@ -124,13 +100,11 @@ def bench_budget(quick: bool) -> None:
     m[0, 5] = 2
     budget = 0.5 if quick else 2.0
     data = cib.parse(doc(sizes, m, time_budget_s=budget))
-    seconds, cpu, peak, result = measure(lambda: cib.solve(data), 1)
+    f = measure(lambda: cib.solve(data), 1)
     report(
         f"cib weak 30×4 connected, budget {budget:g} s",
-        seconds,
-        cpu,
-        peak,
-        f"exhaustive={result.exhaustive}, ≥{result.scenario_count_lower_bound} consistent",
+        f,
+        f"exhaustive={f.result.exhaustive}, ≥{f.result.scenario_count_lower_bound} consistent",
     )
 
 

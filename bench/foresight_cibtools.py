@@ -10,17 +10,15 @@ own footprint is not counted). Figures only: tests never assert timings.
 
 from __future__ import annotations
 
-import math
 import random
 import sys
-import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import _measure
 from foresight import cib, cib_tools, scenariowizard
 from foresight.cib import CibInput, Descriptor
 
@@ -28,16 +26,8 @@ DATA = Path(__file__).resolve().parents[1] / "foresight" / "tests" / "data" / "s
 
 
 def measure(case: str, fn: Callable[[], Any], note: Callable[[Any], str], repeat: int) -> None:
-    best, result = math.inf, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"{case:<52} {best * 1000:>9.1f} ms {peak / 2**20:>8.1f} MB  {note(result)}")
+    f = _measure.measure(fn, repeat)
+    print(f"{case:<52} {f.wall * 1000:>9.1f} ms {f.peak_mb:>8.1f} MB  {note(f.result)}")
 
 
 def random_model(descriptors: int, variants: int, seed: int, density: float = 1.0) -> CibInput:

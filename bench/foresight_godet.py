@@ -9,12 +9,9 @@ it does not slow the timed runs. Figures only: tests never assert timings.
 
 from __future__ import annotations
 
-import math
 import random
 import sys
 import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,25 +19,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._measure import Figures, measure
 from foresight import delphi, mactor, micmac, multipol, regnier
 
 
-def measure(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
-    """Best wall time (s), peak traced memory (MB) and the result."""
-    best, result = math.inf, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return best, peak / 2**20, result
-
-
-def line(case: str, seconds: float, mb: float, note: str = "") -> None:
-    print(f"{case:<58} {seconds * 1000:>10.1f} ms {mb:>8.1f} MB  {note}")
+def line(case: str, f: Figures, note: str = "") -> None:
+    print(f"{case:<58} {f.wall * 1000:>10.1f} ms {f.peak_mb:>8.1f} MB  {note}")
 
 
 def bipartite(n: int, seed: int) -> list[list[int]]:
@@ -75,12 +59,11 @@ def bench_micmac(quick: bool) -> None:
     matrix = bipartite(n, 1)
     doc = {"variables": [f"V{i}" for i in range(n)], "matrix": matrix, "max_power": power}
     data = micmac.parse(doc)
-    seconds, mb, result = measure(lambda: micmac.solve(data), 3)
-    plane = result.indirect
+    f = measure(lambda: micmac.solve(data), 3)
+    plane = f.result.indirect
     line(
         f"micmac periodic {n} vars, max_power {power}",
-        seconds,
-        mb,
+        f,
         f"{plane.status} at {plane.power}, exact={plane.exact}",
     )
     ref_power = 150 if quick else 400
@@ -95,19 +78,19 @@ def bench_micmac(quick: bool) -> None:
     )
     it_doc = {k: v for k, v in doc.items() if k != "max_power"} | {"iterations": power}
     it_data = micmac.parse(it_doc)
-    seconds, mb, _ = measure(lambda: micmac.solve(it_data), 3)
-    line(f"micmac {n} vars, iterations {power}", seconds, mb)
+    f = measure(lambda: micmac.solve(it_data), 3)
+    line(f"micmac {n} vars, iterations {power}", f)
     extra = micmac.parse({**doc, "max_power": 30, "indirect_matrix": True, "link_threshold": 1})
-    seconds, mb, _ = measure(lambda: micmac.solve(extra), 3)
-    line(f"micmac {n} vars, indirect matrix + links", seconds, mb)
+    f = measure(lambda: micmac.solve(extra), 3)
+    line(f"micmac {n} vars, indirect matrix + links", f)
     experts = 10 if not quick else 3
     rnd = random.Random(2)
     mats = [[[0 if i == j else rnd.randint(0, 3) for j in range(n)] for i in range(n)]]
     mats += [[[0 if i == j else rnd.randint(0, 3) for j in range(n)] for i in range(n)]]
     mats = (mats * experts)[:experts]
     combo = {"variables": doc["variables"], "matrices": mats, "combine": "median"}
-    seconds, mb, _ = measure(lambda: micmac.solve(micmac.parse(combo)), 1)
-    line(f"micmac {experts} experts × {n} vars, median, parse + solve", seconds, mb)
+    f = measure(lambda: micmac.solve(micmac.parse(combo)), 1)
+    line(f"micmac {experts} experts × {n} vars, median, parse + solve", f)
 
 
 def bench_others(quick: bool) -> None:
@@ -120,15 +103,15 @@ def bench_others(quick: bool) -> None:
         "positions": [[rnd.randint(-4, 4) for _ in range(objectives)] for _ in range(actors)],
     }
     data = mactor.parse(doc)
-    seconds, mb, _ = measure(lambda: mactor.solve(data), 1)
-    line(f"mactor {actors} actors × {objectives} objectives", seconds, mb)
+    f = measure(lambda: mactor.solve(data), 1)
+    line(f"mactor {actors} actors × {objectives} objectives", f)
     colours = list(regnier.COLOURS)
     statements, participants = (60, 300) if not quick else (20, 50)
     votes = [[rnd.choice(colours) for _ in range(participants)] for _ in range(statements)]
     r_doc = {"statements": [f"S{i}" for i in range(statements)], "votes": votes}
     r_data = regnier.parse(r_doc)
-    seconds, mb, _ = measure(lambda: regnier.solve(r_data), 1)
-    line(f"regnier {statements} statements × {participants} participants", seconds, mb)
+    f = measure(lambda: regnier.solve(r_data), 1)
+    line(f"regnier {statements} statements × {participants} participants", f)
     actions, criteria, policies = (50, 12, 10) if not quick else (10, 5, 3)
     m_doc = {
         "actions": [f"X{i}" for i in range(actions)],
@@ -145,8 +128,8 @@ def bench_others(quick: bool) -> None:
         "sensitivity": 0.2,
     }
     mp = multipol.parse(m_doc)
-    seconds, mb, _ = measure(lambda: multipol.solve(mp), 1)
-    line(f"multipol {actions} actions × {criteria} criteria × {policies} policies", seconds, mb)
+    f = measure(lambda: multipol.solve(mp), 1)
+    line(f"multipol {actions} actions × {criteria} criteria × {policies} policies", f)
     experts, questions = (80, 40) if not quick else (20, 10)
     d_doc = {
         "questions": [
@@ -161,8 +144,8 @@ def bench_others(quick: bool) -> None:
         "experts": [f"E{e}" for e in range(experts)],
     }
     dd = delphi.parse(d_doc)
-    seconds, mb, _ = measure(lambda: delphi.solve(dd), 1)
-    line(f"delphi {questions} questions × {experts} experts × 3 rounds", seconds, mb)
+    f = measure(lambda: delphi.solve(dd), 1)
+    line(f"delphi {questions} questions × {experts} experts × 3 rounds", f)
 
 
 def main(quick: bool = False) -> None:

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._measure import run_child
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,14 +94,7 @@ print(json.dumps([elapsed, peak, value]))
 
 
 def measure(case: dict[str, object]) -> tuple[float, float, int]:
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD.format(root=str(ROOT)), json.dumps(case)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=600,
-    )
-    elapsed, peak, value = json.loads(out.stdout)
+    elapsed, peak, value = run_child(CHILD.format(root=str(ROOT)), json.dumps(case))
     return float(elapsed), float(peak), int(value)
 
 

@@ -13,10 +13,12 @@ consistent input (every P(i), P(i|j), P(i|¬j)), the same with every conditional
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._measure import run_child
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,13 +65,9 @@ print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak, "lps": result.linea
 
 
 def run(n: int, kind: str, cold: bool = False) -> dict[str, object]:
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(ROOT), str(n), kind, "cold" if cold else "warm"],
-        capture_output=True,
-        text=True,
-        check=True,
+    figures: dict[str, object] = run_child(
+        CHILD, str(ROOT), str(n), kind, "cold" if cold else "warm"
     )
-    figures: dict[str, object] = json.loads(out.stdout)
     return figures
 
 

@@ -1,27 +1,17 @@
-"""What practitioners run around the CIB solver: succession, expert ensembles, diverse selection,
-impact balances of given scenarios, a matrix check (with standardisation) and intervention.
+"""What practitioners run around the CIB solver: succession (``foresight.cib_succession``,
+re-exported here), expert ensembles, diverse selection, impact balances of given scenarios, a
+matrix check (with standardisation) and intervention.
 
 Balances of a full scenario are the column sums of the rows of its chosen variants; a non-zero
 cell inside a descriptor's own block (a self-impact) counts, as in ScenarioWizard. A descriptor's
 inconsistency is its best balance minus its chosen variant's; a scenario is consistent when every
 descriptor's is at most ``max_inconsistency`` (0 by default).
-
-Succession (Weimer-Jehle) moves a scenario towards consistency until it stops or repeats:
-
-- ``global``: every descriptor switches at once to its highest-balance variant;
-- ``adjacent``: only the most inconsistent descriptor switches (ties: first in input order);
-- ``incremental``: every inconsistent descriptor moves one variant step (in input order of its
-  variants) towards its highest-balance variant.
-
-Ties for the highest balance keep the current variant when it is among them, otherwise take the
-nearest one (incremental) or the first one (global, adjacent). With these rules a scenario is a
-fixed point of every succession exactly when its inconsistency is 0.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -29,326 +19,53 @@ from numpy.typing import NDArray
 
 from foresight import InputError, _input, cib
 from foresight.cib import CibInput, Descriptor
+from foresight.cib_succession import (
+    MAX_STARTS,
+    MAX_STEPS,
+    RULES,
+    Attractor,
+    CibModel,
+    Scenario,
+    SuccessionResult,
+    succession,
+    succession_batch,
+    succession_step,
+)
+
+__all__ = [
+    "ANALYSES",
+    "MAX_CANDIDATES",
+    "MAX_STARTS",
+    "MAX_STEPS",
+    "RULES",
+    "Attractor",
+    "CibModel",
+    "SuccessionResult",
+    "balances",
+    "check",
+    "diverse",
+    "ensemble",
+    "intervention",
+    "parse",
+    "parse_model",
+    "solve",
+    "succession",
+    "succession_batch",
+    "succession_step",
+]
 
 ANALYSES = ("succession", "ensemble", "diverse", "balances", "check", "intervention")
-RULES = ("global", "adjacent", "incremental")
-MAX_STARTS = 10_000  # default budget of succession starts; past it, random starts
-MAX_STEPS = 1_000  # default cap on the steps of one succession run
 MAX_CANDIDATES = 100_000  # diverse selection: consistent scenarios considered at most
-_MEMO_CAP = 1_000_000  # states remembered across succession runs
-_STEP_BUDGET = 500_000  # single succession steps of one call, all runs together (~10 s)
-_CHUNK = 8192  # succession starts advanced together
-_FAST_STEPS = 32  # vectorised steps (memo look-ups) before a start is run on its own
-
-Scenario = tuple[int, ...]  # variant position per descriptor
 
 
 # ---- the model ------------------------------------------------------------------------------
 
 
-def parse_model(doc: object, field: str = "", extra: tuple[str, ...] = ()) -> CibInput:
-    """A CIB document (as for ``python -m foresight cib``) with self-impacts accepted.
-
-    Could move to ``foresight.cib.parse`` once that accepts self-impacts.
-    """
-    doc = _input.mapping(doc, field)
-    _input.reject_unknown(
-        doc, ("descriptors", "matrix", "max_inconsistency", "limit", *extra), field
-    )
-    descriptors = _descriptors(
-        _input.required(doc, "descriptors", field), _input.path(field, "descriptors")
-    )
-    matrix = _matrix(
-        _input.required(doc, "matrix", field), _input.path(field, "matrix"), descriptors
-    )
-    max_inc = _input.integer(
-        doc.get("max_inconsistency", 0), _input.path(field, "max_inconsistency"), lo=0
-    )
-    limit = doc.get("limit")
-    if limit is not None:
-        limit = _input.integer(limit, _input.path(field, "limit"), lo=0)
-    return CibInput(descriptors, matrix, max_inconsistency=max_inc, limit=limit)
-
-
-def _descriptors(value: object, field: str) -> tuple[Descriptor, ...]:
-    raw = _input.array(value, field, min_len=1)
-    out, seen = [], set()
-    for i, item in enumerate(raw):
-        at = f"{field}[{i}]"
-        item = _input.mapping(item, at)
-        _input.reject_unknown(item, ("name", "variants"), at)
-        name = _input.string(_input.required(item, "name", at), f"{at}.name")
-        if name in seen:
-            raise InputError(f"{at}.name", f"duplicate name {name!r}")
-        seen.add(name)
-        variants = _input.required(item, "variants", at)
-        if isinstance(variants, list) and not variants:
-            raise InputError(f"{at}.variants", f"empty descriptor {name!r}: no variant")
-        out.append(Descriptor(name, _input.names(variants, f"{at}.variants")))
-    return tuple(out)
-
-
-def _matrix(
-    value: object, field: str, descriptors: tuple[Descriptor, ...]
-) -> tuple[tuple[int, ...], ...]:
-    n = sum(len(d.variants) for d in descriptors)
-    rows = _input.square_matrix(value, field, n, "variants")
-    return tuple(
-        tuple(
-            _input.integer(cell, f"{field}[{i}][{j}]", lo=-(10**9), hi=10**9)
-            for j, cell in enumerate(row)
-        )
-        for i, row in enumerate(rows)
-    )
-
-
-class _Model:
-    """Offsets and rows of a CIB input for repeated balance computations."""
-
-    def __init__(self, data: CibInput) -> None:
-        self.data = data
-        self.sizes = [len(d.variants) for d in data.descriptors]
-        self.offsets = [0]
-        for k in self.sizes:
-            self.offsets.append(self.offsets[-1] + k)
-        self.m: NDArray[np.int64] = np.array(data.matrix, dtype=np.int64).reshape(
-            self.offsets[-1], self.offsets[-1]
-        )
-        self.space = math.prod(self.sizes)
-
-    def balances(self, s: Scenario) -> list[list[int]]:
-        """Per descriptor, the balance of each of its variants in scenario s."""
-        rows = [self.offsets[d] + c for d, c in enumerate(s)]
-        total = self.m[rows].sum(axis=0).tolist()
-        return [total[self.offsets[d] : self.offsets[d + 1]] for d in range(len(s))]
-
-    def evaluate(self, s: Scenario) -> tuple[int, int]:
-        """(inconsistency, total impact score) of scenario s."""
-        b = self.balances(s)
-        gaps = [max(block) - block[c] for block, c in zip(b, s, strict=True)]
-        return max(gaps), sum(block[c] for block, c in zip(b, s, strict=True))
-
-    def names(self, s: Scenario) -> list[str]:
-        return [d.variants[c] for d, c in zip(self.data.descriptors, s, strict=True)]
-
-    def positions(self, variants: object, field: str) -> Scenario:
-        items = _input.array(variants, field)
-        if len(items) != len(self.sizes):
-            raise InputError(
-                field, f"expected {len(self.sizes)} variants (one per descriptor), got {len(items)}"
-            )
-        out = []
-        for i, (d, v) in enumerate(zip(self.data.descriptors, items, strict=True)):
-            if v not in d.variants:
-                raise InputError(f"{field}[{i}]", f"unknown variant {v!r} of {d.name!r}")
-            out.append(d.variants.index(str(v)))
-        return tuple(out)
-
-
-# ---- succession -----------------------------------------------------------------------------
-
-
-def succession_step(model: _Model, s: Scenario, rule: str) -> Scenario:
-    b = model.balances(s)
-    best = [max(block) for block in b]
-    if rule == "adjacent":
-        gaps = [bb - block[c] for bb, block, c in zip(best, b, s, strict=True)]
-        worst = max(gaps)
-        if worst == 0:
-            return s
-        d = gaps.index(worst)
-        out = list(s)
-        out[d] = b[d].index(best[d])
-        return tuple(out)
-    out = list(s)
-    for d, (block, c) in enumerate(zip(b, s, strict=True)):
-        if block[c] == best[d]:
-            continue
-        if rule == "global":
-            out[d] = block.index(best[d])
-        else:  # incremental: one step towards the nearest highest-balance variant
-            target = min(
-                (v for v, x in enumerate(block) if x == best[d]), key=lambda v: (abs(v - c), v)
-            )
-            out[d] = c + (1 if target > c else -1)
-    return tuple(out)
-
-
-def _code(s: Scenario, sizes: list[int]) -> int:
-    code, unit = 0, 1
-    for c, k in zip(s, sizes, strict=True):
-        code += c * unit
-        unit *= k
-    return code
-
-
-def succession_batch(model: _Model, states: NDArray[np.int64], rule: str) -> NDArray[np.int64]:
-    """succession_step applied to every row of states (N × descriptors) at once."""
-    count = states.shape[0]
-    balances = np.zeros((count, model.offsets[-1]), dtype=np.int64)
-    for d in range(len(model.sizes)):
-        balances += model.m[model.offsets[d] + states[:, d]]
-    rows = np.arange(count)
-    out = states.copy()
-    gaps = np.zeros(states.shape, dtype=np.int64)
-    firsts = np.zeros(states.shape, dtype=np.int64)
-    for d, k in enumerate(model.sizes):
-        block = balances[:, model.offsets[d] : model.offsets[d] + k]
-        best = block.max(axis=1)
-        current = states[:, d]
-        gaps[:, d] = best - block[rows, current]
-        firsts[:, d] = block.argmax(axis=1)
-        if rule == "global":
-            out[:, d] = np.where(gaps[:, d] == 0, current, firsts[:, d])
-        elif rule == "incremental":
-            positions = np.arange(k)
-            # Nearest highest-balance variant, then the first: key |v − c|·k + v.
-            key = np.abs(positions[None, :] - current[:, None]) * k + positions[None, :]
-            key = np.where(block == best[:, None], key, np.iinfo(np.int64).max)
-            target = key.argmin(axis=1)
-            out[:, d] = current + np.sign(target - current)
-    if rule == "adjacent":
-        worst = gaps.argmax(axis=1)  # first descriptor with the largest gap
-        moving = gaps[rows, worst] > 0
-        out[rows[moving], worst[moving]] = firsts[rows[moving], worst[moving]]
-    return out
-
-
-@dataclass(frozen=True)
-class Attractor:
-    kind: str  # "fixed_point" or "cycle"
-    period: int
-    scenarios: list[list[str]]  # a cycle starts at its smallest scenario (variant positions)
-    basin: int  # starts whose succession ends here
-    share: float  # basin / starts
-
-
-@dataclass(frozen=True)
-class SuccessionResult:
-    rule: str
-    scenario_space: int
-    starts: int
-    exhaustive: bool  # False: random starts (seeded), attractors and shares are a sample
-    unresolved: int  # starts whose run exceeded max_steps or came after the step budget
-    budget_exhausted: bool  # the step budget ran out: later starts are unresolved
-    attractors: list[Attractor]
-    path: list[list[str]] | None  # from a given start: distinct scenarios visited, in order
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def succession(
-    data: CibInput,
-    rule: str = "global",
-    start: Scenario | None = None,
-    max_starts: int = MAX_STARTS,
-    max_steps: int = MAX_STEPS,
-    seed: int = 0,
-) -> SuccessionResult:
-    """Run succession from one start, or from every start (or a seeded sample past max_starts)."""
-    if rule not in RULES:
-        raise InputError("rule", f"expected one of {', '.join(RULES)}, got {rule!r}")
-    model = _Model(data)
-    memo: dict[Scenario, int] = {}
-    memo_codes: list[int] = []  # the memo's states as mixed-radix integers, and their attractors
-    memo_atts: list[int] = []
-    coded = model.space < 2**62  # states fit int64 codes: vectorised look-ups in the memo
-    cycles: list[tuple[Scenario, ...]] = []
-    cycle_ids: dict[tuple[Scenario, ...], int] = {}
-
-    budget = [_STEP_BUDGET]  # single steps left for every run together
-
-    def run(s: Scenario) -> tuple[int, list[Scenario]]:
-        path: list[Scenario] = []
-        seen: dict[Scenario, int] = {}
-        att = -1
-        while True:
-            if s in memo:
-                att = memo[s]
-                break
-            if s in seen:
-                cyc = path[seen[s] :]
-                i = cyc.index(min(cyc))
-                key = tuple(cyc[i:] + cyc[:i])
-                att = cycle_ids.setdefault(key, len(cycles))
-                if att == len(cycles):
-                    cycles.append(key)
-                break
-            if len(path) >= max_steps or budget[0] <= 0:
-                return -1, path
-            budget[0] -= 1
-            seen[s] = len(path)
-            path.append(s)
-            s = succession_step(model, s, rule)
-        if len(memo) < _MEMO_CAP:
-            for p in path:
-                memo[p] = att
-                if coded:
-                    memo_codes.append(_code(p, model.sizes))
-                    memo_atts.append(att)
-        return att, path
-
-    basins: dict[int, int] = {}
-    unresolved = 0
-    path_out = None
-    if start is not None:
-        starts, exhaustive = 1, False
-        att, path = run(start)
-        if att < 0:
-            unresolved = 1
-        else:
-            basins[att] = 1
-        path_out = [model.names(p) for p in path]
-    else:
-        exhaustive = model.space <= max_starts
-        starts = model.space if exhaustive else max_starts
-        rng = np.random.default_rng(seed)
-        radix = np.cumprod([1, *model.sizes[:-1]]).astype(np.int64)
-        lo, chunk = 0, 64  # small first chunks fill the memo that later ones hit
-        while lo < starts:
-            n = min(chunk, starts - lo)
-            if exhaustive:
-                flat = np.arange(lo, lo + n, dtype=np.int64)
-                batch = np.stack(np.unravel_index(flat, model.sizes), axis=1).astype(np.int64)
-            else:
-                batch = np.stack([rng.integers(0, k, size=n) for k in model.sizes], axis=1)
-            lo, chunk = lo + n, min(chunk * 2, _CHUNK)
-            left = np.arange(n)
-            if coded and memo:
-                keys = np.array(memo_codes, dtype=np.int64)
-                order = np.argsort(keys)
-                keys, atts = keys[order], np.array(memo_atts, dtype=np.int64)[order]
-                current = batch.copy()
-                for _ in range(min(_FAST_STEPS, max_steps)):
-                    codes = current[left] @ radix
-                    at = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
-                    hit = keys[at] == codes
-                    for att in atts[at[hit]].tolist():
-                        basins[att] = basins.get(att, 0) + 1
-                    left = left[~hit]
-                    if not len(left):
-                        break
-                    current[left] = succession_batch(model, current[left], rule)
-            for row in batch[left].tolist():
-                att, _ = run(tuple(row))
-                if att < 0:
-                    unresolved += 1
-                else:
-                    basins[att] = basins.get(att, 0) + 1
-    attractors = [
-        Attractor(
-            kind="fixed_point" if len(cycles[a]) == 1 else "cycle",
-            period=len(cycles[a]),
-            scenarios=[model.names(s) for s in cycles[a]],
-            basin=n,
-            share=n / starts,
-        )
-        for a, n in sorted(basins.items(), key=lambda item: (-item[1], cycles[item[0]]))
-    ]
-    return SuccessionResult(
-        rule, model.space, starts, exhaustive, unresolved, budget[0] <= 0, attractors, path_out
-    )
+def parse_model(doc: object, field: str = "") -> CibInput:
+    """A CIB model (descriptors, matrix, max_inconsistency, limit), self-impacts accepted: the
+    solver's own reader restricted to the model, since the solver's search options would be
+    ignored by these analyses."""
+    return cib.parse(doc, field, cib.MODEL_FIELDS)
 
 
 # ---- ensembles ------------------------------------------------------------------------------
@@ -375,10 +92,14 @@ class SumScenario:
 @dataclass(frozen=True)
 class EnsembleResult:
     experts: int
-    scenario_count: int  # scenarios consistent in at least one matrix
+    scenario_count: int  # scenarios consistent in at least one matrix (a lower bound if cut)
     scenarios: list[EnsembleScenario]
-    sum_scenario_count: int
+    sum_scenario_count: int | None  # None when the sum matrix's search was cut by its budget
     sum_scenarios: list[SumScenario]
+    # False when a solver run was cut (time budget, or more scenarios than it lists): then
+    # ``reason`` says which and what the counts cover.
+    exhaustive: bool = True
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -395,12 +116,25 @@ def ensemble(
     n = len(inputs[0].matrix)
     total = tuple(tuple(sum(m[i][j] for m in matrices) for j in range(n)) for i in range(n))
     summed = CibInput(descriptors, total, max_inconsistency=max_inconsistency)
-    models = [_Model(x) for x in inputs]
-    sum_model = _Model(summed)
+    models = [CibModel(x) for x in inputs]
+    sum_model = CibModel(summed)
     union: set[Scenario] = set()
-    for x, model in zip(inputs, models, strict=True):
-        for found in cib.solve(x).scenarios:
+    reasons = []
+    complete = True
+    for e, (x, model) in enumerate(zip(inputs, models, strict=True)):
+        solved = cib.solve(x)
+        if not solved.exhaustive or len(solved.scenarios) != solved.scenario_count:
+            complete = False
+        if solved.reason:
+            reasons.append(f"expert {e}: {solved.reason}")
+        for found in solved.scenarios:
             union.add(model.positions(found.variants, "scenario"))
+    if not complete:
+        reasons.insert(
+            0,
+            "an expert's scenario list was cut: scenario_count and the robustness ranking cover"
+            " the scenarios listed, not every scenario consistent in some matrix",
+        )
     rows = []
     for s in union:
         incs = [m.evaluate(s)[0] for m in models]
@@ -417,6 +151,8 @@ def ensemble(
     sum_result = cib.solve(
         CibInput(descriptors, total, max_inconsistency=max_inconsistency, limit=limit)
     )
+    if sum_result.reason:
+        reasons.append(f"sum matrix: {sum_result.reason}")
     return EnsembleResult(
         experts=len(matrices),
         scenario_count=len(rows),
@@ -426,6 +162,8 @@ def ensemble(
             SumScenario(s.variants, s.inconsistency, s.total_impact_score)
             for s in sum_result.scenarios
         ],
+        exhaustive=complete and sum_result.exhaustive,
+        reason="; ".join(reasons) or None,
     )
 
 
@@ -443,9 +181,12 @@ class Selected:
 @dataclass(frozen=True)
 class DiverseResult:
     candidates: int  # consistent scenarios considered
-    exhaustive: bool  # False when more than max_candidates were consistent
+    # False when not every consistent scenario was a candidate (more than max_candidates or
+    # than the solver lists, or the solver's time budget ran out); ``reason`` says which.
+    exhaustive: bool
     selected: list[Selected]
     distances: list[list[int]]  # descriptors that differ, between selected scenarios
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -458,7 +199,7 @@ def diverse(data: CibInput, k: int, max_candidates: int = MAX_CANDIDATES) -> Div
     distance (number of descriptors that differ) to those already chosen is the largest, ties to
     the higher total impact score, then to the smaller variant positions.
     """
-    model = _Model(data)
+    model = CibModel(data)
     # By total impact score descending; the count stays exact.
     result = cib.solve(
         CibInput(
@@ -469,9 +210,15 @@ def diverse(data: CibInput, k: int, max_candidates: int = MAX_CANDIDATES) -> Div
         )
     )
     pool = result.scenarios
-    exhaustive = len(pool) == result.scenario_count
+    exhaustive = result.exhaustive and len(pool) == result.scenario_count
+    reason = result.reason
+    if result.exhaustive and len(pool) < (result.scenario_count or 0) and reason is None:
+        reason = (
+            f"{result.scenario_count} consistent scenarios: the selection is made among the"
+            f" first {len(pool)} by total impact score (max_candidates)"
+        )
     if not pool or k == 0:
-        return DiverseResult(len(pool), exhaustive, [], [])
+        return DiverseResult(len(pool), exhaustive, [], [], reason)
     choices = np.array([model.positions(s.variants, "scenario") for s in pool], dtype=np.int64)
     chosen = [0]
     nearest = (choices != choices[0]).sum(axis=1)
@@ -487,7 +234,7 @@ def diverse(data: CibInput, k: int, max_candidates: int = MAX_CANDIDATES) -> Div
         for i, at in zip(chosen, picked_at, strict=True)
     ]
     distances = [[int((choices[i] != choices[j]).sum()) for j in chosen] for i in chosen]
-    return DiverseResult(len(pool), exhaustive, selected, distances)
+    return DiverseResult(len(pool), exhaustive, selected, distances, reason)
 
 
 # ---- impact balances of given scenarios -------------------------------------------------------
@@ -521,7 +268,7 @@ class BalancesResult:
 
 def balances(data: CibInput, scenarios: list[Scenario]) -> BalancesResult:
     """Why each descriptor takes its variant: balances, gaps and who contributes what."""
-    model = _Model(data)
+    model = CibModel(data)
     out = []
     for s in scenarios:
         per = model.balances(s)
@@ -598,8 +345,13 @@ def check(data: CibInput) -> CheckResult:
     sum to 0) and multiplies by the smallest integer that keeps every cell whole. Within a block
     the subtraction shifts all the target's balances by the same amount, so the consistent
     scenarios and every inconsistency (up to the factor) are unchanged.
+
+    Kept beside ``cib.matrix_check`` and ``cib.standardized``, whose semantics differ: there an
+    empty row or column counts the descriptor's own block (here only the other descriptors'),
+    and standardisation refuses a block whose row mean is not an integer (here the whole matrix
+    is scaled by the smallest factor that keeps it integral).
     """
-    model = _Model(data)
+    model = CibModel(data)
     names = data.descriptors
     count = len(names)
     off = model.offsets
@@ -677,8 +429,12 @@ class InterventionScenario:
 class InterventionResult:
     fixed: dict[str, str]
     scenario_space: int  # scenarios with the fixed variants
-    scenario_count: int
+    scenario_count: int | None  # None when the solver's time budget ran out
     scenarios: list[InterventionScenario]
+    # As the solver's: False when its time budget ran out; ``reason`` also states a list cut
+    # at max_scenarios_built (the count is exact then).
+    exhaustive: bool = True
+    reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -688,33 +444,22 @@ def intervention(data: CibInput, fixed: dict[int, int]) -> InterventionResult:
     """Consistent scenarios when some descriptors are set from outside (policy, shock).
 
     A fixed descriptor keeps its variant whatever its balances (its own consistency is not
-    asked) and still impacts the others: the model is solved with each fixed descriptor reduced
-    to that one variant.
+    asked) and still impacts the others: the solver's own ``fixed`` option (which gives the
+    same scenarios as solving the model with each fixed descriptor reduced to that variant).
+    The scenario space is that of the free descriptors.
     """
-    keep = [
-        [c for c in range(len(d.variants)) if d_index not in fixed or fixed[d_index] == c]
-        for d_index, d in enumerate(data.descriptors)
-    ]
-    model = _Model(data)
-    rows = [model.offsets[d] + c for d in range(len(keep)) for c in keep[d]]
-    reduced = CibInput(
-        tuple(
-            Descriptor(d.name, tuple(d.variants[c] for c in kept))
-            for d, kept in zip(data.descriptors, keep, strict=True)
-        ),
-        tuple(tuple(data.matrix[i][j] for j in rows) for i in rows),
-        max_inconsistency=data.max_inconsistency,
-        limit=data.limit,
-    )
-    result = cib.solve(reduced)
+    result = cib.solve(replace(data, fixed=tuple(sorted(fixed.items()))))
+    space = math.prod(len(d.variants) for i, d in enumerate(data.descriptors) if i not in fixed)
     return InterventionResult(
         fixed={data.descriptors[d].name: data.descriptors[d].variants[c] for d, c in fixed.items()},
-        scenario_space=result.scenario_space,
+        scenario_space=space,
         scenario_count=result.scenario_count,
         scenarios=[
             InterventionScenario(x.variants, x.inconsistency, x.total_impact_score)
             for x in result.scenarios
         ],
+        exhaustive=result.exhaustive,
+        reason=result.reason,
     )
 
 
@@ -761,8 +506,10 @@ def parse(doc: object) -> CibToolsInput:
             raise InputError("matrix", "unknown field (an ensemble takes `matrices`)")
         raw = _input.array(_input.required(doc, "matrices"), "matrices", min_len=1)
         _input.reject_unknown(body, ("descriptors", "max_inconsistency", "limit"))
-        descriptors = _descriptors(_input.required(doc, "descriptors"), "descriptors")
-        matrices = tuple(_matrix(m, f"matrices[{e}]", descriptors) for e, m in enumerate(raw))
+        descriptors = cib.read_descriptors(_input.required(doc, "descriptors"))
+        matrices = tuple(
+            cib.read_matrix(m, descriptors, f"matrices[{e}]") for e, m in enumerate(raw)
+        )
         model = parse_model({**body, "matrix": [list(row) for row in matrices[0]]})
         return CibToolsInput("ensemble", model, matrices)
     body = {k: v for k, v in doc.items() if k != "analysis" and k not in options}
@@ -793,7 +540,7 @@ def parse(doc: object) -> CibToolsInput:
         raw = _input.array(_input.required(doc, "scenarios"), "scenarios", min_len=1)
         if len(raw) > 1000:
             raise InputError("scenarios", f"at most 1000 scenarios, got {len(raw)}")
-        checker = _Model(model)
+        checker = CibModel(model)
         chosen = tuple(checker.positions(x, f"scenarios[{i}]") for i, x in enumerate(raw))
         return CibToolsInput("balances", model, scenarios=chosen)
     if analysis == "diverse":
@@ -808,7 +555,7 @@ def parse(doc: object) -> CibToolsInput:
     assert isinstance(rule, str)
     start = None
     if doc.get("start") is not None:
-        start = _Model(model).positions(doc["start"], "start")
+        start = CibModel(model).positions(doc["start"], "start")
     if model.max_inconsistency != 0:
         raise InputError(
             "max_inconsistency", "succession looks for consistent scenarios: must be 0"

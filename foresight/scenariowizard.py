@@ -41,7 +41,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from foresight import InputError, _input
+from foresight import InputError, _input, cib
 from foresight.cib import CibInput, CibResult, Descriptor
 
 SCW_VERSION = "4.0"
@@ -425,9 +425,7 @@ def parse(doc: object) -> ScwRequest:
             "layout",
         ),
     )
-    from foresight import cib_tools  # the model reader that accepts self-impacts
-
-    data = cib_tools.parse_model(_input.required(doc, "model"), "model")
+    data = cib.parse(_input.required(doc, "model"), "model", cib.MODEL_FIELDS)
     title = _input.string(doc.get("title", "model.scw"), "title")
     solve = doc.get("solve", False)
     if not isinstance(solve, bool):
@@ -554,8 +552,11 @@ def solve(request: ScwRequest) -> ScwResult:
         return ScwResult(payload)
     payload = {"scw": write_scw(model)}
     if request.solve:
-        from foresight import cib
-
         data = model.to_input()
-        payload["sl"] = write_solutions(solutions_from_result(data, cib.solve(data)))
+        result = cib.solve(data)
+        payload["sl"] = write_solutions(solutions_from_result(data, result))
+        # The .sl holds the scenarios the solver listed: say when that is not all of them.
+        payload["scenario_count"] = result.scenario_count
+        payload["exhaustive"] = result.exhaustive
+        payload["reason"] = result.reason
     return ScwResult(payload)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foresight import InputError, cib
+from foresight import InputError, _cib_search, cib
 
 from .test_cib import HAND
 
@@ -178,7 +178,7 @@ def test_matrix_check_and_standardize() -> None:
 def test_budget_exceeded_falls_back_to_succession(monkeypatch: pytest.MonkeyPatch) -> None:
     # A clock that jumps one second per reading: the exact search is out of time at once.
     ticks = itertools.count()
-    monkeypatch.setattr(cib, "_clock", lambda: float(next(ticks)))
+    monkeypatch.setattr(_cib_search, "_clock", lambda: float(next(ticks)))
     rng = np.random.default_rng(3)
     sizes = [3] * 6
     m = rng.integers(-3, 4, (18, 18))
@@ -207,11 +207,11 @@ def test_budget_keeps_what_the_exact_search_had_found(monkeypatch: pytest.Monkey
         m[offsets[d] : offsets[d + 1], offsets[d] : offsets[d + 1]] = 0
     data = cib.parse(doc_of(sizes, m, monte_carlo_starts=50))
     readings = itertools.count()
-    monkeypatch.setattr(cib, "_clock", lambda: float(next(readings) * 0))
+    monkeypatch.setattr(_cib_search, "_clock", lambda: float(next(readings) * 0))
     assert cib.solve(data).exhaustive
     last = next(readings) - 1
     ticks = itertools.count()
-    monkeypatch.setattr(cib, "_clock", lambda: 0.0 if next(ticks) < last else 100.0)
+    monkeypatch.setattr(_cib_search, "_clock", lambda: 0.0 if next(ticks) < last else 100.0)
     result = cib.solve(data)
     assert not result.exhaustive and result.scenario_count is None
     assert result.islands[0].scenario_count is None
@@ -287,7 +287,7 @@ def test_every_integer_width_equals_brute_force(scale: int, k: int) -> None:
 
 def test_succession_fallback_respects_the_intervention(monkeypatch: pytest.MonkeyPatch) -> None:
     ticks = itertools.count()
-    monkeypatch.setattr(cib, "_clock", lambda: float(next(ticks)))
+    monkeypatch.setattr(_cib_search, "_clock", lambda: float(next(ticks)))
     rng = np.random.default_rng(5)
     sizes = [3] * 6
     m = rng.integers(-3, 4, (18, 18))

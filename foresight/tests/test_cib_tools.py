@@ -4,7 +4,7 @@ import random
 import numpy as np
 import pytest
 
-from foresight import InputError, cib, cib_tools
+from foresight import InputError, cib, cib_succession, cib_tools
 from foresight.cib import CibInput, Descriptor
 from foresight.cib_tools import diverse, ensemble, parse_model, succession
 from foresight.tests.test_cib import HAND
@@ -94,7 +94,7 @@ def random_model(rng: random.Random, self_impacts: bool) -> CibInput:
 
 
 def brute_force(data: CibInput) -> dict[tuple[int, ...], tuple[int, int]]:
-    model = cib_tools._Model(data)
+    model = cib_tools.CibModel(data)
     return {
         s: model.evaluate(s)
         for s in itertools.product(*(range(len(d.variants)) for d in data.descriptors))
@@ -109,7 +109,7 @@ def test_fixed_points_are_exactly_the_consistent_scenarios(rule: str) -> None:
         result = succession(data, rule)
         all_scenarios = brute_force(data)
         consistent = {s for s, (inc, _) in all_scenarios.items() if inc == 0}
-        model = cib_tools._Model(data)
+        model = cib_tools.CibModel(data)
         fixed = {
             model.positions(a.scenarios[0], "s")
             for a in result.attractors
@@ -211,7 +211,7 @@ def test_diverse_second_pick_is_the_farthest_brute_force() -> None:
         result = diverse(data, 2)
         if len(result.selected) < 2:
             continue
-        model = cib_tools._Model(data)
+        model = cib_tools.CibModel(data)
         first = model.positions(result.selected[0].variants, "s")
         consistent = [s for s, (inc, _) in brute_force(data).items() if inc == 0]
         best = max(sum(a != b for a, b in zip(s, first, strict=True)) for s in consistent)
@@ -230,7 +230,7 @@ def test_batch_step_equals_single_step(rule: str) -> None:
     rng = random.Random(21)
     for trial in range(20):
         data = random_model(rng, self_impacts=trial % 2 == 0)
-        model = cib_tools._Model(data)
+        model = cib_tools.CibModel(data)
         states = list(brute_force(data))
         batch = cib_tools.succession_batch(model, np.array(states, dtype=np.int64), rule)
         assert [tuple(r) for r in batch.tolist()] == [
@@ -239,7 +239,7 @@ def test_batch_step_equals_single_step(rule: str) -> None:
 
 
 def reference_attractor(
-    model: cib_tools._Model, s: tuple[int, ...], rule: str
+    model: cib_tools.CibModel, s: tuple[int, ...], rule: str
 ) -> frozenset[tuple[int, ...]]:
     seen: list[tuple[int, ...]] = []
     while s not in seen:
@@ -263,7 +263,7 @@ def test_basins_equal_a_run_from_every_start(rule: str) -> None:
             for i in range(18)
         )
         data = CibInput(descriptors, matrix)
-        model = cib_tools._Model(data)
+        model = cib_tools.CibModel(data)
         expected: dict[frozenset[tuple[int, ...]], int] = {}
         for s in itertools.product(*(range(k) for k in sizes)):
             key = reference_attractor(model, s, rule)
@@ -291,7 +291,7 @@ def test_huge_space_is_sampled() -> None:
 
 
 def test_step_budget_leaves_later_starts_unresolved(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cib_tools, "_STEP_BUDGET", 3)
+    monkeypatch.setattr(cib_succession, "_STEP_BUDGET", 3)
     result = succession(parse_model(HAND), "global")
     assert result.budget_exhausted
     assert result.unresolved > 0
@@ -343,7 +343,7 @@ def test_balances_count_self_impacts_and_agree_with_the_solver() -> None:
             assert (row.inconsistency, row.total_impact_score) == every[s]
             for d, c in zip(row.descriptors, s, strict=True):
                 assert sum(d.contributions) == d.balances[c]
-        model = cib_tools._Model(data)
+        model = cib_tools.CibModel(data)
         solved = {
             model.positions(x.variants, "s"): (x.inconsistency, x.total_impact_score)
             for x in cib.solve(data).scenarios
@@ -426,7 +426,7 @@ def test_intervention_equals_brute_force() -> None:
     rng = random.Random(144)
     for trial in range(30):
         data = random_model(rng, self_impacts=trial % 2 == 0)
-        model = cib_tools._Model(data)
+        model = cib_tools.CibModel(data)
         fixed = {
             d: rng.randrange(len(desc.variants))
             for d, desc in enumerate(data.descriptors)

@@ -1,4 +1,3 @@
-import io
 import json
 import subprocess
 import sys
@@ -7,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from foresight.__main__ import main
+from foresight.tests.cli_helpers import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,26 +49,9 @@ VALID: dict[str, Mapping[str, object]] = {
 }
 
 
-def call(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], method: str, text: str
-) -> tuple[int | str | None, str, str]:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
-    code: int | str | None
-    try:
-        code = main([method, "-"])
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.mark.parametrize("method", sorted(VALID))
-def test_valid_input_exits_zero_with_json(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], method: str
-) -> None:
-    code, out, err = call(monkeypatch, capsys, method, json.dumps(VALID[method]))
-    assert (code, err) == (0, "")
-    assert isinstance(json.loads(out), dict)
+def test_valid_input_exits_zero_with_json(cli: Cli, method: str) -> None:
+    cli.ok(method, VALID[method])
 
 
 BAD: list[tuple[str, dict[str, object], str]] = [
@@ -169,43 +151,23 @@ BAD: list[tuple[str, dict[str, object], str]] = [
     ("method", "doc", "message"), BAD, ids=[f"{m}-{i}" for i, (m, _, _) in enumerate(BAD)]
 )
 def test_bad_input_exits_two_naming_the_field(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    method: str,
-    doc: dict[str, object],
-    message: str,
+    cli: Cli, method: str, doc: dict[str, object], message: str
 ) -> None:
-    code, out, err = call(monkeypatch, capsys, method, json.dumps(doc))
-    assert code == 2
-    assert out == ""
-    assert err.count("\n") == 1
-    assert message in err, err
+    cli.bad(method, doc, message)
 
 
 @pytest.mark.parametrize("method", sorted(VALID))
-def test_unknown_field_is_refused(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], method: str
-) -> None:
-    code, _, err = call(monkeypatch, capsys, method, json.dumps({**VALID[method], "colour": 1}))
-    assert code == 2
-    assert "colour: unknown field" in err
+def test_unknown_field_is_refused(cli: Cli, method: str) -> None:
+    cli.bad(method, {**VALID[method], "colour": 1}, "colour: unknown field")
 
 
 @pytest.mark.parametrize("text", ["{", "[1, 2]", '{"variables": NaN}'])
-def test_malformed_documents(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], text: str
-) -> None:
-    code, _, err = call(monkeypatch, capsys, "micmac", text)
-    assert code == 2
-    assert err.startswith("foresight micmac: input") and err.count("\n") == 1
+def test_malformed_documents(cli: Cli, text: str) -> None:
+    cli.bad("micmac", text, "input", whole=True)
 
 
-def test_unknown_method(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, _, err = call(monkeypatch, capsys, "swot", "{}")
-    assert code == 2
-    assert "method: unknown method 'swot'" in err
+def test_unknown_method(cli: Cli) -> None:
+    cli.bad("swot", "{}", "method: unknown method 'swot'")
 
 
 def test_real_process_reads_a_file_and_stdin(tmp_path: Path) -> None:

@@ -1,10 +1,9 @@
 """CLI bad-input messages for the CIB solver's options added in issue 13."""
 
-import json
-
 import pytest
 
-from foresight.tests.test_cli import CIB, call
+from foresight.tests.cli_helpers import Cli, validator
+from foresight.tests.test_cli import CIB
 
 FULL = {
     **CIB,
@@ -36,24 +35,15 @@ BAD: list[tuple[dict[str, object], str]] = [
 
 @pytest.mark.parametrize(("doc", "message"), BAD, ids=[str(i) for i in range(len(BAD))])
 def test_bad_cib_options_exit_two_naming_the_field(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     doc: dict[str, object],
     message: str,
 ) -> None:
-    code, out, err = call(monkeypatch, capsys, "cib", json.dumps(doc))
-    assert code == 2
-    assert out == ""
-    assert err.count("\n") == 1
-    assert message in err, err
+    cli.bad("cib", doc, message)
 
 
-def test_every_option_together_is_accepted(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, _ = call(monkeypatch, capsys, "cib", json.dumps(FULL))
-    assert code == 0
-    result = json.loads(out)
+def test_every_option_together_is_accepted(cli: Cli) -> None:
+    result = cli.ok("cib", FULL)
     # A fixed to a2 although b1 → a1 = +1 favours a1: a fixed descriptor is not checked. B's
     # only variant b1 receives a2 → b1 = −1; the total impact score is 0 + (−1).
     assert result["scenarios"] == [
@@ -69,8 +59,6 @@ def test_every_option_together_is_accepted(
 
 
 def test_schema_accepts_every_option_and_refuses_bad_shapes() -> None:
-    from foresight.tests.test_schemas import validator
-
     check = validator("cib")
     check.validate(FULL)
     for doc, message in BAD:

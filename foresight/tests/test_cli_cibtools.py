@@ -1,10 +1,9 @@
-import json
 from pathlib import Path
 
 import pytest
 
+from foresight.tests.cli_helpers import Cli, validator
 from foresight.tests.test_cib import HAND
-from foresight.tests.test_cli import call
 
 DATA = Path(__file__).parent / "data" / "scenariowizard"
 GLOBAL_SCW = (DATA / "CIB_global.scw").read_text(encoding="utf-8")
@@ -30,31 +29,20 @@ CASES = [(m, d) for m, docs in VALID.items() for d in docs]
 
 @pytest.mark.parametrize(("method", "doc"), CASES)
 def test_valid_documents_exit_zero(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     method: str,
     doc: dict[str, object],
 ) -> None:
-    code, out, err = call(monkeypatch, capsys, method, json.dumps(doc))
-    assert (code, err) == (0, "")
-    assert isinstance(json.loads(out), dict)
+    cli.ok(method, doc)
 
 
 @pytest.mark.parametrize(("method", "doc"), CASES)
 def test_valid_documents_match_their_schema(method: str, doc: dict[str, object]) -> None:
-    pytest.importorskip("jsonschema")
-    from foresight.tests.test_schemas import validator
-
     validator(method).validate(doc)
 
 
-def test_import_then_export_through_the_command_line(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, _ = call(
-        monkeypatch, capsys, "scenariowizard", json.dumps(VALID["scenariowizard"][0])
-    )
-    imported = json.loads(out)
+def test_import_then_export_through_the_command_line(cli: Cli) -> None:
+    imported = cli.ok("scenariowizard", VALID["scenariowizard"][0])
     assert imported["solutions"][0] == {
         "variants": ["Ntl", "Alrt", "Stag"],
         "frequency": 4.0,
@@ -63,9 +51,7 @@ def test_import_then_export_through_the_command_line(
         "note": "",
     }
     doc = {"action": "export", "model": imported["model"], "title": "CIB_global.scw", "solve": True}
-    code, out, _ = call(monkeypatch, capsys, "scenariowizard", json.dumps(doc))
-    exported = json.loads(out)
-    assert code == 0
+    exported = cli.ok("scenariowizard", doc)
     # Notes and colours are empty/white in both, so the model comes back byte for byte.
     assert exported["scw"] == GLOBAL_SCW
     lines = exported["sl"].splitlines()
@@ -176,35 +162,20 @@ BAD: list[tuple[str, dict[str, object], str]] = [
     ("method", "doc", "message"), BAD, ids=[f"{m}-{i}" for i, (m, _, _) in enumerate(BAD)]
 )
 def test_bad_input_exits_two_naming_the_field(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     method: str,
     doc: dict[str, object],
     message: str,
 ) -> None:
-    code, out, err = call(monkeypatch, capsys, method, json.dumps(doc))
-    assert code == 2
-    assert out == ""
-    assert err.count("\n") == 1
-    assert message in err, err
+    cli.bad(method, doc, message)
 
 
-def test_command_line_round_trip_keeps_notes_byte_for_byte(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_command_line_round_trip_keeps_notes_byte_for_byte(cli: Cli) -> None:
     # CIB_natl_regional has a judgement note in its trailer and self-impacts in its matrix.
     original = (DATA / "CIB_natl_regional.scw").read_text(encoding="utf-8")
-    _, out, _ = call(
-        monkeypatch, capsys, "scenariowizard", json.dumps({"action": "import", "scw": original})
-    )
-    imported = json.loads(out)
+    imported = cli.ok("scenariowizard", {"action": "import", "scw": original})
     doc = {"action": "export", **imported}
-    code, out, err = call(monkeypatch, capsys, "scenariowizard", json.dumps(doc))
-    assert (code, err) == (0, "")
-    assert json.loads(out)["scw"] == original
-    pytest.importorskip("jsonschema")
-    from foresight.tests.test_schemas import validator
-
+    assert cli.ok("scenariowizard", doc)["scw"] == original
     validator("scenariowizard").validate(doc)
 
 
@@ -235,11 +206,8 @@ BAD_EXPORT: list[tuple[dict[str, object], str]] = [
 
 @pytest.mark.parametrize(("doc", "message"), BAD_EXPORT)
 def test_bad_export_exits_two_naming_the_field(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     doc: dict[str, object],
     message: str,
 ) -> None:
-    code, out, err = call(monkeypatch, capsys, "scenariowizard", json.dumps(doc))
-    assert (code, out, err.count("\n")) == (2, "", 1)
-    assert message in err, err
+    cli.bad("scenariowizard", doc, message)

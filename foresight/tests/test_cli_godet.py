@@ -1,11 +1,10 @@
 """Command line: bad values of the options issue 13 added to micmac, mactor, regnier, multipol
 and delphi exit 2 with one line naming the field; a document using every new option runs."""
 
-import json
-
 import pytest
 
-from foresight.tests.test_cli import DELPHI, MACTOR, MICMAC, MULTIPOL, REGNIER, call
+from foresight.tests.cli_helpers import Cli, validator
+from foresight.tests.test_cli import DELPHI, MACTOR, MICMAC, MULTIPOL, REGNIER
 
 BAD_GODET: list[tuple[str, dict[str, object], str]] = [
     ("mactor", {**MACTOR, "balance_reading": "B"}, "balance_reading: unknown reading 'B'"),
@@ -68,17 +67,12 @@ BAD_GODET: list[tuple[str, dict[str, object], str]] = [
     ids=[f"{m}-{i}" for i, (m, _, _) in enumerate(BAD_GODET)],
 )
 def test_bad_new_options_exit_two_naming_the_field(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     method: str,
     doc: dict[str, object],
     message: str,
 ) -> None:
-    code, out, err = call(monkeypatch, capsys, method, json.dumps(doc))
-    assert code == 2
-    assert out == ""
-    assert err.count("\n") == 1
-    assert err.startswith(f"foresight {method}: {message}"), err
+    cli.bad(method, doc, message, whole=True)
 
 
 FULL: list[tuple[str, dict[str, object]]] = [
@@ -121,21 +115,15 @@ FULL: list[tuple[str, dict[str, object]]] = [
 
 @pytest.mark.parametrize(("method", "doc"), FULL, ids=[m for m, _ in FULL])
 def test_every_new_option_runs(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     method: str,
     doc: dict[str, object],
 ) -> None:
-    code, out, err = call(monkeypatch, capsys, method, json.dumps(doc))
-    assert (code, err) == (0, "")
-    assert isinstance(json.loads(out), dict)
+    cli.ok(method, doc)
 
 
 @pytest.mark.parametrize(("method", "doc"), FULL, ids=[m for m, _ in FULL])
 def test_new_options_match_the_schemas(method: str, doc: dict[str, object]) -> None:
-    pytest.importorskip("jsonschema")
-    from foresight.tests.test_schemas import validator
-
     validator(method).validate(doc)
 
 
@@ -149,7 +137,4 @@ def test_new_options_match_the_schemas(method: str, doc: dict[str, object]) -> N
     ],
 )
 def test_schemas_refuse_bad_new_options(method: str, doc: dict[str, object]) -> None:
-    pytest.importorskip("jsonschema")
-    from foresight.tests.test_schemas import validator
-
     assert not validator(method).is_valid(doc)

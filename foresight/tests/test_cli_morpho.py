@@ -1,12 +1,10 @@
 """Command line and schema for the new morphological inputs: every bad input names its field."""
 
-import json
-
 import pytest
 
-from foresight.tests.test_cli import MORPHO, call
+from foresight.tests.cli_helpers import Cli, validator
+from foresight.tests.test_cli import MORPHO
 from foresight.tests.test_morpho import HAND
-from foresight.tests.test_schemas import validator
 
 CRITERIA = [{"name": "cost", "weight": 2, "scores": {"X": {"x1": 1}}}]
 GOOD: list[dict[str, object]] = [
@@ -21,21 +19,14 @@ GOOD: list[dict[str, object]] = [
 
 
 @pytest.mark.parametrize("doc", GOOD)
-def test_new_documents_run_and_match_the_schema(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], doc: dict[str, object]
-) -> None:
+def test_new_documents_run_and_match_the_schema(cli: Cli, doc: dict[str, object]) -> None:
     validator("morpho").validate(doc)
-    code, out, err = call(monkeypatch, capsys, "morpho", json.dumps(doc))
-    assert (code, err) == (0, "")
-    result = json.loads(out)
+    result = cli.ok("morpho", doc)
     assert {"count", "groups", "configurations", "conflict", "notes"} <= set(result)
 
 
-def test_infeasible_document_reports_its_conflict(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _, out, _ = call(monkeypatch, capsys, "morpho", json.dumps(GOOD[-1]))
-    result = json.loads(out)
+def test_infeasible_document_reports_its_conflict(cli: Cli) -> None:
+    result = cli.ok("morpho", GOOD[-1])
     assert (result["count"], result["conflict"], result["conflict_minimal"]) == (
         0,
         ["exclusions[1]", "obligations[0]"],
@@ -111,15 +102,11 @@ BAD: list[tuple[dict[str, object], str]] = [
 
 @pytest.mark.parametrize(("doc", "message"), BAD)
 def test_bad_input_exits_two_naming_the_field(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     doc: dict[str, object],
     message: str,
 ) -> None:
-    code, out, err = call(monkeypatch, capsys, "morpho", json.dumps(doc))
-    assert (code, out) == (2, "")
-    assert err.count("\n") == 1
-    assert message in err, err
+    cli.bad("morpho", doc, message)
 
 
 SHAPE = [

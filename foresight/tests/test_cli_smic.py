@@ -1,11 +1,9 @@
 """SMIC's new options through the command line: bad input names its field; schema agreement."""
 
-import json
-
 import pytest
 
-from foresight.tests.test_cli import SMIC, call
-from foresight.tests.test_schemas import validator
+from foresight.tests.cli_helpers import Cli, validator
+from foresight.tests.test_cli import SMIC
 
 EXPERT = {"name": "X", "p": [0.5], "p_if": [[None]], "p_if_not": [[None]]}
 WITH_EXPERTS = {"hypotheses": ["A"], "experts": [EXPERT, {**EXPERT, "name": "Y", "weight": 2}]}
@@ -57,25 +55,17 @@ BAD: list[tuple[dict[str, object], str]] = [
 
 @pytest.mark.parametrize(("doc", "message"), BAD, ids=[m.split(":")[0] for _, m in BAD])
 def test_bad_input_exits_two_naming_the_field(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     doc: dict[str, object],
     message: str,
 ) -> None:
-    code, out, err = call(monkeypatch, capsys, "smic", json.dumps(doc))
-    assert (code, out) == (2, "")
-    assert err.count("\n") == 1
-    assert message in err, err
+    cli.bad("smic", doc, message)
 
 
 @pytest.mark.parametrize("doc", VALID)
-def test_new_options_run_and_match_the_schema(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], doc: dict[str, object]
-) -> None:
+def test_new_options_run_and_match_the_schema(cli: Cli, doc: dict[str, object]) -> None:
     validator("smic").validate(doc)
-    code, out, err = call(monkeypatch, capsys, "smic", json.dumps(doc))
-    assert (code, err) == (0, "")
-    assert "scenarios" in json.loads(out)
+    assert "scenarios" in cli.ok("smic", doc)
 
 
 @pytest.mark.parametrize(

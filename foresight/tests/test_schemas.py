@@ -1,31 +1,13 @@
-import json
-from pathlib import Path
-from typing import Protocol
-
 import pytest
 
 from foresight import METHODS
+from foresight.tests.cli_helpers import SCHEMAS, validator
 from foresight.tests.test_cib import HAND as CIB_HAND
 from foresight.tests.test_cli import BAD, VALID
 from foresight.tests.test_mactor import DOC as MACTOR_DOC
 from foresight.tests.test_morpho import HAND as MORPHO_HAND
 
 jsonschema = pytest.importorskip("jsonschema")
-SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
-
-
-class Validator(Protocol):
-    """The part of jsonschema's validator protocol used here (jsonschema ships no types)."""
-
-    def validate(self, instance: object) -> None: ...
-    def is_valid(self, instance: object) -> bool: ...
-
-
-def validator(method: str) -> Validator:
-    schema = json.loads((SCHEMAS / f"{method}.json").read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    checker: Validator = jsonschema.Draft202012Validator(schema)
-    return checker
 
 
 def test_one_schema_per_method() -> None:
