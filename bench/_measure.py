@@ -7,7 +7,8 @@ Two ways, and each script says which it uses:
   its peak of Python and numpy allocations (numpy reports its buffers to tracemalloc; the
   interpreter's own footprint is not counted);
 - in a fresh subprocess (``run_child``): the child times itself and reports its peak resident
-  set size (resource.getrusage ru_maxrss, its own, interpreter and libraries included); it does
+  set size (VmHWM of /proc/self/status, interpreter and libraries included; not ru_maxrss,
+  which Linux keeps across execve, so that a child would report its parent's size); it does
   not import this module, whose imports would count in that peak.
 
 Figures only: tests never assert timings.

@@ -5,7 +5,7 @@ Run: .venv/bin/python bench/foresight_morpho.py [--quick]
 Density is the share of the cross-component hypothesis pairs that are excluded: a field of
 20 components × 5 hypotheses has 190 × 25 = 4,750 such pairs, so 3 % is 142 exclusions drawn
 without replacement with a fixed seed. Each case runs in a fresh subprocess so that its peak
-memory (ru_maxrss of the child, which includes the interpreter and numpy, about 30 MB) is its
+memory (VmHWM of the child, which includes the interpreter and numpy, about 30 MB) is its
 own; times are wall-clock inside the child, after imports (count: best of three). Figures only: tests never assert
 timings.
 """
@@ -57,7 +57,7 @@ def document(components: int, hypotheses: int, density: float, seed: int) -> dic
 
 
 CHILD = """
-import json, resource, sys, time, random
+import json, sys, time, random
 sys.path.insert(0, {root!r})
 from bench.foresight_morpho import field
 from foresight import morpho_engine
@@ -88,7 +88,11 @@ else:
     rng = random.Random(1)
     value = len([space.sample(rng) for _ in range(case["n"])])
 elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across execve, so a child started by a large
+# parent (bench/foresight.py) would report the parent's size.
+peak = next(
+    int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")
+) / 1024
 print(json.dumps([elapsed, peak, value]))
 """
 

@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/foresight_smic.py [--quick]
 
 Each case runs in a fresh subprocess so that its peak memory is its own: wall time and CPU time
 of ``solve`` (time.perf_counter, time.process_time), and the child's peak resident set size
-(resource.getrusage ru_maxrss, which includes the interpreter, numpy and scipy, about 100 MB
+(VmHWM of /proc/self/status, which includes the interpreter, numpy and scipy, about 100 MB
 before any work). Inputs: a random distribution (Dirichlet, fixed seed) turned into a full
 consistent input (every P(i), P(i|j), P(i|¬j)), the same with every conditional perturbed by
 ±0.05 (inconsistent), and marginals only. The plain comparison is the former method, one cold
@@ -23,7 +23,7 @@ from bench._measure import run_child
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 import numpy as np
 sys.path.insert(0, sys.argv[1])
 from foresight import smic, smic_lp
@@ -57,7 +57,11 @@ if cold:
 wall, cpu = time.perf_counter(), time.process_time()
 result = smic.solve(data)
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across execve, so a child started by a large
+# parent (bench/foresight.py) would report the parent's size.
+peak = next(
+    int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")
+) / 1024
 intervals = [s.interval for s in result.scenarios]
 print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak, "lps": result.linear_programmes,
                   "determined": result.determined, "intervals": intervals}))
