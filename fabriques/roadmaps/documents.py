@@ -34,6 +34,7 @@ from fabriques.documents.blocks import (
 from .models import (
     ActionSheet,
     BudgetUnit,
+    FollowUpEntry,
     Indicator,
     Roadmap,
     SheetNote,
@@ -108,8 +109,8 @@ def roadmap_for_document(pk: int) -> Roadmap:
 
     1 roadmap (participation, Fabrique), 2 axes, 3 partners, 4 contracts, 5 sheets (axis,
     commune, QPV), then one query each for the sheets' partners, steps, budget lines, funding
-    lines, indicators, indicator values, notes, status changes and related sheets: 14 whatever
-    the number of sheets.
+    lines, indicators, indicator values, notes, status changes, related sheets and entries of
+    closed follow-ups: 15 whatever the number of sheets.
     """
     return (
         Roadmap.objects.select_related("participation", "fabrique")
@@ -131,6 +132,13 @@ def roadmap_for_document(pk: int) -> Roadmap:
             Prefetch("sheets__notes", queryset=SheetNote.objects.filter(is_comment=False)),
             "sheets__status_changes",
             Prefetch("sheets__related", queryset=ActionSheet.objects.only("pk", "number")),
+            Prefetch(
+                "sheets__follow_up_entries",
+                queryset=FollowUpEntry.objects.filter(follow_up__closed_at__isnull=False)
+                .select_related("follow_up")
+                .order_by("follow_up__horizon"),
+                to_attr="closed_follow_ups",
+            ),
         )
         .get(pk=pk)
     )
@@ -428,6 +436,25 @@ def sheet_blocks(sheet: ActionSheet, *, notes: bool = True) -> list[Any]:
                     )
                     for c in changes
                 ]
+            ),
+        ]
+    for entry in getattr(sheet, "closed_follow_ups", []):
+        follow_up = entry.follow_up
+        blocks += [
+            Heading(
+                4,
+                _("Suivi %(horizon)s, remis le %(date)s")
+                % {
+                    "horizon": follow_up.get_horizon_display().lower(),
+                    "date": _date(follow_up.closed_at.date() if follow_up.closed_at else None),
+                },
+            ),
+            _pairs(
+                (_("État d’avancement"), entry.get_status_display()),
+                (_("Dates effectives"), _period(entry.actual_start, entry.actual_end)),
+                (_("Dépensé"), _amount(entry.spent)),
+                (_("Subventions obtenues"), _amount(entry.granted, "")),
+                (_("Commentaire"), entry.comment.strip()),
             ),
         ]
     written = list(sheet.notes.all()) if notes else []

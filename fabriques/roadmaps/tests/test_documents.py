@@ -125,8 +125,52 @@ def test_reading_a_roadmap_costs_the_same_queries_for_3_or_30_sheets():
             roadmap_document(roadmap_for_document(roadmap.pk))
         counts.append(len(queries))
     # roadmap, axes, partners, contracts, sheets, and per kind of part: sheet partners, steps,
-    # budget lines, funding lines, indicators, indicator values, notes, status changes, related.
-    assert counts == [14, 14]
+    # budget lines, funding lines, indicators, indicator values, notes, status changes, related,
+    # entries of closed follow-ups.
+    assert counts == [15, 15]
+
+
+@pytest.mark.django_db
+def test_the_document_tells_what_closed_follow_ups_said_of_each_sheet():
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from fabriques.roadmaps.models import FollowUp, FollowUpEntry, SheetStatus
+
+    roadmap = make_roadmap(ParticipationFactory(), sheets=2, sentences=1)
+    first, second = roadmap.sheets.order_by("number")
+    closed = FollowUp.objects.create(
+        roadmap=roadmap,
+        horizon=1,
+        due_on=datetime.date(2027, 6, 30),
+        closed_at=timezone.make_aware(datetime.datetime(2027, 6, 15, 10)),
+    )
+    still_open = FollowUp.objects.create(
+        roadmap=roadmap, horizon=3, due_on=datetime.date(2029, 6, 30)
+    )
+    FollowUpEntry.objects.create(
+        follow_up=closed,
+        sheet=first,
+        status=SheetStatus.DONE,
+        actual_end=datetime.date(2027, 5, 2),
+        spent=Decimal("48200.00"),
+        granted=Decimal("20000"),
+        comment="Piste ouverte au public en mai.",
+    )
+    FollowUpEntry.objects.create(
+        follow_up=still_open, sheet=second, status=SheetStatus.DROPPED, comment="Brouillon du suivi"
+    )
+    text = roadmap_document(roadmap_for_document(roadmap.pk), public=True).text()
+    assert "Suivi à un an, remis le 15 juin 2027" in text
+    assert "Piste ouverte au public en mai." in text
+    assert "Dépensé 48\u00a0200,00\u00a0€" in text
+    assert "Subventions obtenues 20\u00a0000,00\u00a0€" in text
+    assert "jusqu’au 2 mai 2027" in text
+    # A follow-up still being filled in is not part of the document.
+    assert "Brouillon du suivi" not in text
+    assert "à trois ans" not in text
 
 
 class TestExports(TestCase):
