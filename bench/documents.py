@@ -12,16 +12,16 @@ The target is a PDF under 3 s on 2 cores. Figures only: tests never assert timin
 from __future__ import annotations
 
 import argparse
+import logging
 import os
-import secrets
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _django as harness
 
 
 def measure(fn: Callable[[], object], repeat: int) -> tuple[float, float, object]:
@@ -42,22 +42,8 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, nargs="+", default=[3, 12])
     args = parser.parse_args()
 
-    bench_db = ROOT / "var" / "bench-documents.sqlite3"
-    bench_db.parent.mkdir(exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{bench_db}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{bench_db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
-
-    import logging
-
-    import django
-
-    django.setup()
+    harness.setup("bench-documents")
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -66,7 +52,6 @@ def main() -> None:
     from fabriques.roadmaps.tests.document_data import make_roadmap
     from fabriques.territories.tests.factories import ParticipationFactory
 
-    call_command("migrate", verbosity=0)
     print(f"{os.cpu_count()} cœurs — médianes de {args.repeat} mesures après un échauffement")
     header = f"{'cas':46} {'mur':>9} {'CPU':>9} {'taille':>10}"
     print(header)

@@ -13,14 +13,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import secrets
-import statistics
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _django as harness
 
 
 def main() -> None:
@@ -30,41 +27,14 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     args = parser.parse_args()
 
-    bench_db = ROOT / "var" / "bench.sqlite3"
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        bench_db.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{bench_db}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{bench_db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # The settings refuse the development key with DEBUG off; this throwaway run needs any key.
-    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
-
-    import django
-
-    django.setup()
-    from django.conf import settings
+    harness.setup("bench", args.database_url)
     from django.core.management import call_command
     from django.db import connection
 
-    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
-    # Like Django's test runner: keep one connection across requests, so that the queries of a
-    # request can be counted and connection set-up is not timed.
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    if args.database_url:
-        call_command("flush", "--noinput", verbosity=0)
-    call_command("migrate", verbosity=0)
     call_command("import_referential", verbosity=0)
     call_command("import_programme", verbosity=0)
 
-    pages = {
+    public = {
         "accueil": "/",
         "catalogue": "/fabriques/",
         "catalogue filtré (q=sante)": "/fabriques/?q=sante",
@@ -75,7 +45,6 @@ def main() -> None:
         "API /api/v1/fabriques/": "/api/v1/fabriques/",
     }
     # The workspace, as an ANCT administrator (who sees every Fabrique).
-    settings.OTP_REQUIRED_FOR_STAFF = False
     admin = administrator()
     workspace = {
         "espace : tableau de bord": "/espace/",
@@ -86,26 +55,20 @@ def main() -> None:
         "espace : livrables": "/espace/livrables/",
     }
     print(f"Base : {connection.vendor} — {args.repeat} mesures par page après un échauffement")
-    first = measure(pages, args.repeat) | measure(workspace, args.repeat, user=admin)
+    pages: harness.Pages = {name: (None, url) for name, url in public.items()}
+    pages |= {name: ("admin", url) for name, url in workspace.items()}
+    users = {"admin": admin}
+    first = harness.measure(pages, users, args.repeat)
     counts_1 = sizes()
     grow(args.factor)
     counts_n = sizes()
-    second = measure(pages, args.repeat) | measure(workspace, args.repeat, user=admin)
-    pages = pages | workspace
+    second = harness.measure(pages, users, args.repeat)
 
     print()
     print(f"Données 1×   : {counts_1}")
     print(f"Données {args.factor}× : {counts_n}")
     print()
-    header = f"{'page':38} {'req. 1×':>8} {'req. ' + str(args.factor) + '×':>9} {'médiane 1×':>11} {'médiane ' + str(args.factor) + '×':>13} {'ratio':>6}"
-    print(header)
-    print("-" * len(header))
-    for name in pages:
-        q1, t1 = first[name]
-        qn, tn = second[name]
-        print(
-            f"{name:38} {q1:>8} {qn:>9} {t1 * 1000:>9.1f} ms {tn * 1000:>11.1f} ms {tn / t1:>6.2f}"
-        )
+    harness.print_comparison(first, second, args.factor)
 
 
 def sizes() -> str:
@@ -121,32 +84,6 @@ def administrator():
     user = User.objects.create(username="bench@anct.gouv.fr", email="bench@anct.gouv.fr")
     Membership.objects.create(user=user, role=MembershipRole.ANCT_ADMIN)
     return user
-
-
-def measure(pages: dict[str, str], repeat: int, user=None) -> dict[str, tuple[int, float]]:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    results = {}
-    for name, url in pages.items():
-        response = client.get(url)  # warm-up (template and URL caches)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} a répondu {response.status_code}")
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        # Read now: every request start clears the connection's query log.
-        query_count = len(queries)
-        timings = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            client.get(url)
-            timings.append(time.perf_counter() - start)
-        results[name] = (query_count, statistics.median(timings))
-    return results
 
 
 def grow(factor: int) -> None:

@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import gc
 import hashlib
 import os
 import random
 import secrets
-import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _django as harness
 
 TERRITORIES = 8
 MEMBERS = 60
@@ -55,65 +53,28 @@ def main() -> None:
     parser.add_argument("--factor", type=int, default=100)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     args = parser.parse_args()
-
-    bench_db = ROOT / "var" / "bench-workshops.sqlite3"
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        bench_db.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{bench_db}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{bench_db}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections, connection
-
-    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
-    settings.OTP_REQUIRED_FOR_STAFF = False
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    if args.database_url:
-        call_command("flush", "--noinput", verbosity=0)
-    call_command("migrate", verbosity=0)
+    harness.setup("bench-workshops", args.database_url)
+    from django.db import connection
 
     rng = random.Random(2026)
     now = datetime.datetime.now(datetime.UTC)
     first = build_fabrique(0, rng, now)
     pages, users = first["pages"], first["users"]
     print(f"Base : {connection.vendor} — {args.repeat} mesures par page après un échauffement")
-    before = measure(pages, users, args.repeat)
+    before = harness.measure(pages, users, args.repeat)
     counts_1 = sizes()
     start = time.perf_counter()
     for index in range(1, args.factor):
         build_fabrique(index, rng, now)
     built = time.perf_counter() - start
     counts_n = sizes()
-    after = measure(pages, users, args.repeat)
+    after = harness.measure(pages, users, args.repeat)
 
     print()
     print(f"Données 1×   : {counts_1}")
     print(f"Données {args.factor}× : {counts_n} (construites en {built:.0f} s)")
     print()
-    header = (
-        f"{'page':34} {'req. 1×':>8} {'req. ' + str(args.factor) + '×':>9} "
-        f"{'médiane 1×':>11} {'médiane ' + str(args.factor) + '×':>13} {'ratio':>6}"
-    )
-    print(header)
-    print("-" * len(header))
-    for name in pages:
-        q1, t1 = before[name]
-        qn, tn = after[name]
-        print(
-            f"{name:34} {q1:>8} {qn:>9} {t1 * 1000:>9.1f} ms {tn * 1000:>11.1f} ms {tn / t1:>6.2f}"
-        )
+    harness.print_comparison(before, after, args.factor)
 
 
 def sizes() -> str:
@@ -286,38 +247,6 @@ def _workshop(fabrique, participation, kind, now, day):
         mode=WorkshopMode.IN_PERSON,
         venue="Salle du conseil",
     )
-
-
-def measure(pages, users, repeat: int) -> dict[str, tuple[int, float]]:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    clients = {None: Client()}
-    for key, user in users.items():
-        clients[key] = Client()
-        clients[key].force_login(user)
-    # The same state at both sizes: no garbage from the build collected during a measure, and
-    # every page warmed up (templates, URL caches, the database's pages) before any is timed.
-    gc.collect()
-    for who, url in pages.values():
-        for _ in range(3):
-            response = clients[who].get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} a répondu {response.status_code}")
-    results = {}
-    for name, (who, url) in pages.items():
-        client = clients[who]
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        query_count = len(queries)
-        timings = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            client.get(url)
-            timings.append(time.perf_counter() - start)
-        results[name] = (query_count, statistics.median(timings))
-    return results
 
 
 if __name__ == "__main__":
