@@ -28,6 +28,7 @@ from fabriques.core.emails import email_queue
 from fabriques.core.services import audit_event_create, history_author_set
 from fabriques.core.uploads import PDF_MAGIC, check_pdf
 from fabriques.core.versioning import bump_data_version
+from fabriques.deliverables.services import pilot_emails, provider_emails
 from fabriques.programme.models import Fabrique, FabriqueOrganisation, Organisation
 from fabriques.roadmaps.models import ActionSheet
 from fabriques.search.services import refresh_later
@@ -540,6 +541,25 @@ def position_give(
             "stance": stance,
             "replaced": replaced,
             "previous": previous,
+        },
+    )
+    # The writers (the Fabrique's ANCT pilots and its provider's consultants) are told, the
+    # giver apart: a dissent must not wait for someone to open the page.
+    fabrique = recommendation.fabrique
+    writers = set(pilot_emails(fabrique=fabrique)) | set(provider_emails(fabrique=fabrique))
+    email_queue(
+        to=[e for e in writers if e.strip().lower() != actor.email.strip().lower()],
+        subject=_("Position de %(organisation)s sur la préconisation n° %(number)s")
+        % {"organisation": organisation.name, "number": recommendation.number},
+        template="recommendations/emails/position_given",
+        context={
+            "recommendation": recommendation,
+            "fabrique": fabrique,
+            "organisation": organisation.name,
+            "stance": position.get_stance_display(),
+            "previous": Stance(previous).label if previous else "",
+            "comment": comment,
+            "url": recommendation_url(recommendation),
         },
     )
     return position

@@ -307,6 +307,31 @@ class PositionTests(ServiceCase):
         assert self.actions() == ["position.given", "position.given"]
         assert AuditEvent.objects.order_by("pk").reverse()[0].data["replaced"] is True
 
+    def test_the_writers_are_told_of_a_position_the_giver_apart(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.give(self.cast.partner_a)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.give(
+                self.cast.partner_a, stance=Stance.DISSENT, comment="Pas les moyens <cette année>."
+            )
+        expected = sorted({self.cast.pilot_a.email.lower(), self.cast.provider_a.email.lower()})
+        assert [sorted(m.to) for m in mail.outbox] == [expected, expected]
+        last = mail.outbox[-1]
+        organisation = self.cast.partner_org_a.name
+        assert last.subject == (
+            f"Position de {organisation} sur la préconisation n° {self.recommendation.number}"
+        )
+        assert "désaccord" in last.body
+        assert "Elle remplace sa position précédente : soutien." in last.body
+        assert "Pas les moyens <cette année>." in last.body  # the text part is not escaped
+        html = last.alternatives[0][0]  # type: ignore[attr-defined]
+        assert "Pas les moyens &lt;cette année&gt;." in html
+        # A position recorded by a pilot tells the provider, not the pilot who typed it.
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.give(self.cast.pilot_a)
+        assert [m.to for m in mail.outbox] == [[self.cast.provider_a.email.lower()]]
+
     def test_a_dissent_without_comment_is_refused(self):
         with pytest.raises(ValidationError) as error:
             self.give(self.cast.partner_a, stance=Stance.DISSENT, comment=" ")
