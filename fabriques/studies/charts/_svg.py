@@ -136,6 +136,35 @@ def nice_ticks(high: float, count: int = 5) -> list[float]:
     return ticks
 
 
+def range_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Ticks covering [lo, hi] with a 1-2-5 step, starting at a multiple of the step."""
+    if hi <= lo:
+        lo, hi = lo - 1, hi + 1
+    raw = (hi - lo) / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = math.floor(lo / step + 1e-9) * step
+    ticks = []
+    k = 0
+    while True:
+        t = round(start + k * step, 10)
+        ticks.append(t)
+        if t >= hi - step * 1e-9:
+            return ticks
+        k += 1
+
+
+def plane_ticks(values: Sequence[float]) -> list[float]:
+    """Ticks of a plane's axis: from 0, unless every value lies above 40 % of the largest
+    (crowded clouds far from the origin, as indirect planes of large matrices are), then from
+    just below the smallest."""
+    high = max([*values, 0.0])
+    low = min(values) if values else 0.0
+    if high > 0 and low > 0.4 * high:
+        return range_ticks(low, high)
+    return nice_ticks(high)
+
+
 def circle_layout(n: int, cx: float, cy: float, r: float) -> list[tuple[float, float]]:
     """n points on a circle, the first at the top, clockwise."""
     if n == 1:

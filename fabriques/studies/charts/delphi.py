@@ -19,29 +19,10 @@ from ._svg import (
     chart,
     fr_number,
     marker_path,
+    range_ticks,
     rows,
     tick_label,
 )
-
-
-def _ticks(lo: float, hi: float, count: int = 5) -> list[float]:
-    import math
-
-    if hi <= lo:
-        lo, hi = lo - 1, hi + 1
-    raw = (hi - lo) / count
-    mag = 10 ** math.floor(math.log10(raw))
-    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
-    start = math.floor(lo / step) * step
-    ticks = []
-    k = 0
-    while True:
-        t = round(start + k * step, 10)
-        ticks.append(t)
-        if t >= hi:
-            break
-        k += 1
-    return ticks
 
 
 def delphi_boxplots(
@@ -59,7 +40,7 @@ def delphi_boxplots(
         [(k, float(v)) for k, v in enumerate(answers[r["round"]]) if v is not None] for r in rounds
     ]
     everything = [v for rnd in values for _k, v in rnd] or [0.0]
-    ticks = _ticks(min(everything), max(everything))
+    ticks = range_ticks(min(everything), max(everything))
     lo, hi = ticks[0], ticks[-1]
     col = 150.0
     left, top = 70.0, 30.0

@@ -26,6 +26,7 @@ from ._svg import (
     marker_path,
     nice_ticks,
     place_labels,
+    plane_ticks,
     quadrant_captions,
     rows,
     shorten,
@@ -68,13 +69,13 @@ def mactor_plane(result: Mapping[str, Any], *, id_prefix: str = "mactor-plane") 
     n = len(names)
     width, height = 720.0, 580.0
     left, top, right, bottom = 70.0, 40.0, 690.0, 500.0
-    xt, yt = nice_ticks(max([*dep, 0.0])), nice_ticks(max([*infl, 0.0]))
+    xt, yt = plane_ticks(dep), plane_ticks(infl)
 
     def px(v: float) -> float:
-        return left + (right - left) * v / xt[-1]
+        return left + (right - left) * (v - xt[0]) / (xt[-1] - xt[0])
 
     def py(v: float) -> float:
-        return bottom - (bottom - top) * v / yt[-1]
+        return bottom - (bottom - top) * (v - yt[0]) / (yt[-1] - yt[0])
 
     mx = sum(dep) / n if n else 0.0
     my = sum(infl) / n if n else 0.0

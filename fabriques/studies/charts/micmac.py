@@ -22,11 +22,12 @@ from ._svg import (
     circle_layout,
     fr_number,
     marker_path,
-    nice_ticks,
     place_labels,
+    plane_ticks,
     quadrant_captions,
     rows,
     shorten,
+    text_width,
     tick_label,
 )
 
@@ -71,6 +72,12 @@ def axis_names() -> dict[str, str]:
     }
 
 
+def _shown(names: Sequence[str], labels: Sequence[str] | None) -> list[str]:
+    if labels is not None and len(labels) != len(names):
+        raise ValueError(f"expected {len(names)} labels, got {len(labels)}")
+    return [shorten(name, 22) for name in (labels if labels is not None else names)]
+
+
 def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
@@ -80,11 +87,14 @@ def micmac_plane(
     *,
     plane: str = "direct",
     compare: str | None = None,
+    labels: Sequence[str] | None = None,
     id_prefix: str = "micmac-plane",
 ) -> Chart:
     """The influence–dependence plane of `plane`; with `compare` (e.g. "indirect") an arrow
     from each variable's position on `plane` to its position on `compare`, both in ‰ of the
-    totals (the planes' raw sums are not on one scale)."""
+    totals (the planes' raw sums are not on one scale). `labels`: short names drawn next to
+    the points (MICMAC's usual short labels), the full names staying in tooltips and the
+    table; by default the names, shortened past 22 characters."""
     if plane not in PLANES or (compare is not None and compare not in PLANES):
         raise ValueError(f"plane must be one of {PLANES}")
     names = list(result["variables"])
@@ -106,15 +116,15 @@ def micmac_plane(
     width, height = 760.0, 620.0
     head = ""
     left, top, right, bottom = 70.0, 40.0, 730.0, 540.0
-    x_ticks = nice_ticks(max(dep + dep2 + [0.0]))
-    y_ticks = nice_ticks(max(infl + infl2 + [0.0]))
-    x_max, y_max = x_ticks[-1], y_ticks[-1]
+    x_ticks = plane_ticks(dep + dep2)
+    y_ticks = plane_ticks(infl + infl2)
+    x_min, x_max, y_min, y_max = x_ticks[0], x_ticks[-1], y_ticks[0], y_ticks[-1]
 
     def px(v: float) -> float:
-        return left + (right - left) * v / x_max
+        return left + (right - left) * (v - x_min) / (x_max - x_min)
 
     def py(v: float) -> float:
-        return bottom - (bottom - top) * v / y_max
+        return bottom - (bottom - top) * (v - y_min) / (y_max - y_min)
 
     unit = " (‰)" if second else ""
     if second:
@@ -219,11 +229,11 @@ def micmac_plane(
     points = [
         (px(dep2[i]), py(infl2[i])) if second else (px(dep[i]), py(infl[i])) for i in range(n)
     ]
-    labels = [shorten(name, 22) for name in names]
+    shown = _shown(names, labels)
     order = sorted(range(n), key=lambda i: (points[i][1], points[i][0], i))
     placed = place_labels(
         [points[i] for i in order],
-        [labels[i] for i in order],
+        [shown[i] for i in order],
         11,
         (left, top, right, bottom),
         obstacles=obstacles,
@@ -238,7 +248,7 @@ def micmac_plane(
         else:
             svg.path(marker_path(shape, x, y, 5), fill=BLUE_FRANCE)
         lx, ly, anchor = where[i]
-        svg.text(lx, ly, labels[i], size=11, fill=TEXT, anchor=anchor)
+        svg.text(lx, ly, shown[i], size=11, fill=TEXT, anchor=anchor)
         svg.close_group()
 
     # legend: shapes by quadrant, on two lines
@@ -295,13 +305,16 @@ def micmac_graph(
     *,
     threshold: int = 1,
     potential: bool = True,
+    labels: Sequence[str] | None = None,
     id_prefix: str = "micmac-graph",
 ) -> Chart:
     """The direct-influence graph: variables on a circle, an arrow i → j for every cell ≥
-    `threshold` (1–3), width by strength, "P" cells dashed when `potential`."""
+    `threshold` (1–3), width by strength, "P" cells dashed when `potential`; `labels` as for
+    `micmac_plane`."""
     if threshold not in (1, 2, 3):
         raise ValueError("threshold must be 1, 2 or 3")
     names = list(variables)
+    shown = _shown(names, labels)
     n = len(names)
     links: list[tuple[int, int, int | str]] = []
     for i, row in enumerate(matrix):
@@ -315,9 +328,14 @@ def micmac_graph(
                 links.append((i, j, value))
     strength = {1: _("faible"), 2: _("moyenne"), 3: _("forte"), "P": _("potentielle")}
     widths: dict[int | str, float] = {1: 1.0, 2: 2.2, 3: 3.6, "P": 1.6}
-    size = 760.0
-    radius = 250.0 if n > 1 else 0.0
-    cx = cy = 380.0
+    if len(links) > 120:
+        # Dense graphs: thinner strokes (same ratios) so that crossings stay apart.
+        widths = {key: width / 2 for key, width in widths.items()}
+    radial = n > 16  # many variables: labels along the radius, so neighbours do not collide
+    radius = (250.0 if not radial else max(250.0, n * 5.0)) if n > 1 else 0.0
+    margin = max((text_width(label, 11) for label in shown), default=0.0) + 24 if radial else 110.0
+    size = max(760.0, 2 * (radius + margin))
+    cx = cy = size / 2
     pos = circle_layout(n, cx, cy, radius) if n else []
     title = _("Graphe des influences directes (seuil %(t)s)") % {"t": threshold}
     count = {k: sum(1 for link in links if link[2] == k) for k in widths}
@@ -363,11 +381,27 @@ def micmac_graph(
     for i, (x, y) in enumerate(pos):
         svg.path(marker_path("circle", x, y, node), fill=TEXT)
         angle = math.atan2(y - cy, x - cx) if n > 1 else -math.pi / 2
+        if radial:
+            # Read from the left on the right half, turned half a turn on the left half.
+            right_half = math.cos(angle) >= -1e-9
+            degrees = math.degrees(angle) + (0 if right_half else 180)
+            lx, ly = x + math.cos(angle) * 12, y + math.sin(angle) * 12
+            svg.text(
+                lx,
+                ly,
+                shown[i],
+                size=11,
+                fill=TEXT,
+                anchor="start" if right_half else "end",
+                rotate=degrees,
+                baseline="central",
+            )
+            continue
         lx, ly = x + math.cos(angle) * 14, y + math.sin(angle) * 14 + 4
         anchor = (
             "middle" if abs(math.cos(angle)) < 0.3 else ("start" if math.cos(angle) > 0 else "end")
         )
-        svg.text(lx, ly, shorten(names[i], 22), size=11, fill=TEXT, anchor=anchor)
+        svg.text(lx, ly, shown[i], size=11, fill=TEXT, anchor=anchor)
     # legend
     x = 20.0
     for key in (1, 2, 3, "P"):

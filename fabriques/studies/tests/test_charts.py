@@ -26,6 +26,7 @@ from fabriques.studies.charts import (
     micmac_plane,
     regnier_abacus,
 )
+from fabriques.studies.charts._svg import nice_ticks, plane_ticks
 from foresight import delphi, mactor, micmac, regnier
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -196,6 +197,14 @@ def test_every_chart_is_deterministic_and_takes_its_id_prefix() -> None:
         micmac_plane(m, id_prefix='x" onload="alert(1)')
 
 
+def test_axes_start_at_zero_unless_the_cloud_sits_far_from_it() -> None:
+    assert nice_ticks(25) == [0, 5, 10, 15, 20, 25]
+    assert plane_ticks([3, 25]) == [0, 5, 10, 15, 20, 25]
+    # Every value above 40 % of the largest: from the step's multiple just below the smallest.
+    assert plane_ticks([12, 20, 25]) == [10, 15, 20, 25]
+    assert plane_ticks([0, 0]) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+
+
 # MICMAC ----------------------------------------------------------------------------------
 
 
@@ -253,6 +262,20 @@ def test_micmac_plane_with_the_indirect_displacement() -> None:
     arrows = [line for line in root.iter(f"{NS}line") if line.get("marker-end")]
     assert len(arrows) == 3 + 1  # one per variable, one in the legend
     assert "du plan direct au plan indirect" in texts(root)
+
+
+def test_micmac_short_labels_are_drawn_and_full_names_kept() -> None:
+    result = solve_micmac(MICMAC_DOC)
+    chart = micmac_plane(result, labels=["a1", "b2", "c3"], id_prefix="l")
+    root = parse_svg(chart, "l")
+    assert {"a1", "b2", "c3"} <= set(texts(root)) and "A" not in texts(root)
+    assert [row[0] for row in chart.table.rows] == ["A", "B", "C"]
+    graph = micmac_graph(
+        MICMAC_DOC["variables"], MICMAC_DOC["matrix"], labels=["a1", "b2", "c3"], id_prefix="l"
+    )
+    assert {"a1", "b2", "c3"} <= set(texts(parse_svg(graph, "l")))
+    with pytest.raises(ValueError, match="expected 3 labels, got 2"):
+        micmac_plane(result, labels=["a1", "b2"])
 
 
 def test_micmac_plane_of_one_variable_and_of_zeros() -> None:
