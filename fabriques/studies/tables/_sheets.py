@@ -201,8 +201,7 @@ def _check_size(sheet: Sheet) -> None:
                 TableError(
                     None,
                     None,
-                    _("trop de lignes (%(count)s)\u00a0: %(limit)s au plus")
-                    % {"count": len(sheet.rows), "limit": MAX_ROWS},
+                    _("trop de lignes\u00a0: %(limit)s au plus") % {"limit": MAX_ROWS},
                     sheet.label,
                 )
             ]
@@ -214,8 +213,7 @@ def _check_size(sheet: Sheet) -> None:
                     TableError(
                         sheet.row_number(i),
                         None,
-                        _("trop de colonnes (%(count)s)\u00a0: %(limit)s au plus")
-                        % {"count": len(row), "limit": MAX_COLUMNS},
+                        _("trop de colonnes\u00a0: %(limit)s au plus") % {"limit": MAX_COLUMNS},
                         sheet.label,
                     )
                 ]
