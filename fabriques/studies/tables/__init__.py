@@ -23,7 +23,8 @@ reading gives the same document back. Layouts (XLSX sheets; in CSV, sections ope
   without expert names in row 1, a round's answers are its row's filled cells.
 
 Reading accepts CSV in UTF-8 with or without BOM (or Windows-1252), « ; » or « , » (the first
-line that has either decides), decimal commas, and trims cells; XLSX is read with openpyxl in
+line that has either decides), decimal commas, and trims cells (a name's outer spaces are
+not kept); XLSX is read with openpyxl in
 read-only mode, formulas giving their last computed value. At most 2 MB, 500 rows and 500
 columns per sheet. Errors name the cell (« ligne 3, colonne 7 : … »), up to 20 at once, and
 nothing is returned unless the whole document passes the method's own `parse`.

@@ -210,7 +210,7 @@ def _grid(
     `square`: the row names must be the column names, in the same order. `columns`: the column
     names the table must carry (another sheet of the same document fixed them)."""
     if not sheet.rows:
-        errs.add(sheet, None, None, _("le tableau est vide"))
+        errs.add(sheet, None, None, _empty(sheet))
         return [], [], []
     width = len(sheet.rows[0])
     head = _names(
@@ -264,6 +264,12 @@ def _grid(
     return names, head, values
 
 
+def _empty(sheet: Sheet | None) -> str:
+    if sheet is None or not sheet.name:
+        return _("le tableau est vide")
+    return _("le tableau %(name)s est vide") % {"name": quote(sheet.name)}
+
+
 def _alias(errs: Collector, new: str, old: str) -> None:
     if old in errs.places:
         errs.places[new] = errs.places[old]
@@ -287,7 +293,7 @@ class Layout:
 
 
 def _micmac_read(sheets: list[Sheet], errs: Collector) -> Doc:
-    sheet = sheets[0]
+    sheet = find(sheets, "MICMAC", 0) or sheets[0]
     names, _head, matrix = _grid(sheet, errs, micmac_cell, "matrix", "variables", square=True)
     return {"variables": names, "matrix": matrix}
 
@@ -302,7 +308,7 @@ def _micmac_write(doc: Doc) -> list[OutSheet]:
 def _mactor_read(sheets: list[Sheet], errs: Collector) -> Doc:
     mid, mao = find(sheets, MID, 0), find(sheets, MAO, 1)
     if mid is None or mao is None:
-        errs.add(None, None, None, _("il faut deux feuilles, MID et MAO"))
+        errs.add(None, None, None, _("il faut deux tableaux, MID et MAO"))
         return {}
     actors, _head, matrix = _grid(mid, errs, integer_cell(0, 4), "mid", "actors", square=True)
     rows, objectives, positions = _grid(
@@ -318,7 +324,7 @@ def _mactor_read(sheets: list[Sheet], errs: Collector) -> Doc:
                 % {"got": quote(got), "row": mid.row_number(k + 1), "want": quote(want)},
             )
             break
-    if len(rows) != len(actors):
+    if mao.rows and len(rows) != len(actors):
         errs.add(
             mao,
             None,
@@ -342,9 +348,9 @@ def _mactor_write(doc: Doc) -> list[OutSheet]:
 def _cib_read(sheets: list[Sheet], errs: Collector) -> Doc:
     """Columns A and B: descriptor and variant of each row; rows 1 and 2: descriptor and variant
     of each column; an empty descriptor cell repeats the one before (merged cells)."""
-    sheet = sheets[0]
+    sheet = find(sheets, "CIB", 0) or sheets[0]
     if len(sheet.rows) < 3:
-        errs.add(sheet, None, None, _("le tableau est vide"))
+        errs.add(sheet, None, None, _empty(sheet))
         return {}
 
     def pairs(cells: list[tuple[int, int, int, int]]) -> list[tuple[str, str]]:
@@ -451,7 +457,7 @@ def _element(text: str, components: dict[str, list[str]]) -> list[str] | None:
 def _morpho_read(sheets: list[Sheet], errs: Collector) -> Doc:
     sheet = find(sheets, COMPONENTS, 0)
     if sheet is None or not sheet.rows:
-        errs.add(sheet, None, None, _("le tableau est vide"))
+        errs.add(sheet, None, None, _empty(sheet))
         return {}
     width = len(sheet.rows[0])
     names = _names(sheet, errs, [(0, j) for j in range(width)], "components:names", along="row")
@@ -532,7 +538,7 @@ def _morpho_write(doc: Doc) -> list[OutSheet]:
 def _smic_read(sheets: list[Sheet], errs: Collector) -> Doc:
     first = find(sheets, P, 0)
     if first is None or len(first.rows) < 2:
-        errs.add(first, None, None, _("le tableau est vide"))
+        errs.add(first, None, None, _empty(first))
         return {}
     hypotheses = _names(
         first, errs, [(i, 0) for i in range(1, len(first.rows))], "hypotheses", along="column"
@@ -582,7 +588,7 @@ def _smic_write(doc: Doc) -> list[OutSheet]:
 def _multipol_read(sheets: list[Sheet], errs: Collector) -> Doc:
     scores_sheet, policies_sheet = find(sheets, SCORES, 0), find(sheets, POLICIES, 1)
     if scores_sheet is None or policies_sheet is None:
-        errs.add(None, None, None, _("il faut deux feuilles, Notes et Politiques"))
+        errs.add(None, None, None, _("il faut deux tableaux, Notes et Politiques"))
         return {}
     actions, criteria, scores = _grid(
         scores_sheet, errs, number_cell(), "scores", "actions", square=False
@@ -648,7 +654,12 @@ def _multipol_write(doc: Doc) -> list[OutSheet]:
 
 def _regnier_read(sheets: list[Sheet], errs: Collector) -> Doc:
     statements, participants, votes = _grid(
-        sheets[0], errs, colour_cell, "votes", "statements", square=False
+        find(sheets, "Abaque", 0) or sheets[0],
+        errs,
+        colour_cell,
+        "votes",
+        "statements",
+        square=False,
     )
     for k in range(len(participants)):
         _alias(errs, f"participants[{k}]", f"statements:columns[{k}]")
@@ -674,7 +685,7 @@ def _delphi_read(sheets: list[Sheet], errs: Collector) -> Doc:
     rounds = rounds or sheets
     first = rounds[0]
     if not first.rows:
-        errs.add(first, None, None, _("le tableau est vide"))
+        errs.add(first, None, None, _empty(first))
         return {}
     anonymous = len(first.rows[0]) <= 1
     questions: list[dict[str, Any]] = []

@@ -479,3 +479,15 @@ def test_too_many_rows_or_columns() -> None:
     assert errors("micmac", "m.xlsx", content) == [
         f"ligne 1{NBSP}: trop de colonnes{NBSP}: 500 au plus"
     ]
+
+
+def test_the_sheet_is_found_by_its_name_before_its_position() -> None:
+    content = workbook(
+        {"Lisez-moi": [["Analyse structurelle, mars"]], "micmac": [["", "A"], ["A", 0]]}
+    )
+    assert read("micmac", "m.xlsx", content) == {"variables": ["A"], "matrix": [[0]]}
+
+
+def test_an_empty_section_is_named() -> None:
+    text = "[MID]\n;A;B\nA;0;1\nB;1;0\n\n[MAO]\n\n"
+    assert errors("mactor", "a.csv", text.encode()) == [f"le tableau «{NBSP}MAO{NBSP}» est vide"]
