@@ -21,6 +21,7 @@ from fabriques.studies.tables._sheets import (
     Sheet,
     Value,
     find,
+    format_number,
     number,
     shown,
 )
@@ -55,7 +56,8 @@ COLOUR_ALIASES = {
 def _text(value: Value) -> str | None:
     if value is None:
         return None
-    return value if isinstance(value, str) else shown(value).strip("«»\u00a0")
+    # A name typed as a number in a workbook (a year, a code) is read as its text.
+    return value if isinstance(value, str) else format_number(value)
 
 
 def _names(
@@ -144,17 +146,18 @@ def number_cell(
 
 
 def micmac_cell(value: Value) -> Any:
-    if isinstance(value, str) and value.upper() == "P":
-        return "P"
-    try:
-        return integer_cell(0, 3)(value)
-    except ValueError as error:
-        if isinstance(value, str) and str(error).startswith("«"):
+    """0–3 or P (a potential influence, either case); empty = 0."""
+    if isinstance(value, str):
+        if value.upper() == "P":
+            return "P"
+        try:
+            number(value)
+        except ValueError:
             raise ValueError(
                 _("%(value)s n’est pas une valeur de la matrice\u00a0: 0, 1, 2, 3 ou P")
                 % {"value": shown(value)}
             ) from None
-        raise
+    return integer_cell(0, 3)(value)
 
 
 def colour_cell(value: Value) -> str:
@@ -262,6 +265,16 @@ def _grid(
         _check_width(sheet, errs, i, width)
         values.append(_values(sheet, errs, i, range(1, width), read, f"{path}[{k}]"))
     return names, head, values
+
+
+def _is_number(value: Value) -> bool:
+    if value is None:
+        return False
+    try:
+        number(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _empty(sheet: Sheet | None) -> str:
@@ -540,6 +553,9 @@ def _smic_read(sheets: list[Sheet], errs: Collector) -> Doc:
     if first is None or len(first.rows) < 2:
         errs.add(first, None, None, _empty(first))
         return {}
+    if _is_number(first.cell(0, 1)):
+        # A forgotten header would silently turn the first hypothesis into it.
+        errs.add(first, 0, None, _("la première ligne est l’en-tête\u00a0: Hypothèse, P(i)"))
     hypotheses = _names(
         first, errs, [(i, 0) for i in range(1, len(first.rows))], "hypotheses", along="column"
     )

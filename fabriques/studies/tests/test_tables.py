@@ -491,3 +491,30 @@ def test_the_sheet_is_found_by_its_name_before_its_position() -> None:
 def test_an_empty_section_is_named() -> None:
     text = "[MID]\n;A;B\nA;0;1\nB;1;0\n\n[MAO]\n\n"
     assert errors("mactor", "a.csv", text.encode()) == [f"le tableau «{NBSP}MAO{NBSP}» est vide"]
+
+
+def test_smic_without_its_header_row_is_refused() -> None:
+    assert errors("smic", "s.csv", b"A;0,6\nB;0,5\n") == [
+        f"ligne 1{NBSP}: la première ligne est l’en-tête{NBSP}: Hypothèse, P(i)"
+    ]
+
+
+def test_xlsx_merged_descriptor_cells_and_names_typed_as_numbers() -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in (
+        ["", "", "Horizon", None],
+        ["", "", 2030, 2050],
+        ["Horizon", 2030, 0, 1],
+        [None, 2050, -1, 0],
+    ):
+        ws.append(row)
+    ws.merge_cells("C1:D1")
+    ws.merge_cells("A3:A4")
+    out = io.BytesIO()
+    wb.save(out)
+    assert read("cib", "c.xlsx", out.getvalue()) == {
+        "descriptors": [{"name": "Horizon", "variants": ["2030", "2050"]}],
+        "matrix": [[0, 1], [-1, 0]],
+    }
