@@ -18,7 +18,8 @@ reading gives the same document back. Layouts (XLSX sheets; in CSV, sections ope
   optional last column « Probabilité »).
 - regnier: statements × participants, colours as the library's codes (dark_green…) or their
   French names (« vert foncé », « vert clair », « orange », « rouge clair », « rouge foncé »,
-  « blanc », « noir »), case and accents aside; written as codes.
+  « blanc », « noir »), case and accents aside; an empty cell is refused (white is a vote);
+  written as codes, with columns P1, P2… when the document names no participant.
 - delphi: one sheet per round, « Tour 1 », « Tour 2 »…, questions × experts (empty: no answer);
   without expert names in row 1, a round's answers are its row's filled cells.
 

@@ -707,6 +707,7 @@ def _delphi_read(sheets: list[Sheet], errs: Collector) -> Doc:
     questions: list[dict[str, Any]] = []
     experts: list[str] = []
     done: dict[int, int] = {}  # question → the round it stopped at
+    skipped: set[int] = set()  # questions that came back after a round without answers
     values: list[list[Any]] = []
     for r, sheet in enumerate(rounds):
         if anonymous:
@@ -761,6 +762,7 @@ def _delphi_read(sheets: list[Sheet], errs: Collector) -> Doc:
             if all(a is None for a in answers):
                 done.setdefault(k, r)
             elif k in done:
+                skipped.add(k)
                 errs.add(
                     sheet,
                     i,
@@ -771,7 +773,7 @@ def _delphi_read(sheets: list[Sheet], errs: Collector) -> Doc:
             else:
                 question["rounds"].append(answers)
     for k, question in enumerate(questions):
-        if not question["rounds"] and question["name"]:
+        if not question["rounds"] and question["name"] and k not in skipped:
             errs.add(
                 first,
                 k + 1,

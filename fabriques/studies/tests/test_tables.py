@@ -447,8 +447,11 @@ def test_delphi_a_question_cannot_skip_a_round() -> None:
     text = "[Tour 1]\nQuestion;Ann\nQ1;\nQ2;3\n[Tour 2]\nQuestion;Ann\nQ1;4\nQ2;3\n"
     assert errors("delphi", "d.csv", text.encode(), options=CONSENSUS) == [
         f"ligne 7{NBSP}: la question «{NBSP}Q1{NBSP}» n’a pas de réponse au tour 1 mais en a "
-        "ensuite",
-        f"ligne 3{NBSP}: la question «{NBSP}Q1{NBSP}» n’a aucune réponse",
+        "ensuite"
+    ]
+    text = "Question;Ann\nQ1;\nQ2;3\n"
+    assert errors("delphi", "d.csv", text.encode(), options=CONSENSUS) == [
+        f"ligne 2{NBSP}: la question «{NBSP}Q1{NBSP}» n’a aucune réponse"
     ]
 
 
