@@ -28,10 +28,12 @@ DAILY = (
     # The task worker's results past TASK_RESULT_RETENTION_DAYS.
     "purge_task_results",
     # Stored uploads no row refers to (a request failed after writing its file), once
-    # UPLOAD_ORPHAN_GRACE_HOURS old: deliberations, deliverables' versions, answer letters.
+    # UPLOAD_ORPHAN_GRACE_HOURS old: deliberations, deliverables' versions, answer letters,
+    # roadmaps' deliberations and attachments.
     "purge_orphan_deliberations",
     "purge_orphan_deliverable_files",
     "purge_orphan_recommendation_files",
+    "purge_orphan_roadmap_files",
     # Request-limit counters past their two windows (hashed keys; two hours at most).
     "purge_rate_limits",
 )
