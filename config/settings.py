@@ -423,6 +423,10 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=5 * 365 + 1)
 # who was written to, about what and when, is kept this long, then purged by run_daily. Unsent
 # messages are retried daily until then.
 EMAIL_RETENTION_DAYS = env.int("EMAIL_RETENTION_DAYS", default=30)
+# Rendered documents (PDF, DOCX, ODT files kept to serve them again) are deleted by run_daily
+# this many days after they were asked for; the next request renders them anew. Some are a
+# reader's own (the workspace booklet, with its notes): they must not pile up.
+DOCUMENT_RETENTION_DAYS = env.int("DOCUMENT_RETENTION_DAYS", default=30)
 # Finished task results (the worker's log of what ran) are purged by run_daily after this.
 TASK_RESULT_RETENTION_DAYS = env.int("TASK_RESULT_RETENTION_DAYS", default=7)
 # Working-group members (names, contact details, facts given with consent) are deleted this

@@ -14,6 +14,7 @@ in well under a second and is not worth a round trip through the queue.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import time
 
@@ -96,3 +97,11 @@ def document_render(*, pk: int) -> RenderedDocument | None:
         data={"key": row.key, "format": row.format, "bytes": len(content)},
     )
     return row
+
+
+def rendered_documents_purge(*, days: int, now: datetime.datetime | None = None) -> int:
+    """Delete the renderings asked for more than `days` days ago (DOCUMENT_RETENTION_DAYS);
+    returns how many went."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    deleted, _by_model = RenderedDocument.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -172,6 +172,7 @@ def privacy(request):
             "application_retention_days": getattr(settings, "APPLICATION_RETENTION_DAYS", 365),
             "invitation_ttl_days": getattr(settings, "INVITATION_TTL_DAYS", 14),
             "email_retention_days": getattr(settings, "EMAIL_RETENTION_DAYS", 30),
+            "document_retention_days": getattr(settings, "DOCUMENT_RETENTION_DAYS", 30),
             "working_group_retention_days": getattr(settings, "WORKING_GROUP_RETENTION_DAYS", 365),
         },
     )

@@ -107,3 +107,28 @@ def test_a_failure_is_kept_with_its_reason_and_retried_on_demand(db, monkeypatch
     retried = _ask(_document(), retry=True)
     assert retried.pk == row.pk and retried.status == RenderStatus.DONE
     assert bytes(retried.content) == b"ok"
+
+
+def test_renderings_past_their_retention_are_purged_and_rendered_again(db, renders, settings):
+    import datetime
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from fabriques.core.management.commands.run_daily import DAILY
+
+    old = _ask(_document(), fmt="docx")
+    recent = _ask(_document(), fmt="odt")
+    RenderedDocument.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    settings.DOCUMENT_RETENTION_DAYS = 30
+    out = StringIO()
+    call_command("purge_rendered_documents", stdout=out)
+    assert "1 document(s) produit(s) de plus de 30 jours supprimé(s)." in out.getvalue()
+    assert list(RenderedDocument.objects.values_list("pk", flat=True)) == [recent.pk]
+    # Asked again, it is rendered again.
+    assert _ask(_document(), fmt="docx").status == RenderStatus.DONE
+    assert renders == ["docx", "odt", "docx"]
+    assert "purge_rendered_documents" in DAILY

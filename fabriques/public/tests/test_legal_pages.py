@@ -54,3 +54,9 @@ def test_the_legal_notice_says_the_platform_has_accounts_forms_and_cookies(clien
     assert "éditée par l’Agence nationale de la cohésion des territoires" in page
     assert "directrice de la publication n’est pas encore déterminé" in page
     assert "L’hébergeur de la plateforme n’est pas encore déterminé" in page
+
+
+def test_the_privacy_page_states_how_long_rendered_documents_are_kept(client, settings):
+    settings.DOCUMENT_RETENTION_DAYS = 45
+    page = " ".join(client.get("/donnees-personnelles/").content.decode().split())
+    assert "45 jours après la demande ; il est produit à nouveau si vous le redemandez." in page

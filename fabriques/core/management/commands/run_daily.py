@@ -27,6 +27,8 @@ DAILY = (
     "purge_emails",
     # The task worker's results past TASK_RESULT_RETENTION_DAYS.
     "purge_task_results",
+    # Rendered PDF, DOCX and ODT files past DOCUMENT_RETENTION_DAYS (rendered again on demand).
+    "purge_rendered_documents",
     # Stored uploads no row refers to (a request failed after writing its file), once
     # UPLOAD_ORPHAN_GRACE_HOURS old: deliberations, deliverables' versions, answer letters,
     # roadmaps' deliberations and attachments.
