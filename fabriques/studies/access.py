@@ -105,7 +105,7 @@ def get_study_for_user(user: Person, pk: int, *, write: bool = False) -> Study:
 
 def get_run_for_user(user: Person, pk: int, run_pk: int) -> StudyRun:
     study = get_study_for_user(user, pk)
-    run = StudyRun.objects.filter(pk=run_pk, study=study).first()
+    run = StudyRun.objects.select_related("run_by").filter(pk=run_pk, study=study).first()
     if run is None:
         raise Http404(RUN_NOT_FOUND)
     run.study = study

@@ -8,7 +8,7 @@ from fabriques.studies import services
 from fabriques.studies.models import Method, Study
 
 VARIABLES = ["Emploi local", "Offre de soins", "Transports", "Habitat"]
-MATRIX = [[0, 2, 1, 0], [1, 0, 3, "P"], [0, 2, 0, 1], [3, 0, 0, 0]]
+MATRIX: list[list[int | str]] = [[0, 2, 1, 0], [1, 0, 3, "P"], [0, 2, 0, 1], [3, 0, 0, 0]]
 
 
 def micmac_study(

@@ -8,7 +8,7 @@ from django.test import TestCase
 
 import foresight
 from fabriques.core.models import AuditEvent
-from fabriques.programme.tests.personas import build_personas
+from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.studies import services, tables
 from fabriques.studies.models import Method, Study, StudyRun
 from fabriques.workshops.tests.factories import WorkshopFactory
@@ -18,6 +18,8 @@ from .factories import MATRIX, VARIABLES, micmac_study
 
 
 class StudyServicesTest(TestCase):
+    cast: Personas
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.cast = build_personas()
