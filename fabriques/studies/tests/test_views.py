@@ -27,13 +27,15 @@ WRITERS = {"admin", "pilot_a", "provider_a"}
 READERS = {"partner_a", "elected_a", "technical_a"}
 
 
-def cells_form(study: Study, matrix: list[list[Any]] | None = None, **overrides: str) -> dict:
+def cells_form(
+    study: Study, matrix: list[list[Any]] | None = None, overrides: dict[str, str] | None = None
+) -> dict[str, str]:
     data: dict[str, str] = {"lock_version": str(study.lock_version)}
     for i, row in enumerate(matrix or study.inputs["matrix"]):
         for j, value in enumerate(row):
             if i != j:
                 data[f"c-{i}-{j}"] = str(value)
-    return data | overrides
+    return data | (overrides or {})
 
 
 class StudyViewsTest(TestCase):
@@ -222,7 +224,7 @@ class StudyViewsTest(TestCase):
     def test_bad_cells_are_named_and_nothing_saved(self) -> None:
         client = self.client_for("provider_a")
         url = reverse("studies:matrix", args=[self.study.pk])
-        response = client.post(url, cells_form(self.study, **{"c-2-3": "7", "c-0-1": "a"}))
+        response = client.post(url, cells_form(self.study, overrides={"c-2-3": "7", "c-0-1": "a"}))
         page = response.content.decode()
         assert response.status_code == 400
         assert "ligne 3, colonne 4\u00a0: la valeur doit être comprise entre 0 et 3" in page
