@@ -22,7 +22,7 @@ import foresight
 from fabriques.accounts.models import User
 from fabriques.core.services import audit_event_create
 from fabriques.core.text import quote
-from fabriques.programme.models import Fabrique
+from fabriques.programme.models import Fabrique, FabriqueStatus
 from fabriques.territories.models import Participation
 from fabriques.workshops.models import Workshop
 from foresight import ForesightError, InputError
@@ -35,6 +35,8 @@ MAX_VARIABLES = 100
 MAX_NAME_LENGTH = 200
 CELL_VALUES: dict[str, int | str] = {"": 0, "0": 0, "1": 1, "2": 2, "3": 3, "P": "P"}
 STUDY_FIELDS = ("title", "purpose", "participation", "status")
+# The Fabrique's states in which its results are public: its studies may be published then.
+RESULTS_PUBLISHED = (FabriqueStatus.PUBLISHED, FabriqueStatus.FOLLOW_UP)
 
 
 class EditConflict(Exception):
@@ -152,6 +154,19 @@ def study_update(
     _check_participation(study.fabrique, data.get("participation"))
     chosen = _check_meetings(study.fabrique, meetings)
     changed = [name for name in STUDY_FIELDS if name in data and getattr(study, name) != data[name]]
+    if (
+        "status" in changed
+        and data["status"] == StudyStatus.PUBLISHED
+        and study.fabrique.status not in RESULTS_PUBLISHED
+    ):
+        raise ValidationError(
+            {
+                "status": _(
+                    "Une étude se publie avec les résultats de sa Fabrique, une fois "
+                    "celle-ci terminée et publiée."
+                )
+            }
+        )
     for name in changed:
         setattr(study, name, data[name])
     study._history_user = actor  # type: ignore[attr-defined]

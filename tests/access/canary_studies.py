@@ -1,6 +1,6 @@
 """Canaries in the foresight studies: each side's territory has a draft study whose title,
 purpose and variable names (in its inputs and in its run's input and output) only the people
-who see it may read (the Fabrique's team and the territory's referents), and each Fabrique a
+who see it may read (the Fabrique's team, the territory's referents and its group's members), and each Fabrique a
 collective draft study that its referents do not see either. Planted with the ORM, outside the
 services: no audit event or e-mail carries them."""
 
@@ -41,7 +41,10 @@ def _study(world: Any, side: str, seen_by: frozenset[str], participation: Any) -
 def plant_studies(world: Any, side: str, team: frozenset[str]) -> None:
     personas = world.personas
     referents = {f"elected_{side}", "technical_a"} if side == "a" else {f"elected_{side}"}
-    world.studies.append(_study(world, side, team, getattr(personas, f"participation_{side}")))
+    # The applicant persona is a current member of each side's group (canary.py): a
+    # territory's study is theirs to read too, not the Fabrique's collective one.
+    territory = getattr(personas, f"participation_{side}")
+    world.studies.append(_study(world, side, team | {"applicant"}, territory))
     world.studies.append(_study(world, side, team - referents, None))
 
 

@@ -8,6 +8,7 @@ from django.test import TestCase
 
 import foresight
 from fabriques.core.models import AuditEvent
+from fabriques.programme.models import Fabrique, FabriqueStatus
 from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.studies import services, tables
 from fabriques.studies.models import Method, Study, StudyRun
@@ -206,7 +207,23 @@ class StudyServicesTest(TestCase):
             services.study_run(study=study, actor=self.cast.pilot_a)
         assert not StudyRun.objects.exists()
 
+    def test_a_study_is_published_only_with_its_fabriques_results(self) -> None:
+        study = self.study()
+        data = {"title": study.title, "purpose": "", "participation": None}
+        with pytest.raises(ValidationError):
+            services.study_update(
+                study=study,
+                actor=self.cast.pilot_a,
+                data=data | {"status": "published"},
+                meetings=[],
+                expected_version=3,
+            )
+        study.refresh_from_db()
+        assert study.status == "draft" and study.lock_version == 3
+
     def test_update_publishes_and_audits(self) -> None:
+        Fabrique.objects.filter(pk=self.cast.fabrique_a.pk).update(status=FabriqueStatus.PUBLISHED)
+        self.cast.fabrique_a.refresh_from_db()
         study = self.study()
         changed = services.study_update(
             study=study,
