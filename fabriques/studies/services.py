@@ -175,8 +175,12 @@ def study_update(
         study.meetings.set(chosen)
         changed.append("meetings")
     if "status" in changed:
-        action = "study.published" if study.is_published else "study.unpublished"
-        audit_event_create(action=action, obj=study, actor=actor, summary=study.title)
+        audit_event_create(
+            action="study.published" if study.is_published else "study.unpublished",
+            obj=study,
+            actor=actor,
+            summary=study.title,
+        )
     if changed:
         audit_event_create(
             action="study.updated",
