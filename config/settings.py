@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "fabriques.workshops",
     "fabriques.roadmaps",
     "fabriques.recommendations",
+    "fabriques.studies",
     "fabriques.search",
     "fabriques.documents",
     "fabriques.cycle",

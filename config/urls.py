@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("fabriques.workshops.urls")),
     path("", include("fabriques.roadmaps.urls")),
     path("", include("fabriques.recommendations.urls")),
+    path("", include("fabriques.studies.urls")),
     path("api/", include("fabriques.api.urls")),
     path("donnees/", include("fabriques.opendata.urls")),
     path("", include("fabriques.public.urls")),

@@ -8,6 +8,9 @@ them for the command line.
 
 from __future__ import annotations
 
+# Saved with every run of the studio (fabriques.studies): bump it when results may change.
+__version__ = "0.2.0"
+
 
 class ForesightError(Exception):
     """Base class of every error raised by the foresight library."""

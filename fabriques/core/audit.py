@@ -169,6 +169,15 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "recommendation.reviewed": _("Mise en œuvre d’une préconisation constatée"),
     "recommendation.reminded": _("Relance de suivi d’une préconisation envoyée"),
     "position.given": _("Position donnée sur une préconisation"),
+    # Foresight studies
+    "study.created": _("Étude prospective créée"),
+    "study.updated": _("Étude prospective modifiée"),
+    "study.published": _("Étude prospective publiée"),
+    "study.unpublished": _("Étude prospective retirée de la publication"),
+    "study.variables_changed": _("Variables d’une analyse structurelle modifiées"),
+    "study.matrix_changed": _("Matrice d’une analyse structurelle modifiée"),
+    "study.inputs_imported": _("Données d’entrée d’une étude importées d’un tableau"),
+    "study.run": _("Calcul d’une étude prospective enregistré"),
     # Documents and search
     "document.rendered": _("Document produit"),
 }

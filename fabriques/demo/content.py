@@ -1052,3 +1052,41 @@ ANSWER_TEXT = (
     "deux ans n’est pas retenue."
 )
 ANSWER_MEASURE = "Révision du zonage des zones sous-denses (mesure fictive de démonstration)"
+
+
+# The published Fabrique's structural analysis (fabriques/studies): a collective MICMAC study
+# of twelve variables, its matrix filled as a group of consultants and elected officials would
+# (row = influence of the variable on each column, 0–3, P for a potential influence). Fictional.
+DEMO_STUDY_TITLE = "Analyse structurelle — santé et mobilités en 2040"
+DEMO_STUDY_PURPOSE = (
+    "Quelles variables commandent l’accès aux soins et aux mobilités des territoires de la "
+    "Fabrique d’ici 2040\u00a0? Analyse collective menée en séminaire (étude de démonstration)."
+)
+DEMO_STUDY_VARIABLES = (
+    "Démographie médicale",
+    "Vieillissement de la population",
+    "Transport à la demande",
+    "Télémédecine",
+    "Attractivité résidentielle",
+    "Coût des déplacements",
+    "Maisons de santé pluriprofessionnelles",
+    "Couverture numérique",
+    "Coopération intercommunale",
+    "Financements publics",
+    "Mobilité des personnes âgées",
+    "Accès aux soins de premier recours",
+)
+DEMO_STUDY_MATRIX: tuple[tuple[int | str, ...], ...] = (
+    (0, 0, 0, 1, 2, 0, 2, 0, 1, 0, 0, 3),
+    (2, 0, 2, 1, 1, 0, 1, 0, 1, 1, 3, 2),
+    (0, 0, 0, 0, 1, 2, 0, 0, 1, 0, 3, 2),
+    (1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 2),
+    (2, 1, 1, 0, 0, 0, 1, 1, 0, 1, 0, 1),
+    (0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 2, 1),
+    (3, 0, 0, 2, 2, 0, 0, 0, 1, 0, 0, 3),
+    (0, 0, 1, 3, 2, 0, 1, 0, 0, 0, 1, 1),
+    (1, 0, 2, 1, 1, 1, 2, 2, 0, 2, 1, 1),
+    (1, 0, 2, 2, 1, 1, 3, 2, 2, 0, 1, 1),
+    (0, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 2),
+    (1, 1, 0, 0, 2, 0, "P", 0, 0, 0, 1, 0),
+)

@@ -141,6 +141,13 @@ from fabriques.roadmaps.services.lifecycle import (
     roadmap_validate,
 )
 from fabriques.search.services import reindex as search_reindex
+from fabriques.studies.models import Method, Study
+from fabriques.studies.services import (
+    micmac_matrix_save,
+    micmac_variables_save,
+    study_create,
+    study_run,
+)
 from fabriques.territories.models import Commune, Epci, Participation, ParticipationKind
 from fabriques.workinggroups.models import Member
 from fabriques.workinggroups.services import member_add
@@ -171,6 +178,10 @@ from .content import (
     COMING_CAPACITY,
     CRITERIA,
     DEMO_PASSWORD,
+    DEMO_STUDY_MATRIX,
+    DEMO_STUDY_PURPOSE,
+    DEMO_STUDY_TITLE,
+    DEMO_STUDY_VARIABLES,
     DEMO_TERRITORIES,
     DEMO_TOTP_KEY,
     DRAFT,
@@ -303,6 +314,7 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoReport:
     else:
         _check_is_demo(published)
     work = _published_work(published)
+    _study(published, report)
     for person in (ADMIN, PILOT, PARTNER, PROVIDER, ELECTED, TECHNICAL, APPLICANT, MEMBER):
         _sign_in_ready(person, report)
     if _totp_ready(admin):
@@ -1333,6 +1345,43 @@ class PublishedWork:
     fabrique: Fabrique
     roadmap: Roadmap  # published, with its one-year follow-up handed in
     recommendation: Recommendation  # published, sent, answered, reviewed
+
+
+def _study(fabrique: Fabrique, report: DemoReport) -> Study:
+    """The published Fabrique's structural analysis, entered and run by its provider's
+    consultant through the studio's services (variables, matrix, run)."""
+    study = Study.objects.filter(fabrique=fabrique, title=DEMO_STUDY_TITLE).first()
+    if study is not None:
+        return study
+    consultant = User.objects.get(email__iexact=PROVIDER.email)
+    with transaction.atomic():
+        study = study_create(
+            fabrique=fabrique,
+            actor=consultant,
+            method=Method.MICMAC,
+            title=DEMO_STUDY_TITLE,
+            purpose=DEMO_STUDY_PURPOSE,
+        )
+        micmac_variables_save(
+            study=study,
+            actor=consultant,
+            kept=[],
+            added=list(DEMO_STUDY_VARIABLES),
+            expected_version=study.lock_version,
+        )
+        micmac_matrix_save(
+            study=study,
+            actor=consultant,
+            cells={
+                (i, j): str(value)
+                for i, row in enumerate(DEMO_STUDY_MATRIX)
+                for j, value in enumerate(row)
+            },
+            expected_version=study.lock_version,
+        )
+        study_run(study=study, actor=consultant)
+    report.built.append(f"l’étude « {DEMO_STUDY_TITLE} » (analyse structurelle, un calcul)")
+    return study
 
 
 def _published_work(fabrique: Fabrique) -> PublishedWork:

@@ -81,6 +81,7 @@ from fabriques.workshops.tests.factories import (
 )
 
 from .canary_results import RESULT_KWARGS, plant_results
+from .canary_studies import STUDY_KWARGS, plant_studies
 from .routes import Route, all_routes
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -130,6 +131,8 @@ class CanaryWorld:
     actions: list[Any] = field(default_factory=list)
     # Per side: the roadmaps', sheets' and recommendations' objects (canary_results.py).
     results: list[dict[str, Any]] = field(default_factory=list)
+    # Per side: a territory's study and the Fabrique's collective study (canary_studies.py).
+    studies: list[Any] = field(default_factory=list)
     # Secret calendar addresses (of each side's elected referent): only their hash is stored,
     # and no e-mail carries them, so they are not among `tokens`.
     calendar_tokens: dict[str, str] = field(default_factory=dict)
@@ -203,6 +206,7 @@ def build_canary_world() -> CanaryWorld:
             current, applicant_member = _plant_working_group(world, side)
             _plant_workshops(world, side, current, applicant_member)
             plant_results(world, side, team(side))
+            plant_studies(world, side, team(side))
         world.epci, world.qpv = EpciFactory(), QpvFactory()
         _reset_passwords(world, ["pilot_b", "applicant"])
     return world
@@ -710,6 +714,7 @@ KWARGS.update(
     }
 )
 KWARGS.update(RESULT_KWARGS)
+KWARGS.update(STUDY_KWARGS)
 # Query strings that show more of a page.
 QUERIES: dict[str, list[str]] = {
     "workshops:registrations": ["", "?liste=attente", "?liste=invites", "?liste=desinscrits"],

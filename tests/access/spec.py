@@ -639,6 +639,10 @@ CASES.update(ROADMAP_CASES)
 from .spec_recommendations import RECOMMENDATION_CASES  # noqa: E402
 
 CASES.update(RECOMMENDATION_CASES)
+
+from .spec_studies import STUDY_CASES  # noqa: E402
+
+CASES.update(STUDY_CASES)
 CASES["public:search"] = [
     Case(get=PUBLIC),
     Case(get=PUBLIC, query="?q=sante", label="une recherche"),

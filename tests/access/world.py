@@ -50,6 +50,7 @@ from fabriques.workshops.tests.factories import (
 )
 
 from .world_results import build_results
+from .world_studies import build_studies
 
 
 class World:
@@ -123,10 +124,12 @@ def build_world() -> World:
     results = build_results(
         cast, participation_a2=participation_a2, member_user_a=combined["member_a"]
     )
+    studies = build_studies(cast)
     return World(
         cast,
         **workshops,
         **results,
+        **studies,
         draft_participation=draft_participation,
         deliverable=deliverable,
         version=version,

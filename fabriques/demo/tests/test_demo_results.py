@@ -159,3 +159,23 @@ def test_the_listed_pages_answer_and_the_search_finds_the_roadmap(loaded):
     assert f"/bibliotheque/feuilles-de-route/{roadmap.pk}/" in [hit.url for hit in results.hits]
     quartiers = search_selectors.search(q="quartier prioritaire")
     assert quartiers.total > 0
+
+
+def test_the_published_fabrique_has_a_structural_analysis_with_a_run(loaded):
+    from fabriques.demo.content import DEMO_STUDY_TITLE, DEMO_STUDY_VARIABLES
+    from fabriques.studies.models import Study
+
+    _report, fabrique = loaded
+    study = Study.objects.get(fabrique=fabrique, title=DEMO_STUDY_TITLE)
+    assert study.method == "micmac"
+    assert study.inputs["variables"] == list(DEMO_STUDY_VARIABLES)
+    assert len(study.inputs["variables"]) == 12
+    assert sum(1 for row in study.inputs["matrix"] for v in row if v) > 50
+    run = study.runs.get()
+    assert run.output["variables"] == list(DEMO_STUDY_VARIABLES)
+    assert run.output["indirect"]["status"] in ("stable", "oscillating")
+    client = Client()
+    client.force_login(User.objects.get(email__iexact=PROVIDER.email))
+    page = client.get(f"/espace/etudes/{study.pk}/calculs/{run.pk}/")
+    assert page.status_code == 200
+    assert page.content.decode().count("<svg") == 4

@@ -1,0 +1,418 @@
+"""The foresight studio's pages: a Fabrique's studies, a study and its form, the MICMAC
+variables and matrix grid, import and export of the inputs, runs and their results, the
+public page of a published study. Each view: access function, one service or selector,
+render; every form works as a plain post, without JavaScript."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from fabriques.accounts.types import AuthenticatedHttpRequest
+from fabriques.core.forms import add_service_errors
+
+from . import access, selectors, services
+from .forms import ImportForm, StudyForm
+from .models import Method, Study, StudyRun
+
+CONFLICT = _(
+    "Quelqu’un a modifié cette étude pendant que vous la modifiiez\u00a0: vos modifications "
+    "n’ont pas été enregistrées, pour ne pas écraser les siennes. Voici l’étude à jour\u00a0; "
+    "reportez-y vos changements."
+)
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _context(study: Study, **extra: Any) -> dict[str, Any]:
+    return {
+        "workspace_nav": "fabriques",
+        "fabrique": study.fabrique,
+        "study": study,
+        "list_url": reverse("studies:fabrique_list", args=[study.fabrique.slug]),
+        "study_url": reverse("studies:detail", args=[study.pk]),
+        **extra,
+    }
+
+
+def _lock_version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("lock_version", ""))
+    except ValueError:
+        return None
+
+
+def _conflict(request: HttpRequest, study: Study) -> HttpResponse:
+    messages.error(request, CONFLICT)
+    return redirect(request.path)
+
+
+# A Fabrique's studies ---------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def fabrique_list(request: HttpRequest, slug: str) -> HttpResponse:
+    fabrique = access.get_fabrique_for_studies(request.user, slug)
+    page = selectors.fabrique_studies_page(
+        user=request.user, fabrique=fabrique, page=request.GET.get("page", 1)
+    )
+    return render(
+        request,
+        "studies/fabrique_list.html",
+        {
+            "workspace_nav": "fabriques",
+            "fabrique": fabrique,
+            "page_obj": page,
+            "may_create": access.may_write_in(request.user, fabrique),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def study_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    fabrique = access.get_fabrique_for_studies(request.user, slug, write=True)
+    form = StudyForm(request.POST or None, fabrique=fabrique)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            study = services.study_create(
+                fabrique=fabrique,
+                actor=request.user,
+                method=data["method"],
+                title=data["title"],
+                purpose=data["purpose"],
+                participation=data["participation"],
+                meetings=data["meetings"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("L’étude est créée. Saisissez ses variables."))
+            return redirect("studies:variables", pk=study.pk)
+    return render(
+        request,
+        "studies/study_form.html",
+        {
+            "workspace_nav": "fabriques",
+            "fabrique": fabrique,
+            "form": form,
+            "list_url": reverse("studies:fabrique_list", args=[fabrique.slug]),
+        },
+    )
+
+
+# A study --------------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    study = access.get_study_for_user(request.user, pk)
+    variables, matrix = services.micmac_inputs(study)
+    filled = sum(1 for i, row in enumerate(matrix) for j, v in enumerate(row) if i != j and v)
+    return render(
+        request,
+        "studies/detail.html",
+        _context(
+            study,
+            may_write=access.may_write_study(request.user, study),
+            variables=variables,
+            filled=filled,
+            cells=len(variables) * (len(variables) - 1),
+            meetings=selectors.study_meetings(study),
+            page_obj=selectors.study_runs_page(study=study, page=request.GET.get("page", 1)),
+        ),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def study_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    study = access.get_study_for_user(request.user, pk, write=True)
+    initial = {
+        "lock_version": study.lock_version,
+        "title": study.title,
+        "purpose": study.purpose,
+        "participation": study.participation_id,
+        "meetings": list(study.meetings.values_list("pk", flat=True)),
+        "status": study.status,
+    }
+    form = StudyForm(request.POST or None, initial=initial, fabrique=study.fabrique, study=study)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.study_update(
+                study=study,
+                actor=request.user,
+                data={k: data[k] for k in services.STUDY_FIELDS},
+                meetings=data["meetings"],
+                expected_version=data["lock_version"],
+            )
+        except services.EditConflict:
+            return _conflict(request, study)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("L’étude est enregistrée."))
+            return redirect("studies:detail", pk=study.pk)
+    return render(request, "studies/study_form.html", _context(study, form=form))
+
+
+def _micmac_study(request: HttpRequest, pk: int) -> Study:
+    study = access.get_study_for_user(request.user, pk, write=True)
+    if study.method != Method.MICMAC:
+        raise Http404(_("Cette page est celle de l’analyse structurelle."))
+    return study
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def variables(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    study = _micmac_study(request, pk)
+    names, _matrix = services.micmac_inputs(study)
+    errors: list[str] = []
+    rows: list[dict[str, Any]] = [
+        {"position": i, "name": name, "remove": False} for i, name in enumerate(names)
+    ]
+    added = ""
+    if request.method == "POST":
+        rows = [
+            {
+                "position": i,
+                "name": request.POST.get(f"name-{i}", name),
+                "remove": request.POST.get(f"remove-{i}") == "on",
+            }
+            for i, name in enumerate(names)
+        ]
+        added = request.POST.get("new", "")
+        version = _lock_version(request)
+        if version is None:
+            errors = [_("Le formulaire est incomplet\u00a0: rechargez la page.")]
+        else:
+            try:
+                services.micmac_variables_save(
+                    study=study,
+                    actor=request.user,
+                    kept=[(r["position"], r["name"]) for r in rows if not r["remove"]],
+                    added=[line for line in added.splitlines() if line.strip()],
+                    expected_version=version,
+                )
+            except services.EditConflict:
+                return _conflict(request, study)
+            except services.InputErrors as error:
+                errors = error.messages
+            else:
+                messages.success(request, _("Les variables sont enregistrées."))
+                return redirect("studies:variables", pk=study.pk)
+    return render(
+        request,
+        "studies/variables.html",
+        _context(
+            study,
+            rows=rows,
+            added=added,
+            errors=errors,
+            lock_version=study.lock_version,
+            status=400 if errors else 200,
+        ),
+        status=400 if errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def matrix(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    study = _micmac_study(request, pk)
+    errors: list[str] = []
+    posted = None
+    if request.method == "POST":
+        names, _matrix = services.micmac_inputs(study)
+        n = len(names)
+        posted = {(i, j): request.POST.get(f"c-{i}-{j}", "") for i in range(n) for j in range(n)}
+        version = _lock_version(request)
+        if version is None:
+            errors = [_("Le formulaire est incomplet\u00a0: rechargez la page.")]
+        else:
+            try:
+                changed = services.micmac_matrix_save(
+                    study=study, actor=request.user, cells=posted, expected_version=version
+                )
+            except services.EditConflict:
+                return _conflict(request, study)
+            except services.InputErrors as error:
+                errors = error.messages
+            else:
+                messages.success(
+                    request,
+                    _("La matrice est enregistrée (%(count)s cellules modifiées).")
+                    % {"count": changed},
+                )
+                return redirect("studies:matrix", pk=study.pk)
+    names, rows = selectors.micmac_grid(study, posted)
+    return render(
+        request,
+        "studies/matrix.html",
+        _context(study, variables=names, rows=rows, errors=errors, lock_version=study.lock_version),
+        status=400 if errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def inputs_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    study = access.get_study_for_user(request.user, pk, write=True)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, initial={"lock_version": study.lock_version}
+    )
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.study_inputs_import(
+                study=study,
+                actor=request.user,
+                filename=upload.name,
+                content=upload.read(),
+                expected_version=form.cleaned_data["lock_version"],
+            )
+        except services.EditConflict:
+            return _conflict(request, study)
+        except services.InputErrors as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Les données d’entrée sont importées."))
+            return redirect("studies:detail", pk=study.pk)
+    return render(
+        request,
+        "studies/import.html",
+        _context(study, form=form, errors=errors),
+        status=400 if errors or form.errors else 200,
+    )
+
+
+@require_safe
+@login_required
+def inputs_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    study = access.get_study_for_user(request.user, pk)
+    if fmt not in EXPORT_TYPES:
+        raise Http404(_("Ce format n’est pas proposé."))
+    try:
+        content = services.study_inputs_export(study=study, fmt=fmt)
+    except services.InputErrors as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("studies:detail", pk=study.pk)
+    response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
+    name = slugify(study.title)[:60] or "etude"
+    response["Content-Disposition"] = f'attachment; filename="{name}-entrees.{fmt}"'
+    return response
+
+
+@require_POST
+@login_required
+def run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    study = access.get_study_for_user(request.user, pk, write=True)
+    try:
+        new_run = services.study_run(study=study, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("studies:detail", pk=study.pk)
+    messages.success(request, _("Le calcul est enregistré."))
+    return redirect("studies:run_detail", pk=study.pk, run=new_run.pk)
+
+
+@require_safe
+@login_required
+def run_detail(request: HttpRequest, pk: int, run: int) -> HttpResponse:
+    found = access.get_run_for_user(request.user, pk, run)
+    return render(
+        request,
+        "studies/run_detail.html",
+        _context(
+            found.study,
+            run=found,
+            figures=selectors.micmac_figures(found),
+            displacement=_displacement_rows(found),
+            show_people=True,
+        ),
+    )
+
+
+def _displacement_rows(found: StudyRun) -> list[dict[str, Any]]:
+    output = found.output
+    return [
+        {
+            "variable": output["variables"][i],
+            **entry,
+        }
+        for i, entry in enumerate(output.get("displacement", []))
+    ]
+
+
+@require_safe
+@login_required
+def run_json(request: HttpRequest, pk: int, run: int) -> HttpResponse:
+    found = access.get_run_for_user(request.user, pk, run)
+    document = {
+        "method": found.study.method,
+        "foresight_version": found.foresight_version,
+        "run_at": found.run_at.isoformat(),
+        "input": found.input,
+        "output": found.output,
+    }
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="etude-{pk}-calcul-{run}.json"'
+    return response
+
+
+# The public page of a published study ---------------------------------------------------------
+
+
+@require_safe
+def public(request: HttpRequest, pk: int) -> HttpResponse:
+    study = access.get_published_study(pk)
+    latest = selectors.latest_run(study)
+    return render(
+        request,
+        "studies/public.html",
+        {
+            "study": study,
+            "run": latest,
+            "figures": selectors.micmac_figures(latest) if latest else [],
+        },
+    )
+
+
+S = "espace/etudes/<int:pk>/"
+urlpatterns: list[URLPattern] = [
+    path("espace/fabriques/<slug:slug>/etudes/", fabrique_list, name="fabrique_list"),
+    path("espace/fabriques/<slug:slug>/etudes/nouvelle/", study_create, name="create"),
+    path(S, detail, name="detail"),
+    path(S + "modifier/", study_edit, name="edit"),
+    path(S + "variables/", variables, name="variables"),
+    path(S + "matrice/", matrix, name="matrix"),
+    path(S + "importer/", inputs_import, name="import"),
+    path(S + "exporter/<str:fmt>/", inputs_export, name="export"),
+    path(S + "calculer/", run, name="run"),
+    path(S + "calculs/<int:run>/", run_detail, name="run_detail"),
+    path(S + "calculs/<int:run>/json/", run_json, name="run_json"),
+    path("etudes/<int:pk>/", public, name="public"),
+]
