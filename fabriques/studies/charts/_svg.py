@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 # The DSFR font stack (Marianne is served by django-dsfr; arial then sans-serif otherwise).
 FONT_FAMILY = "Marianne, arial, sans-serif"
@@ -402,3 +403,28 @@ def tick_label(value: float) -> str:
     """An axis tick in French with as few decimals as it needs (at most three)."""
     digits = next((d for d in range(3) if abs(round(value, d) - value) < 1e-9), 3)
     return fr_number(float(value), digits)
+
+
+def plane_axes(
+    svg: Svg,
+    px: Callable[[float], float],
+    py: Callable[[float], float],
+    ticks: tuple[Sequence[float], Sequence[float]],
+    box: tuple[float, float, float, float],
+    *,
+    unit: str = "",
+) -> None:
+    """An influence–dependence plane's grid, ticks, axes and axis titles (MICMAC, MACTOR):
+    dependence along x, influence along y; `box` is (left, top, right, bottom)."""
+    left, top, right, bottom = box
+    x_ticks, y_ticks = ticks
+    for t in x_ticks:
+        svg.line(px(t), top, px(t), bottom, stroke=GRID)
+        svg.text(px(t), bottom + 16, tick_label(t), size=11, fill=AXIS, anchor="middle")
+    for t in y_ticks:
+        svg.line(left, py(t), right, py(t), stroke=GRID)
+        svg.text(left - 6, py(t) + 4, tick_label(t), size=11, fill=AXIS, anchor="end")
+    svg.line(left, bottom, right, bottom, stroke=AXIS)
+    svg.line(left, top, left, bottom, stroke=AXIS)
+    svg.text((left + right) / 2, bottom + 36, _("Dépendance") + unit, size=13, anchor="middle")
+    svg.text(18, (top + bottom) / 2, _("Influence") + unit, size=13, anchor="middle", rotate=-90)

@@ -26,6 +26,7 @@ from ._svg import (
     marker_path,
     nice_ticks,
     place_labels,
+    plane_axes,
     plane_ticks,
     quadrant_captions,
     rows,
@@ -87,30 +88,7 @@ def mactor_plane(result: Mapping[str, Any], *, id_prefix: str = "mactor-plane") 
         "haut à droite les relais, en bas à droite les dominés, en bas à gauche les autonomes."
     ) % {"n": n, "mx": fr_number(mx), "my": fr_number(my)}
     svg = Svg(width, height, id_prefix, title, description)
-    for t in xt:
-        svg.line(px(t), top, px(t), bottom, stroke=GRID)
-        svg.text(
-            px(t),
-            bottom + 16,
-            tick_label(t),
-            size=11,
-            fill=AXIS,
-            anchor="middle",
-        )
-    for t in yt:
-        svg.line(left, py(t), right, py(t), stroke=GRID)
-        svg.text(
-            left - 6,
-            py(t) + 4,
-            tick_label(t),
-            size=11,
-            fill=AXIS,
-            anchor="end",
-        )
-    svg.line(left, bottom, right, bottom, stroke=AXIS)
-    svg.line(left, top, left, bottom, stroke=AXIS)
-    svg.text((left + right) / 2, bottom + 36, _("Dépendance"), size=13, anchor="middle")
-    svg.text(18, (top + bottom) / 2, _("Influence"), size=13, anchor="middle", rotate=-90)
+    plane_axes(svg, px, py, (xt, yt), (left, top, right, bottom))
     svg.line(px(mx), top, px(mx), bottom, stroke=GUIDE, stroke_dasharray="6 4")
     svg.line(left, py(my), right, py(my), stroke=GUIDE, stroke_dasharray="6 4")
     obstacles = quadrant_captions(

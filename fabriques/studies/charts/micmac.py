@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from ._svg import (
     AXIS,
     BLUE_FRANCE,
-    GRID,
     GUIDE,
     TEXT,
     Chart,
@@ -23,12 +22,12 @@ from ._svg import (
     fr_number,
     marker_path,
     place_labels,
+    plane_axes,
     plane_ticks,
     quadrant_captions,
     rows,
     shorten,
     text_width,
-    tick_label,
 )
 
 # The library's quadrant codes (foresight/README.md, micmac) → the plane's names and markers.
@@ -162,41 +161,7 @@ def micmac_plane(
         ) % {"a": pnames[plane], "b": pnames[compare or ""]}
     svg = Svg(width, height, id_prefix, title, description)
 
-    # grid, axes and ticks
-    for t in x_ticks:
-        svg.line(px(t), top, px(t), bottom, stroke=GRID)
-        svg.text(
-            px(t),
-            bottom + 16,
-            tick_label(t),
-            size=11,
-            fill=AXIS,
-            anchor="middle",
-        )
-    for t in y_ticks:
-        svg.line(left, py(t), right, py(t), stroke=GRID)
-        svg.text(
-            left - 6,
-            py(t) + 4,
-            tick_label(t),
-            size=11,
-            fill=AXIS,
-            anchor="end",
-        )
-    svg.line(left, bottom, right, bottom, stroke=AXIS)
-    svg.line(left, top, left, bottom, stroke=AXIS)
-    svg.text(
-        (left + right) / 2, bottom + 36, _("Dépendance") + unit, size=13, fill=TEXT, anchor="middle"
-    )
-    svg.text(
-        18,
-        (top + bottom) / 2,
-        _("Influence") + unit,
-        size=13,
-        fill=TEXT,
-        anchor="middle",
-        rotate=-90,
-    )
+    plane_axes(svg, px, py, (x_ticks, y_ticks), (left, top, right, bottom), unit=unit)
 
     # quadrant lines at the means; the upper quadrants' names above the frame, the lower ones
     # inside it, kept clear of the labels
