@@ -14,9 +14,6 @@ from fabriques.workshops.models import Workshop
 from .models import Method, Study, StudyStatus
 from .tables import MAX_BYTES
 
-# The methods whose screens exist; the others are chosen once their screens land.
-AVAILABLE_METHODS = (Method.MICMAC,)
-
 
 def _dsfr(form: forms.BaseForm) -> None:
     """DSFR classes on the controls (fr-select for lists, fr-upload for files, fr-input)."""
@@ -37,8 +34,7 @@ class StudyForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     method = forms.ChoiceField(
         label=_("Méthode"),
-        choices=[(m.value, m.label) for m in AVAILABLE_METHODS],
-        help_text=_("Les autres méthodes de la boîte à outils arrivent avec leurs écrans."),
+        choices=Method.choices,
     )
     title = forms.CharField(label=_("Titre"), max_length=250)
     purpose = forms.CharField(

@@ -160,7 +160,7 @@ class StudyViewsTest(TestCase):
             },
         )
         study = Study.objects.get(title="Mobilités 2040")
-        assert response["Location"] == reverse("studies:variables", args=[study.pk])
+        assert response["Location"] == reverse("studies:detail", args=[study.pk])
         page = client.get(reverse("studies:edit", args=[study.pk])).content.decode()
         assert "Les variables clés" in page
         assert f'value="{meeting.pk}" checked' in page or "checked" in page

@@ -9,6 +9,8 @@ output document.
 
 from __future__ import annotations
 
+import copy
+import importlib
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,24 +18,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import foresight
 from fabriques.accounts.models import User
 from fabriques.core.services import audit_event_create
-from fabriques.core.text import quote
 from fabriques.programme.models import Fabrique, FabriqueStatus
 from fabriques.territories.models import Participation
 from fabriques.workshops.models import Workshop
 from foresight import ForesightError, InputError
-from foresight import micmac as foresight_micmac
 
-from . import tables
-from .models import Method, Study, StudyRun, StudyStatus
+from .. import tables
+from ..models import CellEntry, Method, Study, StudyRun, StudyStatus
 
 MAX_VARIABLES = 100
 MAX_NAME_LENGTH = 200
-CELL_VALUES: dict[str, int | str] = {"": 0, "0": 0, "1": 1, "2": 2, "3": 3, "P": "P"}
 STUDY_FIELDS = ("title", "purpose", "participation", "status")
 # The Fabrique's states in which its results are public: its studies may be published then.
 RESULTS_PUBLISHED = (FabriqueStatus.PUBLISHED, FabriqueStatus.FOLLOW_UP)
@@ -69,10 +69,14 @@ class InputErrors(Exception):
         super().__init__("\n".join(self.messages))
 
 
+# Each method's input document as a new study starts it (the library's own shape).
+EMPTY_INPUTS: dict[str, dict[str, Any]] = {
+    Method.MICMAC: {"variables": [], "matrix": []},
+}
+
+
 def empty_inputs(method: str) -> dict[str, Any]:
-    if method == Method.MICMAC:
-        return {"variables": [], "matrix": []}
-    return {}
+    return copy.deepcopy(EMPTY_INPUTS.get(method, {}))
 
 
 def _check_meetings(fabrique: Fabrique, meetings: Iterable[Workshop]) -> list[Workshop]:
@@ -90,7 +94,7 @@ def _check_participation(fabrique: Fabrique, participation: Participation | None
         )
 
 
-def _save_versioned(study: Study, *, expected_version: int, fields: Sequence[str]) -> None:
+def save_versioned(study: Study, *, expected_version: int, fields: Sequence[str]) -> None:
     """Write `fields` of `study` only if the row is still at `expected_version`; bump it."""
     fresh = Study.objects.select_for_update().only("lock_version").get(pk=study.pk)
     if fresh.lock_version != expected_version:
@@ -99,6 +103,52 @@ def _save_versioned(study: Study, *, expected_version: int, fields: Sequence[str
     study.full_clean()
     # save() (not a bare UPDATE) so that simple-history records who changed what.
     study.save(update_fields=[*fields, "lock_version", "updated_at"])
+
+
+def cells_record(
+    *, study: Study, matrix: str, cells: Iterable[tuple[int, int]], actor: User
+) -> int:
+    """Record `actor` as the one who filled each of `cells` (0-based row, column) of the
+    study's `matrix` (« qui a rempli quoi »): one row per cell, rewritten. Call it with the
+    cells a save changed, inside the save's transaction."""
+    now = timezone.now()
+    entries = [
+        CellEntry(
+            study=study, matrix=matrix, row=row, column=column, filled_by=actor, filled_at=now
+        )
+        for row, column in cells
+    ]
+    if entries:
+        CellEntry.objects.bulk_create(
+            entries,
+            update_conflicts=True,
+            unique_fields=["study", "matrix", "row", "column"],
+            update_fields=["filled_by", "filled_at"],
+            batch_size=500,
+        )
+    return len(entries)
+
+
+def cells_remap(
+    *, study: Study, matrix: str, rows: Mapping[int, int], columns: Mapping[int, int]
+) -> None:
+    """Follow a change of the matrix's rows or columns (renamed, removed, reordered): `rows`
+    and `columns` map each kept old position to its new one; the other cells' entries go."""
+    entries = list(CellEntry.objects.filter(study=study, matrix=matrix))
+    kept = [
+        CellEntry(
+            study=study,
+            matrix=matrix,
+            row=rows[e.row],
+            column=columns[e.column],
+            filled_by_id=e.filled_by_id,
+            filled_at=e.filled_at,
+        )
+        for e in entries
+        if e.row in rows and e.column in columns
+    ]
+    CellEntry.objects.filter(study=study, matrix=matrix).delete()
+    CellEntry.objects.bulk_create(kept, batch_size=500)
 
 
 # Studies ---------------------------------------------------------------------------------------
@@ -170,7 +220,7 @@ def study_update(
     for name in changed:
         setattr(study, name, data[name])
     study._history_user = actor  # type: ignore[attr-defined]
-    _save_versioned(study, expected_version=expected_version, fields=changed)
+    save_versioned(study, expected_version=expected_version, fields=changed)
     if {m.pk for m in chosen} != set(study.meetings.values_list("pk", flat=True)):
         study.meetings.set(chosen)
         changed.append("meetings")
@@ -192,154 +242,6 @@ def study_update(
     return changed
 
 
-# MICMAC inputs ----------------------------------------------------------------------------------
-
-
-def micmac_inputs(study: Study) -> tuple[list[str], list[list[int | str]]]:
-    """The study's variables and its square matrix (filled with 0 where the document is short)."""
-    variables = [str(v) for v in study.inputs.get("variables", [])]
-    stored = study.inputs.get("matrix", [])
-    n = len(variables)
-    matrix: list[list[int | str]] = []
-    for i in range(n):
-        row = stored[i] if i < len(stored) else []
-        matrix.append([row[j] if j < len(row) else 0 for j in range(n)])
-    return variables, matrix
-
-
-def _check_names(names: Sequence[str]) -> list[str]:
-    errors = []
-    seen: dict[str, int] = {}
-    for position, name in enumerate(names, start=1):
-        if not name:
-            errors.append(
-                _("Variable %(position)s\u00a0: le nom ne peut pas être vide.")
-                % {"position": position}
-            )
-        elif len(name) > MAX_NAME_LENGTH:
-            errors.append(
-                _("Variable %(position)s\u00a0: %(limit)s caractères au plus.")
-                % {"position": position, "limit": MAX_NAME_LENGTH}
-            )
-        elif name in seen:
-            errors.append(
-                _(
-                    "Variable %(position)s\u00a0: la variable %(name)s existe déjà (variable %(first)s)."
-                )
-                % {"position": position, "name": quote(name), "first": seen[name]}
-            )
-        else:
-            seen[name] = position
-    if len(names) > MAX_VARIABLES:
-        errors.append(
-            _(
-                "%(limit)s variables au plus\u00a0: regroupez-en (les praticiens conseillent 80 au plus)."
-            )
-            % {"limit": MAX_VARIABLES}
-        )
-    return errors
-
-
-@transaction.atomic
-def micmac_variables_save(
-    *,
-    study: Study,
-    actor: User,
-    kept: Sequence[tuple[int, str]],
-    added: Sequence[str],
-    expected_version: int,
-) -> None:
-    """Rename, remove and add variables: `kept` lists (former position, new name) of the
-    variables kept, in order, `added` the new names; the matrix keeps the cells of the kept
-    variables and gets 0 for the new ones. `InputErrors` (nothing saved) on an empty or
-    duplicate name."""
-    variables, matrix = micmac_inputs(study)
-    names = [name.strip() for _old, name in kept] + [name.strip() for name in added]
-    errors = _check_names(names)
-    if errors:
-        raise InputErrors(errors)
-    old = [position for position, _name in kept] + [-1] * len(added)
-    new_matrix: list[list[int | str]] = [
-        [0 if i == j or oi < 0 or oj < 0 else matrix[oi][oj] for j, oj in enumerate(old)]
-        for i, oi in enumerate(old)
-    ]
-    removed = [variables[p] for p in range(len(variables)) if p not in {p for p, _n in kept}]
-    study.inputs = {**study.inputs, "variables": names, "matrix": new_matrix}
-    study._history_user = actor  # type: ignore[attr-defined]
-    _save_versioned(study, expected_version=expected_version, fields=["inputs"])
-    audit_event_create(
-        action="study.variables_changed",
-        obj=study,
-        actor=actor,
-        summary=study.title,
-        data={"count": len(names), "added": len(added), "removed": len(removed)},
-    )
-
-
-def parse_cells(n: int, cells: Mapping[tuple[int, int], str]) -> list[list[int | str]]:
-    """The grid's posted cells (row, column 0-based → text) as a matrix; `InputErrors` naming
-    every bad cell (« ligne 3, colonne 7 : … »)."""
-    errors: list[str] = []
-    matrix: list[list[int | str]] = []
-    for i in range(n):
-        row: list[int | str] = []
-        for j in range(n):
-            text = cells.get((i, j), "").strip().upper()
-            value = CELL_VALUES.get(text)
-            if i == j:
-                if value not in (None, 0):
-                    errors.append(str(CellError(i + 1, j + 1, _("la diagonale vaut 0"))))
-                row.append(0)
-            elif value is None:
-                errors.append(
-                    str(
-                        CellError(
-                            i + 1,
-                            j + 1,
-                            _(
-                                "la valeur doit être comprise entre 0 et 3 "
-                                "(ou P, influence potentielle)"
-                            ),
-                        )
-                    )
-                )
-                row.append(0)
-            else:
-                row.append(value)
-        matrix.append(row)
-    if errors:
-        raise InputErrors(errors)
-    return matrix
-
-
-@transaction.atomic
-def micmac_matrix_save(
-    *,
-    study: Study,
-    actor: User,
-    cells: Mapping[tuple[int, int], str],
-    expected_version: int,
-) -> int:
-    """Save the matrix entered in the grid; returns how many cells changed. `InputErrors`
-    naming each bad cell, `EditConflict` when someone saved in between: nothing saved."""
-    variables, before = micmac_inputs(study)
-    matrix = parse_cells(len(variables), cells)
-    changed = sum(
-        1 for i, row in enumerate(matrix) for j, value in enumerate(row) if before[i][j] != value
-    )
-    study.inputs = {**study.inputs, "variables": variables, "matrix": matrix}
-    study._history_user = actor  # type: ignore[attr-defined]
-    _save_versioned(study, expected_version=expected_version, fields=["inputs"])
-    audit_event_create(
-        action="study.matrix_changed",
-        obj=study,
-        actor=actor,
-        summary=study.title,
-        data={"cells": changed},
-    )
-    return changed
-
-
 @transaction.atomic
 def study_inputs_import(
     *, study: Study, actor: User, filename: str, content: bytes, expected_version: int
@@ -357,7 +259,7 @@ def study_inputs_import(
         raise InputErrors(error.messages()) from None
     study.inputs = dict(doc)
     study._history_user = actor  # type: ignore[attr-defined]
-    _save_versioned(study, expected_version=expected_version, fields=["inputs"])
+    save_versioned(study, expected_version=expected_version, fields=["inputs"])
     audit_event_create(
         action="study.inputs_imported",
         obj=study,
@@ -378,7 +280,12 @@ def study_inputs_export(*, study: Study, fmt: str) -> bytes:
 
 # Runs -------------------------------------------------------------------------------------------
 
-SOLVERS = {Method.MICMAC.value: foresight_micmac}
+
+def solver_for(method: str) -> Any:
+    """The `foresight` module that parses and solves a method's input document."""
+    if method not in Method.values:
+        return None
+    return importlib.import_module(f"foresight.{method}")
 
 
 def _input_message(error: InputError) -> str:
@@ -396,7 +303,7 @@ def _input_message(error: InputError) -> str:
 def study_run(*, study: Study, actor: User) -> StudyRun:
     """Compute the study with `foresight.<method>` and save the run (input and output
     documents, library version, duration). `ValidationError` when the inputs are refused."""
-    solver = SOLVERS.get(study.method)
+    solver = solver_for(study.method)
     if solver is None:
         raise ValidationError(_("Le calcul de cette méthode n’est pas encore proposé."))
     document = dict(study.inputs)
@@ -428,19 +335,3 @@ def study_run(*, study: Study, actor: User) -> StudyRun:
         data={"run": run.pk, "duration_ms": duration},
     )
     return run
-
-
-__all__ = [
-    "EditConflict",
-    "InputErrors",
-    "StudyStatus",
-    "micmac_inputs",
-    "micmac_matrix_save",
-    "micmac_variables_save",
-    "parse_cells",
-    "study_create",
-    "study_inputs_export",
-    "study_inputs_import",
-    "study_run",
-    "study_update",
-]

@@ -6,7 +6,6 @@ render; every form works as a plain post, without JavaScript."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,43 +20,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from fabriques.accounts.types import AuthenticatedHttpRequest
 from fabriques.core.forms import add_service_errors
 
-from . import access, selectors, services
-from .forms import ImportForm, StudyForm
-from .models import Method, Study, StudyRun
+from .. import access, selectors, services
+from ..forms import ImportForm, StudyForm
+from ..methods import screens_for
+from ._common import conflict_redirect, study_context
 
-CONFLICT = _(
-    "Quelqu’un a modifié cette étude pendant que vous la modifiiez\u00a0: vos modifications "
-    "n’ont pas été enregistrées, pour ne pas écraser les siennes. Voici l’étude à jour\u00a0; "
-    "reportez-y vos changements."
-)
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-def _context(study: Study, **extra: Any) -> dict[str, Any]:
-    return {
-        "workspace_nav": "fabriques",
-        "fabrique": study.fabrique,
-        "study": study,
-        "list_url": reverse("studies:fabrique_list", args=[study.fabrique.slug]),
-        "study_url": reverse("studies:detail", args=[study.pk]),
-        **extra,
-    }
-
-
-def _lock_version(request: HttpRequest) -> int | None:
-    try:
-        return int(request.POST.get("lock_version", ""))
-    except ValueError:
-        return None
-
-
-def _conflict(request: HttpRequest, study: Study) -> HttpResponse:
-    messages.error(request, CONFLICT)
-    return redirect(request.path)
-
 
 # A Fabrique's studies ---------------------------------------------------------------------------
 
@@ -101,8 +72,8 @@ def study_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("L’étude est créée. Saisissez ses variables."))
-            return redirect("studies:variables", pk=study.pk)
+            messages.success(request, _("L’étude est créée. Saisissez ses données d’entrée."))
+            return redirect("studies:detail", pk=study.pk)
     return render(
         request,
         "studies/study_form.html",
@@ -122,19 +93,17 @@ def study_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     study = access.get_study_for_user(request.user, pk)
-    variables, matrix = services.micmac_inputs(study)
-    filled = sum(1 for i, row in enumerate(matrix) for j, v in enumerate(row) if i != j and v)
+    screens = screens_for(study.method)
     return render(
         request,
         "studies/detail.html",
-        _context(
+        study_context(
             study,
             may_write=access.may_write_study(request.user, study),
-            variables=variables,
-            filled=filled,
-            cells=len(variables) * (len(variables) - 1),
+            screens=screens,
             meetings=selectors.study_meetings(study),
             page_obj=selectors.study_runs_page(study=study, page=request.GET.get("page", 1)),
+            **screens.inputs_context(study),
         ),
     )
 
@@ -163,112 +132,13 @@ def study_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 expected_version=data["lock_version"],
             )
         except services.EditConflict:
-            return _conflict(request, study)
+            return conflict_redirect(request, study)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("L’étude est enregistrée."))
             return redirect("studies:detail", pk=study.pk)
-    return render(request, "studies/study_form.html", _context(study, form=form))
-
-
-def _micmac_study(request: HttpRequest, pk: int) -> Study:
-    study = access.get_study_for_user(request.user, pk, write=True)
-    if study.method != Method.MICMAC:
-        raise Http404(_("Cette page est celle de l’analyse structurelle."))
-    return study
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def variables(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    study = _micmac_study(request, pk)
-    names, _matrix = services.micmac_inputs(study)
-    errors: list[str] = []
-    rows: list[dict[str, Any]] = [
-        {"position": i, "name": name, "remove": False} for i, name in enumerate(names)
-    ]
-    added = ""
-    if request.method == "POST":
-        rows = [
-            {
-                "position": i,
-                "name": request.POST.get(f"name-{i}", name),
-                "remove": request.POST.get(f"remove-{i}") == "on",
-            }
-            for i, name in enumerate(names)
-        ]
-        added = request.POST.get("new", "")
-        version = _lock_version(request)
-        if version is None:
-            errors = [_("Le formulaire est incomplet\u00a0: rechargez la page.")]
-        else:
-            try:
-                services.micmac_variables_save(
-                    study=study,
-                    actor=request.user,
-                    kept=[(r["position"], r["name"]) for r in rows if not r["remove"]],
-                    added=[line for line in added.splitlines() if line.strip()],
-                    expected_version=version,
-                )
-            except services.EditConflict:
-                return _conflict(request, study)
-            except services.InputErrors as error:
-                errors = error.messages
-            else:
-                messages.success(request, _("Les variables sont enregistrées."))
-                return redirect("studies:variables", pk=study.pk)
-    return render(
-        request,
-        "studies/variables.html",
-        _context(
-            study,
-            rows=rows,
-            added=added,
-            errors=errors,
-            lock_version=study.lock_version,
-            status=400 if errors else 200,
-        ),
-        status=400 if errors else 200,
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def matrix(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    study = _micmac_study(request, pk)
-    errors: list[str] = []
-    posted = None
-    if request.method == "POST":
-        names, _matrix = services.micmac_inputs(study)
-        n = len(names)
-        posted = {(i, j): request.POST.get(f"c-{i}-{j}", "") for i in range(n) for j in range(n)}
-        version = _lock_version(request)
-        if version is None:
-            errors = [_("Le formulaire est incomplet\u00a0: rechargez la page.")]
-        else:
-            try:
-                changed = services.micmac_matrix_save(
-                    study=study, actor=request.user, cells=posted, expected_version=version
-                )
-            except services.EditConflict:
-                return _conflict(request, study)
-            except services.InputErrors as error:
-                errors = error.messages
-            else:
-                messages.success(
-                    request,
-                    _("La matrice est enregistrée (%(count)s cellules modifiées).")
-                    % {"count": changed},
-                )
-                return redirect("studies:matrix", pk=study.pk)
-    names, rows = selectors.micmac_grid(study, posted)
-    return render(
-        request,
-        "studies/matrix.html",
-        _context(study, variables=names, rows=rows, errors=errors, lock_version=study.lock_version),
-        status=400 if errors else 200,
-    )
+    return render(request, "studies/study_form.html", study_context(study, form=form))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -290,7 +160,7 @@ def inputs_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["lock_version"],
             )
         except services.EditConflict:
-            return _conflict(request, study)
+            return conflict_redirect(request, study)
         except services.InputErrors as error:
             errors = error.messages
         else:
@@ -299,7 +169,7 @@ def inputs_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "studies/import.html",
-        _context(study, form=form, errors=errors),
+        study_context(study, form=form, errors=errors),
         status=400 if errors or form.errors else 200,
     )
 
@@ -340,28 +210,18 @@ def run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, pk: int, run: int) -> HttpResponse:
     found = access.get_run_for_user(request.user, pk, run)
+    screens = screens_for(found.study.method)
     return render(
         request,
         "studies/run_detail.html",
-        _context(
+        study_context(
             found.study,
             run=found,
-            figures=selectors.micmac_figures(found),
-            displacement=_displacement_rows(found),
+            screens=screens,
             show_people=True,
+            **screens.results_context(found),
         ),
     )
-
-
-def _displacement_rows(found: StudyRun) -> list[dict[str, Any]]:
-    output = found.output
-    return [
-        {
-            "variable": output["variables"][i],
-            **entry,
-        }
-        for i, entry in enumerate(output.get("displacement", []))
-    ]
 
 
 @require_safe
@@ -390,13 +250,16 @@ def run_json(request: HttpRequest, pk: int, run: int) -> HttpResponse:
 def public(request: HttpRequest, pk: int) -> HttpResponse:
     study = access.get_published_study(pk)
     latest = selectors.latest_run(study)
+    screens = screens_for(study.method)
     return render(
         request,
         "studies/public.html",
         {
             "study": study,
             "run": latest,
-            "figures": selectors.micmac_figures(latest) if latest else [],
+            "screens": screens,
+            "show_people": False,
+            **(screens.results_context(latest) if latest else {}),
         },
     )
 
@@ -407,8 +270,6 @@ urlpatterns: list[URLPattern] = [
     path("espace/fabriques/<slug:slug>/etudes/nouvelle/", study_create, name="create"),
     path(S, detail, name="detail"),
     path(S + "modifier/", study_edit, name="edit"),
-    path(S + "variables/", variables, name="variables"),
-    path(S + "matrice/", matrix, name="matrix"),
     path(S + "importer/", inputs_import, name="import"),
     path(S + "exporter/<str:fmt>/", inputs_export, name="export"),
     path(S + "calculer/", run, name="run"),

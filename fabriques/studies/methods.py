@@ -1,0 +1,79 @@
+"""What each method shows on the study's pages: the inputs section of the study page, the
+results of a run (workspace and public page), and the figures the report prints.
+
+One entry per method in `SCREENS`; a method without its own screens gets `GENERIC` (import
+and export of the inputs' tables, the run's output as tables). The context functions take the
+study or the run and return what the template needs; they do not query the database beyond the
+objects given (the run's study is already loaded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import Study, StudyRun
+
+
+@dataclass(frozen=True)
+class InputLink:
+    url_name: str  # takes the study's pk
+    label: Any
+
+
+@dataclass(frozen=True)
+class MethodScreens:
+    # The study page's « Données d'entrée » section and its context.
+    inputs_template: str
+    inputs_context: Callable[[Study], dict[str, Any]]
+    # A run's results (workspace and public pages; `show_people` says whether names appear).
+    results_template: str
+    results_context: Callable[[StudyRun], dict[str, Any]]
+    # The pages that edit the inputs, linked from the study page for those who write.
+    input_links: tuple[InputLink, ...] = field(default=())
+
+
+def _generic_inputs(study: Study) -> dict[str, Any]:
+    return {
+        "input_sizes": [
+            (name, len(value)) for name, value in study.inputs.items() if isinstance(value, list)
+        ]
+    }
+
+
+def _generic_results(run: StudyRun) -> dict[str, Any]:
+    return {"output_items": sorted(run.output.items())}
+
+
+GENERIC = MethodScreens(
+    inputs_template="studies/methods/generic_inputs.html",
+    inputs_context=_generic_inputs,
+    results_template="studies/methods/generic_results.html",
+    results_context=_generic_results,
+)
+
+
+def _micmac_results(run: StudyRun) -> dict[str, Any]:
+    return {"figures": selectors.micmac_figures(run)}
+
+
+SCREENS: dict[str, MethodScreens] = {
+    "micmac": MethodScreens(
+        inputs_template="studies/methods/micmac_inputs.html",
+        inputs_context=lambda study: selectors.micmac_inputs_summary(study),
+        results_template="studies/methods/micmac_results.html",
+        results_context=_micmac_results,
+        input_links=(
+            InputLink("studies:variables", _("Variables")),
+            InputLink("studies:matrix", _("Matrice des influences")),
+        ),
+    ),
+}
+
+
+def screens_for(method: str) -> MethodScreens:
+    return SCREENS.get(method, GENERIC)

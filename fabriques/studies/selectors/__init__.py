@@ -1,0 +1,31 @@
+"""Reads of the foresight studio (one module per method's screens, the rest in _base)."""
+
+from ._base import (
+    RUNS_PER_PAGE,
+    STUDIES_PER_PAGE,
+    fabrique_studies_page,
+    latest_run,
+    study_meetings,
+    study_runs_page,
+)
+from .micmac import (
+    GridCell,
+    GridRow,
+    micmac_figures,
+    micmac_grid,
+    micmac_inputs_summary,
+)
+
+__all__ = [
+    "RUNS_PER_PAGE",
+    "STUDIES_PER_PAGE",
+    "GridCell",
+    "GridRow",
+    "fabrique_studies_page",
+    "latest_run",
+    "micmac_figures",
+    "micmac_grid",
+    "micmac_inputs_summary",
+    "study_meetings",
+    "study_runs_page",
+]

@@ -1,0 +1,9 @@
+"""The foresight studio's pages: `core` (lists, a study, import and export, runs, the public
+page) and one module per method's screens. Each view: access function, one service or
+selector, render; every form works as a plain post, without JavaScript."""
+
+from django.urls import URLPattern
+
+from . import core, micmac
+
+urlpatterns: list[URLPattern] = [*core.urlpatterns, *micmac.urlpatterns]
