@@ -178,6 +178,7 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "study.matrix_changed": _("Matrice d’une analyse structurelle modifiée"),
     "study.inputs_imported": _("Données d’entrée d’une étude importées d’un tableau"),
     "study.run": _("Calcul d’une étude prospective enregistré"),
+    "study.cell_changed": _("Cellule d’une matrice d’étude saisie"),
     # Documents and search
     "document.rendered": _("Document produit"),
 }

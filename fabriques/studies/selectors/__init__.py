@@ -3,14 +3,17 @@
 from ._base import (
     RUNS_PER_PAGE,
     STUDIES_PER_PAGE,
+    Grid,
+    GridCell,
+    GridRow,
+    build_grid,
+    cell_authors,
     fabrique_studies_page,
     latest_run,
     study_meetings,
     study_runs_page,
 )
 from .micmac import (
-    GridCell,
-    GridRow,
     micmac_figures,
     micmac_grid,
     micmac_inputs_summary,
@@ -19,8 +22,11 @@ from .micmac import (
 __all__ = [
     "RUNS_PER_PAGE",
     "STUDIES_PER_PAGE",
+    "Grid",
     "GridCell",
     "GridRow",
+    "build_grid",
+    "cell_authors",
     "fabrique_studies_page",
     "latest_run",
     "micmac_figures",

@@ -3,16 +3,20 @@ Each owns its joins; the query counts are asserted in tests/test_selectors.py.""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from fabriques.accounts.types import Person
 from fabriques.programme.models import Fabrique
 
 from ..access import visible_studies_q
-from ..models import Study, StudyRun
+from ..models import CellEntry, Study, StudyRun
 
 STUDIES_PER_PAGE = 25
 RUNS_PER_PAGE = 20
@@ -49,3 +53,95 @@ def study_meetings(study: Study) -> list[Any]:
 
 def latest_run(study: Study) -> StudyRun | None:
     return StudyRun.objects.filter(study=study).order_by("-run_at", "-pk").first()
+
+
+@dataclass(frozen=True)
+class GridCell:
+    row: int
+    column: int
+    name: str
+    value: str
+    label: str
+    diagonal: bool
+    author: str = ""
+
+
+@dataclass(frozen=True)
+class GridRow:
+    number: int
+    variable: str
+    cells: list[GridCell]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A matrix entry grid as `studies/_grid.html` draws it."""
+
+    id: str
+    matrix: str
+    caption: str
+    columns: list[str]
+    rows: list[GridRow]
+    pattern: str
+    maxlength: int
+    inputmode: str = "numeric"
+    cell_url: str = ""
+
+
+def cell_authors(study: Study, matrix: str) -> dict[tuple[int, int], str]:
+    """Who filled each cell of the study's matrix (one query): (row, column) → name."""
+    entries = CellEntry.objects.filter(study=study, matrix=matrix).select_related("filled_by")
+    return {
+        (e.row, e.column): (e.filled_by.get_full_name() or e.filled_by.email)
+        if e.filled_by
+        else _("un ancien compte")
+        for e in entries
+    }
+
+
+def build_grid(
+    study: Study,
+    *,
+    matrix: str,
+    caption: str,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    values: Sequence[Sequence[Any]],
+    posted: Mapping[tuple[int, int], str] | None,
+    label: Callable[[str, str], str],
+    pattern: str,
+    maxlength: int,
+    diagonal: bool,
+    inputmode: str = "numeric",
+) -> Grid:
+    """A grid's rows of cells: each cell's input name `c-<row>-<column>`, its value (the
+    posted text when the form comes back with errors), label and author (one query)."""
+    authors = cell_authors(study, matrix)
+    grid_rows = []
+    for i, source in enumerate(rows):
+        cells = []
+        for j, target in enumerate(columns):
+            value = posted.get((i, j), "") if posted is not None else str(values[i][j])
+            cells.append(
+                GridCell(
+                    row=i,
+                    column=j,
+                    name=f"c-{i}-{j}",
+                    value=value,
+                    label=label(source, target),
+                    diagonal=diagonal and i == j,
+                    author=authors.get((i, j), ""),
+                )
+            )
+        grid_rows.append(GridRow(number=i + 1, variable=source, cells=cells))
+    return Grid(
+        id=f"grille-{matrix}",
+        matrix=matrix,
+        caption=caption,
+        columns=list(columns),
+        rows=grid_rows,
+        pattern=pattern,
+        maxlength=maxlength,
+        inputmode=inputmode,
+        cell_url=reverse("studies:cell", args=[study.pk]),
+    )

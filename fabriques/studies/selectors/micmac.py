@@ -2,57 +2,39 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from .. import charts
 from ..models import Study, StudyRun
 from ..services.micmac import micmac_inputs
+from ._base import Grid, build_grid
 
 
-@dataclass(frozen=True)
-class GridCell:
-    row: int
-    column: int
-    name: str
-    value: str
-    label: str
-    diagonal: bool
-
-
-@dataclass(frozen=True)
-class GridRow:
-    number: int
-    variable: str
-    cells: list[GridCell]
-
-
-def micmac_grid(
-    study: Study, posted: dict[tuple[int, int], str] | None = None
-) -> tuple[list[str], list[GridRow]]:
-    """The variables and the grid's rows: each cell's input name, value (the posted text when
-    the form comes back with errors) and its label « influence de X sur Y » (no query)."""
-    from django.utils.translation import gettext as _
-
+def micmac_grid(study: Study, posted: dict[tuple[int, int], str] | None = None) -> Grid:
+    """The grid of the influences: each cell's input name, value (the posted text when the
+    form comes back with errors), label « Influence de X sur Y » and who filled it (one
+    query)."""
     variables, matrix = micmac_inputs(study)
-    rows = []
-    for i, source in enumerate(variables):
-        cells = []
-        for j, target in enumerate(variables):
-            value = posted.get((i, j), "") if posted is not None else str(matrix[i][j])
-            cells.append(
-                GridCell(
-                    row=i,
-                    column=j,
-                    name=f"c-{i}-{j}",
-                    value=value,
-                    label=_("Influence de %(source)s sur %(target)s")
-                    % {"source": source, "target": target},
-                    diagonal=i == j,
-                )
-            )
-        rows.append(GridRow(number=i + 1, variable=source, cells=cells))
-    return variables, rows
+    return build_grid(
+        study,
+        matrix="matrix",
+        caption=_(
+            "Influence de la variable en ligne sur la variable en colonne (%(count)s variables)"
+        )
+        % {"count": len(variables)},
+        rows=variables,
+        columns=variables,
+        values=matrix,
+        posted=posted,
+        label=lambda source, target: (
+            _("Influence de %(source)s sur %(target)s") % {"source": source, "target": target}
+        ),
+        pattern="[0-3Pp]?",
+        maxlength=1,
+        diagonal=True,
+    )
 
 
 def micmac_figures(run: StudyRun) -> list[charts.Chart]:

@@ -20,6 +20,7 @@ from ._base import (
     study_run,
     study_update,
 )
+from .grids import GRID_SPECS, CellConflict, GridSpec, matrix_cell_save
 from .micmac import (
     CELL_VALUES,
     micmac_inputs,
@@ -31,16 +32,20 @@ from .micmac import (
 __all__ = [
     "CELL_VALUES",
     "EMPTY_INPUTS",
+    "GRID_SPECS",
     "MAX_NAME_LENGTH",
     "MAX_VARIABLES",
     "RESULTS_PUBLISHED",
     "STUDY_FIELDS",
+    "CellConflict",
     "CellError",
     "EditConflict",
+    "GridSpec",
     "InputErrors",
     "cells_record",
     "cells_remap",
     "empty_inputs",
+    "matrix_cell_save",
     "micmac_inputs",
     "micmac_matrix_save",
     "micmac_variables_save",

@@ -296,7 +296,7 @@ class StudyViewsTest(TestCase):
             # session, user, grants (2), study, meetings, runs count, runs page
             reverse("studies:detail", args=[self.study.pk]): 8,
             # session, user, grants (2), study
-            reverse("studies:matrix", args=[self.study.pk]): 5,
+            reverse("studies:matrix", args=[self.study.pk]): 6,  # + who filled each cell
             # session, user, grants (2), study, run
             reverse("studies:run_detail", args=[self.study.pk, run.pk]): 6,
         }

@@ -10,7 +10,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.text import slugify
@@ -264,6 +264,54 @@ def public(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@login_required
+def cell_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One cell of a grid, saved as it is typed (grid.js): JSON answer with the stored value,
+    the new lock version and who filled it; 409 with the cell's value when someone changed it
+    since it was read; 400 with the message naming the cell for a refused value."""
+    study = access.get_study_for_user(request.user, pk, write=True)
+    try:
+        row = int(request.POST.get("row", ""))
+        column = int(request.POST.get("column", ""))
+    except ValueError:
+        return JsonResponse({"message": _("La cellule n’est pas désignée.")}, status=400)
+    try:
+        value, version = services.matrix_cell_save(
+            study=study,
+            actor=request.user,
+            matrix=request.POST.get("matrix", ""),
+            row=row,
+            column=column,
+            expected=request.POST.get("expected", ""),
+            value=request.POST.get("value", ""),
+        )
+    except services.InputErrors as error:
+        return JsonResponse({"message": " ".join(error.messages)}, status=400)
+    except services.CellConflict as conflict:
+        return JsonResponse(
+            {
+                "message": _(
+                    "Ligne %(row)s, colonne %(column)s : quelqu’un l’a modifiée entre-temps, "
+                    "elle vaut maintenant %(value)s."
+                )
+                % {"row": row + 1, "column": column + 1, "value": conflict.value},
+                "value": str(conflict.value),
+            },
+            status=409,
+        )
+    name = request.user.get_full_name() or request.user.email
+    return JsonResponse(
+        {
+            "value": str(value),
+            "lock_version": version,
+            "author": _("Saisie par %(name)s") % {"name": name},
+            "message": _("Ligne %(row)s, colonne %(column)s enregistrée.")
+            % {"row": row + 1, "column": column + 1},
+        }
+    )
+
+
 S = "espace/etudes/<int:pk>/"
 urlpatterns: list[URLPattern] = [
     path("espace/fabriques/<slug:slug>/etudes/", fabrique_list, name="fabrique_list"),
@@ -273,6 +321,7 @@ urlpatterns: list[URLPattern] = [
     path(S + "importer/", inputs_import, name="import"),
     path(S + "exporter/<str:fmt>/", inputs_export, name="export"),
     path(S + "calculer/", run, name="run"),
+    path(S + "cellule/", cell_save, name="cell"),
     path(S + "calculs/<int:run>/", run_detail, name="run_detail"),
     path(S + "calculs/<int:run>/json/", run_json, name="run_json"),
     path("etudes/<int:pk>/", public, name="public"),

@@ -110,12 +110,14 @@ def matrix(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     % {"count": changed},
                 )
                 return redirect("studies:matrix", pk=study.pk)
-    names, rows = selectors.micmac_grid(study, posted)
     return render(
         request,
         "studies/matrix.html",
         study_context(
-            study, variables=names, rows=rows, errors=errors, lock_version=study.lock_version
+            study,
+            grid=selectors.micmac_grid(study, posted),
+            errors=errors,
+            lock_version=study.lock_version,
         ),
         status=400 if errors else 200,
     )
