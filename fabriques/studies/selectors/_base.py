@@ -17,6 +17,7 @@ from fabriques.programme.models import Fabrique
 
 from ..access import visible_studies_q
 from ..models import CellEntry, Study, StudyRun
+from ..services.grids import GRID_SPECS
 
 STUDIES_PER_PAGE = 25
 RUNS_PER_PAGE = 20
@@ -145,3 +146,87 @@ def build_grid(
         inputmode=inputmode,
         cell_url=reverse("studies:cell", args=[study.pk]),
     )
+
+
+@dataclass(frozen=True)
+class PresentationRow:
+    """One row of a grid as the projector shows it: its name, and each column's value."""
+
+    title: str
+    number: int
+    total: int
+    name: str
+    values: list[tuple[str, str]]  # (column name, value)
+    previous: int | None
+    next: int | None
+
+
+def presentation_row(study: Study, matrix: str, number: int) -> PresentationRow | None:
+    """The grid's row `number` (1-based, clamped to the grid) for the presentation mode; None
+    when the study has no such grid or the grid is empty (no query)."""
+    spec = GRID_SPECS.get((study.method, matrix))
+    if spec is None:
+        return None
+    values = spec.read(study)
+    if not values:
+        return None
+    rows, columns = spec.labels(study) if spec.labels else ([], [])
+    total = len(values)
+    number = min(max(number, 1), total)
+    i = number - 1
+
+    def name(names: Sequence[str], k: int) -> str:
+        return names[k] if k < len(names) else str(k + 1)
+
+    return PresentationRow(
+        title=spec.title() if spec.title else matrix,
+        number=number,
+        total=total,
+        name=name(rows, i),
+        values=[
+            (name(columns, j), str(value))
+            for j, value in enumerate(values[i])
+            if not (spec.diagonal and i == j)
+        ],
+        previous=number - 1 if number > 1 else None,
+        next=number + 1 if number < total else None,
+    )
+
+
+@dataclass(frozen=True)
+class CellDifference:
+    name: str  # the cell's input name, c-<row>-<column>
+    row: str
+    column: str
+    mine: str
+    theirs: str
+    author: str
+
+
+def grid_differences(
+    study: Study, matrix: str, posted: Mapping[tuple[int, int], str]
+) -> list[CellDifference]:
+    """The cells where what a person posted differs from what the grid holds now (after
+    someone else saved it), with who filled the stored value: the conflict page (one query)."""
+    spec = GRID_SPECS[(study.method, matrix)]
+    values = spec.read(study)
+    rows, columns = spec.labels(study) if spec.labels else ([], [])
+    authors = cell_authors(study, matrix)
+    differences = []
+    for (i, j), text in sorted(posted.items()):
+        if i >= len(values) or j >= len(values[i]) or (spec.diagonal and i == j):
+            continue
+        mine = spec.parse(text)
+        if mine is None or mine == values[i][j]:
+            continue
+        differences.append(
+            CellDifference(
+                name=f"c-{i}-{j}",
+                row=rows[i] if i < len(rows) else str(i + 1),
+                column=columns[j] if j < len(columns) else str(j + 1),
+                mine=str(mine),
+                theirs=str(values[i][j]),
+                author=authors.get((i, j), ""),
+            )
+        )
+    return differences
