@@ -63,6 +63,8 @@ STUDY_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "studies:matrix": _studies,
     "studies:import": _studies,
     "studies:run": _studies,
+    "studies:cell": _studies,
+    "studies:presentation": lambda w: _studies(w, matrix="matrix"),
     "studies:public": _studies,
     "studies:export": lambda w: _studies(w, fmt="csv"),
     "studies:run_detail": _runs,
