@@ -13,6 +13,15 @@ from ._base import (
     study_meetings,
     study_runs_page,
 )
+from .mactor import (
+    ResultTable,
+    mactor_figures,
+    mactor_inputs_summary,
+    mactor_mid_grid,
+    mactor_positions_grid,
+    mactor_results,
+    mactor_tables,
+)
 from .micmac import (
     micmac_figures,
     micmac_grid,
@@ -25,10 +34,17 @@ __all__ = [
     "Grid",
     "GridCell",
     "GridRow",
+    "ResultTable",
     "build_grid",
     "cell_authors",
     "fabrique_studies_page",
     "latest_run",
+    "mactor_figures",
+    "mactor_inputs_summary",
+    "mactor_mid_grid",
+    "mactor_positions_grid",
+    "mactor_results",
+    "mactor_tables",
     "micmac_figures",
     "micmac_grid",
     "micmac_inputs_summary",

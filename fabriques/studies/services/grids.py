@@ -22,6 +22,7 @@ from fabriques.core.services import audit_event_create
 
 from ..models import Study
 from ._base import CellError, InputErrors, cells_record
+from .mactor import mactor_inputs, mid_refused, mid_value, position_refused, position_value
 from .micmac import CELL_VALUES, micmac_inputs
 
 
@@ -51,6 +52,21 @@ GRID_SPECS: dict[tuple[str, str], GridSpec] = {
         refused=lambda: _(
             "la valeur doit être comprise entre 0 et 3 (ou P, influence potentielle)"
         ),
+    ),
+    # MACTOR: the actors' direct influences on each other (0–4) and their positions on the
+    # objectives (the MAO, `positions` in the document, −4…+4, no diagonal).
+    ("mactor", "mid"): GridSpec(
+        matrix="mid",
+        read=lambda study: [list(row) for row in mactor_inputs(study).mid],
+        parse=mid_value,
+        refused=mid_refused,
+    ),
+    ("mactor", "positions"): GridSpec(
+        matrix="positions",
+        read=lambda study: [list(row) for row in mactor_inputs(study).positions],
+        parse=position_value,
+        refused=position_refused,
+        diagonal=False,
     ),
 }
 
