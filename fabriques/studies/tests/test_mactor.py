@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from fabriques.core.audit import AUDIT_ACTIONS
 from fabriques.core.models import AuditEvent
-from fabriques.demo.studio_mactor import DEMO_MACTOR_ACTORS, demo_mactor
 from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
 from fabriques.studies import services, tables
 from fabriques.studies.models import CellEntry, Method, Study, StudyRun, StudyStatus
@@ -391,16 +390,6 @@ class MactorServicesTest(TestCase):
             assert caught.value.messages == [message]
         study.refresh_from_db()
         assert study.lock_version == 7
-
-    def test_the_demo_study_is_built_once_with_a_run(self) -> None:
-        study = demo_mactor(fabrique=self.cast.fabrique_a, consultant=self.cast.provider_a)
-        again = demo_mactor(fabrique=self.cast.fabrique_a, consultant=self.cast.provider_a)
-        assert again.pk == study.pk
-        assert study.inputs["actors"] == list(DEMO_MACTOR_ACTORS)
-        assert len(study.inputs["objectives"]) == 5
-        run = StudyRun.objects.get(study=study)
-        assert len(run.output["balance_of_power"]) == 6
-        assert run.input["graph_threshold"] == 2.5
 
 
 class MactorViewsTest(TestCase):
