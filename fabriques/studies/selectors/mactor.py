@@ -64,7 +64,7 @@ def mactor_positions_grid(
             _("Position de %(actor)s sur l’objectif %(objective)s")
             % {"actor": source, "objective": target}
         ),
-        pattern="[-−+]?[0-4]?",
+        pattern="[\\-−+]?[0-4]?",
         maxlength=2,
         diagonal=False,
         inputmode="text",
