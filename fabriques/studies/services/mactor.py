@@ -216,7 +216,7 @@ def mactor_list_save(
     else:
         cells_remap(study=study, matrix="positions", rows=same_actors, columns=moved)
     audit_event_create(
-        action=f"study.{kind}_changed",
+        action="study.actors_changed" if kind == "actors" else "study.objectives_changed",
         obj=study,
         actor=actor,
         summary=study.title,
@@ -290,7 +290,7 @@ def _grid_save(
     save_versioned(study, expected_version=expected_version, fields=["inputs"])
     cells_record(study=study, matrix=matrix, cells=changed_cells, actor=actor)
     audit_event_create(
-        action=f"study.{matrix}_changed",
+        action="study.mid_changed" if matrix == "mid" else "study.positions_changed",
         obj=study,
         actor=actor,
         summary=study.title,
