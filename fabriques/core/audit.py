@@ -179,6 +179,11 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "study.inputs_imported": _("Données d’entrée d’une étude importées d’un tableau"),
     "study.run": _("Calcul d’une étude prospective enregistré"),
     "study.cell_changed": _("Cellule d’une matrice d’étude saisie"),
+    "study.actors_changed": _("Acteurs d’un jeu des acteurs modifiés"),
+    "study.objectives_changed": _("Objectifs d’un jeu des acteurs modifiés"),
+    "study.mid_changed": _("Matrice des influences directes entre acteurs modifiée"),
+    "study.positions_changed": _("Positions des acteurs sur les objectifs modifiées"),
+    "study.mactor_options_changed": _("Réglages du calcul d’un jeu des acteurs modifiés"),
     # Documents and search
     "document.rendered": _("Document produit"),
 }

@@ -62,6 +62,19 @@ def _micmac_results(run: StudyRun) -> dict[str, Any]:
 
 
 SCREENS: dict[str, MethodScreens] = {
+    "mactor": MethodScreens(
+        inputs_template="studies/methods/mactor_inputs.html",
+        inputs_context=lambda study: selectors.mactor_inputs_summary(study),
+        results_template="studies/methods/mactor_results.html",
+        results_context=lambda run: selectors.mactor_results(run),
+        input_links=(
+            InputLink("studies:mactor_actors", _("Acteurs")),
+            InputLink("studies:mactor_objectives", _("Objectifs")),
+            InputLink("studies:mactor_mid", _("Influences entre acteurs (MID)")),
+            InputLink("studies:mactor_positions", _("Positions sur les objectifs (MAO)")),
+            InputLink("studies:mactor_options", _("Réglages du calcul")),
+        ),
+    ),
     "micmac": MethodScreens(
         inputs_template="studies/methods/micmac_inputs.html",
         inputs_context=lambda study: selectors.micmac_inputs_summary(study),

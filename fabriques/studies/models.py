@@ -130,7 +130,7 @@ class StudyRun(models.Model):
 class CellEntry(models.Model):
     """Who last filled one cell of a study's matrix (« qui a rempli quoi »): one row per
     filled cell, rewritten by each save that changes it. `matrix` names the table inside the
-    inputs document (« matrix » for MICMAC and CIB, « mid » and « mao » for MACTOR); `row`
+    inputs document (« matrix » for MICMAC, « mid » and « positions » — the MAO — for MACTOR…); `row`
     and `column` are 0-based positions in it."""
 
     study = models.ForeignKey(

@@ -11,7 +11,7 @@ from typing import Any
 
 import foresight
 from fabriques.studies.models import Method, Study, StudyRun
-from foresight import micmac
+from foresight import mactor, micmac
 
 Kwargs = dict[str, Any]
 
@@ -38,6 +38,31 @@ def _study(world: Any, side: str, seen_by: frozenset[str], participation: Any) -
     return study
 
 
+def _mactor_study(world: Any, side: str, seen_by: frozenset[str], participation: Any) -> Study:
+    """mactor: a territory's actors' strategies study whose actor and objective names are
+    canaries (in its inputs and in its run)."""
+    document = {
+        "actors": [world.plant("mactor-actor", side, seen_by), "Région"],
+        "objectives": [world.plant("mactor-objective", side, seen_by)],
+        "mid": [[0, 2], [1, 0]],
+        "positions": [[3], [-2]],
+    }
+    study = Study.objects.create(
+        fabrique=world.fabrique(side),
+        participation=participation,
+        method=Method.MACTOR,
+        title=world.plant("mactor-title", side, seen_by),
+        inputs=document,
+    )
+    StudyRun.objects.create(
+        study=study,
+        input=document,
+        output=mactor.solve(mactor.parse(document)).to_dict(),
+        foresight_version=foresight.__version__,
+    )
+    return study
+
+
 def plant_studies(world: Any, side: str, team: frozenset[str]) -> None:
     personas = world.personas
     referents = {f"elected_{side}", "technical_a"} if side == "a" else {f"elected_{side}"}
@@ -46,6 +71,7 @@ def plant_studies(world: Any, side: str, team: frozenset[str]) -> None:
     territory = getattr(personas, f"participation_{side}")
     world.studies.append(_study(world, side, team | {"applicant"}, territory))
     world.studies.append(_study(world, side, team - referents, None))
+    world.studies.append(_mactor_study(world, side, team | {"applicant"}, territory))
 
 
 def _studies(world: Any, **extra: Any) -> list[Kwargs]:
@@ -69,4 +95,10 @@ STUDY_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "studies:export": lambda w: _studies(w, fmt="csv"),
     "studies:run_detail": _runs,
     "studies:run_json": _runs,
+    # mactor
+    "studies:mactor_actors": _studies,
+    "studies:mactor_objectives": _studies,
+    "studies:mactor_mid": _studies,
+    "studies:mactor_positions": _studies,
+    "studies:mactor_options": _studies,
 }

@@ -106,6 +106,50 @@ def _cell_form(world: Any) -> dict[str, Any]:
     }
 
 
+# mactor: the MACTOR pages of territory A's actors' strategies study.
+def _mactor_list_form(world: Any) -> dict[str, Any]:
+    study = world.mactor_study_a
+    names = {f"name-{i}": name for i, name in enumerate(study.inputs["actors"])}
+    return {"lock_version": str(study.lock_version), **names, "new": "Entreprises"}
+
+
+def _mactor_objectives_form(world: Any) -> dict[str, Any]:
+    study = world.mactor_study_a
+    names = {f"name-{i}": name for i, name in enumerate(study.inputs["objectives"])}
+    return {"lock_version": str(study.lock_version), **names, "new": "Mobilités"}
+
+
+def _mactor_grid_form(matrix: str, cell: str, value: str) -> Any:
+    def form(world: Any) -> dict[str, Any]:
+        study = world.mactor_study_a
+        cells = {
+            f"c-{i}-{j}": str(v)
+            for i, row in enumerate(study.inputs[matrix])
+            for j, v in enumerate(row)
+            if matrix != "mid" or i != j
+        }
+        return {"lock_version": str(study.lock_version), **cells, cell: value}
+
+    return form
+
+
+def _mactor_options_form(world: Any) -> dict[str, Any]:
+    return {
+        "lock_version": str(world.mactor_study_a.lock_version),
+        "balance_reading": "diagonal_excluded",
+        "graph_threshold": "2,5",
+    }
+
+
+MACTOR_PAYLOADS = {
+    "studies:mactor_actors": _mactor_list_form,
+    "studies:mactor_objectives": _mactor_objectives_form,
+    "studies:mactor_mid": _mactor_grid_form("mid", "c-2-0", "4"),
+    "studies:mactor_positions": _mactor_grid_form("positions", "c-1-1", "-3"),
+    "studies:mactor_options": _mactor_options_form,
+}
+
+
 STUDY_CASES: dict[str, list[Case]] = {
     "studies:fabrique_list": [Case(_a, get=SEE_A)],
     "studies:create": [
@@ -177,4 +221,17 @@ STUDY_CASES: dict[str, list[Case]] = {
         Case(_study("published_study"), get=PUBLIC, label="publiée"),
         Case(_study(), get=PUBLIC_HIDDEN, label="brouillon"),
     ],
+    # mactor: actors, objectives, MID, MAO and options of territory A's MACTOR study.
+    **{
+        name: [
+            Case(
+                _study("mactor_study_a"),
+                get=WRITE_STUDY_A,
+                members=MEMBER_REFUSED,
+                writers=WRITE_STUDIES_A,
+                payload=payload,
+            )
+        ]
+        for name, payload in MACTOR_PAYLOADS.items()
+    },
 }

@@ -15,6 +15,7 @@ from fabriques.programme.tests.personas import Personas
 from fabriques.studies.models import Study, StudyStatus
 from fabriques.studies.services import study_run
 from fabriques.studies.tests.factories import micmac_study
+from fabriques.studies.tests.factories_mactor import mactor_study
 
 
 def build_studies(cast: Personas) -> dict[str, Any]:
@@ -41,9 +42,17 @@ def build_studies(cast: Personas) -> dict[str, Any]:
         participation=cast.participation_b,
         title="Analyse structurelle du territoire B",
     )
-    for study in (study_a, collective_a, published, study_b):
+    # mactor: territory A's actors' strategies study (a draft with its lists and grids).
+    mactor_a = mactor_study(
+        fabrique=cast.fabrique_a,
+        actor=cast.provider_a,
+        participation=cast.participation_a,
+        title="Jeu des acteurs du territoire A",
+    )
+    for study in (study_a, collective_a, published, study_b, mactor_a):
         study.refresh_from_db()
     return {
+        "mactor_study_a": mactor_a,
         "study_a": study_a,
         "study_run_a": run_a,
         "collective_study_a": collective_a,

@@ -21,6 +21,19 @@ from ._base import (
     study_update,
 )
 from .grids import GRID_SPECS, CellConflict, GridSpec, matrix_cell_save
+from .mactor import (
+    BALANCE_READINGS,
+    MAX_ACTORS,
+    MAX_OBJECTIVES,
+    MactorInputs,
+    mactor_inputs,
+    mactor_list_save,
+    mactor_mid_save,
+    mactor_options_save,
+    mactor_positions_save,
+    parse_mid,
+    parse_positions,
+)
 from .micmac import (
     CELL_VALUES,
     micmac_inputs,
@@ -30,10 +43,13 @@ from .micmac import (
 )
 
 __all__ = [
+    "BALANCE_READINGS",
     "CELL_VALUES",
     "EMPTY_INPUTS",
     "GRID_SPECS",
+    "MAX_ACTORS",
     "MAX_NAME_LENGTH",
+    "MAX_OBJECTIVES",
     "MAX_VARIABLES",
     "RESULTS_PUBLISHED",
     "STUDY_FIELDS",
@@ -42,14 +58,22 @@ __all__ = [
     "EditConflict",
     "GridSpec",
     "InputErrors",
+    "MactorInputs",
     "cells_record",
     "cells_remap",
     "empty_inputs",
+    "mactor_inputs",
+    "mactor_list_save",
+    "mactor_mid_save",
+    "mactor_options_save",
+    "mactor_positions_save",
     "matrix_cell_save",
     "micmac_inputs",
     "micmac_matrix_save",
     "micmac_variables_save",
     "parse_cells",
+    "parse_mid",
+    "parse_positions",
     "save_versioned",
     "solver_for",
     "study_create",

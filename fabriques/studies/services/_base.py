@@ -72,6 +72,14 @@ class InputErrors(Exception):
 # Each method's input document as a new study starts it (the library's own shape).
 EMPTY_INPUTS: dict[str, dict[str, Any]] = {
     Method.MICMAC: {"variables": [], "matrix": []},
+    Method.MACTOR: {
+        "actors": [],
+        "objectives": [],
+        "mid": [],
+        "positions": [],
+        "balance_reading": "printed",
+        "graph_threshold": 0,
+    },
 }
 
 
@@ -291,6 +299,8 @@ def solver_for(method: str) -> Any:
 def _input_message(error: InputError) -> str:
     if error.field in ("variables", "matrix") and "at least" in error.message:
         return _("Ajoutez au moins une variable avant de lancer le calcul.")
+    if error.field in ("actors", "objectives") and "at least" in error.message:
+        return _("Ajoutez au moins deux acteurs et un objectif avant de lancer le calcul.")
     return _(
         "Les données d’entrée sont refusées par la bibliothèque (%(field)s\u00a0: %(message)s)."
     ) % {

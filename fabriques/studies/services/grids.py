@@ -22,6 +22,7 @@ from fabriques.core.services import audit_event_create
 
 from ..models import Study
 from ._base import CellError, InputErrors, cells_record
+from .mactor import mactor_inputs, mid_refused, mid_value, position_refused, position_value
 from .micmac import CELL_VALUES, micmac_inputs
 
 
@@ -57,6 +58,25 @@ GRID_SPECS: dict[tuple[str, str], GridSpec] = {
         ),
         labels=lambda study: (micmac_inputs(study)[0], micmac_inputs(study)[0]),
         title=lambda: _("Matrice des influences directes"),
+    ),
+    # MACTOR: the actors' direct influences on each other (0–4) and their positions on the
+    # objectives (the MAO, `positions` in the document, −4…+4, no diagonal).
+    ("mactor", "mid"): GridSpec(
+        matrix="mid",
+        read=lambda study: [list(row) for row in mactor_inputs(study).mid],
+        parse=mid_value,
+        refused=mid_refused,
+        labels=lambda study: (mactor_inputs(study).actors, mactor_inputs(study).actors),
+        title=lambda: _("Influences directes entre acteurs (MID)"),
+    ),
+    ("mactor", "positions"): GridSpec(
+        matrix="positions",
+        read=lambda study: [list(row) for row in mactor_inputs(study).positions],
+        parse=position_value,
+        refused=position_refused,
+        diagonal=False,
+        labels=lambda study: (mactor_inputs(study).actors, mactor_inputs(study).objectives),
+        title=lambda: _("Positions des acteurs sur les objectifs (MAO)"),
     ),
 }
 
