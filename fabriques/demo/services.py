@@ -237,6 +237,7 @@ from .content import (
     Person,
     fictional_pdf,
 )
+from .studio_mactor import demo_mactor
 
 
 class DemoError(Exception):
@@ -315,6 +316,7 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoReport:
         _check_is_demo(published)
     work = _published_work(published)
     _study(published, report)
+    _studio(published, report)
     for person in (ADMIN, PILOT, PARTNER, PROVIDER, ELECTED, TECHNICAL, APPLICANT, MEMBER):
         _sign_in_ready(person, report)
     if _totp_ready(admin):
@@ -1382,6 +1384,15 @@ def _study(fabrique: Fabrique, report: DemoReport) -> Study:
         study_run(study=study, actor=consultant)
     report.built.append(f"l’étude « {DEMO_STUDY_TITLE} » (analyse structurelle, un calcul)")
     return study
+
+
+def _studio(fabrique: Fabrique, report: DemoReport) -> None:
+    """One study of each other method of the toolbox, each with a saved run, built by the
+    provider's consultant through the studio's services (fabriques/demo/studio_*.py)."""
+    consultant = User.objects.get(email__iexact=PROVIDER.email)
+    for build in (demo_mactor,):
+        study = build(fabrique=fabrique, consultant=consultant)
+        report.built.append(f"l’étude « {study.title} » ({study.get_method_display()})")
 
 
 def _published_work(fabrique: Fabrique) -> PublishedWork:
