@@ -179,6 +179,10 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "study.inputs_imported": _("Données d’entrée d’une étude importées d’un tableau"),
     "study.run": _("Calcul d’une étude prospective enregistré"),
     "study.cell_changed": _("Cellule d’une matrice d’étude saisie"),
+    "study.descriptors_changed": _("Descripteurs et variantes d’une balance d’impacts modifiés"),
+    "study.impacts_changed": _("Matrice d’une balance d’impacts croisés modifiée"),
+    "study.run_queued": _("Calcul d’une étude prospective mis en file d’attente"),
+    "study.scenario_created": _("Scénario d’une étude prospective enregistré"),
     # Documents and search
     "document.rendered": _("Document produit"),
 }

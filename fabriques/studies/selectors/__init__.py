@@ -13,6 +13,19 @@ from ._base import (
     study_meetings,
     study_runs_page,
 )
+from .cib import (
+    SCENARIOS_PER_PAGE,
+    SCENARIOS_SHOWN,
+    ScenarioRow,
+    cib_grid,
+    cib_inputs_summary,
+    cib_notes,
+    cib_queued_run,
+    cib_results,
+    cib_run_scenario,
+    cib_scenarios_page,
+    study_scenarios,
+)
 from .micmac import (
     micmac_figures,
     micmac_grid,
@@ -21,12 +34,22 @@ from .micmac import (
 
 __all__ = [
     "RUNS_PER_PAGE",
+    "SCENARIOS_PER_PAGE",
+    "SCENARIOS_SHOWN",
     "STUDIES_PER_PAGE",
     "Grid",
     "GridCell",
     "GridRow",
+    "ScenarioRow",
     "build_grid",
     "cell_authors",
+    "cib_grid",
+    "cib_inputs_summary",
+    "cib_notes",
+    "cib_queued_run",
+    "cib_results",
+    "cib_run_scenario",
+    "cib_scenarios_page",
     "fabrique_studies_page",
     "latest_run",
     "micmac_figures",
@@ -34,4 +57,5 @@ __all__ = [
     "micmac_inputs_summary",
     "study_meetings",
     "study_runs_page",
+    "study_scenarios",
 ]

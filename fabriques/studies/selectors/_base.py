@@ -4,7 +4,7 @@ Each owns its joins; the query counts are asserted in tests/test_selectors.py.""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -64,6 +64,8 @@ class GridCell:
     label: str
     diagonal: bool
     author: str = ""
+    # The cell lies in a block of the grid's groups (a CIB descriptor's own block).
+    own_block: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class Grid:
     maxlength: int
     inputmode: str = "numeric"
     cell_url: str = ""
+    # Column groups (name, how many columns), drawn as a header row above the columns.
+    groups: list[tuple[str, int]] = field(default_factory=list)
 
 
 def cell_authors(study: Study, matrix: str) -> dict[tuple[int, int], str]:
@@ -113,10 +117,13 @@ def build_grid(
     maxlength: int,
     diagonal: bool,
     inputmode: str = "numeric",
+    groups: Sequence[tuple[str, int]] = (),
 ) -> Grid:
     """A grid's rows of cells: each cell's input name `c-<row>-<column>`, its value (the
     posted text when the form comes back with errors), label and author (one query)."""
     authors = cell_authors(study, matrix)
+    # Each row's or column's group (index into `groups`), when groups are given.
+    group_of = [g for g, (_name, span) in enumerate(groups) for _k in range(span)]
     grid_rows = []
     for i, source in enumerate(rows):
         cells = []
@@ -131,6 +138,7 @@ def build_grid(
                     label=label(source, target),
                     diagonal=diagonal and i == j,
                     author=authors.get((i, j), ""),
+                    own_block=bool(group_of) and group_of[i] == group_of[j],
                 )
             )
         grid_rows.append(GridRow(number=i + 1, variable=source, cells=cells))
@@ -144,4 +152,5 @@ def build_grid(
         maxlength=maxlength,
         inputmode=inputmode,
         cell_url=reverse("studies:cell", args=[study.pk]),
+        groups=list(groups),
     )

@@ -22,6 +22,7 @@ from fabriques.core.services import audit_event_create
 
 from ..models import Study
 from ._base import CellError, InputErrors, cells_record
+from .cib import cib_inputs, cib_refused, cib_value
 from .micmac import CELL_VALUES, micmac_inputs
 
 
@@ -51,6 +52,15 @@ GRID_SPECS: dict[tuple[str, str], GridSpec] = {
         refused=lambda: _(
             "la valeur doit être comprise entre 0 et 3 (ou P, influence potentielle)"
         ),
+    ),
+    # CIB: every cell is editable, self-impacts (a descriptor's own block) included, as the
+    # library counts them (foresight/README.md, "cib").
+    ("cib", "matrix"): GridSpec(
+        matrix="matrix",
+        read=lambda study: cib_inputs(study)[1],
+        parse=cib_value,
+        refused=cib_refused,
+        diagonal=False,
     ),
 }
 
