@@ -99,12 +99,12 @@ STUDY_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "studies:matrix": _studies,
     "studies:import": _studies,
     "studies:run": _studies,
+    "studies:cell": _studies,
+    "studies:presentation": lambda w: _studies(w, matrix="matrix"),
     "studies:public": _studies,
     "studies:export": lambda w: _studies(w, fmt="csv"),
     "studies:run_detail": _runs,
     "studies:run_json": _runs,
-    # The grids' cell-by-cell save (POST only: a GET is a 405 for everyone).
-    "studies:cell": _studies,
     # cib
     "studies:cib_descriptors": _studies,
     "studies:cib_matrix": _studies,

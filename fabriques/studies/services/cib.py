@@ -96,6 +96,12 @@ def cib_inputs(study: Study) -> tuple[list[dict[str, Any]], list[list[int]]]:
     return descriptors, matrix
 
 
+def cib_labels(study: Study) -> list[str]:
+    """Each variant as « Descripteur : variante », in the matrix's order."""
+    descriptors, _matrix = cib_inputs(study)
+    return [f"{d['name']}\u00a0: {v}" for d in descriptors for v in d["variants"]]
+
+
 # Descriptors and variants -----------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ from fabriques.core.services import audit_event_create
 
 from ..models import Study
 from ._base import CellError, InputErrors, cells_record
-from .cib import cib_inputs, cib_refused, cib_value
+from .cib import cib_inputs, cib_labels, cib_refused, cib_value
 from .micmac import CELL_VALUES, micmac_inputs
 
 
@@ -38,6 +38,10 @@ class GridSpec:
     refused: Callable[[], str]
     # The diagonal is fixed at 0 (square matrices of one list against itself).
     diagonal: bool = True
+    # The rows' and the columns' names (presentation mode, conflict page).
+    labels: Callable[[Study], tuple[list[str], list[str]]] | None = None
+    # What the grid's title says (« Matrice des influences directes »).
+    title: Callable[[], str] | None = None
 
 
 def _micmac_parse(text: str) -> Any:
@@ -52,6 +56,8 @@ GRID_SPECS: dict[tuple[str, str], GridSpec] = {
         refused=lambda: _(
             "la valeur doit être comprise entre 0 et 3 (ou P, influence potentielle)"
         ),
+        labels=lambda study: (micmac_inputs(study)[0], micmac_inputs(study)[0]),
+        title=lambda: _("Matrice des influences directes"),
     ),
     # CIB: every cell is editable, self-impacts (a descriptor's own block) included, as the
     # library counts them (foresight/README.md, "cib").
@@ -61,6 +67,8 @@ GRID_SPECS: dict[tuple[str, str], GridSpec] = {
         parse=cib_value,
         refused=cib_refused,
         diagonal=False,
+        labels=lambda study: (cib_labels(study), cib_labels(study)),
+        title=lambda: _("Matrice des impacts croisés"),
     ),
 }
 

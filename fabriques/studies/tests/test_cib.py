@@ -536,8 +536,11 @@ class CibViewsTest(TestCase):
         )
         assert 'name="c-2-3" id="c-2-3" value="9"' in html
         before = self.study.lock_version
-        stale = client.post(url, grid_form(self.study) | {"lock_version": str(before - 1)})
-        assert stale.status_code == 302
+        stale = client.post(
+            url, grid_form(self.study, {"c-0-3": "1"}) | {"lock_version": str(before - 1)}
+        )
+        # Someone saved in between: the conflict page shows the cells side by side.
+        assert stale.status_code == 409
         self.study.refresh_from_db()
         assert self.study.lock_version == before
 
