@@ -644,3 +644,9 @@ class CibViewsTest(TestCase):
         html = page.content.decode()
         assert "<td>Croissance</td>" in html and "Enregistrer" not in html
         assert self.cast.provider_a.last_name not in html
+
+    def test_the_projector_shows_one_row_of_the_impact_grid(self) -> None:
+        url = reverse("studies:presentation", args=[self.study.pk, "matrix"])
+        page = self.client_for("partner_a").get(url + "?ligne=4").content.decode()
+        assert "Matrice des impacts croisés" in page
+        assert "Population\u00a0: Baisse" in page and "-3" in page
