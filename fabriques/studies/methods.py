@@ -35,6 +35,8 @@ class MethodScreens:
     results_context: Callable[[StudyRun], dict[str, Any]]
     # The pages that edit the inputs, linked from the study page for those who write.
     input_links: tuple[InputLink, ...] = field(default=())
+    # The study page's « Lancer le calcul » posts here (takes the study's pk).
+    run_url_name: str = "studies:run"
 
 
 def _generic_inputs(study: Study) -> dict[str, Any]:
@@ -84,6 +86,19 @@ SCREENS: dict[str, MethodScreens] = {
             InputLink("studies:variables", _("Variables")),
             InputLink("studies:matrix", _("Matrice des influences")),
         ),
+    ),
+    # Cross-impact balances: a large model's run goes through the task queue (cib_run).
+    "cib": MethodScreens(
+        inputs_template="studies/methods/cib_inputs.html",
+        inputs_context=lambda study: selectors.cib_inputs_summary(study),
+        results_template="studies/methods/cib_results.html",
+        results_context=lambda run: selectors.cib_results(run),
+        input_links=(
+            InputLink("studies:cib_descriptors", _("Descripteurs et variantes")),
+            InputLink("studies:cib_matrix", _("Matrice des impacts croisés")),
+            InputLink("studies:cib_import", _("Importer un modèle ScenarioWizard")),
+        ),
+        run_url_name="studies:cib_run",
     ),
 }
 

@@ -392,3 +392,65 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.voter} — {self.item}"
+
+
+class QueuedRunStatus(models.TextChoices):
+    QUEUED = "queued", _("En file d’attente")
+    RUNNING = "running", _("Calcul en cours")
+    DONE = "done", _("Terminé")
+    FAILED = "failed", _("Échec")
+
+
+class QueuedRun(models.Model):
+    """A run too large to compute during the request (CIB models with many scenarios): the
+    input frozen when it was asked for, its state and progress message while the task queue
+    computes it, then the saved `StudyRun`. The page that waits reads it and reloads."""
+
+    study = models.ForeignKey(
+        Study, verbose_name=_("étude"), on_delete=models.CASCADE, related_name="queued_runs"
+    )
+    input = models.JSONField(_("entrée du calcul"))
+    # How many scenarios the search may have to examine (the library's islands): the reason
+    # the run went to the queue.
+    estimate = models.PositiveBigIntegerField(_("scénarios à examiner au plus"), default=0)
+    status = models.CharField(
+        _("état"), max_length=20, choices=QueuedRunStatus.choices, default=QueuedRunStatus.QUEUED
+    )
+    message = models.TextField(_("message"), blank=True)
+    run = models.ForeignKey(
+        StudyRun,
+        verbose_name=_("calcul enregistré"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calcul en file d’attente")
+        verbose_name_plural = _("calculs en file d’attente")
+        ordering = ["study", "-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in QueuedRunStatus]),
+                name="studies_queuedrun_status_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.study} — {self.get_status_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (QueuedRunStatus.QUEUED, QueuedRunStatus.RUNNING)

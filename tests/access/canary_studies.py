@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import foresight
-from fabriques.studies.models import Method, Study, StudyRun
-from foresight import mactor, micmac
+from fabriques.studies.models import Method, QueuedRun, Scenario, Study, StudyRun
+from foresight import cib, mactor, micmac
 
 Kwargs = dict[str, Any]
 
@@ -63,6 +63,41 @@ def _mactor_study(world: Any, side: str, seen_by: frozenset[str], participation:
     return study
 
 
+def _cib_study(world: Any, side: str, seen_by: frozenset[str], participation: Any) -> Study:
+    """cib: a territory's cross-impact balances study whose descriptor and scenario are
+    canaries, with a run, a kept scenario and a run waiting in the queue."""
+    descriptor = world.plant("cib-descriptor", side, seen_by)
+    document = {
+        "descriptors": [
+            {"name": descriptor, "variants": ["Haut", "Bas"]},
+            {"name": "Population", "variants": ["Hausse", "Baisse"]},
+        ],
+        "matrix": [[0, 0, 2, -2], [0, 0, -1, 1], [1, -1, 0, 0], [-3, 3, 0, 0]],
+    }
+    study = Study.objects.create(
+        fabrique=world.fabrique(side),
+        participation=participation,
+        method=Method.CIB,
+        title=world.plant("cib-study-title", side, seen_by),
+        inputs=document,
+    )
+    run = StudyRun.objects.create(
+        study=study,
+        input=document,
+        output=cib.solve(cib.parse(document)).to_dict(),
+        foresight_version=foresight.__version__,
+    )
+    Scenario.objects.create(
+        study=study,
+        run=run,
+        name=world.plant("cib-scenario", side, seen_by),
+        narrative=world.plant("cib-narrative", side, seen_by),
+        configuration={descriptor: "Haut", "Population": "Hausse"},
+    )
+    QueuedRun.objects.create(study=study, input=document, estimate=4)
+    return study
+
+
 def plant_studies(world: Any, side: str, team: frozenset[str]) -> None:
     personas = world.personas
     referents = {f"elected_{side}", "technical_a"} if side == "a" else {f"elected_{side}"}
@@ -71,6 +106,7 @@ def plant_studies(world: Any, side: str, team: frozenset[str]) -> None:
     territory = getattr(personas, f"participation_{side}")
     world.studies.append(_study(world, side, team | {"applicant"}, territory))
     world.studies.append(_study(world, side, team - referents, None))
+    world.studies.append(_cib_study(world, side, team | {"applicant"}, territory))
     world.studies.append(_mactor_study(world, side, team | {"applicant"}, territory))
 
 
@@ -94,6 +130,18 @@ STUDY_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "studies:public": _studies,
     "studies:export": lambda w: _studies(w, fmt="csv"),
     "studies:run_detail": _runs,
+    # cib
+    "studies:cib_descriptors": _studies,
+    "studies:cib_matrix": _studies,
+    "studies:cib_import": _studies,
+    "studies:cib_run": _studies,
+    "studies:cib_pending": lambda w: [
+        {"pk": study.pk, "queued": queued.pk}
+        for study in w.studies
+        for queued in study.queued_runs.all()
+    ],
+    "studies:cib_scenarios": _runs,
+    "studies:cib_scenario_create": lambda w: [{**kwargs, "index": 0} for kwargs in _runs(w)],
     "studies:run_json": _runs,
     # mactor
     "studies:mactor_actors": _studies,

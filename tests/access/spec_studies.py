@@ -150,6 +150,43 @@ MACTOR_PAYLOADS = {
 }
 
 
+# cib: the forms of the cross-impact balances screens.
+def _cib_descriptors_form(world: Any) -> dict[str, Any]:
+    study = world.cib_study_a
+    data: dict[str, Any] = {"lock_version": str(study.lock_version)}
+    for i, descriptor in enumerate(study.inputs["descriptors"]):
+        data[f"d-{i}-name"] = descriptor["name"]
+        for k, variant in enumerate(descriptor["variants"]):
+            data[f"v-{i}-{k}-name"] = variant
+    return data | {"new-name": "Mobilités", "new-variants": "Voiture\nTrain"}
+
+
+def _cib_matrix_form(world: Any) -> dict[str, Any]:
+    study = world.cib_study_a
+    cells = {
+        f"c-{i}-{j}": str(value)
+        for i, row in enumerate(study.inputs["matrix"])
+        for j, value in enumerate(row)
+    }
+    return {"lock_version": str(study.lock_version), **cells, "c-0-1": "-2"}
+
+
+def _cib_import_form(world: Any) -> dict[str, Any]:
+    from foresight import cib, scenariowizard
+
+    study = world.cib_study_a
+    model = scenariowizard.model_from_input(
+        cib.parse(
+            {"descriptors": study.inputs["descriptors"][::-1], "matrix": study.inputs["matrix"]}
+        )
+    )
+    content = scenariowizard.write_scw(model).encode()
+    return {
+        "lock_version": str(study.lock_version),
+        "file": SimpleUploadedFile("modele.scw", content, content_type="text/plain"),
+    }
+
+
 STUDY_CASES: dict[str, list[Case]] = {
     "studies:fabrique_list": [Case(_a, get=SEE_A)],
     "studies:create": [
@@ -234,4 +271,59 @@ STUDY_CASES: dict[str, list[Case]] = {
         ]
         for name, payload in MACTOR_PAYLOADS.items()
     },
+    # cib: the cross-impact balances screens (descriptors, impact grid, ScenarioWizard
+    # import, run, the queued run's waiting page, the scenarios and keeping one).
+    "studies:cib_descriptors": [
+        Case(
+            _study("cib_study_a"),
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=lambda w: _cib_descriptors_form(w),
+        )
+    ],
+    "studies:cib_matrix": [
+        Case(
+            _study("cib_study_a"),
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=lambda w: _cib_matrix_form(w),
+        )
+    ],
+    "studies:cib_import": [
+        Case(
+            _study("cib_study_a"),
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=lambda w: _cib_import_form(w),
+        )
+    ],
+    "studies:cib_run": [
+        Case(_study("cib_study_a"), get=POST_FIRST, writers=WRITE_STUDIES_A, payload=lambda w: {})
+    ],
+    "studies:cib_pending": [
+        Case(
+            lambda w: {"pk": w.cib_study_a.pk, "queued": w.cib_queued_a.pk},
+            get=SEE_STUDY_A,
+            members=MEMBER_READS,
+        )
+    ],
+    "studies:cib_scenarios": [
+        Case(
+            lambda w: {"pk": w.cib_study_a.pk, "run": w.cib_run_a.pk},
+            get=SEE_STUDY_A,
+            members=MEMBER_READS,
+        )
+    ],
+    "studies:cib_scenario_create": [
+        Case(
+            lambda w: {"pk": w.cib_study_a.pk, "run": w.cib_run_a.pk, "index": 1},
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=lambda w: {"name": "Scénario de la matrice", "narrative": "Un récit."},
+        )
+    ],
 }

@@ -12,9 +12,9 @@ from typing import Any
 from django.utils import timezone
 
 from fabriques.programme.tests.personas import Personas
-from fabriques.studies.models import Study, StudyStatus
-from fabriques.studies.services import study_run
-from fabriques.studies.tests.factories import micmac_study
+from fabriques.studies.models import QueuedRun, Study, StudyStatus
+from fabriques.studies.services import cib_run_start, scenario_create, study_run
+from fabriques.studies.tests.factories import cib_study, micmac_study
 from fabriques.studies.tests.factories_mactor import mactor_study
 
 
@@ -49,9 +49,31 @@ def build_studies(cast: Personas) -> dict[str, Any]:
         participation=cast.participation_a,
         title="Jeu des acteurs du territoire A",
     )
-    for study in (study_a, collective_a, published, study_b, mactor_a):
+    # cib: territory A's cross-impact balances, a saved run with a kept scenario and a run
+    # waiting in the queue.
+    cib_a = cib_study(
+        fabrique=cast.fabrique_a,
+        actor=cast.provider_a,
+        participation=cast.participation_a,
+        title="Balance d’impacts croisés du territoire A",
+    )
+    cib_run_a = cib_run_start(study=cib_a, actor=cast.provider_a)
+    scenario_create(
+        study=cib_a,
+        actor=cast.provider_a,
+        name="Scénario gardé",
+        configuration={"Économie locale": "Déclin", "Population": "Baisse"},
+        run=cib_run_a,  # type: ignore[arg-type]
+    )
+    cib_queued_a = QueuedRun.objects.create(
+        study=cib_a, input=cib_a.inputs, estimate=4, requested_by=cast.provider_a
+    )
+    for study in (study_a, collective_a, published, study_b, mactor_a, cib_a):
         study.refresh_from_db()
     return {
+        "cib_study_a": cib_a,
+        "cib_run_a": cib_run_a,
+        "cib_queued_a": cib_queued_a,
         "mactor_study_a": mactor_a,
         "study_a": study_a,
         "study_run_a": run_a,

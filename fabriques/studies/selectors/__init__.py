@@ -17,6 +17,19 @@ from ._base import (
     study_meetings,
     study_runs_page,
 )
+from .cib import (
+    SCENARIOS_PER_PAGE,
+    SCENARIOS_SHOWN,
+    ScenarioRow,
+    cib_grid,
+    cib_inputs_summary,
+    cib_notes,
+    cib_queued_run,
+    cib_results,
+    cib_run_scenario,
+    cib_scenarios_page,
+    study_scenarios,
+)
 from .mactor import (
     ResultTable,
     mactor_figures,
@@ -34,6 +47,8 @@ from .micmac import (
 
 __all__ = [
     "RUNS_PER_PAGE",
+    "SCENARIOS_PER_PAGE",
+    "SCENARIOS_SHOWN",
     "STUDIES_PER_PAGE",
     "CellDifference",
     "Grid",
@@ -41,8 +56,16 @@ __all__ = [
     "GridRow",
     "PresentationRow",
     "ResultTable",
+    "ScenarioRow",
     "build_grid",
     "cell_authors",
+    "cib_grid",
+    "cib_inputs_summary",
+    "cib_notes",
+    "cib_queued_run",
+    "cib_results",
+    "cib_run_scenario",
+    "cib_scenarios_page",
     "fabrique_studies_page",
     "grid_differences",
     "latest_run",
@@ -58,4 +81,5 @@ __all__ = [
     "presentation_row",
     "study_meetings",
     "study_runs_page",
+    "study_scenarios",
 ]

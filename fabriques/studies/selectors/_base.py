@@ -4,7 +4,7 @@ Each owns its joins; the query counts are asserted in tests/test_selectors.py.""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -67,6 +67,8 @@ class GridCell:
     label: str
     diagonal: bool
     author: str = ""
+    # The cell lies in a block of the grid's groups (a CIB descriptor's own block).
+    own_block: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,8 @@ class Grid:
     maxlength: int
     inputmode: str = "numeric"
     cell_url: str = ""
+    # Column groups (name, how many columns), drawn as a header row above the columns.
+    groups: list[tuple[str, int]] = field(default_factory=list)
 
     def body(self) -> SafeString:
         """The grid's <tbody> rows, built here rather than by template tags: a 60 × 60 grid
@@ -111,9 +115,13 @@ class Grid:
                         f'<td class="studies-grid__diagonal" aria-label="{label} : 0">—</td>'
                     )
                     continue
+                # A descriptor's own block (CIB self-impacts) is shaded, still editable.
+                block = " studies-grid__own-block" if cell.own_block else ""
                 if cell.author:
                     title = escape(filled_by % {"name": cell.author})
-                    parts.append(f'<td title="{title}" class="studies-grid__filled">')
+                    parts.append(f'<td title="{title}" class="studies-grid__filled{block}">')
+                elif block:
+                    parts.append(f'<td class="{block.strip()}">')
                 else:
                     parts.append("<td>")
                 parts.append(
@@ -165,10 +173,13 @@ def build_grid(
     maxlength: int,
     diagonal: bool,
     inputmode: str = "numeric",
+    groups: Sequence[tuple[str, int]] = (),
 ) -> Grid:
     """A grid's rows of cells: each cell's input name `c-<row>-<column>`, its value (the
     posted text when the form comes back with errors), label and author (one query)."""
     authors = cell_authors(study, matrix)
+    # Each row's or column's group (index into `groups`), when groups are given.
+    group_of = [g for g, (_name, span) in enumerate(groups) for _k in range(span)]
     grid_rows = []
     for i, source in enumerate(rows):
         cells = []
@@ -183,6 +194,7 @@ def build_grid(
                     label=label(source, target),
                     diagonal=diagonal and i == j,
                     author=authors.get((i, j), ""),
+                    own_block=bool(group_of) and group_of[i] == group_of[j],
                 )
             )
         grid_rows.append(GridRow(number=i + 1, variable=source, cells=cells))
@@ -196,6 +208,7 @@ def build_grid(
         maxlength=maxlength,
         inputmode=inputmode,
         cell_url=reverse("studies:cell", args=[study.pk]),
+        groups=list(groups),
     )
 
 

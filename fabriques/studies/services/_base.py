@@ -72,6 +72,7 @@ class InputErrors(Exception):
 # Each method's input document as a new study starts it (the library's own shape).
 EMPTY_INPUTS: dict[str, dict[str, Any]] = {
     Method.MICMAC: {"variables": [], "matrix": []},
+    Method.CIB: {"descriptors": [], "matrix": []},
     Method.MACTOR: {
         "actors": [],
         "objectives": [],

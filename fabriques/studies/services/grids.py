@@ -22,6 +22,7 @@ from fabriques.core.services import audit_event_create
 
 from ..models import Study
 from ._base import CellError, InputErrors, cells_record
+from .cib import cib_inputs, cib_labels, cib_refused, cib_value
 from .mactor import mactor_inputs, mid_refused, mid_value, position_refused, position_value
 from .micmac import CELL_VALUES, micmac_inputs
 
@@ -77,6 +78,17 @@ GRID_SPECS: dict[tuple[str, str], GridSpec] = {
         diagonal=False,
         labels=lambda study: (mactor_inputs(study).actors, mactor_inputs(study).objectives),
         title=lambda: _("Positions des acteurs sur les objectifs (MAO)"),
+    ),
+    # CIB: every cell is editable, self-impacts (a descriptor's own block) included, as the
+    # library counts them (foresight/README.md, "cib").
+    ("cib", "matrix"): GridSpec(
+        matrix="matrix",
+        read=lambda study: cib_inputs(study)[1],
+        parse=cib_value,
+        refused=cib_refused,
+        diagonal=False,
+        labels=lambda study: (cib_labels(study), cib_labels(study)),
+        title=lambda: _("Matrice des impacts croisés"),
     ),
 }
 

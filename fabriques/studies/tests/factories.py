@@ -42,3 +42,45 @@ def micmac_study(
         expected_version=study.lock_version,
     )
     return study
+
+
+# The worked example of foresight/README.md ("cib"): (a2, b2) total 4 and (a1, b1) total 3
+# are the consistent scenarios.
+CIB_DESCRIPTORS: list[dict[str, Any]] = [
+    {"name": "Économie locale", "variants": ["Croissance", "Déclin"]},
+    {"name": "Population", "variants": ["Hausse", "Baisse"]},
+]
+CIB_MATRIX = [[0, 0, 2, -2], [0, 0, -1, 1], [1, -1, 0, 0], [-3, 3, 0, 0]]
+
+
+def cib_study(
+    *,
+    fabrique: Any,
+    actor: Any,
+    participation: Any = None,
+    title: str = "Balance d’impacts croisés",
+) -> Study:
+    """A CIB study with its descriptors and impact grid entered through the services."""
+    study = services.study_create(
+        fabrique=fabrique,
+        actor=actor,
+        method=Method.CIB,
+        title=title,
+        participation=participation,
+    )
+    services.cib_descriptors_save(
+        study=study,
+        actor=actor,
+        descriptors=[
+            services.DescriptorEdit(None, d["name"], tuple((None, v) for v in d["variants"]))
+            for d in CIB_DESCRIPTORS
+        ],
+        expected_version=study.lock_version,
+    )
+    services.cib_matrix_save(
+        study=study,
+        actor=actor,
+        cells={(i, j): str(v) for i, row in enumerate(CIB_MATRIX) for j, v in enumerate(row)},
+        expected_version=study.lock_version,
+    )
+    return study

@@ -4,6 +4,11 @@ selector, render; every form works as a plain post, without JavaScript."""
 
 from django.urls import URLPattern
 
-from . import core, mactor, micmac
+from . import cib, core, mactor, micmac
 
-urlpatterns: list[URLPattern] = [*core.urlpatterns, *micmac.urlpatterns, *mactor.urlpatterns]
+urlpatterns: list[URLPattern] = [
+    *core.urlpatterns,
+    *micmac.urlpatterns,
+    *mactor.urlpatterns,
+    *cib.urlpatterns,
+]

@@ -219,6 +219,7 @@ def run_detail(request: HttpRequest, pk: int, run: int) -> HttpResponse:
             run=found,
             screens=screens,
             show_people=True,
+            may_write=access.may_write_study(request.user, found.study),
             **screens.results_context(found),
         ),
     )
