@@ -237,6 +237,7 @@ from .content import (
     Person,
     fictional_pdf,
 )
+from .studio_cib import demo_cib
 from .studio_mactor import demo_mactor
 
 
@@ -1390,7 +1391,7 @@ def _studio(fabrique: Fabrique, report: DemoReport) -> None:
     """One study of each other method of the toolbox, each with a saved run, built by the
     provider's consultant through the studio's services (fabriques/demo/studio_*.py)."""
     consultant = User.objects.get(email__iexact=PROVIDER.email)
-    for build in (demo_mactor,):
+    for build in (demo_mactor, demo_cib):
         study = build(fabrique=fabrique, consultant=consultant)
         report.built.append(f"l’étude « {study.title} » ({study.get_method_display()})")
 
