@@ -72,6 +72,17 @@ SCREENS: dict[str, MethodScreens] = {
             InputLink("studies:matrix", _("Matrice des influences")),
         ),
     ),
+    "morpho": MethodScreens(
+        inputs_template="studies/methods/morpho_inputs.html",
+        inputs_context=lambda study: selectors.morpho_inputs_summary(study),
+        results_template="studies/methods/morpho_results.html",
+        results_context=lambda run: selectors.morpho_results(run),
+        input_links=(
+            InputLink("studies:morpho_components", _("Composantes et hypothèses")),
+            InputLink("studies:morpho_exclusions", _("Exclusions")),
+            InputLink("studies:morpho_live", _("Exploration en direct")),
+        ),
+    ),
 }
 
 

@@ -18,6 +18,15 @@ from .micmac import (
     micmac_grid,
     micmac_inputs_summary,
 )
+from .morpho import (
+    LiveAnswer,
+    morpho_inputs_summary,
+    morpho_live,
+    morpho_prepared,
+    morpho_results,
+    morpho_scenarios,
+    parse_choices,
+)
 
 __all__ = [
     "RUNS_PER_PAGE",
@@ -25,6 +34,7 @@ __all__ = [
     "Grid",
     "GridCell",
     "GridRow",
+    "LiveAnswer",
     "build_grid",
     "cell_authors",
     "fabrique_studies_page",
@@ -32,6 +42,12 @@ __all__ = [
     "micmac_figures",
     "micmac_grid",
     "micmac_inputs_summary",
+    "morpho_inputs_summary",
+    "morpho_live",
+    "morpho_prepared",
+    "morpho_results",
+    "morpho_scenarios",
+    "parse_choices",
     "study_meetings",
     "study_runs_page",
 ]
