@@ -12,9 +12,11 @@ from typing import Any
 from django.utils import timezone
 
 from fabriques.programme.tests.personas import Personas
+from fabriques.studies import services
 from fabriques.studies.models import Study, StudyStatus
 from fabriques.studies.services import study_run
 from fabriques.studies.tests.factories import micmac_study
+from fabriques.studies.tests.test_morpho import morpho_study
 
 
 def build_studies(cast: Personas) -> dict[str, Any]:
@@ -41,9 +43,27 @@ def build_studies(cast: Personas) -> dict[str, Any]:
         participation=cast.participation_b,
         title="Analyse structurelle du territoire B",
     )
-    for study in (study_a, collective_a, published, study_b):
+    # morpho: territory A's morphological analysis with a run and a named scenario.
+    morpho_a = morpho_study(
+        fabrique=cast.fabrique_a,
+        actor=cast.provider_a,
+        participation=cast.participation_a,
+        title="Analyse morphologique du territoire A",
+    )
+    study_run(study=morpho_a, actor=cast.provider_a)
+    scenario_a = services.morpho_scenario_save(
+        study=morpho_a,
+        actor=cast.provider_a,
+        name="Sobriété partagée",
+        narrative="Un territoire qui roule à vélo.",
+        choices={0: 2, 1: 2, 2: 1},
+        expected_version=morpho_a.lock_version,
+    )
+    for study in (study_a, collective_a, published, study_b, morpho_a):
         study.refresh_from_db()
     return {
+        "morpho_study_a": morpho_a,
+        "morpho_scenario_a": scenario_a,
         "study_a": study_a,
         "study_run_a": run_a,
         "collective_study_a": collective_a,

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from foresight.morpho_engine import BudgetExceeded
 
@@ -94,6 +95,10 @@ class LiveHypothesis:
     possible: bool
     # Consistent configurations if it is chosen (with the others' choices); None: not known.
     count: int | None
+    # Ready for the template (a click's answer renders 60 of these: no filter, no tag).
+    input_id: str = ""
+    value: str = ""
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,8 @@ class LiveComponent:
     name: str
     chosen: int | None
     hypotheses: list[LiveHypothesis]
+    input_name: str = ""
+    hint: str = ""
 
     @property
     def chosen_name(self) -> str:
@@ -168,7 +175,8 @@ def _possible(
     engine = field.engine(fixed)
     seen: dict[int, set[int]] = {c: set() for c in components}
     try:
-        if engine.count() == 0:
+        # One forward pass, kept for the draws.
+        if 0 in engine.group_counts(keep=True):
             return seen
         draws = [engine.sample(random.Random(i)) for i in range(DRAWS)]
     except BudgetExceeded:
@@ -182,6 +190,16 @@ def _possible(
             if h not in seen[c] and field.satisfied({**fixed, c: h}):
                 seen[c].add(h)
     return seen
+
+
+def _hint(possible: bool, count: int | None) -> str:
+    if not possible:
+        return _("✕ impossible avec les autres choix")
+    if count is None:
+        return _("possible")
+    return ngettext(
+        "possible — %(count)s configuration", "possible — %(count)s configurations", count
+    ) % {"count": count}
 
 
 def morpho_live(study: Study, choices: Mapping[int, int]) -> LiveAnswer:
@@ -208,24 +226,37 @@ def morpho_live(study: Study, choices: Mapping[int, int]) -> LiveAnswer:
             others = {o: h for o, h in choices.items() if o != c}
             possible[c] = _possible(field, others, [c])[c]
     consistent = (remaining is None and field.satisfied(dict(choices))) or bool(remaining)
-    components = [
-        LiveComponent(
-            position=c,
-            name=comp.name,
-            chosen=choices.get(c),
-            hypotheses=[
-                LiveHypothesis(
-                    position=h,
-                    name=name,
-                    chosen=choices.get(c) == h,
-                    possible=h in possible[c],
-                    count=None if counts is None else counts[c][h],
+    components = []
+    for c, comp in enumerate(comps):
+        hyps = [
+            LiveHypothesis(
+                position=h,
+                name=name,
+                chosen=choices.get(c) == h,
+                possible=h in possible[c],
+                count=None if counts is None else counts[c][h],
+                input_id=f"c-{c}-{h}",
+                value=str(h),
+                hint=_hint(h in possible[c], None if counts is None else counts[c][h]),
+            )
+            for h, name in enumerate(comp.hypotheses)
+        ]
+        n_possible = len(possible[c])
+        components.append(
+            LiveComponent(
+                position=c,
+                name=comp.name,
+                chosen=choices.get(c),
+                hypotheses=hyps,
+                input_name=f"c-{c}",
+                hint=ngettext(
+                    "%(count)s hypothèse possible sur %(total)s",
+                    "%(count)s hypothèses possibles sur %(total)s",
+                    n_possible,
                 )
-                for h, name in enumerate(comp.hypotheses)
-            ],
+                % {"count": n_possible, "total": len(hyps)},
+            )
         )
-        for c, comp in enumerate(comps)
-    ]
     chosen_elements = {(comps[c].name, comps[c].hypotheses[h]) for c, h in choices.items()}
     violated = [
         " + ".join(element_label(e) for e in excl)
