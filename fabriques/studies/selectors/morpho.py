@@ -220,8 +220,8 @@ def morpho_live(study: Study, choices: Mapping[int, int]) -> LiveAnswer:
         remaining = field.count(dict(choices)) if choices else prepared.total
         free = [c for c in range(len(sizes)) if c not in choices]
         possible = [set() for _ in sizes]
-        for c, hyps in _possible(field, choices, free).items():
-            possible[c] = hyps
+        for c, found in _possible(field, choices, free).items():
+            possible[c] = found
         for c in choices:
             others = {o: h for o, h in choices.items() if o != c}
             possible[c] = _possible(field, others, [c])[c]

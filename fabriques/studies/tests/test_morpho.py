@@ -510,18 +510,3 @@ class MorphoViewsTest(TestCase):
         other = micmac_study(fabrique=self.cast.fabrique_a, actor=self.cast.provider_a)
         url = reverse("studies:morpho_live", args=[other.pk])
         assert self.status("provider_a", url) == 404
-
-
-class MorphoDemoTest(TestCase):
-    def test_the_demo_study_is_built_once_with_its_run_and_scenario(self) -> None:
-        from fabriques.demo.studio_morpho import DEMO_MORPHO_SCENARIO, demo_morpho
-
-        cast = build_personas()
-        study = demo_morpho(fabrique=cast.fabrique_a, consultant=cast.provider_a)
-        again = demo_morpho(fabrique=cast.fabrique_a, consultant=cast.provider_a)
-        assert again.pk == study.pk
-        assert len(study.inputs["components"]) == 6
-        run = study.runs.get()
-        assert 0 < run.output["count"] < run.output["space"]
-        scenario = study.scenarios.get()
-        assert scenario.name == DEMO_MORPHO_SCENARIO and scenario.run == run
