@@ -179,6 +179,12 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "study.inputs_imported": _("Données d’entrée d’une étude importées d’un tableau"),
     "study.run": _("Calcul d’une étude prospective enregistré"),
     "study.cell_changed": _("Cellule d’une matrice d’étude saisie"),
+    "study.components_changed": _(
+        "Composantes et hypothèses d’une analyse morphologique modifiées"
+    ),
+    "study.exclusions_changed": _("Exclusions d’une analyse morphologique modifiées"),
+    "study.scenario_saved": _("Scénario d’une analyse morphologique enregistré"),
+    "study.scenario_deleted": _("Scénario d’une analyse morphologique supprimé"),
     "study.descriptors_changed": _("Descripteurs et variantes d’une balance d’impacts modifiés"),
     "study.impacts_changed": _("Matrice d’une balance d’impacts croisés modifiée"),
     "study.run_queued": _("Calcul d’une étude prospective mis en file d’attente"),

@@ -100,6 +100,17 @@ SCREENS: dict[str, MethodScreens] = {
         ),
         run_url_name="studies:cib_run",
     ),
+    "morpho": MethodScreens(
+        inputs_template="studies/methods/morpho_inputs.html",
+        inputs_context=lambda study: selectors.morpho_inputs_summary(study),
+        results_template="studies/methods/morpho_results.html",
+        results_context=lambda run: selectors.morpho_results(run),
+        input_links=(
+            InputLink("studies:morpho_components", _("Composantes et hypothèses")),
+            InputLink("studies:morpho_exclusions", _("Exclusions")),
+            InputLink("studies:morpho_live", _("Exploration en direct")),
+        ),
+    ),
 }
 
 

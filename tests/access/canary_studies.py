@@ -11,7 +11,7 @@ from typing import Any
 
 import foresight
 from fabriques.studies.models import Method, QueuedRun, Scenario, Study, StudyRun
-from foresight import cib, mactor, micmac
+from foresight import cib, mactor, micmac, morpho
 
 Kwargs = dict[str, Any]
 
@@ -108,6 +108,42 @@ def plant_studies(world: Any, side: str, team: frozenset[str]) -> None:
     world.studies.append(_study(world, side, team - referents, None))
     world.studies.append(_cib_study(world, side, team | {"applicant"}, territory))
     world.studies.append(_mactor_study(world, side, team | {"applicant"}, territory))
+    # morpho: a morphological analysis of the territory, with a component, a hypothesis and a
+    # scenario (name and narrative) planted.
+    world.studies.append(_morpho_study(world, side, team | {"applicant"}, territory))
+
+
+def _morpho_study(world: Any, side: str, seen_by: frozenset[str], participation: Any) -> Study:
+    component = world.plant("morpho-component", side, seen_by)
+    hypothesis = world.plant("morpho-hypothesis", side, seen_by)
+    document = {
+        "components": [
+            {"name": component, "hypotheses": [hypothesis, "Sobriété"]},
+            {"name": "Mobilités", "hypotheses": ["Voiture", "Vélo"]},
+        ],
+        "exclusions": [[[component, hypothesis], ["Mobilités", "Vélo"]]],
+    }
+    study = Study.objects.create(
+        fabrique=world.fabrique(side),
+        participation=participation,
+        method=Method.MORPHO,
+        title=world.plant("morpho-title", side, seen_by),
+        inputs=document,
+    )
+    run = StudyRun.objects.create(
+        study=study,
+        input=document,
+        output=morpho.solve(morpho.parse(document)).to_dict(),
+        foresight_version=foresight.__version__,
+    )
+    Scenario.objects.create(
+        study=study,
+        run=run,
+        name=world.plant("morpho-scenario", side, seen_by),
+        narrative=world.plant("morpho-narrative", side, seen_by),
+        configuration={component: hypothesis, "Mobilités": "Voiture"},
+    )
+    return study
 
 
 def _studies(world: Any, **extra: Any) -> list[Kwargs]:
@@ -116,6 +152,14 @@ def _studies(world: Any, **extra: Any) -> list[Kwargs]:
 
 def _runs(world: Any) -> list[Kwargs]:
     return [{"pk": study.pk, "run": run.pk} for study in world.studies for run in study.runs.all()]
+
+
+def _scenarios(world: Any) -> list[Kwargs]:
+    return [
+        {"pk": study.pk, "scenario": scenario.pk}
+        for study in world.studies
+        for scenario in study.scenarios.all()
+    ]
 
 
 STUDY_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
@@ -149,4 +193,10 @@ STUDY_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "studies:mactor_mid": _studies,
     "studies:mactor_positions": _studies,
     "studies:mactor_options": _studies,
+    # morpho
+    "studies:morpho_components": _studies,
+    "studies:morpho_exclusions": _studies,
+    "studies:morpho_live": _studies,
+    "studies:morpho_scenario_save": _studies,
+    "studies:morpho_scenario_delete": _scenarios,
 }

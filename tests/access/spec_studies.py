@@ -327,3 +327,69 @@ STUDY_CASES: dict[str, list[Case]] = {
         )
     ],
 }
+
+
+# morpho: the morphological analysis's screens (components, exclusions, live screen, scenarios).
+def _morpho_components_form(world: Any) -> dict[str, Any]:
+    study = world.morpho_study_a
+    data: dict[str, Any] = {"lock_version": str(study.lock_version)}
+    for i, comp in enumerate(study.inputs["components"]):
+        data[f"comp-{i}-name"] = comp["name"]
+        data |= {f"comp-{i}-h-{j}": h for j, h in enumerate(comp["hypotheses"])}
+    return data | {"new-name": "Alimentation", "new-hypotheses": "Locale\nMondialisée"}
+
+
+def _morpho_exclusions_form(world: Any) -> dict[str, Any]:
+    return {"lock_version": str(world.morpho_study_a.lock_version), "a": "0-2", "b": "2-0"}
+
+
+def _morpho_scenario_form(world: Any) -> dict[str, Any]:
+    return {
+        "lock_version": str(world.morpho_study_a.lock_version),
+        "c-0": "2",
+        "c-1": "2",
+        "c-2": "1",
+        "name": "Scénario de la matrice",
+        "narrative": "",
+    }
+
+
+def _morpho_scenario(world: Any) -> dict[str, Any]:
+    return {"pk": world.morpho_study_a.pk, "scenario": world.morpho_scenario_a.pk}
+
+
+STUDY_CASES |= {
+    "studies:morpho_components": [
+        Case(
+            _study("morpho_study_a"),
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=_morpho_components_form,
+        )
+    ],
+    "studies:morpho_exclusions": [
+        Case(
+            _study("morpho_study_a"),
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=_morpho_exclusions_form,
+        )
+    ],
+    # Exploring is reading: the study's readers explore too; saving a scenario is writing.
+    "studies:morpho_live": [
+        Case(_study("morpho_study_a"), get=SEE_STUDY_A, members=MEMBER_READS),
+    ],
+    "studies:morpho_scenario_save": [
+        Case(
+            _study("morpho_study_a"),
+            get=POST_FIRST,
+            writers=WRITE_STUDIES_A,
+            payload=_morpho_scenario_form,
+        )
+    ],
+    "studies:morpho_scenario_delete": [
+        Case(_morpho_scenario, get=POST_FIRST, writers=WRITE_STUDIES_A, payload=lambda w: {})
+    ],
+}

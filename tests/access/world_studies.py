@@ -12,10 +12,12 @@ from typing import Any
 from django.utils import timezone
 
 from fabriques.programme.tests.personas import Personas
+from fabriques.studies import services
 from fabriques.studies.models import QueuedRun, Study, StudyStatus
 from fabriques.studies.services import cib_run_start, scenario_create, study_run
 from fabriques.studies.tests.factories import cib_study, micmac_study
 from fabriques.studies.tests.factories_mactor import mactor_study
+from fabriques.studies.tests.test_morpho import morpho_study
 
 
 def build_studies(cast: Personas) -> dict[str, Any]:
@@ -68,9 +70,27 @@ def build_studies(cast: Personas) -> dict[str, Any]:
     cib_queued_a = QueuedRun.objects.create(
         study=cib_a, input=cib_a.inputs, estimate=4, requested_by=cast.provider_a
     )
-    for study in (study_a, collective_a, published, study_b, mactor_a, cib_a):
+    # morpho: territory A's morphological analysis with a run and a named scenario.
+    morpho_a = morpho_study(
+        fabrique=cast.fabrique_a,
+        actor=cast.provider_a,
+        participation=cast.participation_a,
+        title="Analyse morphologique du territoire A",
+    )
+    study_run(study=morpho_a, actor=cast.provider_a)
+    scenario_a = services.morpho_scenario_save(
+        study=morpho_a,
+        actor=cast.provider_a,
+        name="Sobriété partagée",
+        narrative="Un territoire qui roule à vélo.",
+        choices={0: 2, 1: 2, 2: 1},
+        expected_version=morpho_a.lock_version,
+    )
+    for study in (study_a, collective_a, published, study_b, mactor_a, cib_a, morpho_a):
         study.refresh_from_db()
     return {
+        "morpho_study_a": morpho_a,
+        "morpho_scenario_a": scenario_a,
         "cib_study_a": cib_a,
         "cib_run_a": cib_run_a,
         "cib_queued_a": cib_queued_a,

@@ -44,6 +44,15 @@ from .micmac import (
     micmac_grid,
     micmac_inputs_summary,
 )
+from .morpho import (
+    LiveAnswer,
+    morpho_inputs_summary,
+    morpho_live,
+    morpho_prepared,
+    morpho_results,
+    morpho_scenarios,
+    parse_choices,
+)
 
 __all__ = [
     "RUNS_PER_PAGE",
@@ -54,6 +63,7 @@ __all__ = [
     "Grid",
     "GridCell",
     "GridRow",
+    "LiveAnswer",
     "PresentationRow",
     "ResultTable",
     "ScenarioRow",
@@ -78,6 +88,12 @@ __all__ = [
     "micmac_figures",
     "micmac_grid",
     "micmac_inputs_summary",
+    "morpho_inputs_summary",
+    "morpho_live",
+    "morpho_prepared",
+    "morpho_results",
+    "morpho_scenarios",
+    "parse_choices",
     "presentation_row",
     "study_meetings",
     "study_runs_page",

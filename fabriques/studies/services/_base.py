@@ -72,6 +72,7 @@ class InputErrors(Exception):
 # Each method's input document as a new study starts it (the library's own shape).
 EMPTY_INPUTS: dict[str, dict[str, Any]] = {
     Method.MICMAC: {"variables": [], "matrix": []},
+    Method.MORPHO: {"components": [], "exclusions": []},
     Method.CIB: {"descriptors": [], "matrix": []},
     Method.MACTOR: {
         "actors": [],
@@ -298,6 +299,8 @@ def solver_for(method: str) -> Any:
 
 
 def _input_message(error: InputError) -> str:
+    if error.field == "components" and "at least" in error.message:
+        return _("Ajoutez au moins une composante et ses hypothèses avant de lancer le calcul.")
     if error.field in ("variables", "matrix") and "at least" in error.message:
         return _("Ajoutez au moins une variable avant de lancer le calcul.")
     if error.field in ("actors", "objectives") and "at least" in error.message:

@@ -4,11 +4,12 @@ selector, render; every form works as a plain post, without JavaScript."""
 
 from django.urls import URLPattern
 
-from . import cib, core, mactor, micmac
+from . import cib, core, mactor, micmac, morpho
 
 urlpatterns: list[URLPattern] = [
     *core.urlpatterns,
     *micmac.urlpatterns,
     *mactor.urlpatterns,
     *cib.urlpatterns,
+    *morpho.urlpatterns,
 ]
