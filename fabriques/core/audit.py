@@ -179,6 +179,12 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "study.inputs_imported": _("Données d’entrée d’une étude importées d’un tableau"),
     "study.run": _("Calcul d’une étude prospective enregistré"),
     "study.cell_changed": _("Cellule d’une matrice d’étude saisie"),
+    "study.statements_changed": _("Affirmations d’un abaque de Régnier modifiées"),
+    "study.questions_changed": _("Questions d’un Delphi modifiées"),
+    "study.vote_opened": _("Vote en séance ouvert"),
+    "study.vote_joined": _("Participant arrivé dans un vote"),
+    "study.vote_cast": _("Réponse à un vote enregistrée"),
+    "study.vote_closed": _("Vote en séance clos"),
     # Documents and search
     "document.rendered": _("Document produit"),
 }

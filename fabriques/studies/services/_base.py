@@ -72,6 +72,8 @@ class InputErrors(Exception):
 # Each method's input document as a new study starts it (the library's own shape).
 EMPTY_INPUTS: dict[str, dict[str, Any]] = {
     Method.MICMAC: {"variables": [], "matrix": []},
+    Method.REGNIER: {"statements": [], "votes": [], "sort": "consensus"},
+    Method.DELPHI: {"questions": [], "consensus": {"rule": "relative_iqr_at_most", "value": 0.25}},
 }
 
 

@@ -4,6 +4,6 @@ selector, render; every form works as a plain post, without JavaScript."""
 
 from django.urls import URLPattern
 
-from . import core, micmac
+from . import core, micmac, votes
 
-urlpatterns: list[URLPattern] = [*core.urlpatterns, *micmac.urlpatterns]
+urlpatterns: list[URLPattern] = [*core.urlpatterns, *micmac.urlpatterns, *votes.urlpatterns]
