@@ -138,5 +138,7 @@ STUDY_KWARGS.update(
         "studies:vote_live": _votes,
         "studies:vote_close": _votes,
         "studies:vote_page": _codes,
+        # Not a votes route: the grid's per-cell save (POST only), walked once as a 405.
+        "studies:cell": _studies,
     }
 )

@@ -378,6 +378,8 @@ def vote_page(request: HttpRequest, code: str) -> HttpResponse:
                 samesite="Lax",
             )
             return response
+    elif request.method == "POST" and request.POST.get("action") == "join":
+        return redirect("studies:vote_page", code=session.code)  # already joined
     elif request.method == "POST" and voter is not None:
         try:
             if session.study.method == Method.REGNIER:
