@@ -64,6 +64,8 @@ STUDY_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "studies:matrix": _studies,
     "studies:import": _studies,
     "studies:run": _studies,
+    "studies:cell": _studies,
+    "studies:presentation": lambda w: _studies(w, matrix="matrix"),
     "studies:public": _studies,
     "studies:export": lambda w: _studies(w, fmt="csv"),
     "studies:run_detail": _runs,
@@ -138,7 +140,5 @@ STUDY_KWARGS.update(
         "studies:vote_live": _votes,
         "studies:vote_close": _votes,
         "studies:vote_page": _codes,
-        # Not a votes route: the grid's per-cell save (POST only), walked once as a 405.
-        "studies:cell": _studies,
     }
 )

@@ -93,6 +93,19 @@ def _import_form(world: Any) -> dict[str, Any]:
     }
 
 
+def _cell_form(world: Any) -> dict[str, Any]:
+    study = world.study_a
+    study.refresh_from_db()
+    current = str(study.inputs["matrix"][0][1])
+    return {
+        "matrix": "matrix",
+        "row": "0",
+        "column": "1",
+        "expected": current,
+        "value": "1" if current != "1" else "2",
+    }
+
+
 STUDY_CASES: dict[str, list[Case]] = {
     "studies:fabrique_list": [Case(_a, get=SEE_A)],
     "studies:create": [
@@ -156,6 +169,10 @@ STUDY_CASES: dict[str, list[Case]] = {
     "studies:run": [Case(_study(), get=POST_FIRST, writers=WRITE_STUDIES_A, payload=lambda w: {})],
     "studies:run_detail": [Case(_run_a, get=SEE_STUDY_A, members=MEMBER_READS)],
     "studies:run_json": [Case(_run_a, get=SEE_STUDY_A, members=MEMBER_READS)],
+    "studies:cell": [Case(_study(), get=POST_FIRST, writers=WRITE_STUDIES_A, payload=_cell_form)],
+    "studies:presentation": [
+        Case(_study(matrix="matrix"), get=SEE_STUDY_A, members=MEMBER_READS, label="matrice")
+    ],
     "studies:public": [
         Case(_study("published_study"), get=PUBLIC, label="publiée"),
         Case(_study(), get=PUBLIC_HIDDEN, label="brouillon"),

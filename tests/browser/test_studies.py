@@ -46,6 +46,8 @@ def test_a_consultant_fills_the_matrix_from_the_keyboard_and_reads_the_results(
     page.keyboard.press("Control+a")
     page.keyboard.type("3")
     page.get_by_role("button", name="Enregistrer la matrice").click()
+    # The cell is saved as soon as it changes, then the button posts the whole grid.
+    page.get_by_text("La matrice est enregistrée").wait_for()
     study.refresh_from_db()
     assert study.inputs["matrix"][0][2] == 3
 

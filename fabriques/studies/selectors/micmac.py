@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import charts
@@ -11,12 +13,16 @@ from ..models import Study, StudyRun
 from ..services.micmac import micmac_inputs
 from ._base import Grid, build_grid
 
+# A day: runs are immutable; the bound only lets a new template or chart code show up.
+FIGURES_CACHE_SECONDS = 24 * 3600
+
 
 def micmac_grid(study: Study, posted: dict[tuple[int, int], str] | None = None) -> Grid:
     """The grid of the influences: each cell's input name, value (the posted text when the
     form comes back with errors), label « Influence de X sur Y » and who filled it (one
     query)."""
     variables, matrix = micmac_inputs(study)
+    label = _("Influence de %(source)s sur %(target)s")
     return build_grid(
         study,
         matrix="matrix",
@@ -28,16 +34,14 @@ def micmac_grid(study: Study, posted: dict[tuple[int, int], str] | None = None) 
         columns=variables,
         values=matrix,
         posted=posted,
-        label=lambda source, target: (
-            _("Influence de %(source)s sur %(target)s") % {"source": source, "target": target}
-        ),
+        label=lambda source, target: label % {"source": source, "target": target},
         pattern="[0-3Pp]?",
         maxlength=1,
         diagonal=True,
     )
 
 
-def micmac_figures(run: StudyRun) -> list[charts.Chart]:
+def _micmac_figures(run: StudyRun) -> list[charts.Chart]:
     """The run's figures: the direct and indirect planes, the displacement from direct to
     indirect, and the direct-influence graph (no query)."""
     output = run.output
@@ -49,6 +53,17 @@ def micmac_figures(run: StudyRun) -> list[charts.Chart]:
         charts.micmac_plane(output, plane="direct", compare="indirect", id_prefix="deplacement"),
         charts.micmac_graph(variables, matrix, threshold=1, id_prefix="graphe"),
     ]
+
+
+def micmac_figures(run: StudyRun) -> list[charts.Chart]:
+    """The run's figures, drawn once: a run never changes, so its figures are cached by the
+    run, the language and the library version (a 60-variable run takes a second to draw)."""
+    key = f"studies:micmac-figures:{run.pk}:{get_language()}:{run.foresight_version}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _micmac_figures(run)
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
 
 
 def micmac_inputs_summary(study: Study) -> dict[str, Any]:

@@ -37,6 +37,10 @@ class GridSpec:
     refused: Callable[[], str]
     # The diagonal is fixed at 0 (square matrices of one list against itself).
     diagonal: bool = True
+    # The rows' and the columns' names (presentation mode, conflict page).
+    labels: Callable[[Study], tuple[list[str], list[str]]] | None = None
+    # What the grid's title says (« Matrice des influences directes »).
+    title: Callable[[], str] | None = None
 
 
 def _micmac_parse(text: str) -> Any:
@@ -51,6 +55,8 @@ GRID_SPECS: dict[tuple[str, str], GridSpec] = {
         refused=lambda: _(
             "la valeur doit être comprise entre 0 et 3 (ou P, influence potentielle)"
         ),
+        labels=lambda study: (micmac_inputs(study)[0], micmac_inputs(study)[0]),
+        title=lambda: _("Matrice des influences directes"),
     ),
 }
 

@@ -239,8 +239,9 @@ class StudyViewsTest(TestCase):
         first = self.client_for("provider_a").post(url, form | {"c-0-1": "3"})
         assert first.status_code == 302
         client = self.client_for("pilot_a")
-        response = client.post(url, form | {"c-0-1": "0"}, follow=True)
-        assert "Quelqu’un a modifié cette étude" in response.content.decode()
+        response = client.post(url, form | {"c-0-1": "0"})
+        assert response.status_code == 409
+        assert "Quelqu’un a enregistré la grille pendant votre saisie" in response.content.decode()
         self.study.refresh_from_db()
         assert self.study.inputs["matrix"][0][1] == 3 and self.study.lock_version == 4
 

@@ -312,6 +312,26 @@ def cell_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
+@login_required
+def presentation(request: HttpRequest, pk: int, matrix: str) -> HttpResponse:
+    """A grid one row at a time, in large type, for the projector: whoever sees the study may
+    show it; the row refreshes itself (htmx) as the consultant fills the grid."""
+    study = access.get_study_for_user(request.user, pk)
+    try:
+        number = int(request.GET.get("ligne", "1"))
+    except ValueError:
+        number = 1
+    row = selectors.presentation_row(study, matrix, number)
+    if row is None:
+        raise Http404(_("Cette étude n’a pas de grille à présenter sous ce nom."))
+    return render(
+        request,
+        "studies/presentation.html",
+        study_context(study, row=row, matrix=matrix),
+    )
+
+
 S = "espace/etudes/<int:pk>/"
 urlpatterns: list[URLPattern] = [
     path("espace/fabriques/<slug:slug>/etudes/", fabrique_list, name="fabrique_list"),
@@ -322,6 +342,7 @@ urlpatterns: list[URLPattern] = [
     path(S + "exporter/<str:fmt>/", inputs_export, name="export"),
     path(S + "calculer/", run, name="run"),
     path(S + "cellule/", cell_save, name="cell"),
+    path(S + "presentation/<slug:matrix>/", presentation, name="presentation"),
     path(S + "calculs/<int:run>/", run_detail, name="run_detail"),
     path(S + "calculs/<int:run>/json/", run_json, name="run_json"),
     path("etudes/<int:pk>/", public, name="public"),

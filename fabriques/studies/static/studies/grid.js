@@ -17,10 +17,16 @@
     if (status) { status.textContent = text; }
   }
 
+  var pending = [];
+
   function save(grid, input) {
     var url = grid.getAttribute("data-cell-url");
     var form = input.form;
     if (!url || !form || input.value === input.getAttribute("data-saved")) { return; }
+    pending.push(send(grid, input, url, form));
+  }
+
+  function send(grid, input, url, form) {
     var body = new FormData();
     body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
     body.append("matrix", grid.getAttribute("data-grid"));
@@ -28,7 +34,7 @@
     body.append("column", input.getAttribute("data-column"));
     body.append("expected", input.getAttribute("data-saved"));
     body.append("value", input.value);
-    fetch(url, { method: "POST", body: body, credentials: "same-origin",
+    return fetch(url, { method: "POST", body: body, credentials: "same-origin",
                  headers: { "Accept": "application/json" } })
       .then(function (response) {
         return response.json().then(function (data) { return [response.status, data]; });
@@ -75,5 +81,17 @@
     grid.addEventListener("change", function (event) {
       if (event.target.classList.contains("studies-grid__cell")) { save(grid, event.target); }
     });
+    // The whole-grid button still posts the form (every cell, for the record), once the cells
+    // being saved one by one are: it then carries the lock version they left.
+    var form = grid.closest("form");
+    if (form) {
+      form.addEventListener("submit", function (event) {
+        if (!pending.length) { return; }
+        event.preventDefault();
+        var waiting = pending;
+        pending = [];
+        Promise.all(waiting).then(function () { form.submit(); }, function () { form.submit(); });
+      });
+    }
   });
 })();
