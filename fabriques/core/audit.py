@@ -194,6 +194,12 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "study.mid_changed": _("Matrice des influences directes entre acteurs modifiée"),
     "study.positions_changed": _("Positions des acteurs sur les objectifs modifiées"),
     "study.mactor_options_changed": _("Réglages du calcul d’un jeu des acteurs modifiés"),
+    "study.statements_changed": _("Affirmations d’un abaque de Régnier modifiées"),
+    "study.questions_changed": _("Questions d’un Delphi modifiées"),
+    "study.vote_opened": _("Vote en séance ouvert"),
+    "study.vote_joined": _("Participant arrivé dans un vote"),
+    "study.vote_cast": _("Réponse à un vote enregistrée"),
+    "study.vote_closed": _("Vote en séance clos"),
     # Documents and search
     "document.rendered": _("Document produit"),
 }

@@ -139,3 +139,32 @@ def get_run_for_writer(user: Person, pk: int, run_pk: int) -> StudyRun:
         raise Http404(RUN_NOT_FOUND)
     run.study = study
     return run
+
+
+# Votes on phones (Régnier, Delphi) -----------------------------------------------------------
+
+VOTE_NOT_FOUND = _("Ce code ne correspond à aucun vote.")
+
+
+def get_vote_for_user(user: Person, pk: int, vote_pk: int) -> Any:
+    """A study's vote for its facilitators (those who write the study): 404 / 403 as the
+    study."""
+    from .models import VoteSession
+
+    study = get_study_for_user(user, pk, write=True)
+    session = VoteSession.objects.filter(pk=vote_pk, study=study).first()
+    if session is None:
+        raise Http404(VOTE_NOT_FOUND)
+    session.study = study
+    return session
+
+
+def get_vote_by_code(code: str) -> Any:
+    """The vote a join code opens, for anyone (no account): 404 for an unknown code. The
+    caller shows an open vote's statements or questions only, and nothing of a closed one."""
+    from .models import VoteSession
+
+    session = VoteSession.objects.select_related("study").filter(code=code).first()
+    if session is None:
+        raise Http404(VOTE_NOT_FOUND)
+    return session

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from . import selectors, services
 from .models import Study, StudyRun
 
 
@@ -112,6 +112,51 @@ SCREENS: dict[str, MethodScreens] = {
         ),
     ),
 }
+
+
+def _regnier_inputs(study: Study) -> dict[str, Any]:
+    return {
+        "statements": selectors.item_names(study),
+        "sort": study.inputs.get("sort", "consensus"),
+        **selectors.vote_summary(study),
+    }
+
+
+def _regnier_results(run: StudyRun) -> dict[str, Any]:
+    return {"abacus": selectors.regnier_figures(run)}
+
+
+def _delphi_inputs(study: Study) -> dict[str, Any]:
+    return {"questions": services.delphi_questions(study), **selectors.vote_summary(study)}
+
+
+def _delphi_results(run: StudyRun) -> dict[str, Any]:
+    return {
+        "figures": selectors.delphi_figures(run),
+        "convergence": selectors.delphi_convergence(run),
+    }
+
+
+SCREENS["regnier"] = MethodScreens(
+    inputs_template="studies/methods/regnier_inputs.html",
+    inputs_context=_regnier_inputs,
+    results_template="studies/methods/regnier_results.html",
+    results_context=_regnier_results,
+    input_links=(
+        InputLink("studies:statements", _("Affirmations")),
+        InputLink("studies:votes", _("Votes en séance")),
+    ),
+)
+SCREENS["delphi"] = MethodScreens(
+    inputs_template="studies/methods/delphi_inputs.html",
+    inputs_context=_delphi_inputs,
+    results_template="studies/methods/delphi_results.html",
+    results_context=_delphi_results,
+    input_links=(
+        InputLink("studies:questions", _("Questions")),
+        InputLink("studies:votes", _("Tours de réponses")),
+    ),
+)
 
 
 def screens_for(method: str) -> MethodScreens:

@@ -63,6 +63,9 @@ class Study(TimeStampedModel):
     # The library's JSON input document (foresight/README.md), as far as it is filled.
     inputs = models.JSONField(_("données d’entrée"), default=dict, blank=True)
     lock_version = models.PositiveIntegerField(_("version d’édition"), default=1)
+    # What a method's screens keep beside the library's document, which refuses unknown
+    # fields: Delphi's unit and allowed range of each question, by question name.
+    screen_settings = models.JSONField(_("réglages des écrans"), default=dict, blank=True)
     status = models.CharField(
         _("état"), max_length=20, choices=StudyStatus.choices, default=StudyStatus.DRAFT
     )
@@ -294,6 +297,9 @@ class VoteSession(models.Model):
     )
     # Positions of the statements (Régnier) or questions (Delphi) in the study's inputs.
     items = models.JSONField(_("énoncés ou questions"), default=list)
+    # The items as they were when the vote opened (Régnier: {"name"}; Delphi: {"name", "unit",
+    # "minimum", "maximum"}), so that editing the inputs later never relabels the ballots.
+    item_labels = models.JSONField(_("intitulés au moment du vote"), default=list)
     status = models.CharField(
         _("état"), max_length=20, choices=VoteStatus.choices, default=VoteStatus.OPEN
     )

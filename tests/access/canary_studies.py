@@ -111,6 +111,7 @@ def plant_studies(world: Any, side: str, team: frozenset[str]) -> None:
     # morpho: a morphological analysis of the territory, with a component, a hypothesis and a
     # scenario (name and narrative) planted.
     world.studies.append(_morpho_study(world, side, team | {"applicant"}, territory))
+    plant_votes(world, side, team | {"applicant"})
 
 
 def _morpho_study(world: Any, side: str, seen_by: frozenset[str], participation: Any) -> Study:
@@ -200,3 +201,74 @@ STUDY_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "studies:morpho_scenario_save": _studies,
     "studies:morpho_scenario_delete": _scenarios,
 }
+
+
+# votes (issue 14, votes on phones): per side, a territory's Régnier study whose title and
+# statements its readers see, with an open nominative vote whose voter's name only the study's
+# writers see (the facilitator's grid), and a closed vote. The public vote page shows neither
+# the study nor the names: a newcomer gets the join form, a closed vote's address is gone.
+def plant_votes(world: Any, side: str, readers: frozenset[str]) -> None:
+    from fabriques.studies.models import Ballot, TokenMode, Voter, VoteSession, VoteStatus
+
+    writers = frozenset({"admin", f"pilot_{side}", f"provider_{side}"})
+    statements = [world.plant("vote-statement", side, readers), "Deuxième affirmation"]
+    study = Study.objects.create(
+        fabrique=world.fabrique(side),
+        participation=getattr(world.personas, f"participation_{side}"),
+        method=Method.REGNIER,
+        title=world.plant("vote-study-title", side, readers),
+        inputs={"statements": statements, "votes": [], "sort": "consensus"},
+    )
+    labels = [{"name": name} for name in statements]
+    open_vote = VoteSession.objects.create(
+        study=study,
+        code=f"OPEN{side.upper()}Z",
+        token_mode=TokenMode.NAMED,
+        items=[0, 1],
+        item_labels=labels,
+    )
+    voter = Voter.objects.create(
+        session=open_vote,
+        token_hash=f"{side}-open".ljust(64, "0"),
+        name=world.plant("voter-name", side, writers),
+    )
+    Ballot.objects.bulk_create(
+        [
+            Ballot(session=open_vote, voter=voter, item=0, value="dark_green"),
+            Ballot(session=open_vote, voter=voter, item=1, value="orange"),
+        ]
+    )
+    VoteSession.objects.create(
+        study=study,
+        code=f"SHUT{side.upper()}Z",
+        token_mode=TokenMode.ANONYMOUS,
+        items=[0],
+        item_labels=labels[:1],
+        status=VoteStatus.CLOSED,
+    )
+    world.votes = [*getattr(world, "votes", []), open_vote]
+    world.studies.append(study)
+
+
+def _votes(world: Any) -> list[Kwargs]:
+    return [{"pk": v.study_id, "vote": v.pk} for v in getattr(world, "votes", [])]
+
+
+def _codes(world: Any) -> list[Kwargs]:
+    from fabriques.studies.models import VoteSession
+
+    codes = VoteSession.objects.filter(study__in=world.studies).values_list("code", flat=True)
+    return [{"code": code} for code in codes]
+
+
+STUDY_KWARGS.update(
+    {
+        "studies:statements": _studies,
+        "studies:questions": _studies,
+        "studies:votes": _studies,
+        "studies:vote_detail": _votes,
+        "studies:vote_live": _votes,
+        "studies:vote_close": _votes,
+        "studies:vote_page": _codes,
+    }
+)

@@ -393,3 +393,102 @@ STUDY_CASES |= {
         Case(_morpho_scenario, get=POST_FIRST, writers=WRITE_STUDIES_A, payload=lambda w: {})
     ],
 }
+
+
+# votes (issue 14, votes on phones): the statements and questions editors, opening a vote,
+# the projected grid and closing it are the study's writers'; joining and voting are public
+# but reach an open vote only, by its code (a closed vote's address is gone: 410). Anyone may
+# post the code form and join an open vote (a new voter's token).
+def _vote_study(name: str) -> Any:
+    return lambda world: {"pk": getattr(world, name).pk}
+
+
+def _open_vote(world: Any) -> dict[str, Any]:
+    return {"pk": world.vote_study_a.pk, "vote": world.open_vote_a.pk}
+
+
+def _statements_form(world: Any) -> dict[str, Any]:
+    study = world.regnier_study_a
+    text = "\n".join([*study.inputs["statements"], "Une affirmation ajoutée par la matrice"])
+    return {"lock_version": str(study.lock_version), "statements": text, "sort": "consensus"}
+
+
+def _questions_form(world: Any) -> dict[str, Any]:
+    study = world.delphi_study_a
+    return {
+        "lock_version": str(study.lock_version),
+        "questions": "Part des trajets à vélo en 2040 ; % ; 0 ; 100",
+        "rule": "iqr_at_most",
+        "value": "5",
+        "tolerance": "",
+    }
+
+
+def _open_regnier_form(world: Any) -> dict[str, Any]:
+    return {"items": ["0", "1"], "token_mode": "anonymous", "closes_at": ""}
+
+
+def _open_delphi_form(world: Any) -> dict[str, Any]:
+    return {"token_mode": "anonymous", "closes_at": "2099-01-01T18:00"}
+
+
+STUDY_CASES.update(
+    {
+        "studies:statements": [
+            Case(
+                _vote_study("regnier_study_a"),
+                get=WRITE_STUDY_A,
+                members=MEMBER_REFUSED,
+                writers=WRITE_STUDIES_A,
+                payload=_statements_form,
+            )
+        ],
+        "studies:questions": [
+            Case(
+                _vote_study("delphi_study_a"),
+                get=WRITE_STUDY_A,
+                members=MEMBER_REFUSED,
+                writers=WRITE_STUDIES_A,
+                payload=_questions_form,
+            )
+        ],
+        "studies:votes": [
+            Case(
+                _vote_study("regnier_study_a"),
+                get=WRITE_STUDY_A,
+                members=MEMBER_REFUSED,
+                writers=WRITE_STUDIES_A,
+                payload=_open_regnier_form,
+                label="Régnier",
+            ),
+            Case(
+                _vote_study("delphi_study_a"),
+                get=WRITE_STUDY_A,
+                members=MEMBER_REFUSED,
+                writers=WRITE_STUDIES_A,
+                payload=_open_delphi_form,
+                label="Delphi",
+            ),
+        ],
+        "studies:vote_detail": [Case(_open_vote, get=WRITE_STUDY_A, members=MEMBER_REFUSED)],
+        "studies:vote_live": [Case(_open_vote, get=WRITE_STUDY_A, members=MEMBER_REFUSED)],
+        "studies:vote_close": [
+            Case(_open_vote, get=POST_FIRST, writers=WRITE_STUDIES_A, payload=lambda w: {})
+        ],
+        "studies:vote_join": [Case(get=PUBLIC, writers=EVERYONE)],
+        "studies:vote_page": [
+            Case(
+                lambda world: {"code": world.open_vote_a.code},
+                get=PUBLIC,
+                writers=EVERYONE,
+                payload=lambda w: {"action": "join", "name": "Votant"},
+                label="ouvert",
+            ),
+            Case(
+                lambda world: {"code": world.closed_vote_a.code},
+                get=outcomes(s410=EVERYONE),
+                label="clos",
+            ),
+        ],
+    }
+)

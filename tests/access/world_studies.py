@@ -89,6 +89,7 @@ def build_studies(cast: Personas) -> dict[str, Any]:
     for study in (study_a, collective_a, published, study_b, mactor_a, cib_a, morpho_a):
         study.refresh_from_db()
     return {
+        **build_votes(cast),
         "morpho_study_a": morpho_a,
         "morpho_scenario_a": scenario_a,
         "cib_study_a": cib_a,
@@ -100,4 +101,57 @@ def build_studies(cast: Personas) -> dict[str, Any]:
         "collective_study_a": collective_a,
         "published_study": published,
         "study_b": study_b,
+    }
+
+
+# votes (issue 14, votes on phones): territory A's Régnier study with a closed vote and its
+# run, a second one with an open vote (one voter), and territory A's Delphi study.
+def build_votes(cast: Personas) -> dict[str, Any]:
+    from fabriques.studies.models import TokenMode
+    from fabriques.studies.services import (
+        regnier_ballots_cast,
+        vote_close,
+        vote_open,
+        voter_join,
+    )
+    from fabriques.studies.tests.factories import delphi_study, regnier_study
+
+    regnier_a = regnier_study(
+        fabrique=cast.fabrique_a,
+        actor=cast.provider_a,
+        participation=cast.participation_a,
+        title="Abaque du territoire A",
+    )
+    closed = vote_open(
+        study=regnier_a, actor=cast.provider_a, items=[0, 1], token_mode=TokenMode.ANONYMOUS
+    )
+    voter, _token = voter_join(session=closed)
+    regnier_ballots_cast(voter=voter, colours={0: "dark_green", 1: "orange"})
+    vote_close(session=closed, actor=cast.provider_a)
+    live_study = regnier_study(
+        fabrique=cast.fabrique_a,
+        actor=cast.provider_a,
+        participation=cast.participation_a,
+        title="Abaque en séance du territoire A",
+    )
+    open_vote = vote_open(
+        study=live_study, actor=cast.provider_a, items=[0, 1, 2], token_mode=TokenMode.NAMED
+    )
+    voter, _token = voter_join(session=open_vote, name="Votant de la matrice")
+    regnier_ballots_cast(voter=voter, colours={0: "light_green"})
+    delphi_a = delphi_study(
+        fabrique=cast.fabrique_a,
+        actor=cast.provider_a,
+        participation=cast.participation_a,
+        title="Delphi du territoire A",
+    )
+    for study in (regnier_a, live_study, delphi_a):
+        study.refresh_from_db()
+    closed.refresh_from_db()
+    return {
+        "regnier_study_a": regnier_a,
+        "closed_vote_a": closed,
+        "vote_study_a": live_study,
+        "open_vote_a": open_vote,
+        "delphi_study_a": delphi_a,
     }

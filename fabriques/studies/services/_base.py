@@ -82,6 +82,8 @@ EMPTY_INPUTS: dict[str, dict[str, Any]] = {
         "balance_reading": "printed",
         "graph_threshold": 0,
     },
+    Method.REGNIER: {"statements": [], "votes": [], "sort": "consensus"},
+    Method.DELPHI: {"questions": [], "consensus": {"rule": "relative_iqr_at_most", "value": 0.25}},
 }
 
 

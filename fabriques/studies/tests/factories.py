@@ -84,3 +84,59 @@ def cib_study(
         expected_version=study.lock_version,
     )
     return study
+
+
+STATEMENTS = [
+    "Le centre-bourg aura retrouvé des commerces en 2035.",
+    "Les navettes vers la métropole seront surtout partagées.",
+    "L’eau sera le premier sujet de conflit d’usage.",
+    "Le tourisme deviendra la première ressource du territoire.",
+]
+QUESTIONS = "Part des trajets à vélo en 2040 ; % ; 0 ; 100\nNombre de logements vacants en 2035 ; logements ; 0 ; 5000"
+
+
+def regnier_study(
+    *,
+    fabrique: Any,
+    actor: Any,
+    participation: Any = None,
+    statements: list[str] | None = None,
+    title: str = "Abaque de Régnier",
+) -> Study:
+    """A Régnier study with its statements entered through the services (no vote yet)."""
+    study = services.study_create(
+        fabrique=fabrique,
+        actor=actor,
+        method=Method.REGNIER,
+        title=title,
+        participation=participation,
+    )
+    services.regnier_statements_save(
+        study=study,
+        actor=actor,
+        text="\n".join(STATEMENTS if statements is None else statements),
+        sort="consensus",
+        expected_version=study.lock_version,
+    )
+    return study
+
+
+def delphi_study(
+    *, fabrique: Any, actor: Any, participation: Any = None, title: str = "Delphi"
+) -> Study:
+    """A Delphi study with two questions (unit and range) entered through the services."""
+    study = services.study_create(
+        fabrique=fabrique,
+        actor=actor,
+        method=Method.DELPHI,
+        title=title,
+        participation=participation,
+    )
+    services.delphi_questions_save(
+        study=study,
+        actor=actor,
+        text=QUESTIONS,
+        consensus={"rule": "relative_iqr_at_most", "value": "0,25"},
+        expected_version=study.lock_version,
+    )
+    return study

@@ -4,7 +4,7 @@ selector, render; every form works as a plain post, without JavaScript."""
 
 from django.urls import URLPattern
 
-from . import cib, core, mactor, micmac, morpho
+from . import cib, core, mactor, micmac, morpho, votes
 
 urlpatterns: list[URLPattern] = [
     *core.urlpatterns,
@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern] = [
     *mactor.urlpatterns,
     *cib.urlpatterns,
     *morpho.urlpatterns,
+    *votes.urlpatterns,
 ]
