@@ -179,6 +179,12 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "study.inputs_imported": _("Données d’entrée d’une étude importées d’un tableau"),
     "study.run": _("Calcul d’une étude prospective enregistré"),
     "study.cell_changed": _("Cellule d’une matrice d’étude saisie"),
+    "study.smic_hypotheses_changed": _("Hypothèses d’une étude SMIC modifiées"),
+    "study.smic_conditionals_changed": _("Probabilités conditionnelles d’une étude SMIC saisies"),
+    "study.smic_scenario_saved": _("Scénario d’une étude SMIC enregistré"),
+    "study.multipol_lists_changed": _("Actions et critères d’une étude Multipol modifiés"),
+    "study.multipol_scores_changed": _("Notes d’une étude Multipol saisies"),
+    "study.multipol_policies_changed": _("Politiques d’une étude Multipol modifiées"),
     # Documents and search
     "document.rendered": _("Document produit"),
 }

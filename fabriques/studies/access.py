@@ -128,3 +128,14 @@ def get_fabrique_for_studies(user: Person, slug: str, *, write: bool = False) ->
     if write and not may_write_in(user, fabrique):
         raise PermissionDenied(_("Vous ne pouvez pas créer d’étude dans cette Fabrique."))
     return fabrique
+
+
+def get_run_for_writer(user: Person, pk: int, run_pk: int) -> StudyRun:
+    """A run of a study this person may write (saving one of its scenarios): 404 for people
+    who do not see the study or for another study's run, 403 for its readers."""
+    study = get_study_for_user(user, pk, write=True)
+    run = StudyRun.objects.filter(pk=run_pk, study=study).first()
+    if run is None:
+        raise Http404(RUN_NOT_FOUND)
+    run.study = study
+    return run

@@ -22,6 +22,14 @@ from .micmac import (
     micmac_grid,
     micmac_inputs_summary,
 )
+from .multipol import multipol_grid, multipol_inputs_summary, multipol_results
+from .smic import (
+    smic_grid,
+    smic_inputs_summary,
+    smic_results,
+    smic_saved_scenarios,
+    smic_scenario_choices,
+)
 
 __all__ = [
     "RUNS_PER_PAGE",
@@ -39,7 +47,15 @@ __all__ = [
     "micmac_figures",
     "micmac_grid",
     "micmac_inputs_summary",
+    "multipol_grid",
+    "multipol_inputs_summary",
+    "multipol_results",
     "presentation_row",
+    "smic_grid",
+    "smic_inputs_summary",
+    "smic_results",
+    "smic_saved_scenarios",
+    "smic_scenario_choices",
     "study_meetings",
     "study_runs_page",
 ]

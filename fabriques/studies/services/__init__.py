@@ -28,6 +28,22 @@ from .micmac import (
     micmac_variables_save,
     parse_cells,
 )
+from .multipol import (
+    multipol_inputs,
+    multipol_lists_save,
+    multipol_policies_save,
+    multipol_scores_save,
+    parse_scores,
+)
+from .smic import (
+    format_decimal,
+    parse_conditionals,
+    parse_decimal,
+    smic_conditionals_save,
+    smic_hypotheses_save,
+    smic_inputs,
+    smic_scenario_save,
+)
 
 __all__ = [
     "CELL_VALUES",
@@ -45,12 +61,24 @@ __all__ = [
     "cells_record",
     "cells_remap",
     "empty_inputs",
+    "format_decimal",
     "matrix_cell_save",
     "micmac_inputs",
     "micmac_matrix_save",
     "micmac_variables_save",
+    "multipol_inputs",
+    "multipol_lists_save",
+    "multipol_policies_save",
+    "multipol_scores_save",
     "parse_cells",
+    "parse_conditionals",
+    "parse_decimal",
+    "parse_scores",
     "save_versioned",
+    "smic_conditionals_save",
+    "smic_hypotheses_save",
+    "smic_inputs",
+    "smic_scenario_save",
     "solver_for",
     "study_create",
     "study_inputs_export",

@@ -72,6 +72,8 @@ class InputErrors(Exception):
 # Each method's input document as a new study starts it (the library's own shape).
 EMPTY_INPUTS: dict[str, dict[str, Any]] = {
     Method.MICMAC: {"variables": [], "matrix": []},
+    Method.SMIC: {"hypotheses": [], "p": [], "p_if": [], "p_if_not": []},
+    Method.MULTIPOL: {"actions": [], "criteria": [], "scores": [], "policies": []},
 }
 
 

@@ -23,6 +23,8 @@ from fabriques.core.services import audit_event_create
 from ..models import Study
 from ._base import CellError, InputErrors, cells_record
 from .micmac import CELL_VALUES, micmac_inputs
+from .multipol import multipol_scores_read, parse_score, score_refused
+from .smic import parse_probability, probability_refused, smic_grid_read
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class GridSpec:
     labels: Callable[[Study], tuple[list[str], list[str]]] | None = None
     # What the grid's title says (« Matrice des influences directes »).
     title: Callable[[], str] | None = None
+    # An empty cell is null (« not given », SMIC's conditional probabilities), not refused.
+    nullable: bool = False
 
 
 def _micmac_parse(text: str) -> Any:
@@ -57,6 +61,27 @@ GRID_SPECS: dict[tuple[str, str], GridSpec] = {
         ),
         labels=lambda study: (micmac_inputs(study)[0], micmac_inputs(study)[0]),
         title=lambda: _("Matrice des influences directes"),
+    ),
+    ("smic", "p_if"): GridSpec(
+        matrix="p_if",
+        read=lambda study: smic_grid_read(study, "p_if"),
+        parse=parse_probability,
+        refused=probability_refused,
+        nullable=True,
+    ),
+    ("smic", "p_if_not"): GridSpec(
+        matrix="p_if_not",
+        read=lambda study: smic_grid_read(study, "p_if_not"),
+        parse=parse_probability,
+        refused=probability_refused,
+        nullable=True,
+    ),
+    ("multipol", "scores"): GridSpec(
+        matrix="scores",
+        read=multipol_scores_read,
+        parse=parse_score,
+        refused=score_refused,
+        diagonal=False,
     ),
 }
 
@@ -94,7 +119,7 @@ def matrix_cell_save(
     if spec.diagonal and row == column:
         raise InputErrors([str(CellError(where.row, where.column, _("la diagonale vaut 0")))])
     parsed = spec.parse(value)
-    if parsed is None:
+    if parsed is None and not (spec.nullable and not value.strip()):
         raise InputErrors([str(CellError(where.row, where.column, spec.refused()))])
     current = cells[row][column]
     if spec.parse(expected) != current:

@@ -4,6 +4,11 @@ selector, render; every form works as a plain post, without JavaScript."""
 
 from django.urls import URLPattern
 
-from . import core, micmac
+from . import core, micmac, multipol, smic
 
-urlpatterns: list[URLPattern] = [*core.urlpatterns, *micmac.urlpatterns]
+urlpatterns: list[URLPattern] = [
+    *core.urlpatterns,
+    *micmac.urlpatterns,
+    *smic.urlpatterns,
+    *multipol.urlpatterns,
+]
