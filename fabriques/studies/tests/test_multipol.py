@@ -383,6 +383,7 @@ class MultipolViewsTest(TestCase):
             .content.decode()
         )
         assert "2 actions" in text and "2 critères" in text and "2 politiques" in text
+        assert "Sobriété — probabilité 0,25" in text
         assert reverse("studies:multipol_scores", args=[self.study.pk]) not in text
 
     def test_query_budgets(self) -> None:
