@@ -23,8 +23,14 @@ from fabriques.core.services import audit_event_create
 from ..models import Study
 from ._base import CellError, InputErrors, cells_record
 from .micmac import CELL_VALUES, micmac_inputs
-from .multipol import multipol_scores_read, parse_score, score_refused
-from .smic import parse_probability, probability_refused, smic_grid_read
+from .multipol import multipol_inputs, multipol_scores_read, parse_score, score_refused
+from .smic import (
+    format_decimal,
+    parse_probability,
+    probability_refused,
+    smic_grid_read,
+    smic_inputs,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,9 @@ class GridSpec:
     title: Callable[[], str] | None = None
     # An empty cell is null (« not given », SMIC's conditional probabilities), not refused.
     nullable: bool = False
+    # A stored value as a cell shows it (presentation mode, conflict page): SMIC's and
+    # Multipol's decimal comma, empty for a probability not given.
+    show: Callable[[Any], str] = str
 
 
 def _micmac_parse(text: str) -> Any:
@@ -68,6 +77,9 @@ GRID_SPECS: dict[tuple[str, str], GridSpec] = {
         parse=parse_probability,
         refused=probability_refused,
         nullable=True,
+        labels=lambda study: (smic_inputs(study)[0], smic_inputs(study)[0]),
+        title=lambda: _("Probabilités P(i | j)"),
+        show=format_decimal,
     ),
     ("smic", "p_if_not"): GridSpec(
         matrix="p_if_not",
@@ -75,6 +87,9 @@ GRID_SPECS: dict[tuple[str, str], GridSpec] = {
         parse=parse_probability,
         refused=probability_refused,
         nullable=True,
+        labels=lambda study: (smic_inputs(study)[0], smic_inputs(study)[0]),
+        title=lambda: _("Probabilités P(i | non j)"),
+        show=format_decimal,
     ),
     ("multipol", "scores"): GridSpec(
         matrix="scores",
@@ -82,6 +97,9 @@ GRID_SPECS: dict[tuple[str, str], GridSpec] = {
         parse=parse_score,
         refused=score_refused,
         diagonal=False,
+        labels=lambda study: (multipol_inputs(study)[0], multipol_inputs(study)[1]),
+        title=lambda: _("Notes des actions"),
+        show=format_decimal,
     ),
 }
 

@@ -333,9 +333,14 @@ class MultipolViewsTest(TestCase):
         response = client.post(url, _scores_form(self.study, **{"c-0-1": "?"}))
         assert response.status_code == 400
         assert "ligne 1, colonne 2\u00a0: la note doit être un nombre" in response.content.decode()
-        stale = _scores_form(self.study)
-        response = self.client_for("pilot_a").post(url, stale, follow=True)
-        assert "Quelqu’un a modifié cette étude" in response.content.decode()
+        stale = _scores_form(self.study, **{"c-0-0": "11"})
+        response = self.client_for("pilot_a").post(url, stale)
+        page = response.content.decode()
+        assert response.status_code == 409
+        assert 'name="c-1-1" value="8">' in page and 'name="c-1-1" value="8,5" checked' in page
+        presentation = reverse("studies:presentation", args=[self.study.pk, "scores"])
+        page = client.get(presentation).content.decode()
+        assert "Notes des actions" in page and ">Coût</th>" in page
 
     def test_policies_form_round_trips_and_names_bad_cells(self) -> None:
         client = self.client_for("provider_a")

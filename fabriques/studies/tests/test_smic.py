@@ -391,14 +391,25 @@ class SmicViewsTest(TestCase):
         page = client.get(reverse("studies:smic_p_if", args=[self.study.pk])).content.decode()
         assert 'name="c-0-1" id="c-0-1" value="0,8"' in page
 
-    def test_a_stale_grid_shows_a_conflict_and_overwrites_nothing(self) -> None:
+    def test_a_stale_grid_shows_the_differing_cells_side_by_side(self) -> None:
         url = reverse("studies:smic_p_if", args=[self.study.pk])
         form = _grid_form(self.study, "p_if")
         assert self.client_for("provider_a").post(url, form | {"c-1-0": "0,5"}).status_code == 302
-        response = self.client_for("pilot_a").post(url, form | {"c-1-0": "0,1"}, follow=True)
-        assert "Quelqu’un a modifié cette étude" in response.content.decode()
+        client = self.client_for("pilot_a")
+        response = client.post(url, form | {"c-1-0": "0,1"})
+        page = response.content.decode()
+        assert response.status_code == 409
+        assert 'name="c-1-0" value="0,1"' in page and 'name="c-1-0" value="0,5" checked' in page
+        # The unchanged cells come back as the grid shows them (an empty one stays empty).
+        assert '<input type="hidden" name="c-0-1" value="0,8">' in page
         self.study.refresh_from_db()
         assert self.study.inputs["p_if"][1][0] == 0.5
+        # Keeping one's own value goes through at the new version.
+        version = str(self.study.lock_version)
+        data = {"lock_version": version, "c-0-1": "0,8", "c-1-0": "0,1"}
+        assert client.post(url, data).status_code == 302
+        self.study.refresh_from_db()
+        assert self.study.inputs["p_if"] == [[None, 0.8], [0.1, None]]
 
     def test_the_cell_route_saves_one_probability(self) -> None:
         response = self.client_for("pilot_a").post(

@@ -17,7 +17,7 @@ from fabriques.accounts.types import AuthenticatedHttpRequest
 
 from .. import access, selectors, services
 from ..models import Method, Study
-from ._common import conflict_redirect, posted_lock_version, study_context
+from ._common import conflict_redirect, grid_conflict, posted_lock_version, study_context
 
 INCOMPLETE = _("Le formulaire est incomplet\u00a0: rechargez la page.")
 # Empty rows offered for new policies.
@@ -133,7 +133,7 @@ def scores(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     study=study, actor=request.user, cells=posted, expected_version=version
                 )
             except services.EditConflict:
-                return conflict_redirect(request, study)
+                return grid_conflict(request, study, "scores", posted)
             except services.InputErrors as error:
                 errors = error.messages
             else:

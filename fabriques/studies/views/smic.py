@@ -18,7 +18,7 @@ from fabriques.accounts.types import AuthenticatedHttpRequest
 
 from .. import access, selectors, services
 from ..models import Method, Study
-from ._common import conflict_redirect, posted_lock_version, study_context
+from ._common import conflict_redirect, grid_conflict, posted_lock_version, study_context
 
 INCOMPLETE = _("Le formulaire est incomplet\u00a0: rechargez la page.")
 # Empty rows offered for new hypotheses (SMIC takes 10 at most).
@@ -142,7 +142,7 @@ def conditionals(request: AuthenticatedHttpRequest, pk: int, matrix: str) -> Htt
                     expected_version=version,
                 )
             except services.EditConflict:
-                return conflict_redirect(request, study)
+                return grid_conflict(request, study, matrix, posted)
             except services.InputErrors as error:
                 errors = error.messages
             else:
