@@ -200,6 +200,12 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "study.vote_joined": _("Participant arrivé dans un vote"),
     "study.vote_cast": _("Réponse à un vote enregistrée"),
     "study.vote_closed": _("Vote en séance clos"),
+    "study.smic_hypotheses_changed": _("Hypothèses d’une étude SMIC modifiées"),
+    "study.smic_conditionals_changed": _("Probabilités conditionnelles d’une étude SMIC saisies"),
+    "study.smic_scenario_saved": _("Scénario d’une étude SMIC enregistré"),
+    "study.multipol_lists_changed": _("Actions et critères d’une étude Multipol modifiés"),
+    "study.multipol_scores_changed": _("Notes d’une étude Multipol saisies"),
+    "study.multipol_policies_changed": _("Politiques d’une étude Multipol modifiées"),
     # Documents and search
     "document.rendered": _("Document produit"),
 }

@@ -240,6 +240,7 @@ from .content import (
 from .studio_cib import demo_cib
 from .studio_mactor import demo_mactor
 from .studio_morpho import demo_morpho
+from .studio_smicmp import demo_multipol, demo_smic
 from .studio_votes import demo_delphi, demo_regnier
 
 
@@ -1393,7 +1394,15 @@ def _studio(fabrique: Fabrique, report: DemoReport) -> None:
     """One study of each other method of the toolbox, each with a saved run, built by the
     provider's consultant through the studio's services (fabriques/demo/studio_*.py)."""
     consultant = User.objects.get(email__iexact=PROVIDER.email)
-    for build in (demo_mactor, demo_cib, demo_morpho, demo_regnier, demo_delphi):
+    for build in (
+        demo_mactor,
+        demo_cib,
+        demo_morpho,
+        demo_smic,
+        demo_multipol,
+        demo_regnier,
+        demo_delphi,
+    ):
         study = build(fabrique=fabrique, consultant=consultant)
         report.built.append(f"l’étude « {study.title} » ({study.get_method_display()})")
 

@@ -111,6 +111,28 @@ SCREENS: dict[str, MethodScreens] = {
             InputLink("studies:morpho_live", _("Exploration en direct")),
         ),
     ),
+    "smic": MethodScreens(
+        inputs_template="studies/methods/smic_inputs.html",
+        inputs_context=lambda study: selectors.smic_inputs_summary(study),
+        results_template="studies/methods/smic_results.html",
+        results_context=lambda run: selectors.smic_results(run),
+        input_links=(
+            InputLink("studies:smic_hypotheses", _("Hypothèses et options")),
+            InputLink("studies:smic_p_if", _("Probabilités P(i | j)")),
+            InputLink("studies:smic_p_if_not", _("Probabilités P(i | non j)")),
+        ),
+    ),
+    "multipol": MethodScreens(
+        inputs_template="studies/methods/multipol_inputs.html",
+        inputs_context=lambda study: selectors.multipol_inputs_summary(study),
+        results_template="studies/methods/multipol_results.html",
+        results_context=lambda run: selectors.multipol_results(run),
+        input_links=(
+            InputLink("studies:multipol_lists", _("Actions et critères")),
+            InputLink("studies:multipol_scores", _("Notes")),
+            InputLink("studies:multipol_policies", _("Politiques")),
+        ),
+    ),
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import foresight
 from fabriques.studies.models import Method, QueuedRun, Scenario, Study, StudyRun
-from foresight import cib, mactor, micmac, morpho
+from foresight import cib, mactor, micmac, morpho, multipol, smic
 
 Kwargs = dict[str, Any]
 
@@ -98,6 +98,51 @@ def _cib_study(world: Any, side: str, seen_by: frozenset[str], participation: An
     return study
 
 
+def _with_run(world: Any, side: str, method: str, document: dict[str, Any], seen_by: Any) -> Study:
+    """A territory's study of `method` (smicmp: SMIC and Multipol) with a run of `document`."""
+    study = Study.objects.create(
+        fabrique=world.fabrique(side),
+        participation=getattr(world.personas, f"participation_{side}"),
+        method=method,
+        title=world.plant(f"{method}-study-title", side, seen_by),
+        inputs=document,
+    )
+    solver = smic if method == Method.SMIC else multipol
+    StudyRun.objects.create(
+        study=study,
+        input=document,
+        output=solver.solve(solver.parse(document)).to_dict(),  # type: ignore[attr-defined]
+        foresight_version=foresight.__version__,
+    )
+    return study
+
+
+def _plant_smic_multipol(world: Any, side: str, seen_by: frozenset[str]) -> None:
+    hypothesis = world.plant("smic-hypothesis", side, seen_by)
+    document: dict[str, Any] = {
+        "hypotheses": [hypothesis, "Mobilités"],
+        "p": [0.6, 0.5],
+        "p_if": [[None, 0.8], [None, None]],
+        "p_if_not": [[None, None], [None, None]],
+    }
+    study = _with_run(world, side, Method.SMIC, document, seen_by)
+    Scenario.objects.create(
+        study=study,
+        run=study.runs.first(),
+        name=world.plant("smic-scenario", side, seen_by),
+        configuration={hypothesis: True, "Mobilités": False},
+    )
+    world.studies.append(study)
+    action = world.plant("multipol-action", side, seen_by)
+    document = {
+        "actions": [action, "Tiers-lieu"],
+        "criteria": ["Coût", "Impact"],
+        "scores": [[10, 4], [6, 8]],
+        "policies": [{"name": "Sobriété", "weights": [3, 1]}],
+    }
+    world.studies.append(_with_run(world, side, Method.MULTIPOL, document, seen_by))
+
+
 def plant_studies(world: Any, side: str, team: frozenset[str]) -> None:
     personas = world.personas
     referents = {f"elected_{side}", "technical_a"} if side == "a" else {f"elected_{side}"}
@@ -112,6 +157,7 @@ def plant_studies(world: Any, side: str, team: frozenset[str]) -> None:
     # scenario (name and narrative) planted.
     world.studies.append(_morpho_study(world, side, team | {"applicant"}, territory))
     plant_votes(world, side, team | {"applicant"})
+    _plant_smic_multipol(world, side, team | {"applicant"})
 
 
 def _morpho_study(world: Any, side: str, seen_by: frozenset[str], participation: Any) -> Study:
@@ -199,7 +245,14 @@ STUDY_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "studies:morpho_exclusions": _studies,
     "studies:morpho_live": _studies,
     "studies:morpho_scenario_save": _studies,
-    "studies:morpho_scenario_delete": _scenarios,
+    "studies:morpho_scenario_delete": _scenarios,  # smicmp: the SMIC and Multipol screens, tried on every study (404 on another method's).
+    "studies:smic_hypotheses": _studies,
+    "studies:smic_p_if": _studies,
+    "studies:smic_p_if_not": _studies,
+    "studies:smic_scenario": _runs,
+    "studies:multipol_lists": _studies,
+    "studies:multipol_scores": _studies,
+    "studies:multipol_policies": _studies,
 }
 
 

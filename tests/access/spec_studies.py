@@ -187,6 +187,49 @@ def _cib_import_form(world: Any) -> dict[str, Any]:
     }
 
 
+# smicmp: valid forms of the SMIC and Multipol screens.
+def _smic_hypotheses_form(world: Any) -> dict[str, Any]:
+    study = world.smic_study_a
+    return {
+        "lock_version": str(study.lock_version),
+        "name-0": "Gare rouverte",
+        "p-0": "0,7",
+        "name-1": "Tiers-lieu ouvert",
+        "p-1": "0,5",
+        "objective": "linear",
+        "interval_mode": "all",
+    }
+
+
+def _smic_grid_form(world: Any) -> dict[str, Any]:
+    return {"lock_version": str(world.smic_study_a.lock_version), "c-0-1": "0,8"}
+
+
+def _multipol_lists_form(world: Any) -> dict[str, Any]:
+    study = world.multipol_study_a
+    return {
+        "lock_version": str(study.lock_version),
+        "action-0": "Navette",
+        "action-1": "Covoiturage",
+        "criterion-0": "Coût",
+        "criterion-1": "Impact",
+        "criterion-new": "Délai",
+    }
+
+
+def _multipol_scores_form(world: Any) -> dict[str, Any]:
+    return {"lock_version": str(world.multipol_study_a.lock_version), "c-0-0": "12"}
+
+
+def _multipol_policies_form(world: Any) -> dict[str, Any]:
+    return {
+        "lock_version": str(world.multipol_study_a.lock_version),
+        "name-0": "Sobriété",
+        "w-0-0": "3",
+        "w-0-1": "1",
+    }
+
+
 STUDY_CASES: dict[str, list[Case]] = {
     "studies:fabrique_list": [Case(_a, get=SEE_A)],
     "studies:create": [
@@ -324,6 +367,69 @@ STUDY_CASES: dict[str, list[Case]] = {
             members=MEMBER_REFUSED,
             writers=WRITE_STUDIES_A,
             payload=lambda w: {"name": "Scénario de la matrice", "narrative": "Un récit."},
+        )
+    ],  # smicmp: the SMIC and Multipol screens of territory A's studies (writers only).
+    "studies:smic_hypotheses": [
+        Case(
+            _study("smic_study_a"),
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=_smic_hypotheses_form,
+        )
+    ],
+    "studies:smic_p_if": [
+        Case(
+            _study("smic_study_a"),
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=_smic_grid_form,
+        )
+    ],
+    "studies:smic_p_if_not": [
+        Case(
+            _study("smic_study_a"),
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=_smic_grid_form,
+        )
+    ],
+    "studies:smic_scenario": [
+        Case(
+            lambda w: {"pk": w.smic_study_a.pk, "run": w.smic_run_a.pk},
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=lambda w: {"scenario": "11", "name": "Gare et tiers-lieu", "narrative": ""},
+        )
+    ],
+    "studies:multipol_lists": [
+        Case(
+            _study("multipol_study_a"),
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=_multipol_lists_form,
+        )
+    ],
+    "studies:multipol_scores": [
+        Case(
+            _study("multipol_study_a"),
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=_multipol_scores_form,
+        )
+    ],
+    "studies:multipol_policies": [
+        Case(
+            _study("multipol_study_a"),
+            get=WRITE_STUDY_A,
+            members=MEMBER_REFUSED,
+            writers=WRITE_STUDIES_A,
+            payload=_multipol_policies_form,
         )
     ],
 }

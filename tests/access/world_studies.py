@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fabriques.programme.tests.personas import Personas
 from fabriques.studies import services
-from fabriques.studies.models import QueuedRun, Study, StudyStatus
+from fabriques.studies.models import Method, QueuedRun, Study, StudyStatus
 from fabriques.studies.services import cib_run_start, scenario_create, study_run
 from fabriques.studies.tests.factories import cib_study, micmac_study
 from fabriques.studies.tests.factories_mactor import mactor_study
@@ -86,11 +86,15 @@ def build_studies(cast: Personas) -> dict[str, Any]:
         choices={0: 2, 1: 2, 2: 1},
         expected_version=morpho_a.lock_version,
     )
+    smic_a, smic_run_a, multipol_a = _smic_multipol_a(cast)
     for study in (study_a, collective_a, published, study_b, mactor_a, cib_a, morpho_a):
         study.refresh_from_db()
     return {
         **build_votes(cast),
         "morpho_study_a": morpho_a,
+        "smic_study_a": smic_a,
+        "smic_run_a": smic_run_a,
+        "multipol_study_a": multipol_a,
         "morpho_scenario_a": scenario_a,
         "cib_study_a": cib_a,
         "cib_run_a": cib_run_a,
@@ -155,3 +159,39 @@ def build_votes(cast: Personas) -> dict[str, Any]:
         "open_vote_a": open_vote,
         "delphi_study_a": delphi_a,
     }
+
+
+def _smic_multipol_a(cast: Personas) -> tuple[Study, Any, Study]:
+    """smicmp: territory A's SMIC study with a run, and its Multipol study."""
+    smic = services.study_create(
+        fabrique=cast.fabrique_a,
+        actor=cast.provider_a,
+        method=Method.SMIC,
+        title="Probabilités des scénarios du territoire A",
+        participation=cast.participation_a,
+    )
+    services.smic_hypotheses_save(
+        study=smic,
+        actor=cast.provider_a,
+        rows=[(None, "Gare rouverte", "0,6"), (None, "Tiers-lieu ouvert", "0,5")],
+        options={},
+        expected_version=smic.lock_version,
+    )
+    smic_run = study_run(study=smic, actor=cast.provider_a)
+    multipol = services.study_create(
+        fabrique=cast.fabrique_a,
+        actor=cast.provider_a,
+        method=Method.MULTIPOL,
+        title="Évaluation des actions du territoire A",
+        participation=cast.participation_a,
+    )
+    services.multipol_lists_save(
+        study=multipol,
+        actor=cast.provider_a,
+        actions=[(None, "Navette"), (None, "Covoiturage")],
+        criteria=[(None, "Coût"), (None, "Impact")],
+        expected_version=multipol.lock_version,
+    )
+    for study in (smic, multipol):
+        study.refresh_from_db()
+    return smic, smic_run, multipol

@@ -53,6 +53,14 @@ from .morpho import (
     morpho_scenarios,
     parse_choices,
 )
+from .multipol import multipol_grid, multipol_inputs_summary, multipol_results
+from .smic import (
+    smic_grid,
+    smic_inputs_summary,
+    smic_results,
+    smic_saved_scenarios,
+    smic_scenario_choices,
+)
 from .votes import (
     VOTES_PER_PAGE,
     Colour,
@@ -122,10 +130,18 @@ __all__ = [
     "morpho_prepared",
     "morpho_results",
     "morpho_scenarios",
+    "multipol_grid",
+    "multipol_inputs_summary",
+    "multipol_results",
     "open_vote",
     "parse_choices",
     "presentation_row",
     "regnier_figures",
+    "smic_grid",
+    "smic_inputs_summary",
+    "smic_results",
+    "smic_saved_scenarios",
+    "smic_scenario_choices",
     "study_meetings",
     "study_runs_page",
     "study_scenarios",

@@ -248,7 +248,7 @@ def presentation_row(study: Study, matrix: str, number: int) -> PresentationRow 
         total=total,
         name=name(rows, i),
         values=[
-            (name(columns, j), str(value))
+            (name(columns, j), spec.show(value))
             for j, value in enumerate(values[i])
             if not (spec.diagonal and i == j)
         ],
@@ -288,8 +288,8 @@ def grid_differences(
                 name=f"c-{i}-{j}",
                 row=rows[i] if i < len(rows) else str(i + 1),
                 column=columns[j] if j < len(columns) else str(j + 1),
-                mine=str(mine),
-                theirs=str(values[i][j]),
+                mine=spec.show(mine),
+                theirs=spec.show(values[i][j]),
                 author=authors.get((i, j), ""),
             )
         )

@@ -84,6 +84,8 @@ EMPTY_INPUTS: dict[str, dict[str, Any]] = {
     },
     Method.REGNIER: {"statements": [], "votes": [], "sort": "consensus"},
     Method.DELPHI: {"questions": [], "consensus": {"rule": "relative_iqr_at_most", "value": 0.25}},
+    Method.SMIC: {"hypotheses": [], "p": [], "p_if": [], "p_if_not": []},
+    Method.MULTIPOL: {"actions": [], "criteria": [], "scores": [], "policies": []},
 }
 
 

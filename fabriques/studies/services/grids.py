@@ -25,6 +25,14 @@ from ._base import CellError, InputErrors, cells_record
 from .cib import cib_inputs, cib_labels, cib_refused, cib_value
 from .mactor import mactor_inputs, mid_refused, mid_value, position_refused, position_value
 from .micmac import CELL_VALUES, micmac_inputs
+from .multipol import multipol_inputs, multipol_scores_read, parse_score, score_refused
+from .smic import (
+    format_decimal,
+    parse_probability,
+    probability_refused,
+    smic_grid_read,
+    smic_inputs,
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,11 @@ class GridSpec:
     labels: Callable[[Study], tuple[list[str], list[str]]] | None = None
     # What the grid's title says (« Matrice des influences directes »).
     title: Callable[[], str] | None = None
+    # An empty cell is null (« not given », SMIC's conditional probabilities), not refused.
+    nullable: bool = False
+    # A stored value as a cell shows it (presentation mode, conflict page): SMIC's and
+    # Multipol's decimal comma, empty for a probability not given.
+    show: Callable[[Any], str] = str
 
 
 def _micmac_parse(text: str) -> Any:
@@ -90,6 +103,36 @@ GRID_SPECS: dict[tuple[str, str], GridSpec] = {
         labels=lambda study: (cib_labels(study), cib_labels(study)),
         title=lambda: _("Matrice des impacts croisés"),
     ),
+    ("smic", "p_if"): GridSpec(
+        matrix="p_if",
+        read=lambda study: smic_grid_read(study, "p_if"),
+        parse=parse_probability,
+        refused=probability_refused,
+        nullable=True,
+        labels=lambda study: (smic_inputs(study)[0], smic_inputs(study)[0]),
+        title=lambda: _("Probabilités P(i | j)"),
+        show=format_decimal,
+    ),
+    ("smic", "p_if_not"): GridSpec(
+        matrix="p_if_not",
+        read=lambda study: smic_grid_read(study, "p_if_not"),
+        parse=parse_probability,
+        refused=probability_refused,
+        nullable=True,
+        labels=lambda study: (smic_inputs(study)[0], smic_inputs(study)[0]),
+        title=lambda: _("Probabilités P(i | non j)"),
+        show=format_decimal,
+    ),
+    ("multipol", "scores"): GridSpec(
+        matrix="scores",
+        read=multipol_scores_read,
+        parse=parse_score,
+        refused=score_refused,
+        diagonal=False,
+        labels=lambda study: (multipol_inputs(study)[0], multipol_inputs(study)[1]),
+        title=lambda: _("Notes des actions"),
+        show=format_decimal,
+    ),
 }
 
 
@@ -126,7 +169,7 @@ def matrix_cell_save(
     if spec.diagonal and row == column:
         raise InputErrors([str(CellError(where.row, where.column, _("la diagonale vaut 0")))])
     parsed = spec.parse(value)
-    if parsed is None:
+    if parsed is None and not (spec.nullable and not value.strip()):
         raise InputErrors([str(CellError(where.row, where.column, spec.refused()))])
     current = cells[row][column]
     if spec.parse(expected) != current:

@@ -4,7 +4,7 @@ selector, render; every form works as a plain post, without JavaScript."""
 
 from django.urls import URLPattern
 
-from . import cib, core, mactor, micmac, morpho, votes
+from . import cib, core, mactor, micmac, morpho, multipol, smic, votes
 
 urlpatterns: list[URLPattern] = [
     *core.urlpatterns,
@@ -13,4 +13,6 @@ urlpatterns: list[URLPattern] = [
     *cib.urlpatterns,
     *morpho.urlpatterns,
     *votes.urlpatterns,
+    *smic.urlpatterns,
+    *multipol.urlpatterns,
 ]

@@ -58,7 +58,7 @@ def grid_conflict(
     values = spec.read(study)
     differing = {d.name for d in differences}
     unchanged = [
-        (f"c-{i}-{j}", str(value))
+        (f"c-{i}-{j}", spec.show(value))
         for i, row in enumerate(values)
         for j, value in enumerate(row)
         if f"c-{i}-{j}" not in differing and not (spec.diagonal and i == j)
