@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from fabriques.accounts.types import Person
 from fabriques.core.models import AuditEvent
 from fabriques.programme.models import Fabrique
+from fabriques.studies.models import RetainedKind, RetainedResult
+from fabriques.studies.retained import KIND_HEADINGS
 from fabriques.territories.models import Participation
 from fabriques.workinggroups.access import may_manage_group
 
@@ -29,6 +31,7 @@ from ..models import (
     Roadmap,
     SheetStatus,
 )
+from ..services.editing import answer_choices
 
 # Page-level rows --------------------------------------------------------------------------------
 
@@ -98,7 +101,12 @@ def roadmap_for_page(*, roadmap: Roadmap) -> Roadmap:
     return (
         Roadmap.objects.select_related("participation", "fabrique")
         .prefetch_related(
-            Prefetch("axes", queryset=Axis.objects.prefetch_related(Prefetch("sheets", sheets))),
+            Prefetch(
+                "axes",
+                queryset=Axis.objects.prefetch_related(
+                    Prefetch("sheets", sheets.prefetch_related("answers")), "answers"
+                ),
+            ),
             "partners",
             "contracts",
             Prefetch("attachments"),
@@ -106,6 +114,25 @@ def roadmap_for_page(*, roadmap: Roadmap) -> Roadmap:
         )
         .get(pk=roadmap.pk)
     )
+
+
+@dataclass(frozen=True)
+class VisionGroup:
+    kind: str
+    heading: str
+    results: list[RetainedResult]
+
+
+def roadmap_vision(*, roadmap: Roadmap) -> list[VisionGroup]:
+    """The roadmap's « Vision prospective »: the results retained in its territory's studies
+    and the Fabrique's collective ones, by kind (key variables, issues, scenarios,
+    statements), with their study (one query)."""
+    results = list(answer_choices(roadmap))
+    return [
+        VisionGroup(kind, str(KIND_HEADINGS[kind]), [r for r in results if r.kind == kind])
+        for kind in RetainedKind
+        if any(r.kind == kind for r in results)
+    ]
 
 
 def sheet_for_page(*, sheet: ActionSheet) -> ActionSheet:
@@ -120,6 +147,7 @@ def sheet_for_page(*, sheet: ActionSheet) -> ActionSheet:
             "related",
             "outcomes__minutes__workshop",
             "editors",
+            Prefetch("answers", queryset=RetainedResult.objects.select_related("study")),
         )
         .get(pk=sheet.pk)
     )
@@ -395,7 +423,7 @@ def _part_entries(sheet: ActionSheet) -> list[HistoryEntry]:
             "verb": verb,
             "what": event.summary,
         }
-        if data.get("part") in ("related", "outcomes"):
+        if data.get("part") in ("related", "outcomes", "answers"):
             heading = str(label)
         changes = []
         for item in data.get("fields", []):

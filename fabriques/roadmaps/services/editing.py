@@ -24,6 +24,7 @@ from fabriques.core.services import audit_event_create
 from fabriques.core.uploads import check_office_container, check_pdf, refuse_markup_polyglot
 from fabriques.core.versioning import bump_data_version
 from fabriques.search.services import refresh_later
+from fabriques.studies.models import RetainedResult
 from fabriques.territories.models import Participation
 from fabriques.workinggroups.models import Member
 from fabriques.workshops.models import Outcome, OutcomeKind
@@ -273,11 +274,28 @@ def axis_create(*, roadmap: Roadmap, actor: User, title: str, description: str =
 
 
 @transaction.atomic
-def axis_update(*, axis: Axis, actor: User, title: str, description: str = "") -> Axis:
+def axis_update(
+    *,
+    axis: Axis,
+    actor: User,
+    title: str,
+    description: str = "",
+    answers: Iterable[RetainedResult] | None = None,
+) -> Axis:
+    """Save the axis's title and description and, when given, the foresight results it
+    answers (retained results of the territory's or the Fabrique's collective studies)."""
     axis.title, axis.description = title.strip(), description
     axis.full_clean()
+    data: dict[str, Any] = {}
+    if answers is not None:
+        chosen = _check_answers(axis.roadmap, answers)
+        before = set(axis.answers.values_list("pk", flat=True))
+        axis.answers.set(chosen)
+        data = _answers_change(before, chosen)
     axis.save(update_fields=["title", "description"])
-    audit_event_create(action="axis.updated", obj=axis, actor=actor, summary=axis.title)
+    audit_event_create(
+        action="axis.updated", obj=axis, actor=actor, summary=axis.title, data=data or None
+    )
     _published_changed(axis.roadmap)
     return axis
 
@@ -644,6 +662,70 @@ def sheet_outcomes_set(*, sheet: ActionSheet, actor: User, outcomes: Iterable[Ou
             "fields": [[_("Ajoutée"), "", o.text[:200]] for o in added]
             + ([[_("Retirées"), str(len(before - allowed)), ""]] if before - allowed else []),
         },
+    )
+    _published_changed(sheet.roadmap, sheets=[sheet.pk])
+
+
+def answer_choices(roadmap: Roadmap) -> models.QuerySet[RetainedResult]:
+    """The foresight results an axis or a sheet of the roadmap may cite: those retained in
+    the studies of its territory and in the Fabrique's collective studies."""
+    return (
+        RetainedResult.objects.filter(study__fabrique_id=roadmap.fabrique_id)
+        .filter(
+            models.Q(study__participation_id=roadmap.participation_id)
+            | models.Q(study__participation__isnull=True)
+        )
+        .select_related("study")
+        .order_by("kind", "study__title", "position", "pk")
+    )
+
+
+def _check_answers(roadmap: Roadmap, answers: Iterable[RetainedResult]) -> list[RetainedResult]:
+    chosen = list(answers)
+    allowed = set(
+        answer_choices(roadmap).filter(pk__in=[r.pk for r in chosen]).values_list("pk", flat=True)
+    )
+    if any(r.pk not in allowed for r in chosen):
+        raise ValidationError(
+            {
+                "answers": _(
+                    "Choisissez des résultats retenus des études de ce territoire ou des "
+                    "études collectives de la Fabrique."
+                )
+            }
+        )
+    return chosen
+
+
+def _answers_change(before: set[int], chosen: list[RetainedResult]) -> dict[str, Any]:
+    """The audit data of a change of the cited results: the new list, what was added and
+    how many went."""
+    after = {r.pk for r in chosen}
+    if after == before:
+        return {}
+    added = [r for r in chosen if r.pk not in before]
+    return {
+        "part": "answers",
+        "label": _("Résultats de la prospective auxquels elle répond"),
+        "pks": sorted(after),
+        "fields": [[_("Ajouté"), "", r.label[:200]] for r in added]
+        + ([[_("Retirés"), str(len(before - after)), ""]] if before - after else []),
+    }
+
+
+@transaction.atomic
+def sheet_answers_set(
+    *, sheet: ActionSheet, actor: User, answers: Iterable[RetainedResult]
+) -> None:
+    """The foresight results (key variables, issues, scenarios, statements) the sheet answers."""
+    chosen = _check_answers(sheet.roadmap, answers)
+    before = set(sheet.answers.values_list("pk", flat=True))
+    sheet.answers.set(chosen)
+    data = _answers_change(before, chosen)
+    if not data:
+        return
+    audit_event_create(
+        action="sheet.part_changed", obj=sheet, actor=actor, summary=str(sheet), data=data
     )
     _published_changed(sheet.roadmap, sheets=[sheet.pk])
 

@@ -28,6 +28,7 @@ from .micmac import (
     micmac_variables_save,
     parse_cells,
 )
+from .retained import retained_add, retained_remove
 
 __all__ = [
     "CELL_VALUES",
@@ -50,6 +51,8 @@ __all__ = [
     "micmac_matrix_save",
     "micmac_variables_save",
     "parse_cells",
+    "retained_add",
+    "retained_remove",
     "save_versioned",
     "solver_for",
     "study_create",

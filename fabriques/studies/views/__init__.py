@@ -4,6 +4,10 @@ selector, render; every form works as a plain post, without JavaScript."""
 
 from django.urls import URLPattern
 
-from . import core, micmac
+from . import core, micmac, retained
 
-urlpatterns: list[URLPattern] = [*core.urlpatterns, *micmac.urlpatterns]
+urlpatterns: list[URLPattern] = [
+    *core.urlpatterns,
+    *micmac.urlpatterns,
+    *retained.urlpatterns,
+]
