@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import foresight
-from fabriques.studies.models import Method, Study, StudyRun
+from fabriques.studies.models import Method, RetainedKind, RetainedResult, Study, StudyRun
 from foresight import micmac
 
 Kwargs = dict[str, Any]
@@ -29,11 +29,16 @@ def _study(world: Any, side: str, seen_by: frozenset[str], participation: Any) -
         inputs={"variables": variables, "matrix": matrix},
     )
     document = {"variables": variables, "matrix": matrix}
-    StudyRun.objects.create(
+    run = StudyRun.objects.create(
         study=study,
         input=document,
         output=micmac.solve(micmac.parse(document)).to_dict(),
         foresight_version=foresight.__version__,
+    )
+    # Retained (retained): the canary variable, which the roadmap's « Vision prospective »
+    # shows only to those who see the study.
+    RetainedResult.objects.create(
+        study=study, run=run, kind=RetainedKind.VARIABLE, key=variables[0], label=variables[0]
     )
     return study
 
@@ -67,4 +72,12 @@ STUDY_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "studies:export": lambda w: _studies(w, fmt="csv"),
     "studies:run_detail": _runs,
     "studies:run_json": _runs,
+    # retained
+    "studies:retained_add": _studies,
+    "studies:retained_remove": lambda w: [
+        {"pk": r.study_id, "retained": r.pk} for s in w.studies for r in s.retained.all()
+    ],
+    "studies:report": lambda w: _studies(w, fmt="odt"),
+    "studies:public_report": lambda w: _studies(w, fmt="odt"),
+    "studies:run_csv": _runs,
 }

@@ -12,8 +12,8 @@ from typing import Any
 from django.utils import timezone
 
 from fabriques.programme.tests.personas import Personas
-from fabriques.studies.models import Study, StudyStatus
-from fabriques.studies.services import study_run
+from fabriques.studies.models import RetainedKind, Study, StudyStatus
+from fabriques.studies.services import retained_add, study_run
 from fabriques.studies.tests.factories import micmac_study
 
 
@@ -41,9 +41,21 @@ def build_studies(cast: Personas) -> dict[str, Any]:
         participation=cast.participation_b,
         title="Analyse structurelle du territoire B",
     )
+    # Retained results (retained): territory A's key variable, cited by the roadmap's sheets
+    # in spec_roadmaps; the collective study's run offers the same variable to retain.
+    retained_a = retained_add(
+        study=study_a,
+        actor=cast.provider_a,
+        kind=RetainedKind.VARIABLE,
+        key="Offre de soins",
+        run=run_a,
+    )
+    collective_run_a = study_run(study=collective_a, actor=cast.pilot_a)
     for study in (study_a, collective_a, published, study_b):
         study.refresh_from_db()
     return {
+        "retained_a": retained_a,
+        "collective_run_a": collective_run_a,
         "study_a": study_a,
         "study_run_a": run_a,
         "collective_study_a": collective_a,

@@ -31,7 +31,7 @@ from ..models import (
     Roadmap,
     SheetStatus,
 )
-from ..services.editing import answer_choices
+from ..services.editing import answer_choices_for, visible_answers
 
 # Page-level rows --------------------------------------------------------------------------------
 
@@ -94,9 +94,15 @@ def _sheet_parts() -> list[Any]:
     ]
 
 
-def roadmap_for_page(*, roadmap: Roadmap) -> Roadmap:
+def _answers(user: Person | None) -> QuerySet[RetainedResult]:
+    return RetainedResult.objects.all() if user is None else visible_answers(user)
+
+
+def roadmap_for_page(*, roadmap: Roadmap, user: Person | None = None) -> Roadmap:
     """The roadmap with its axes, sheets (and the parts the completeness check reads),
-    partners, contracts, attachments and comments, in a fixed number of queries."""
+    partners, contracts, attachments and comments, in a fixed number of queries; with
+    `user`, the foresight results each axis and sheet answers that this person sees."""
+    answers = Prefetch("answers", queryset=_answers(user).order_by("kind", "position"))
     sheets = ActionSheet.objects.order_by("number", "pk").prefetch_related(*_sheet_parts())
     return (
         Roadmap.objects.select_related("participation", "fabrique")
@@ -104,7 +110,7 @@ def roadmap_for_page(*, roadmap: Roadmap) -> Roadmap:
             Prefetch(
                 "axes",
                 queryset=Axis.objects.prefetch_related(
-                    Prefetch("sheets", sheets.prefetch_related("answers")), "answers"
+                    Prefetch("sheets", sheets.prefetch_related(answers)), answers
                 ),
             ),
             "partners",
@@ -123,11 +129,11 @@ class VisionGroup:
     results: list[RetainedResult]
 
 
-def roadmap_vision(*, roadmap: Roadmap) -> list[VisionGroup]:
+def roadmap_vision(*, roadmap: Roadmap, user: Person) -> list[VisionGroup]:
     """The roadmap's « Vision prospective »: the results retained in its territory's studies
-    and the Fabrique's collective ones, by kind (key variables, issues, scenarios,
-    statements), with their study (one query)."""
-    results = list(answer_choices(roadmap))
+    and the Fabrique's collective ones that this person sees, by kind (key variables,
+    issues, scenarios, statements), with their study (one query)."""
+    results = list(answer_choices_for(roadmap, user))
     return [
         VisionGroup(kind, str(KIND_HEADINGS[kind]), [r for r in results if r.kind == kind])
         for kind in RetainedKind
@@ -135,7 +141,7 @@ def roadmap_vision(*, roadmap: Roadmap) -> list[VisionGroup]:
     ]
 
 
-def sheet_for_page(*, sheet: ActionSheet) -> ActionSheet:
+def sheet_for_page(*, sheet: ActionSheet, user: Person | None = None) -> ActionSheet:
     return (
         ActionSheet.objects.select_related(
             "roadmap__participation", "roadmap__fabrique", "axis", "commune", "qpv"
@@ -147,7 +153,7 @@ def sheet_for_page(*, sheet: ActionSheet) -> ActionSheet:
             "related",
             "outcomes__minutes__workshop",
             "editors",
-            Prefetch("answers", queryset=RetainedResult.objects.select_related("study")),
+            Prefetch("answers", queryset=_answers(user).select_related("study")),
         )
         .get(pk=sheet.pk)
     )

@@ -24,7 +24,8 @@ from fabriques.core.services import audit_event_create
 from fabriques.core.uploads import check_office_container, check_pdf, refuse_markup_polyglot
 from fabriques.core.versioning import bump_data_version
 from fabriques.search.services import refresh_later
-from fabriques.studies.models import RetainedResult
+from fabriques.studies.access import visible_studies_q
+from fabriques.studies.models import RetainedResult, Study
 from fabriques.territories.models import Participation
 from fabriques.workinggroups.models import Member
 from fabriques.workshops.models import Outcome, OutcomeKind
@@ -288,7 +289,7 @@ def axis_update(
     axis.full_clean()
     data: dict[str, Any] = {}
     if answers is not None:
-        chosen = _check_answers(axis.roadmap, answers)
+        chosen = _check_answers(axis.roadmap, answers, actor) + _unseen(axis.answers, actor)
         before = set(axis.answers.values_list("pk", flat=True))
         axis.answers.set(chosen)
         data = _answers_change(before, chosen)
@@ -680,10 +681,27 @@ def answer_choices(roadmap: Roadmap) -> models.QuerySet[RetainedResult]:
     )
 
 
-def _check_answers(roadmap: Roadmap, answers: Iterable[RetainedResult]) -> list[RetainedResult]:
+def visible_answers(user: Any) -> models.QuerySet[RetainedResult]:
+    """The retained results of the studies this person sees: a territory's referents do not
+    see the Fabrique's collective studies, nor what is retained in them."""
+    return RetainedResult.objects.filter(
+        study__in=Study.objects.filter(visible_studies_q(user)).values("pk")
+    )
+
+
+def answer_choices_for(roadmap: Roadmap, user: Any) -> models.QuerySet[RetainedResult]:
+    """The results this person may cite in the roadmap (the form's choices)."""
+    return answer_choices(roadmap).filter(pk__in=visible_answers(user).values("pk"))
+
+
+def _check_answers(
+    roadmap: Roadmap, answers: Iterable[RetainedResult], actor: User
+) -> list[RetainedResult]:
     chosen = list(answers)
     allowed = set(
-        answer_choices(roadmap).filter(pk__in=[r.pk for r in chosen]).values_list("pk", flat=True)
+        answer_choices_for(roadmap, actor)
+        .filter(pk__in=[r.pk for r in chosen])
+        .values_list("pk", flat=True)
     )
     if any(r.pk not in allowed for r in chosen):
         raise ValidationError(
@@ -695,6 +713,12 @@ def _check_answers(roadmap: Roadmap, answers: Iterable[RetainedResult]) -> list[
             }
         )
     return chosen
+
+
+def _unseen(cited: Any, actor: User) -> list[RetainedResult]:
+    """The results already cited that the person does not see (and so could not choose):
+    their save keeps them."""
+    return list(cited.exclude(pk__in=visible_answers(actor).values("pk")))
 
 
 def _answers_change(before: set[int], chosen: list[RetainedResult]) -> dict[str, Any]:
@@ -718,7 +742,7 @@ def sheet_answers_set(
     *, sheet: ActionSheet, actor: User, answers: Iterable[RetainedResult]
 ) -> None:
     """The foresight results (key variables, issues, scenarios, statements) the sheet answers."""
-    chosen = _check_answers(sheet.roadmap, answers)
+    chosen = _check_answers(sheet.roadmap, answers, actor) + _unseen(sheet.answers, actor)
     before = set(sheet.answers.values_list("pk", flat=True))
     sheet.answers.set(chosen)
     data = _answers_change(before, chosen)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client, TestCase
 from django.urls import reverse
 
+from fabriques.accounts.roles import grants_for
 from fabriques.core.models import AuditEvent
 from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.roadmaps.models import ActionSheet, Axis, Roadmap
@@ -86,9 +87,7 @@ class AnswersTest(TestCase):
         event = AuditEvent.objects.get(action="sheet.part_changed", object_id=str(self.sheet.pk))
         assert event.data["part"] == "answers"
         assert event.data["fields"][0] == ["Ajouté", "", "Offre de soins"]
-        (entry,) = [
-            e for e in selectors.sheet_history(sheet=self.sheet) if e.record is None
-        ]
+        (entry,) = [e for e in selectors.sheet_history(sheet=self.sheet) if e.record is None]
         assert entry.heading == "Résultats de la prospective auxquels elle répond"
         # Saving the same choice again records nothing.
         services.sheet_answers_set(
@@ -127,9 +126,7 @@ class AnswersTest(TestCase):
         reopened = client.get(url)
         assert reopened.context["form"].initial["answers"] == [self.collective.pk]
         # A foreign result posted by hand is refused by the form (not among the choices).
-        response = client.post(
-            url, {"title": "Se soigner", "answers": [str(self.foreign.pk)]}
-        )
+        response = client.post(url, {"title": "Se soigner", "answers": [str(self.foreign.pk)]})
         assert response.status_code == 200
         assert list(self.axis.answers.all()) == [self.collective]
 
@@ -173,15 +170,44 @@ class AnswersTest(TestCase):
         writer_page = self.client_for("provider_a").get(
             reverse("roadmaps:sheet_detail", args=[self.sheet.pk])
         )
-        assert reverse("roadmaps:sheet_answers", args=[self.sheet.pk]) in writer_page.content.decode()
+        assert (
+            reverse("roadmaps:sheet_answers", args=[self.sheet.pk]) in writer_page.content.decode()
+        )
 
     def test_vision_is_one_query(self) -> None:
+        user = self.cast.provider_a
+        grants_for(user)  # the person's grants, kept for the request
         with self.assertNumQueries(1):
-            groups = selectors.roadmap_vision(roadmap=self.roadmap)
+            groups = selectors.roadmap_vision(roadmap=self.roadmap, user=user)
             assert [r.study.title for g in groups for r in g.results] == [
                 "Bourg",
                 "Étude collective",
             ]
+
+    def test_referents_neither_see_nor_drop_the_collective_results(self) -> None:
+        """The Fabrique's collective study is not the territory's referents' to read: what is
+        retained in it stays out of their pages and choices, and their saves keep it cited."""
+        services.sheet_answers_set(
+            sheet=self.sheet, actor=self.cast.provider_a, answers=[self.collective]
+        )
+        referent = self.cast.elected_a
+        assert set(services.answer_choices_for(self.roadmap, referent)) == {self.territory}
+        client = self.client_for("elected_a")
+        page = client.get(reverse("roadmaps:detail", args=[self.roadmap.pk])).content.decode()
+        assert "étude « Bourg »" in page and "Étude collective" not in page
+        sheet_page = client.get(reverse("roadmaps:sheet_detail", args=[self.sheet.pk]))
+        assert "Étude collective" not in sheet_page.content.decode()
+        response = client.post(
+            reverse("roadmaps:sheet_answers", args=[self.sheet.pk]),
+            {"answers": [str(self.territory.pk)]},
+        )
+        assert response.status_code == 302
+        assert set(self.sheet.answers.all()) == {self.territory, self.collective}
+        refused = client.post(
+            reverse("roadmaps:sheet_answers", args=[self.sheet.pk]),
+            {"answers": [str(self.collective.pk)]},
+        )
+        assert refused.status_code == 400
 
 
 class DemoTest(TestCase):

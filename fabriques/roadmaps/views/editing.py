@@ -78,7 +78,7 @@ def roadmap_create(
 
 
 def _detail_context(request: HttpRequest, roadmap: Roadmap, **forms_: Any) -> dict[str, Any]:
-    page = selectors.roadmap_for_page(roadmap=roadmap)
+    page = selectors.roadmap_for_page(roadmap=roadmap, user=request.user)
     writes = access.may_write_roadmap(request.user, roadmap)
     axes = [
         (axis, [(sheet, selectors.completeness(sheet)) for sheet in axis.sheets.all()])
@@ -99,7 +99,7 @@ def _detail_context(request: HttpRequest, roadmap: Roadmap, **forms_: Any) -> di
         attachment_form=forms_.get("attachment_form") or forms.AttachmentForm(prefix="file"),
         comment_form=forms_.get("comment_form") or forms.CommentForm(prefix="comment"),
         panel=lifecycle_panel(roadmap=roadmap, user=request.user),
-        vision=selectors.roadmap_vision(roadmap=roadmap),
+        vision=selectors.roadmap_vision(roadmap=roadmap, user=request.user),
     )
 
 
@@ -201,7 +201,7 @@ def _axis(roadmap: Roadmap, axis_pk: int) -> Axis:
 def axis_edit(request: AuthenticatedHttpRequest, pk: int, axis_pk: int) -> HttpResponse:
     roadmap = _write_roadmap(request, pk)
     axis = _axis(roadmap, axis_pk)
-    choices = services.answer_choices(roadmap)
+    choices = services.answer_choices_for(roadmap, request.user)
     if request.method == "POST":
         form = forms.AxisForm(request.POST, answers=choices)
         if form.is_valid():
@@ -218,7 +218,7 @@ def axis_edit(request: AuthenticatedHttpRequest, pk: int, axis_pk: int) -> HttpR
             initial={
                 "title": axis.title,
                 "description": axis.description,
-                "answers": list(axis.answers.values_list("pk", flat=True)),
+                "answers": list(choices.filter(answering_axes=axis).values_list("pk", flat=True)),
             },
         )
     return render(

@@ -67,7 +67,7 @@ def sheet_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _sheet_context(request: HttpRequest, sheet: ActionSheet, **bound: Any) -> dict[str, Any]:
-    page = selectors.sheet_for_page(sheet=sheet)
+    page = selectors.sheet_for_page(sheet=sheet, user=request.user)
     roadmap = page.roadmap
     writes = access.may_write_sheet(request.user, sheet)
     writes_roadmap = access.may_write_roadmap(request.user, roadmap)
@@ -102,7 +102,7 @@ def _sheet_context(request: HttpRequest, sheet: ActionSheet, **bound: Any) -> di
             initial={"outcomes": [o.pk for o in page.outcomes.all()]},
         )
         context["answers_form"] = forms.AnswersForm(
-            choices=services.answer_choices(roadmap),
+            choices=services.answer_choices_for(roadmap, request.user),
             initial={"answers": [r.pk for r in page.answers.all()]},
         )
     if writes_roadmap:
@@ -345,7 +345,9 @@ def outcomes_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def answers_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sheet = _write_sheet(request, pk)
-    form = forms.AnswersForm(request.POST, choices=services.answer_choices(sheet.roadmap))
+    form = forms.AnswersForm(
+        request.POST, choices=services.answer_choices_for(sheet.roadmap, request.user)
+    )
     if not form.is_valid():
         return _sheet_with_errors(request, sheet)
     try:

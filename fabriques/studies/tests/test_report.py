@@ -7,10 +7,10 @@ import csv
 import io
 from typing import Any
 
-import foresight.cib
 from django.test import Client, TestCase
 from django.urls import reverse
 
+import foresight.cib
 from fabriques.documents.tests.readback import docx_text, odt_text, pdf_text, squash
 from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.studies import selectors, services

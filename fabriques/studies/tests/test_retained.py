@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import foresight.mactor
-import foresight.micmac
-import foresight.regnier
 from django.core.exceptions import ValidationError
 from django.test import Client, TestCase
 from django.urls import reverse
 
+import foresight.mactor
+import foresight.micmac
+import foresight.regnier
 from fabriques.accounts.personal_data import sources
 from fabriques.core.models import AuditEvent
 from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
@@ -285,7 +285,9 @@ class RetainedTest(TestCase):
             url, {"kind": "variable", "key": "Inconnue", "run": str(self.study_run.pk)}
         )
         assert response.status_code == 400
-        assert "« Inconnue » n’est pas un résultat que ce calcul propose" in response.content.decode()
+        assert (
+            "« Inconnue » n’est pas un résultat que ce calcul propose" in response.content.decode()
+        )
         assert not RetainedResult.objects.exists()
 
     def test_round_trip_retain_then_read_then_remove(self) -> None:
