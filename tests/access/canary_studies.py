@@ -72,7 +72,8 @@ STUDY_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "studies:export": lambda w: _studies(w, fmt="csv"),
     "studies:run_detail": _runs,
     "studies:run_json": _runs,
-    # retained
+    # retained (and the grid's cell route, which had no entry)
+    "studies:cell": _studies,
     "studies:retained_add": _studies,
     "studies:retained_remove": lambda w: [
         {"pk": r.study_id, "retained": r.pk} for s in w.studies for r in s.retained.all()
