@@ -208,30 +208,3 @@ class AnswersTest(TestCase):
             {"answers": [str(self.collective.pk)]},
         )
         assert refused.status_code == 400
-
-
-class DemoTest(TestCase):
-    def test_demo_retains_a_variable_and_a_scenario_cited_by_two_sheets(self) -> None:
-        from fabriques.demo.studio_retained import demo_retained
-        from fabriques.studies.models import Method, Scenario
-
-        cast = build_personas()
-        actor = cast.provider_a
-        study = micmac_study(
-            fabrique=cast.fabrique_a, actor=actor, participation=cast.participation_a
-        )
-        morpho = study_services.study_create(
-            fabrique=cast.fabrique_a, actor=actor, method=Method.MORPHO, title="Scénarios"
-        )
-        Scenario.objects.create(study=morpho, name="Bourg des services", configuration={})
-        roadmap = RoadmapFactory(participation=cast.participation_a)
-        axis = AxisFactory(roadmap=roadmap)
-        sheets = [ActionSheetFactory(axis=axis, number=n) for n in (1, 2, 3)]
-        first = demo_retained(study=study, roadmap=roadmap, consultant=actor)
-        again = demo_retained(study=study, roadmap=roadmap, consultant=actor)
-        assert first == again
-        assert {r.kind for r in first} == {RetainedKind.VARIABLE, RetainedKind.SCENARIO}
-        assert RetainedResult.objects.count() == 2
-        for sheet in sheets[:2]:
-            assert set(sheet.answers.all()) == set(first)
-        assert not sheets[2].answers.exists()

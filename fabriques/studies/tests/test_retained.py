@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.test import Client, TestCase
 from django.urls import reverse
@@ -16,8 +17,6 @@ import foresight.regnier
 from fabriques.accounts.personal_data import sources
 from fabriques.core.models import AuditEvent
 from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
-from fabriques.roadmaps.services.editing import sheet_answers_set
-from fabriques.roadmaps.tests.factories import ActionSheetFactory, AxisFactory, RoadmapFactory
 from fabriques.studies import selectors, services
 from fabriques.studies.models import (
     CellEntry,
@@ -40,6 +39,30 @@ from fabriques.studies.retained import (
 from .factories import micmac_study
 
 WRITERS = {"admin", "pilot_a", "provider_a"}
+_n = iter(range(1, 1000))
+
+
+# Roadmaps sit above studies: their objects are built by model name, never imported here.
+def RoadmapFactory(*, participation: Any, title: str = "Feuille de route") -> Any:
+    return apps.get_model("roadmaps", "Roadmap").objects.create(
+        participation=participation, fabrique_id=participation.fabrique_id, title=title
+    )
+
+
+def AxisFactory(*, roadmap: Any) -> Any:
+    return apps.get_model("roadmaps", "Axis").objects.create(roadmap=roadmap, title="Axe")
+
+
+def ActionSheetFactory(*, axis: Any, number: int | None = None, title: str = "Fiche") -> Any:
+    return apps.get_model("roadmaps", "ActionSheet").objects.create(
+        roadmap=axis.roadmap, axis=axis, number=number or next(_n), title=title
+    )
+
+
+def sheet_answers_set(*, sheet: Any, actor: Any, answers: list[RetainedResult]) -> None:
+    sheet.answers.set(answers)
+
+
 READERS = {"partner_a", "elected_a", "technical_a"}
 
 
