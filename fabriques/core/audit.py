@@ -179,6 +179,8 @@ AUDIT_ACTIONS: dict[str, str | Promise] = {
     "study.inputs_imported": _("Données d’entrée d’une étude importées d’un tableau"),
     "study.run": _("Calcul d’une étude prospective enregistré"),
     "study.cell_changed": _("Cellule d’une matrice d’étude saisie"),
+    "study.result_retained": _("Résultat d’une étude prospective retenu"),
+    "study.result_unretained": _("Résultat d’une étude prospective qui n’est plus retenu"),
     "study.components_changed": _(
         "Composantes et hypothèses d’une analyse morphologique modifiées"
     ),

@@ -133,6 +133,13 @@ class Axis(models.Model):
     position = models.PositiveSmallIntegerField(_("ordre"), default=1)
     title = models.CharField(_("intitulé"), max_length=250)
     description = models.TextField(_("description"), blank=True)
+    # The foresight results (studies.RetainedResult) the axis answers.
+    answers = models.ManyToManyField(
+        "studies.RetainedResult",
+        verbose_name=_("résultats de la prospective auxquels l’axe répond"),
+        blank=True,
+        related_name="answering_axes",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -347,6 +354,13 @@ class ActionSheet(TimeStampedModel):
         verbose_name=_("décisions et actions de rencontres à l’origine de la fiche"),
         blank=True,
         related_name="action_sheets",
+    )
+    # The foresight results (studies.RetainedResult) the sheet answers.
+    answers = models.ManyToManyField(
+        "studies.RetainedResult",
+        verbose_name=_("résultats de la prospective auxquels la fiche répond"),
+        blank=True,
+        related_name="answering_sheets",
     )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

@@ -212,6 +212,7 @@ for _name in (
     "sheet_comment",
     "sheet_related",
     "sheet_outcomes",
+    "sheet_answers",  # retained
     "sheet_editor_add",
 ):
     RESULT_KWARGS[f"roadmaps:{_name}"] = _each("sheet")

@@ -10,7 +10,15 @@ from collections.abc import Callable
 from typing import Any
 
 import foresight
-from fabriques.studies.models import Method, QueuedRun, Scenario, Study, StudyRun
+from fabriques.studies.models import (
+    Method,
+    QueuedRun,
+    RetainedKind,
+    RetainedResult,
+    Scenario,
+    Study,
+    StudyRun,
+)
 from foresight import cib, mactor, micmac, morpho, multipol, smic
 
 Kwargs = dict[str, Any]
@@ -29,11 +37,16 @@ def _study(world: Any, side: str, seen_by: frozenset[str], participation: Any) -
         inputs={"variables": variables, "matrix": matrix},
     )
     document = {"variables": variables, "matrix": matrix}
-    StudyRun.objects.create(
+    run = StudyRun.objects.create(
         study=study,
         input=document,
         output=micmac.solve(micmac.parse(document)).to_dict(),
         foresight_version=foresight.__version__,
+    )
+    # Retained (retained): the canary variable, which the roadmap's « Vision prospective »
+    # shows only to those who see the study.
+    RetainedResult.objects.create(
+        study=study, run=run, kind=RetainedKind.VARIABLE, key=variables[0], label=variables[0]
     )
     return study
 
@@ -253,6 +266,14 @@ STUDY_KWARGS: dict[str, Callable[[Any], list[Kwargs]]] = {
     "studies:multipol_lists": _studies,
     "studies:multipol_scores": _studies,
     "studies:multipol_policies": _studies,
+    # retained
+    "studies:retained_add": _studies,
+    "studies:retained_remove": lambda w: [
+        {"pk": r.study_id, "retained": r.pk} for s in w.studies for r in s.retained.all()
+    ],
+    "studies:report": lambda w: _studies(w, fmt="odt"),
+    "studies:public_report": lambda w: _studies(w, fmt="odt"),
+    "studies:run_csv": _runs,
 }
 
 

@@ -406,6 +406,15 @@ ROADMAP_CASES: dict[str, list[Case]] = {
             payload=lambda w: {"outcomes": [w.action.pk]},
         )
     ],
+    # retained: the foresight results the sheet answers (territory A's key variable).
+    "roadmaps:sheet_answers": [
+        Case(
+            _sheet_a,
+            get=POST_FIRST,
+            writers=RUN_GROUP_A | MEMBER_WRITES,
+            payload=lambda w: {"answers": [w.retained_a.pk]},
+        )
+    ],
     "roadmaps:sheet_editor_add": [
         Case(
             _pk("sheet_a2"),

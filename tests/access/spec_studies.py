@@ -432,6 +432,36 @@ STUDY_CASES: dict[str, list[Case]] = {
             payload=_multipol_policies_form,
         )
     ],
+    # retained: results retained for the roadmap, the study's report, a run's CSV.
+    "studies:retained_add": [
+        Case(
+            _study("collective_study_a"),
+            get=POST_FIRST,
+            writers=WRITE_STUDIES_A,
+            payload=lambda w: {
+                "kind": "variable",
+                "key": "Offre de soins",
+                "run": str(w.collective_run_a.pk),
+            },
+        )
+    ],
+    "studies:retained_remove": [
+        Case(
+            lambda w: {"pk": w.study_a.pk, "retained": w.retained_a.pk},
+            get=POST_FIRST,
+            writers=WRITE_STUDIES_A,
+            payload=lambda w: {},
+        )
+    ],
+    "studies:report": [
+        Case(_study(fmt="docx"), get=SEE_STUDY_A, members=MEMBER_READS, label="DOCX"),
+        Case(_study("collective_study_a", fmt="odt"), get=SEE_COLLECTIVE_A, label="collective"),
+    ],
+    "studies:public_report": [
+        Case(_study("published_study", fmt="docx"), get=PUBLIC, label="publiée"),
+        Case(_study(fmt="docx"), get=PUBLIC_HIDDEN, label="brouillon"),
+    ],
+    "studies:run_csv": [Case(_run_a, get=SEE_STUDY_A, members=MEMBER_READS)],
 }
 
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from fabriques.programme.tests.personas import Personas
 from fabriques.studies import services
-from fabriques.studies.models import Method, QueuedRun, Study, StudyStatus
-from fabriques.studies.services import cib_run_start, scenario_create, study_run
+from fabriques.studies.models import Method, QueuedRun, RetainedKind, Study, StudyStatus
+from fabriques.studies.services import cib_run_start, retained_add, scenario_create, study_run
 from fabriques.studies.tests.factories import cib_study, micmac_study
 from fabriques.studies.tests.factories_mactor import mactor_study
 from fabriques.studies.tests.test_morpho import morpho_study
@@ -87,11 +87,23 @@ def build_studies(cast: Personas) -> dict[str, Any]:
         expected_version=morpho_a.lock_version,
     )
     smic_a, smic_run_a, multipol_a = _smic_multipol_a(cast)
+    # Retained results (retained): territory A's key variable, cited by the roadmap's sheets
+    # in spec_roadmaps; the collective study's run offers the same variable to retain.
+    retained_a = retained_add(
+        study=study_a,
+        actor=cast.provider_a,
+        kind=RetainedKind.VARIABLE,
+        key="Offre de soins",
+        run=run_a,
+    )
+    collective_run_a = study_run(study=collective_a, actor=cast.pilot_a)
     for study in (study_a, collective_a, published, study_b, mactor_a, cib_a, morpho_a):
         study.refresh_from_db()
     return {
         **build_votes(cast),
         "morpho_study_a": morpho_a,
+        "retained_a": retained_a,
+        "collective_run_a": collective_run_a,
         "smic_study_a": smic_a,
         "smic_run_a": smic_run_a,
         "multipol_study_a": multipol_a,

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from fabriques.studies.models import RetainedResult
 from fabriques.territories.models import Commune, Qpv
 from fabriques.workinggroups.models import Member
 from fabriques.workshops.models import Outcome
@@ -113,11 +114,49 @@ class RoadmapForm(DsfrModelForm):
         pass
 
 
+class AnswerChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: RetainedResult) -> str:
+        return f"{obj.get_kind_display()} : {obj.label} ({obj.study.title})"
+
+
+def _answers_field(label: Any) -> AnswerChoiceField:
+    return AnswerChoiceField(
+        label=label,
+        queryset=RetainedResult.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Les résultats retenus des études prospectives du territoire et des études "
+            "collectives de la Fabrique."
+        ),
+    )
+
+
 class AxisForm(DsfrForm):
+    """The axis; with `answers` (the retained results it may cite), also what it answers."""
+
     title = forms.CharField(label=_("Intitulé de l’axe"), max_length=250)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    answers = _answers_field(_("Résultats de la prospective auxquels l’axe répond"))
+
+    def __init__(
+        self, *args: Any, answers: QuerySet[RetainedResult] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if answers is None:
+            del self.fields["answers"]
+        else:
+            self.fields["answers"].queryset = answers  # type: ignore[attr-defined]
+
+
+class AnswersForm(DsfrForm):
+    answers = _answers_field(_("Résultats de la prospective auxquels la fiche répond"))
+
+    def __init__(self, *args: Any, choices: QuerySet[RetainedResult], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["answers"].queryset = choices  # type: ignore[attr-defined]
 
 
 class RoadmapPartnerForm(DsfrForm):

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from fabriques.accounts.types import Person
 from fabriques.core.models import AuditEvent
 from fabriques.programme.models import Fabrique
+from fabriques.studies.models import RetainedKind, RetainedResult
+from fabriques.studies.retained import KIND_HEADINGS
 from fabriques.territories.models import Participation
 from fabriques.workinggroups.access import may_manage_group
 
@@ -29,6 +31,7 @@ from ..models import (
     Roadmap,
     SheetStatus,
 )
+from ..services.editing import answer_choices_for, visible_answers
 
 # Page-level rows --------------------------------------------------------------------------------
 
@@ -91,14 +94,25 @@ def _sheet_parts() -> list[Any]:
     ]
 
 
-def roadmap_for_page(*, roadmap: Roadmap) -> Roadmap:
+def _answers(user: Person | None) -> QuerySet[RetainedResult]:
+    return RetainedResult.objects.all() if user is None else visible_answers(user)
+
+
+def roadmap_for_page(*, roadmap: Roadmap, user: Person | None = None) -> Roadmap:
     """The roadmap with its axes, sheets (and the parts the completeness check reads),
-    partners, contracts, attachments and comments, in a fixed number of queries."""
+    partners, contracts, attachments and comments, in a fixed number of queries; with
+    `user`, the foresight results each axis and sheet answers that this person sees."""
+    answers = Prefetch("answers", queryset=_answers(user).order_by("kind", "position"))
     sheets = ActionSheet.objects.order_by("number", "pk").prefetch_related(*_sheet_parts())
     return (
         Roadmap.objects.select_related("participation", "fabrique")
         .prefetch_related(
-            Prefetch("axes", queryset=Axis.objects.prefetch_related(Prefetch("sheets", sheets))),
+            Prefetch(
+                "axes",
+                queryset=Axis.objects.prefetch_related(
+                    Prefetch("sheets", sheets.prefetch_related(answers)), answers
+                ),
+            ),
             "partners",
             "contracts",
             Prefetch("attachments"),
@@ -108,7 +122,26 @@ def roadmap_for_page(*, roadmap: Roadmap) -> Roadmap:
     )
 
 
-def sheet_for_page(*, sheet: ActionSheet) -> ActionSheet:
+@dataclass(frozen=True)
+class VisionGroup:
+    kind: str
+    heading: str
+    results: list[RetainedResult]
+
+
+def roadmap_vision(*, roadmap: Roadmap, user: Person) -> list[VisionGroup]:
+    """The roadmap's « Vision prospective »: the results retained in its territory's studies
+    and the Fabrique's collective ones that this person sees, by kind (key variables,
+    issues, scenarios, statements), with their study (one query)."""
+    results = list(answer_choices_for(roadmap, user))
+    return [
+        VisionGroup(kind, str(KIND_HEADINGS[kind]), [r for r in results if r.kind == kind])
+        for kind in RetainedKind
+        if any(r.kind == kind for r in results)
+    ]
+
+
+def sheet_for_page(*, sheet: ActionSheet, user: Person | None = None) -> ActionSheet:
     return (
         ActionSheet.objects.select_related(
             "roadmap__participation", "roadmap__fabrique", "axis", "commune", "qpv"
@@ -120,6 +153,7 @@ def sheet_for_page(*, sheet: ActionSheet) -> ActionSheet:
             "related",
             "outcomes__minutes__workshop",
             "editors",
+            Prefetch("answers", queryset=_answers(user).select_related("study")),
         )
         .get(pk=sheet.pk)
     )
@@ -395,7 +429,7 @@ def _part_entries(sheet: ActionSheet) -> list[HistoryEntry]:
             "verb": verb,
             "what": event.summary,
         }
-        if data.get("part") in ("related", "outcomes"):
+        if data.get("part") in ("related", "outcomes", "answers"):
             heading = str(label)
         changes = []
         for item in data.get("fields", []):

@@ -24,6 +24,8 @@ from fabriques.core.services import audit_event_create
 from fabriques.core.uploads import check_office_container, check_pdf, refuse_markup_polyglot
 from fabriques.core.versioning import bump_data_version
 from fabriques.search.services import refresh_later
+from fabriques.studies.access import visible_studies_q
+from fabriques.studies.models import RetainedResult, Study
 from fabriques.territories.models import Participation
 from fabriques.workinggroups.models import Member
 from fabriques.workshops.models import Outcome, OutcomeKind
@@ -273,11 +275,28 @@ def axis_create(*, roadmap: Roadmap, actor: User, title: str, description: str =
 
 
 @transaction.atomic
-def axis_update(*, axis: Axis, actor: User, title: str, description: str = "") -> Axis:
+def axis_update(
+    *,
+    axis: Axis,
+    actor: User,
+    title: str,
+    description: str = "",
+    answers: Iterable[RetainedResult] | None = None,
+) -> Axis:
+    """Save the axis's title and description and, when given, the foresight results it
+    answers (retained results of the territory's or the Fabrique's collective studies)."""
     axis.title, axis.description = title.strip(), description
     axis.full_clean()
+    data: dict[str, Any] = {}
+    if answers is not None:
+        chosen = _check_answers(axis.roadmap, answers, actor) + _unseen(axis.answers, actor)
+        before = set(axis.answers.values_list("pk", flat=True))
+        axis.answers.set(chosen)
+        data = _answers_change(before, chosen)
     axis.save(update_fields=["title", "description"])
-    audit_event_create(action="axis.updated", obj=axis, actor=actor, summary=axis.title)
+    audit_event_create(
+        action="axis.updated", obj=axis, actor=actor, summary=axis.title, data=data or None
+    )
     _published_changed(axis.roadmap)
     return axis
 
@@ -644,6 +663,93 @@ def sheet_outcomes_set(*, sheet: ActionSheet, actor: User, outcomes: Iterable[Ou
             "fields": [[_("Ajoutée"), "", o.text[:200]] for o in added]
             + ([[_("Retirées"), str(len(before - allowed)), ""]] if before - allowed else []),
         },
+    )
+    _published_changed(sheet.roadmap, sheets=[sheet.pk])
+
+
+def answer_choices(roadmap: Roadmap) -> models.QuerySet[RetainedResult]:
+    """The foresight results an axis or a sheet of the roadmap may cite: those retained in
+    the studies of its territory and in the Fabrique's collective studies."""
+    return (
+        RetainedResult.objects.filter(study__fabrique_id=roadmap.fabrique_id)
+        .filter(
+            models.Q(study__participation_id=roadmap.participation_id)
+            | models.Q(study__participation__isnull=True)
+        )
+        .select_related("study")
+        .order_by("kind", "study__title", "position", "pk")
+    )
+
+
+def visible_answers(user: Any) -> models.QuerySet[RetainedResult]:
+    """The retained results of the studies this person sees: a territory's referents do not
+    see the Fabrique's collective studies, nor what is retained in them."""
+    return RetainedResult.objects.filter(
+        study__in=Study.objects.filter(visible_studies_q(user)).values("pk")
+    )
+
+
+def answer_choices_for(roadmap: Roadmap, user: Any) -> models.QuerySet[RetainedResult]:
+    """The results this person may cite in the roadmap (the form's choices)."""
+    return answer_choices(roadmap).filter(pk__in=visible_answers(user).values("pk"))
+
+
+def _check_answers(
+    roadmap: Roadmap, answers: Iterable[RetainedResult], actor: User
+) -> list[RetainedResult]:
+    chosen = list(answers)
+    allowed = set(
+        answer_choices_for(roadmap, actor)
+        .filter(pk__in=[r.pk for r in chosen])
+        .values_list("pk", flat=True)
+    )
+    if any(r.pk not in allowed for r in chosen):
+        raise ValidationError(
+            {
+                "answers": _(
+                    "Choisissez des résultats retenus des études de ce territoire ou des "
+                    "études collectives de la Fabrique."
+                )
+            }
+        )
+    return chosen
+
+
+def _unseen(cited: Any, actor: User) -> list[RetainedResult]:
+    """The results already cited that the person does not see (and so could not choose):
+    their save keeps them."""
+    return list(cited.exclude(pk__in=visible_answers(actor).values("pk")))
+
+
+def _answers_change(before: set[int], chosen: list[RetainedResult]) -> dict[str, Any]:
+    """The audit data of a change of the cited results: the new list, what was added and
+    how many went."""
+    after = {r.pk for r in chosen}
+    if after == before:
+        return {}
+    added = [r for r in chosen if r.pk not in before]
+    return {
+        "part": "answers",
+        "label": _("Résultats de la prospective auxquels elle répond"),
+        "pks": sorted(after),
+        "fields": [[_("Ajouté"), "", r.label[:200]] for r in added]
+        + ([[_("Retirés"), str(len(before - after)), ""]] if before - after else []),
+    }
+
+
+@transaction.atomic
+def sheet_answers_set(
+    *, sheet: ActionSheet, actor: User, answers: Iterable[RetainedResult]
+) -> None:
+    """The foresight results (key variables, issues, scenarios, statements) the sheet answers."""
+    chosen = _check_answers(sheet.roadmap, answers, actor) + _unseen(sheet.answers, actor)
+    before = set(sheet.answers.values_list("pk", flat=True))
+    sheet.answers.set(chosen)
+    data = _answers_change(before, chosen)
+    if not data:
+        return
+    audit_event_create(
+        action="sheet.part_changed", obj=sheet, actor=actor, summary=str(sheet), data=data
     )
     _published_changed(sheet.roadmap, sheets=[sheet.pk])
 

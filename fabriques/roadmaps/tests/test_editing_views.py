@@ -651,11 +651,12 @@ class QueryCountTests(TestCase):
         # 1 session, 2 user, 3 the roadmap (access), 4-5 the person's grants (memberships,
         # organisation roles), 6 the roadmap with its territory and Fabrique (page), 7 axes,
         # 8 sheets, 9 sheet partners, 10 steps, 11 budget lines, 12 funding lines,
-        # 13 indicators, 14 indicator values, 15 roadmap partners, 16 contracts,
-        # 17 attachments, 18 comments with their authors; the lifecycle panel: 19 frozen
-        # versions (count), 20-21 the submission's guards (an axis, a sheet), 22 the history of
-        # moves (audit events with their authors).
-        with self.assertNumQueries(22):
+        # 13 indicators, 14 indicator values, 15 the results the sheets answer, 16 those the
+        # axes answer, 17 roadmap partners, 18 contracts, 19 attachments, 20 comments with
+        # their authors; the lifecycle panel: 21 frozen versions (count), 22-23 the
+        # submission's guards (an axis, a sheet), 24 the history of moves (audit events with
+        # their authors); 25 the « Vision prospective » (retained results with their study).
+        with self.assertNumQueries(25):
             response = self.client.get(url)
         self.assertContains(response, "Fiches complètes\u00a0: 30 sur 30.")
 

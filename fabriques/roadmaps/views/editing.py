@@ -78,7 +78,7 @@ def roadmap_create(
 
 
 def _detail_context(request: HttpRequest, roadmap: Roadmap, **forms_: Any) -> dict[str, Any]:
-    page = selectors.roadmap_for_page(roadmap=roadmap)
+    page = selectors.roadmap_for_page(roadmap=roadmap, user=request.user)
     writes = access.may_write_roadmap(request.user, roadmap)
     axes = [
         (axis, [(sheet, selectors.completeness(sheet)) for sheet in axis.sheets.all()])
@@ -99,6 +99,7 @@ def _detail_context(request: HttpRequest, roadmap: Roadmap, **forms_: Any) -> di
         attachment_form=forms_.get("attachment_form") or forms.AttachmentForm(prefix="file"),
         comment_form=forms_.get("comment_form") or forms.CommentForm(prefix="comment"),
         panel=lifecycle_panel(roadmap=roadmap, user=request.user),
+        vision=selectors.roadmap_vision(roadmap=roadmap, user=request.user),
     )
 
 
@@ -200,8 +201,9 @@ def _axis(roadmap: Roadmap, axis_pk: int) -> Axis:
 def axis_edit(request: AuthenticatedHttpRequest, pk: int, axis_pk: int) -> HttpResponse:
     roadmap = _write_roadmap(request, pk)
     axis = _axis(roadmap, axis_pk)
+    choices = services.answer_choices_for(roadmap, request.user)
     if request.method == "POST":
-        form = forms.AxisForm(request.POST)
+        form = forms.AxisForm(request.POST, answers=choices)
         if form.is_valid():
             try:
                 services.axis_update(axis=axis, actor=request.user, **form.cleaned_data)
@@ -211,7 +213,14 @@ def axis_edit(request: AuthenticatedHttpRequest, pk: int, axis_pk: int) -> HttpR
                 messages.success(request, _("L’axe est modifié."))
                 return redirect(_roadmap_url(roadmap) + "#axes")
     else:
-        form = forms.AxisForm(initial={"title": axis.title, "description": axis.description})
+        form = forms.AxisForm(
+            answers=choices,
+            initial={
+                "title": axis.title,
+                "description": axis.description,
+                "answers": list(choices.filter(answering_axes=axis).values_list("pk", flat=True)),
+            },
+        )
     return render(
         request,
         "roadmaps/editing/part_form.html",
@@ -501,6 +510,7 @@ urlpatterns: list[URLPattern] = [
     path(S + "commenter/", sheets.sheet_comment, name="sheet_comment"),
     path(S + "fiches-liees/", sheets.related_set, name="sheet_related"),
     path(S + "origines/", sheets.outcomes_set, name="sheet_outcomes"),
+    path(S + "prospective/", sheets.answers_set, name="sheet_answers"),
     path(S + "redacteurs/ajouter/", sheets.editor_add, name="sheet_editor_add"),
     path(S + "redacteurs/<int:user_pk>/retirer/", sheets.editor_remove, name="sheet_editor_remove"),
     path(

@@ -67,7 +67,7 @@ def sheet_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _sheet_context(request: HttpRequest, sheet: ActionSheet, **bound: Any) -> dict[str, Any]:
-    page = selectors.sheet_for_page(sheet=sheet)
+    page = selectors.sheet_for_page(sheet=sheet, user=request.user)
     roadmap = page.roadmap
     writes = access.may_write_sheet(request.user, sheet)
     writes_roadmap = access.may_write_roadmap(request.user, roadmap)
@@ -100,6 +100,10 @@ def _sheet_context(request: HttpRequest, sheet: ActionSheet, **bound: Any) -> di
         context["outcomes_form"] = forms.OutcomesForm(
             choices=services.outcome_choices(page),
             initial={"outcomes": [o.pk for o in page.outcomes.all()]},
+        )
+        context["answers_form"] = forms.AnswersForm(
+            choices=services.answer_choices_for(roadmap, request.user),
+            initial={"answers": [r.pk for r in page.answers.all()]},
         )
     if writes_roadmap:
         context["editor_form"] = bound.get("editor") or forms.EditorForm(
@@ -335,6 +339,26 @@ def outcomes_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     messages.success(request, _("Les rencontres à l’origine de la fiche sont enregistrées."))
     return redirect(_sheet_url(sheet) + "#origines")
+
+
+@require_POST
+@login_required
+def answers_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sheet = _write_sheet(request, pk)
+    form = forms.AnswersForm(
+        request.POST, choices=services.answer_choices_for(sheet.roadmap, request.user)
+    )
+    if not form.is_valid():
+        return _sheet_with_errors(request, sheet)
+    try:
+        services.sheet_answers_set(
+            sheet=sheet, actor=request.user, answers=form.cleaned_data["answers"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _sheet_with_errors(request, sheet)
+    messages.success(request, _("Les résultats de la prospective cités sont enregistrés."))
+    return redirect(_sheet_url(sheet) + "#prospective")
 
 
 def _roadmap_writer_sheet(request: HttpRequest, pk: int) -> ActionSheet:

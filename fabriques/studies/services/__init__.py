@@ -77,6 +77,7 @@ from .multipol import (
     multipol_scores_save,
     parse_scores,
 )
+from .retained import retained_add, retained_remove
 from .smic import (
     format_decimal,
     parse_conditionals,
@@ -187,6 +188,8 @@ __all__ = [
     "regnier_document",
     "regnier_statements",
     "regnier_statements_save",
+    "retained_add",
+    "retained_remove",
     "save_versioned",
     "scenario_create",
     "smic_conditionals_save",

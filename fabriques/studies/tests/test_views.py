@@ -294,12 +294,13 @@ class StudyViewsTest(TestCase):
         budgets = {
             # session, user, grants (2), Fabrique, count, page
             reverse("studies:fabrique_list", args=[self.cast.fabrique_a.slug]): 7,
-            # session, user, grants (2), study, meetings, runs count, runs page
-            reverse("studies:detail", args=[self.study.pk]): 8,
+            # session, user, grants (2), study, meetings, runs count, runs page; retained
+            # results, the roadmap axes and sheets answering them (studies/retained)
+            reverse("studies:detail", args=[self.study.pk]): 11,
             # session, user, grants (2), study
             reverse("studies:matrix", args=[self.study.pk]): 6,  # + who filled each cell
-            # session, user, grants (2), study, run
-            reverse("studies:run_detail", args=[self.study.pk, run.pk]): 6,
+            # session, user, grants (2), study, run; what is retained (the « Retenir » section)
+            reverse("studies:run_detail", args=[self.study.pk, run.pk]): 7,
         }
         for url, budget in budgets.items():
             client.get(url)  # warm the session

@@ -4,7 +4,7 @@ selector, render; every form works as a plain post, without JavaScript."""
 
 from django.urls import URLPattern
 
-from . import cib, core, mactor, micmac, morpho, multipol, smic, votes
+from . import cib, core, mactor, micmac, morpho, multipol, retained, smic, votes
 
 urlpatterns: list[URLPattern] = [
     *core.urlpatterns,
@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern] = [
     *votes.urlpatterns,
     *smic.urlpatterns,
     *multipol.urlpatterns,
+    *retained.urlpatterns,
 ]
