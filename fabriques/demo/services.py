@@ -240,6 +240,7 @@ from .content import (
 from .studio_cib import demo_cib
 from .studio_mactor import demo_mactor
 from .studio_morpho import demo_morpho
+from .studio_retained import demo_retained
 from .studio_smicmp import demo_multipol, demo_smic
 from .studio_votes import demo_delphi, demo_regnier
 
@@ -319,8 +320,8 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoReport:
     else:
         _check_is_demo(published)
     work = _published_work(published)
-    _study(published, report)
-    _studio(published, report)
+    micmac = _study(published, report)
+    _studio(published, micmac, work.roadmap, report)
     for person in (ADMIN, PILOT, PARTNER, PROVIDER, ELECTED, TECHNICAL, APPLICANT, MEMBER):
         _sign_in_ready(person, report)
     if _totp_ready(admin):
@@ -1390,10 +1391,13 @@ def _study(fabrique: Fabrique, report: DemoReport) -> Study:
     return study
 
 
-def _studio(fabrique: Fabrique, report: DemoReport) -> None:
-    """One study of each other method of the toolbox, each with a saved run, built by the
-    provider's consultant through the studio's services (fabriques/demo/studio_*.py)."""
+def _studio(fabrique: Fabrique, micmac: Study, roadmap: Roadmap, report: DemoReport) -> None:
+    """One study of each other method of the toolbox, each with a saved run (a closed Régnier
+    vote, two Delphi rounds, named scenarios), built by the provider's consultant through the
+    studio's services (fabriques/demo/studio_*.py); then a key variable of the structural
+    analysis and the morphological scenario are retained and cited by the roadmap's sheets."""
     consultant = User.objects.get(email__iexact=PROVIDER.email)
+    studies = {}
     for build in (
         demo_mactor,
         demo_cib,
@@ -1404,7 +1408,17 @@ def _studio(fabrique: Fabrique, report: DemoReport) -> None:
         demo_delphi,
     ):
         study = build(fabrique=fabrique, consultant=consultant)
+        studies[study.method] = study
         report.built.append(f"l’étude « {study.title} » ({study.get_method_display()})")
+    retained = demo_retained(
+        study=micmac,
+        roadmap=roadmap,
+        consultant=consultant,
+        scenario_study=studies.get(Method.MORPHO),
+    )
+    report.built.append(
+        f"{len(retained)} résultats retenus, cités par les fiches de « {roadmap.title} »"
+    )
 
 
 def _published_work(fabrique: Fabrique) -> PublishedWork:
