@@ -649,7 +649,7 @@ class MactorViewsTest(TestCase):
         client = self.client_for("provider_a")
         budgets: dict[str, int] = {
             # session, user, grants (2), study, meetings, runs count, runs page
-            self.url("detail"): 8,
+            self.url("detail"): 9,  # + retained results
             # session, user, grants (2), study
             self.url("mactor_actors"): 5,
             self.url("mactor_objectives"): 5,
@@ -658,7 +658,7 @@ class MactorViewsTest(TestCase):
             self.url("mactor_mid"): 6,
             self.url("mactor_positions"): 6,
             # session, user, grants (2), study, run
-            reverse("studies:run_detail", args=[self.study.pk, run.pk]): 6,
+            reverse("studies:run_detail", args=[self.study.pk, run.pk]): 7,  # + retained
         }
         for url, budget in budgets.items():
             client.get(url)  # warm the session

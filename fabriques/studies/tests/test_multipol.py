@@ -401,7 +401,9 @@ class MultipolViewsTest(TestCase):
             # session, user, grants (2), study
             reverse("studies:multipol_policies", args=[self.study.pk]): 5,
             # session, user, grants (2), study, run
-            reverse("studies:run_detail", args=[self.study.pk, self.multipol_run.pk]): 6,
+            reverse(
+                "studies:run_detail", args=[self.study.pk, self.multipol_run.pk]
+            ): 7,  # + retained
         }
         for url, budget in budgets.items():
             client.get(url)  # warm the session

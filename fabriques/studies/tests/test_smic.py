@@ -472,7 +472,9 @@ class SmicViewsTest(TestCase):
             # session, user, grants (2), study, who filled each cell
             reverse("studies:smic_p_if", args=[self.study.pk]): 6,
             # session, user, grants (2), study, run
-            reverse("studies:run_detail", args=[self.study.pk, self.smic_run.pk]): 6,
+            reverse(
+                "studies:run_detail", args=[self.study.pk, self.smic_run.pk]
+            ): 8,  # + retained, scenarios
             # session, user, grants (2), study, run, saved scenarios
             reverse("studies:smic_scenario", args=[self.study.pk, self.smic_run.pk]): 7,
         }
