@@ -317,39 +317,63 @@ def _input_message(error: InputError) -> str:
     }
 
 
-@transaction.atomic
-def study_run(*, study: Study, actor: User) -> StudyRun:
-    """Compute the study with `foresight.<method>` and save the run (input and output
-    documents, library version, duration). `ValidationError` when the inputs are refused."""
-    solver = solver_for(study.method)
+def run_compute(method: str, document: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
+    """The library's output for `document` and how long it took (ms): `ValidationError` in
+    French when the library refuses the inputs or fails."""
+    solver = solver_for(method)
     if solver is None:
         raise ValidationError(_("Le calcul de cette méthode n’est pas encore proposé."))
-    document = dict(study.inputs)
-    if study.method == Method.MICMAC and not document.get("variables"):
-        raise ValidationError(_("Ajoutez au moins une variable avant de lancer le calcul."))
     started = time.perf_counter()
     try:
-        result = solver.solve(solver.parse(document)).to_dict()
+        result = solver.solve(solver.parse(dict(document))).to_dict()
     except InputError as error:
         raise ValidationError(_input_message(error)) from None
     except ForesightError as error:
         raise ValidationError(
             _("Le calcul a échoué\u00a0: %(message)s") % {"message": str(error)}
         ) from None
-    duration = round((time.perf_counter() - started) * 1000)
-    run = StudyRun.objects.create(
+    return result, round((time.perf_counter() - started) * 1000)
+
+
+def run_save(
+    *,
+    study: Study,
+    actor: User | None,
+    document: Mapping[str, Any],
+    output: dict[str, Any],
+    duration_ms: int,
+    audit: Mapping[str, Any] | None = None,
+) -> StudyRun:
+    """Freeze one computation: its input and output documents, the library's version, who
+    ran it and how long it took; audited as « study.run » (with `audit` added to its data)."""
+    run = StudyRun(
         study=study,
-        input=document,
-        output=result,
+        input=dict(document),
+        output=output,
         foresight_version=foresight.__version__,
         run_by=actor,
-        duration_ms=duration,
+        duration_ms=duration_ms,
     )
+    run.full_clean()
+    run.save()
     audit_event_create(
         action="study.run",
         obj=study,
         actor=actor,
         summary=study.title,
-        data={"run": run.pk, "duration_ms": duration},
+        data={"run": run.pk, "duration_ms": duration_ms, **(audit or {})},
     )
     return run
+
+
+@transaction.atomic
+def study_run(*, study: Study, actor: User) -> StudyRun:
+    """Compute the study with `foresight.<method>` and save the run (input and output
+    documents, library version, duration). `ValidationError` when the inputs are refused."""
+    document = dict(study.inputs)
+    if study.method == Method.MICMAC and not document.get("variables"):
+        raise ValidationError(_("Ajoutez au moins une variable avant de lancer le calcul."))
+    output, duration = run_compute(study.method, document)
+    return run_save(
+        study=study, actor=actor, document=document, output=output, duration_ms=duration
+    )

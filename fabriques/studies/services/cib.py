@@ -19,7 +19,6 @@ The library's own time budget (10 s by default) bounds the queued run.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,11 +29,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import foresight
 from fabriques.accounts.models import User
 from fabriques.core.services import audit_event_create
 from fabriques.core.text import quote
-from foresight import ForesightError, InputError, cib
+from foresight import InputError, cib
 
 from ..models import (
     Method,
@@ -50,6 +48,8 @@ from ._base import (
     InputErrors,
     cells_record,
     cells_remap,
+    run_compute,
+    run_save,
     save_versioned,
 )
 
@@ -369,45 +369,13 @@ def cib_run_estimate(document: Mapping[str, Any]) -> int:
 
 
 def _solve(document: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
-    started = time.perf_counter()
-    try:
-        output = cib.solve(cib.parse(dict(document))).to_dict()
-    except InputError as error:
-        raise ValidationError(
-            _(
-                "Les données d’entrée sont refusées par la bibliothèque (%(field)s\u00a0: "
-                "%(message)s)."
-            )
-            % {"field": error.field, "message": error.message}
-        ) from None
-    except ForesightError as error:
-        raise ValidationError(
-            _("Le calcul a échoué\u00a0: %(message)s") % {"message": str(error)}
-        ) from None
-    return output, round((time.perf_counter() - started) * 1000)
+    return run_compute(Method.CIB, document)
 
 
 def _save_run(
     study: Study, actor: User | None, document: Mapping[str, Any], output: dict[str, Any], ms: int
 ) -> StudyRun:
-    run = StudyRun(
-        study=study,
-        input=dict(document),
-        output=output,
-        foresight_version=foresight.__version__,
-        run_by=actor,
-        duration_ms=ms,
-    )
-    run.full_clean()
-    run.save()
-    audit_event_create(
-        action="study.run",
-        obj=study,
-        actor=actor,
-        summary=study.title,
-        data={"run": run.pk, "duration_ms": ms},
-    )
-    return run
+    return run_save(study=study, actor=actor, document=document, output=output, duration_ms=ms)
 
 
 @transaction.atomic

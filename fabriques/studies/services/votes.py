@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -23,15 +22,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import foresight
 from fabriques.accounts.models import User
 from fabriques.core.services import audit_event_create
 from fabriques.core.text import quote
-from foresight import ForesightError, InputError
 from foresight.regnier import COLOURS, SORTS
 
 from ..models import Ballot, Method, Study, StudyRun, TokenMode, Voter, VoteSession, VoteStatus
-from ._base import MAX_NAME_LENGTH, InputErrors, _input_message, save_versioned, solver_for
+from ._base import MAX_NAME_LENGTH, InputErrors, run_compute, run_save, save_versioned
 
 MAX_ITEMS = 60
 MAX_VOTERS = 500  # per vote: a workshop gathers 5–15 people, a Delphi panel a few dozen
@@ -623,33 +620,15 @@ def delphi_document(study: Study, session: VoteSession) -> dict[str, Any] | None
 
 
 def _run(study: Study, document: dict[str, Any], actor: User) -> StudyRun:
-    solver = solver_for(study.method)
-    started = time.perf_counter()
-    try:
-        result = solver.solve(solver.parse(document)).to_dict()
-    except InputError as error:
-        raise ValidationError(_input_message(error)) from None
-    except ForesightError as error:
-        raise ValidationError(
-            _("Le calcul a échoué\u00a0: %(message)s") % {"message": str(error)}
-        ) from None
-    duration = round((time.perf_counter() - started) * 1000)
-    run = StudyRun.objects.create(
+    output, duration = run_compute(study.method, document)
+    return run_save(
         study=study,
-        input=document,
-        output=result,
-        foresight_version=foresight.__version__,
-        run_by=actor,
-        duration_ms=duration,
-    )
-    audit_event_create(
-        action="study.run",
-        obj=study,
         actor=actor,
-        summary=study.title,
-        data={"run": run.pk, "duration_ms": duration, "vote": True},
+        document=document,
+        output=output,
+        duration_ms=duration,
+        audit={"vote": True},
     )
-    return run
 
 
 def _inputs_follow(study: Study, document: dict[str, Any], actor: User) -> None:
