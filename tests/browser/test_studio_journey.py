@@ -76,7 +76,13 @@ VARIABLES = [
 
 # The keys pressed from the first cell (row 1, column 2), and the cells they fill: arrows move,
 # the diagonal is skipped (« Offre de soins » on itself).
-KEYS = [("2", None), ("3", "ArrowRight"), ("1", "ArrowDown"), ("3", "ArrowLeft"), ("2", "ArrowDown")]
+KEYS = [
+    ("2", None),
+    ("3", "ArrowRight"),
+    ("1", "ArrowDown"),
+    ("3", "ArrowLeft"),
+    ("2", "ArrowDown"),
+]
 FILLED = {(0, 1): 2, (0, 2): 3, (1, 2): 1, (1, 0): 3, (2, 0): 2}
 
 
