@@ -6,7 +6,9 @@
 2. on a Régnier abacus, opens a vote; three phones join it by its code and vote; the live
    grid counts them; the consultant closes the vote and reads the saved abacus;
 3. builds a morphological space of 6 components with two exclusions, picks one hypothesis
-   per component on the live screen and saves the consistent configuration as a scenario.
+   per component on the live screen and saves the consistent configuration as a scenario;
+4. runs it, retains the scenario and cites it from an action sheet of the territory's
+   roadmap; the study's page names the sheet that answers it.
 """
 
 import re
@@ -17,7 +19,8 @@ from playwright.sync_api import expect
 
 from fabriques.programme.models import FabriqueStatus
 from fabriques.programme.tests.personas import build_personas
-from fabriques.studies.models import Scenario, Study, VoteSession
+from fabriques.roadmaps.tests.factories import ActionSheetFactory, AxisFactory, RoadmapFactory
+from fabriques.studies.models import RetainedResult, Scenario, Study, VoteSession
 
 from .conftest import PHONE, watch_csp
 
@@ -35,10 +38,16 @@ def login(page, live_server, user):
 
 
 @pytest.fixture
-def consultant(page, live_server):
+def cast(page, live_server):
+    """The personas, the provider's consultant of Fabrique A logged in."""
+    personas = build_personas(status=FabriqueStatus.RUNNING)
+    login(page, live_server, personas.provider_a)
+    return personas
+
+
+@pytest.fixture
+def consultant(cast):
     """The provider's consultant of Fabrique A, logged in; returns the Fabrique's slug."""
-    cast = build_personas(status=FabriqueStatus.RUNNING)
-    login(page, live_server, cast.provider_a)
     return cast.fabrique_a.slug
 
 
@@ -53,7 +62,9 @@ def create_study(page, live_server, slug, assert_accessible, *, method, title) -
     page.wait_for_url(STUDY_URL)
     page.get_by_text("L’étude est créée").wait_for()
     assert_accessible(page)
-    pk = int(STUDY_URL.search(page.url).group(1))
+    found = STUDY_URL.search(page.url)
+    assert found is not None, page.url
+    pk = int(found.group(1))
     return Study.objects.get(pk=pk, method=method, title=title)
 
 
@@ -117,9 +128,9 @@ def structural_analysis(page, live_server, slug, assert_accessible) -> None:
     page.get_by_role("button", name="Enregistrer la matrice").click()
     page.get_by_text("La matrice est enregistrée").wait_for()
     # The reloaded page shows what the server stored, cell by cell.
-    for (row, column), value in FILLED.items():
+    for (row, column), stored in FILLED.items():
         label = f"Influence de {VARIABLES[row]} sur {VARIABLES[column]}"
-        expect(page.get_by_label(label, exact=True)).to_have_value(str(value))
+        expect(page.get_by_label(label, exact=True)).to_have_value(str(stored))
     study.refresh_from_db()
     assert {(r, c): study.inputs["matrix"][r][c] for r, c in FILLED} == FILLED
 
@@ -246,7 +257,7 @@ EXCLUSIONS = [((0, 0), (1, 2)), ((2, 0), (3, 1))]
 PICKED = [1, 1, 1, 1, 1, 2]
 
 
-def morphological_analysis(page, live_server, slug, assert_accessible) -> None:
+def morphological_analysis(page, live_server, slug, assert_accessible) -> Study:
     study = create_study(
         page, live_server, slug, assert_accessible, method="morpho", title="Le bourg habité"
     )
@@ -297,9 +308,47 @@ def morphological_analysis(page, live_server, slug, assert_accessible) -> None:
     assert scenario.configuration == {
         name: hypotheses[PICKED[i]] for i, (name, hypotheses) in enumerate(COMPONENTS.items())
     }
+    return study
 
 
 def test_a_consultant_explores_a_morphological_space_and_saves_a_scenario(
-    page, live_server, consultant, assert_accessible
+    page, live_server, cast, assert_accessible
 ):
-    morphological_analysis(page, live_server, consultant, assert_accessible)
+    study = morphological_analysis(page, live_server, cast.fabrique_a.slug, assert_accessible)
+    retain_and_cite(page, live_server, cast, study, assert_accessible)
+
+
+# 4. From foresight to action --------------------------------------------------------------------
+
+
+def retain_and_cite(page, live_server, cast, study, assert_accessible) -> None:
+    """The study is run, its scenario retained on the run's page, and an action sheet of the
+    territory's roadmap cites it; the study's page then names the sheet that answers it."""
+    sheet = ActionSheetFactory(
+        axis=AxisFactory(roadmap=RoadmapFactory(participation=cast.participation_a))
+    )
+    page.goto(f"{live_server.url}/espace/etudes/{study.pk}/")
+    page.get_by_role("button", name="Lancer le calcul").click()
+    page.wait_for_url("**/calculs/*/")
+    page.get_by_role("heading", name="Retenir pour la suite").wait_for()
+    page.get_by_role("button", name="Retenir — Le bourg des courtes distances").click()
+    page.get_by_role("button", name="Ne plus retenir — Le bourg des courtes distances").wait_for()
+    assert_accessible(page)
+    retained = RetainedResult.objects.get(study=study)
+    assert retained.kind == "scenario" and retained.label == "Le bourg des courtes distances"
+
+    page.goto(f"{live_server.url}/espace/fiches-action/{sheet.pk}/")
+    page.get_by_text("Choisir les variables clés, enjeux, scénarios et énoncés").click()
+    # A DSFR checkbox is clicked through its label, as a person does.
+    page.locator("label", has_text="Le bourg des courtes distances").click()
+    expect(page.get_by_label(re.compile("Le bourg des courtes distances"))).to_be_checked()
+    page.locator("section[aria-labelledby=prospective]").get_by_role(
+        "button", name="Enregistrer"
+    ).click()
+    page.get_by_text("Les résultats de la prospective cités sont enregistrés.").wait_for()
+    assert_accessible(page)
+    assert list(sheet.answers.all()) == [retained]
+
+    page.goto(f"{live_server.url}/espace/etudes/{study.pk}/")
+    expect(page.locator("section[aria-labelledby=retenus]")).to_contain_text(sheet.title)
+    assert_accessible(page)
