@@ -529,23 +529,3 @@ class DelphiTest(TestCase):
         facilitator.force_login(self.cast.provider_a)
         page = _text(facilitator.get(reverse("studies:run_detail", args=[self.study.pk, run2.pk])))
         assert "Convergence des réponses" in page and "<svg" in page
-
-
-class DemoTest(VoteTestCase):
-    def test_the_demo_studies_have_closed_votes_and_runs_and_are_built_once(self) -> None:
-        from fabriques.demo.studio_votes import demo_delphi, demo_regnier
-
-        fabrique, consultant = self.cast.fabrique_a, self.cast.provider_a
-        abacus = demo_regnier(fabrique=fabrique, consultant=consultant)
-        session = VoteSession.objects.get(study=abacus)
-        assert session.status == VoteStatus.CLOSED and session.run is not None
-        assert len(session.run.input["participants"]) == 8
-        assert len(session.run.output["statements"]) == 4
-        rounds = demo_delphi(fabrique=fabrique, consultant=consultant)
-        runs = StudyRun.objects.filter(study=rounds).order_by("run_at", "pk")
-        assert [len(r.output["questions"][0]["rounds"]) for r in runs] == [1, 2]
-        assert demo_regnier(fabrique=fabrique, consultant=consultant) == abacus
-        assert demo_delphi(fabrique=fabrique, consultant=consultant) == rounds
-        assert (
-            Study.objects.filter(fabrique=fabrique, method__in=["regnier", "delphi"]).count() == 3
-        )
