@@ -141,7 +141,7 @@ from fabriques.roadmaps.services.lifecycle import (
     roadmap_validate,
 )
 from fabriques.search.services import reindex as search_reindex
-from fabriques.studies.models import Method, Study
+from fabriques.studies.models import Method, RetainedResult, Study
 from fabriques.studies.services import (
     micmac_matrix_save,
     micmac_variables_save,
@@ -1397,6 +1397,8 @@ def _studio(fabrique: Fabrique, micmac: Study, roadmap: Roadmap, report: DemoRep
     studio's services (fabriques/demo/studio_*.py); then a key variable of the structural
     analysis and the morphological scenario are retained and cited by the roadmap's sheets."""
     consultant = User.objects.get(email__iexact=PROVIDER.email)
+    existing = set(Study.objects.filter(fabrique=fabrique).values_list("pk", flat=True))
+    retained_before = RetainedResult.objects.filter(study__fabrique=fabrique).count()
     studies = {}
     for build in (
         demo_mactor,
@@ -1409,16 +1411,18 @@ def _studio(fabrique: Fabrique, micmac: Study, roadmap: Roadmap, report: DemoRep
     ):
         study = build(fabrique=fabrique, consultant=consultant)
         studies[study.method] = study
-        report.built.append(f"l’étude « {study.title} » ({study.get_method_display()})")
+        if study.pk not in existing:
+            report.built.append(f"l’étude « {study.title} » ({study.get_method_display()})")
     retained = demo_retained(
         study=micmac,
         roadmap=roadmap,
         consultant=consultant,
         scenario_study=studies.get(Method.MORPHO),
     )
-    report.built.append(
-        f"{len(retained)} résultats retenus, cités par les fiches de « {roadmap.title} »"
-    )
+    if RetainedResult.objects.filter(study__fabrique=fabrique).count() > retained_before:
+        report.built.append(
+            f"{len(retained)} résultats retenus, cités par les fiches de « {roadmap.title} »"
+        )
 
 
 def _published_work(fabrique: Fabrique) -> PublishedWork:

@@ -46,6 +46,9 @@ class Case:
     # The writer whose valid POST is tried (by default the first of `writers`): for a route
     # where only some writers' POST changes data (a member's own registration).
     writer: str = ""
+    # What the valid POST answers: a redirect for a form, "ok" for a JSON endpoint (a grid's
+    # per-cell save answers the saved cell).
+    valid: str = "redirect"
 
 
 # Personas who combine the roles of two personas of the matrix (built in world.py):

@@ -293,7 +293,9 @@ STUDY_CASES: dict[str, list[Case]] = {
     "studies:run": [Case(_study(), get=POST_FIRST, writers=WRITE_STUDIES_A, payload=lambda w: {})],
     "studies:run_detail": [Case(_run_a, get=SEE_STUDY_A, members=MEMBER_READS)],
     "studies:run_json": [Case(_run_a, get=SEE_STUDY_A, members=MEMBER_READS)],
-    "studies:cell": [Case(_study(), get=POST_FIRST, writers=WRITE_STUDIES_A, payload=_cell_form)],
+    "studies:cell": [
+        Case(_study(), get=POST_FIRST, writers=WRITE_STUDIES_A, payload=_cell_form, valid="ok")
+    ],
     "studies:presentation": [
         Case(_study(matrix="matrix"), get=SEE_STUDY_A, members=MEMBER_READS, label="matrice")
     ],

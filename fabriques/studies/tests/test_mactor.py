@@ -614,7 +614,9 @@ class MactorViewsTest(TestCase):
         assert response["Location"] == reverse("studies:run_detail", args=[self.study.pk, run.pk])
         page = self.client_for("partner_a").get(response["Location"]).content.decode()
         # Five figures, each followed by its data table, then three tables of results.
-        assert page.count("<svg") == 5 and page.count("<table") == 8
+        results, retain = page.split('id="retenir"', 1)
+        assert results.count("<svg") == 5 and results.count("<table") == 8
+        assert retain.count("<table") == 1  # the run's candidates to retain
         for title in (
             "Plan influence–dépendance des acteurs",
             "Rapport de force des acteurs (r*)",

@@ -267,7 +267,9 @@ class StudyViewsTest(TestCase):
         run = StudyRun.objects.get(study=self.study)
         assert response["Location"] == reverse("studies:run_detail", args=[self.study.pk, run.pk])
         page = self.client_for("partner_a").get(response["Location"]).content.decode()
-        assert page.count("<svg") == 4 and page.count("<table") == 4
+        results, retain = page.split('id="retenir"', 1)
+        assert results.count("<svg") == 4 and results.count("<table") == 4
+        assert retain.count("<table") == 1  # the run's candidates to retain
         assert "Emploi local" in page
         data = json.loads(
             client.get(reverse("studies:run_json", args=[self.study.pk, run.pk])).content
