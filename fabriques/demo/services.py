@@ -141,12 +141,13 @@ from fabriques.roadmaps.services.lifecycle import (
     roadmap_validate,
 )
 from fabriques.search.services import reindex as search_reindex
-from fabriques.studies.models import Method, RetainedResult, Study
+from fabriques.studies.models import Method, RetainedResult, Study, StudyStatus
 from fabriques.studies.services import (
     micmac_matrix_save,
     micmac_variables_save,
     study_create,
     study_run,
+    study_update,
 )
 from fabriques.territories.models import Commune, Epci, Participation, ParticipationKind
 from fabriques.workinggroups.models import Member
@@ -334,9 +335,11 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoReport:
         ("la Fabrique publiée", _path("public:fabrique_detail", PUBLISHED_SLUG)),
         ("la bibliothèque des résultats", _path("public:library")),
         (
-            f"la feuille de route publiée « {work.roadmap.title} » et son suivi",
+            f"la feuille de route publiée « {work.roadmap.title} », sa vision prospective "
+            "et son suivi",
             _path("public:roadmap", work.roadmap.pk),
         ),
+        (f"l’étude publiée « {micmac.title} »", _path("studies:public", micmac.pk)),
         (
             f"la préconisation « {work.recommendation} », ses positions et sa réponse",
             _path("public:recommendation", work.recommendation.pk),
@@ -1423,6 +1426,18 @@ def _studio(fabrique: Fabrique, micmac: Study, roadmap: Roadmap, report: DemoRep
         report.built.append(
             f"{len(retained)} résultats retenus, cités par les fiches de « {roadmap.title} »"
         )
+    # The Fabrique's results are published: so are the two studies its roadmap's vision
+    # draws on, on the public site (the other studies stay drafts, to show both).
+    for shown in (micmac, studies.get(Method.MORPHO)):
+        if shown is not None and shown.status != StudyStatus.PUBLISHED:
+            study_update(
+                study=shown,
+                actor=consultant,
+                data={"status": StudyStatus.PUBLISHED},
+                meetings=list(shown.meetings.all()),
+                expected_version=shown.lock_version,
+            )
+            report.built.append(f"la publication de l’étude « {shown.title} »")
 
 
 def _published_work(fabrique: Fabrique) -> PublishedWork:

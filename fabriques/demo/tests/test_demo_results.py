@@ -179,3 +179,18 @@ def test_the_published_fabrique_has_a_structural_analysis_with_a_run(loaded):
     page = client.get(f"/espace/etudes/{study.pk}/calculs/{run.pk}/")
     assert page.status_code == 200
     assert page.content.decode().count("<svg") == 4
+
+
+def test_the_published_roadmap_shows_its_vision_from_the_published_studies(loaded):
+    from fabriques.demo.content import DEMO_STUDY_TITLE
+    from fabriques.studies.models import RetainedResult, Study
+
+    _report, fabrique = loaded
+    study = Study.objects.get(fabrique=fabrique, title=DEMO_STUDY_TITLE)
+    assert study.is_published
+    roadmap = Roadmap.objects.filter(fabrique=fabrique).order_by("participation__position")[0]
+    retained = RetainedResult.objects.get(study=study)
+    anonymous = Client()
+    text = anonymous.get(f"/bibliotheque/feuilles-de-route/{roadmap.pk}/").content.decode()
+    assert "Vision prospective" in text and retained.label in text
+    assert anonymous.get(f"/etudes/{study.pk}/").status_code == 200

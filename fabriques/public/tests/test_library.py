@@ -269,15 +269,16 @@ def _count(client, url) -> int:
 # the page (core.versioning) and ends with the two queries of the menu's open calls (their data
 # version and their dates, calls.call_calendar).
 #  roadmap: data version; access check (get_published_roadmap); the roadmap with territory,
-#   Fabrique and year; partners; contracts; axes; sheets with places; budget lines; funding
-#   lines; latest closed follow-ups; sheets' states; menu (2) = 13, + follow-up entries when
-#   a follow-up was closed.
-ROADMAP_QUERIES = 13
+#   Fabrique and year; partners; contracts; axes; the published foresight results they
+#   answer; sheets with places; budget lines; funding lines; latest closed follow-ups;
+#   sheets' states; the vision (published retained results); menu (2) = 15, + follow-up
+#   entries when a follow-up was closed.
+ROADMAP_QUERIES = 15
 #  sheet: data version; access check; the sheet with roadmap, territory, Fabrique, year, axis
 #   and places; budget lines; funding lines; partners; steps; indicators; their values; notes;
 #   status history; related sheets; follow-up entries; workshop outcomes of public minutes;
-#   recommendations citing it; menu (2) = 17.
-SHEET_QUERIES = 17
+#   published foresight results it answers; recommendations citing it; menu (2) = 18.
+SHEET_QUERIES = 18
 #  recommendation: data version; access check; the recommendation with Fabrique, year, theme
 #   and addressee; positions with organisations; answers; reviews; territories; menu (2) = 9.
 RECOMMENDATION_QUERIES = 9

@@ -133,7 +133,11 @@ def roadmap_vision(*, roadmap: Roadmap, user: Person) -> list[VisionGroup]:
     """The roadmap's « Vision prospective »: the results retained in its territory's studies
     and the Fabrique's collective ones that this person sees, by kind (key variables,
     issues, scenarios, statements), with their study (one query)."""
-    results = list(answer_choices_for(roadmap, user))
+    return vision_groups(list(answer_choices_for(roadmap, user)))
+
+
+def vision_groups(results: list[RetainedResult]) -> list[VisionGroup]:
+    """Retained results grouped by kind, in the kinds' order, empty kinds left out."""
     return [
         VisionGroup(kind, str(KIND_HEADINGS[kind]), [r for r in results if r.kind == kind])
         for kind in RetainedKind

@@ -17,6 +17,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 
 from fabriques.roadmaps.access import get_published_roadmap, get_published_sheet
+from fabriques.roadmaps.services.editing import answer_choices
+from fabriques.studies.models import RetainedResult, StudyStatus
 from fabriques.workshops.models import MinutesStatus, MinutesVisibility, Outcome
 
 from ..models import (
@@ -37,6 +39,7 @@ from ..models import (
     SheetStatusChange,
     Step,
 )
+from .editing import VisionGroup, vision_groups
 from .statistics import Progress, progress_group, roadmap_progress
 
 ZERO = Decimal("0")
@@ -181,6 +184,9 @@ class PublicRoadmap:
     axes: list[AxisBlock]
     progress: Progress
     totals: Totals = field(default_factory=Totals)
+    # « Vision prospective »: what the published studies of its territory and of the Fabrique
+    # retained (each with its study), by kind; each axis's cited ones are in axis.public_answers.
+    vision: list[VisionGroup] = field(default_factory=list)
 
     @property
     def sheet_count(self) -> int:
@@ -201,9 +207,10 @@ def _sheet_parts_prefetches() -> list[Prefetch]:
 
 
 def public_roadmap(*, pk: int) -> PublicRoadmap:
-    """A published roadmap, else the 404 of a nonexistent one (9 queries: the roadmap with its
-    territory, Fabrique and year; partners; contracts; axes; sheets; their budget lines;
-    their funding lines; then the progress: follow-ups, sheets' states)."""
+    """A published roadmap, else the 404 of a nonexistent one (11 queries: the roadmap with
+    its territory, Fabrique and year; partners; contracts; axes; the published results they
+    answer; sheets; their budget lines; their funding lines; then the progress: follow-ups,
+    sheets' states; the vision: published retained results with their study)."""
     roadmap = get_published_roadmap(pk)
     roadmap = (
         Roadmap.objects.select_related("participation", "fabrique__programme_year")
@@ -219,7 +226,15 @@ def public_roadmap(*, pk: int) -> PublicRoadmap:
                 to_attr="public_contracts",
             ),
             Prefetch(
-                "axes", queryset=Axis.objects.order_by("position", "pk"), to_attr="public_axes"
+                "axes",
+                queryset=Axis.objects.order_by("position", "pk").prefetch_related(
+                    Prefetch(
+                        "answers",
+                        queryset=_published_answers().order_by("kind", "position", "pk"),
+                        to_attr="public_answers",
+                    )
+                ),
+                to_attr="public_axes",
             ),
             Prefetch(
                 "sheets",
@@ -254,7 +269,15 @@ def public_roadmap(*, pk: int) -> PublicRoadmap:
         axes=axes,
         progress=roadmap_progress([roadmap.pk])[roadmap.pk],
         totals=grand,
+        vision=vision_groups(
+            list(answer_choices(roadmap).filter(study__status=StudyStatus.PUBLISHED))
+        ),
     )
+
+
+def _published_answers() -> QuerySet[RetainedResult]:
+    """Retained results of published studies only: a draft study's stay in the workspace."""
+    return RetainedResult.objects.filter(study__status=StudyStatus.PUBLISHED)
 
 
 # --- One action sheet ----------------------------------------------------------------------
@@ -274,6 +297,8 @@ class PublicSheet:
     # The workshop outcomes it comes from, those of published public minutes only, with their
     # workshop: the others stay within the working group.
     origins: list[Outcome] = field(default_factory=list)
+    # The foresight results of published studies it answers, with their study.
+    answers: list[RetainedResult] = field(default_factory=list)
 
     @property
     def latest_follow_up(self) -> FollowUpEntry | None:
@@ -281,10 +306,11 @@ class PublicSheet:
 
 
 def public_sheet(*, pk: int) -> PublicSheet:
-    """A sheet of a published roadmap, else the 404 of a nonexistent one (13 queries: access
+    """A sheet of a published roadmap, else the 404 of a nonexistent one (14 queries: access
     check, the sheet with its roadmap, territory, Fabrique, year, axis and places; partners;
     steps; budget lines; funding lines; indicators; their values; notes; status history;
-    related sheets; follow-up entries; workshop outcomes of public minutes)."""
+    related sheets; follow-up entries; workshop outcomes of public minutes; the published
+    foresight results it answers)."""
     sheet = get_published_sheet(pk)
     sheet = (
         ActionSheet.objects.select_related(
@@ -358,6 +384,13 @@ def public_sheet(*, pk: int) -> PublicSheet:
                 .order_by("minutes__workshop__starts_at", "position", "pk"),
                 to_attr="public_outcomes",
             ),
+            Prefetch(
+                "answers",
+                queryset=_published_answers()
+                .select_related("study")
+                .order_by("kind", "position", "pk"),
+                to_attr="public_answers",
+            ),
         )
         .get(pk=sheet.pk)
     )
@@ -372,4 +405,5 @@ def public_sheet(*, pk: int) -> PublicSheet:
         related=sheet.public_related,  # type: ignore[attr-defined]
         follow_ups=sheet.public_follow_ups,  # type: ignore[attr-defined]
         origins=sheet.public_outcomes,  # type: ignore[attr-defined]
+        answers=sheet.public_answers,  # type: ignore[attr-defined]
     )

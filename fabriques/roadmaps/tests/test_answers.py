@@ -7,15 +7,16 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from fabriques.accounts.roles import grants_for
 from fabriques.core.models import AuditEvent
 from fabriques.programme.tests.personas import Personas, build_personas
-from fabriques.roadmaps.models import ActionSheet, Axis, Roadmap
+from fabriques.roadmaps.models import ActionSheet, Axis, Roadmap, RoadmapStatus
 from fabriques.roadmaps.selectors import editing as selectors
 from fabriques.roadmaps.services import editing as services
 from fabriques.studies import services as study_services
-from fabriques.studies.models import RetainedKind, RetainedResult
+from fabriques.studies.models import RetainedKind, RetainedResult, Study, StudyStatus
 from fabriques.studies.tests.factories import micmac_study
 from fabriques.territories.tests.factories import ParticipationFactory
 
@@ -173,6 +174,42 @@ class AnswersTest(TestCase):
         assert (
             reverse("roadmaps:sheet_answers", args=[self.sheet.pk]) in writer_page.content.decode()
         )
+
+    def test_public_pages_show_only_what_published_studies_retained(self) -> None:
+        """Once the roadmap is published, its public page shows the « Vision prospective » and
+        what each axis and sheet answers, from published studies only: a draft study's
+        results stay in the workspace."""
+        services.sheet_answers_set(
+            sheet=self.sheet,
+            actor=self.cast.provider_a,
+            answers=[self.territory, self.collective],
+        )
+        services.axis_update(
+            axis=self.axis,
+            actor=self.cast.provider_a,
+            title=self.axis.title,
+            answers=[self.territory, self.collective],
+        )
+        Roadmap.objects.filter(pk=self.roadmap.pk).update(
+            status=RoadmapStatus.PUBLISHED, published_at=timezone.now()
+        )
+        Study.objects.filter(pk=self.territory.study_id).update(status=StudyStatus.PUBLISHED)
+        anonymous = Client()
+        page = anonymous.get(reverse("public:roadmap", args=[self.roadmap.pk])).content.decode()
+        assert "Vision prospective" in page
+        public_study = reverse("studies:public", args=[self.territory.study_id])
+        assert f'<a href="{public_study}">étude « Bourg »</a>' in page
+        assert "Répond à : Offre de soins</p>" in page
+        assert "Étude collective" not in page and "Voisin" not in page
+        sheet = anonymous.get(reverse("public:sheet", args=[self.sheet.pk])).content.decode()
+        assert "Ce qu’elle prend en charge de la prospective" in sheet
+        assert f'Variable clé : Offre de soins (<a href="{public_study}">' in sheet
+        assert "Étude collective" not in sheet
+        study = Study.objects.get(pk=self.territory.study_id)
+        study.status = StudyStatus.DRAFT
+        study.save(update_fields=["status"])  # the signal bumps the data version
+        page = anonymous.get(reverse("public:roadmap", args=[self.roadmap.pk])).content.decode()
+        assert "Vision prospective" not in page and "Bourg" not in page
 
     def test_vision_is_one_query(self) -> None:
         user = self.cast.provider_a
