@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Format = Literal["pdf", "docx", "odt"]
+
+# What a figure weighs in `Document.size()`, in characters of text: drawing one (PDF) or
+# rasterising it (DOCX, ODT) takes about as long as laying out 5,000 characters
+# (bench/documents.py).
+FIGURE_SIZE = 5_000
 FORMATS: tuple[Format, ...] = ("pdf", "docx", "odt")
 
 
@@ -50,11 +55,23 @@ class KeyValue:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A figure drawn on the server as a self-contained SVG (no external reference: the PDF
+    renderer fetches nothing), with its title and the sentence that says what it shows, both
+    read as its alternative text. Built by the platform's own chart code, never from user
+    markup. The PDF keeps the SVG; DOCX and ODT carry it as a PNG (see renderers)."""
+
+    title: str
+    description: str
+    svg: str
+
+
+@dataclass(frozen=True)
 class PageBreak:
     pass
 
 
-Block = Heading | Paragraph | BulletList | Table | KeyValue | PageBreak
+Block = Heading | Paragraph | BulletList | Table | KeyValue | Figure | PageBreak
 
 _KINDS: dict[str, type] = {
     "heading": Heading,
@@ -62,6 +79,7 @@ _KINDS: dict[str, type] = {
     "list": BulletList,
     "table": Table,
     "keyvalue": KeyValue,
+    "figure": Figure,
     "pagebreak": PageBreak,
 }
 _NAMES = {kind: name for name, kind in _KINDS.items()}
@@ -115,6 +133,8 @@ class Document:
                 total += sum(len(cell) for row in [block.header_row, *block.rows] for cell in row)
             elif isinstance(block, KeyValue):
                 total += sum(len(k) + len(v) for k, v in block.items)
+            elif isinstance(block, Figure):
+                total += len(block.title) + len(block.description) + FIGURE_SIZE
         return total
 
     def text(self) -> str:
@@ -130,6 +150,8 @@ class Document:
                 lines.extend(" ".join(row) for row in [block.header_row, *block.rows])
             elif isinstance(block, KeyValue):
                 lines.extend(f"{k} {v}" for k, v in block.items)
+            elif isinstance(block, Figure):
+                lines.extend([block.title, block.description])
         return "\n".join(lines)
 
 

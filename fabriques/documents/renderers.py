@@ -9,7 +9,9 @@ ODT name Arial, which every office suite has or substitutes. Headings are blue F
 
 Accessibility: the PDF is tagged (PDF/UA-1), in French, titled, with bookmarks from the
 headings and `<th scope>` headers; the DOCX and ODT use real heading styles, declare their
-language and title, and repeat table header rows on each page.
+language and title, and repeat table header rows on each page. A figure is the SVG itself in
+the PDF (tagged Figure, its <title> as alternative text) and a PNG in the DOCX and ODT, with
+its title and description as the picture's title and alternative text (raster.py).
 """
 
 from __future__ import annotations
@@ -22,7 +24,18 @@ from django.template.loader import render_to_string
 
 from fabriques.core.pdf import html_to_pdf
 
-from .blocks import BulletList, Document, Format, Heading, KeyValue, PageBreak, Paragraph, Table
+from .blocks import (
+    BulletList,
+    Document,
+    Figure,
+    Format,
+    Heading,
+    KeyValue,
+    PageBreak,
+    Paragraph,
+    Table,
+)
+from .raster import svg_to_png
 
 BLUE_FRANCE = "000091"
 BLUE_FRANCE_LIGHT = "e3e3fd"
@@ -52,7 +65,7 @@ def to_docx(document: Document) -> bytes:
     from docx.enum.text import WD_BREAK
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
+    from docx.shared import Cm, Pt, RGBColor
 
     docx = DocxDocument()
     properties = docx.core_properties
@@ -114,6 +127,15 @@ def to_docx(document: Document) -> bytes:
                 cells = table.add_row().cells
                 for cell, text in zip(cells, values, strict=True):
                     cell.text = text
+        elif isinstance(block, Figure):
+            raster = svg_to_png(block.svg)
+            docx.add_picture(
+                io.BytesIO(raster.png), width=Cm(raster.width_cm), height=Cm(raster.height_cm)
+            )
+            # The picture's alternative text (Word's « Texte de remplacement »).
+            properties = docx.paragraphs[-1]._p.xpath(".//wp:docPr")[0]
+            properties.set("title", block.title)
+            properties.set("descr", block.description)
         elif isinstance(block, PageBreak):
             docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     out = io.BytesIO()
@@ -122,7 +144,7 @@ def to_docx(document: Document) -> bytes:
 
 
 def to_odt(document: Document) -> bytes:
-    from odfdo import Cell, HeaderRows, Row, Span, Style
+    from odfdo import Cell, Frame, HeaderRows, Row, Span, Style
     from odfdo import Document as OdfDocument
     from odfdo import Header as OdfHeader
     from odfdo import List as OdfList
@@ -175,7 +197,7 @@ def to_odt(document: Document) -> bytes:
     body.append(OdfParagraph(document.title, style="Title"))
     if document.subject:
         body.append(OdfParagraph(document.subject, style="Subtitle"))
-    tables = 0
+    tables = figures = 0
     for block in document.blocks:
         if isinstance(block, Heading):
             body.append(OdfHeader(min(max(block.level, 1), 4), block.text))
@@ -210,6 +232,25 @@ def to_odt(document: Document) -> bytes:
                     row.append(_odf_cell(Cell, OdfParagraph, text, "TableCell"))
                 table.append(row)
             body.append(table)
+        elif isinstance(block, Figure):
+            figures += 1
+            raster = svg_to_png(block.svg)
+            # Named and typed as a PNG in the manifest (add_file would store it untyped).
+            uri = f"Pictures/figure{figures}.png"
+            assert odt.container is not None  # a new document always has one
+            odt.container.set_part(uri, raster.png)
+            odt.manifest.add_full_path(uri, "image/png")
+            frame = Frame.image_frame(
+                uri,
+                name=f"Figure{figures}",
+                size=(f"{raster.width_cm:.2f}cm", f"{raster.height_cm:.2f}cm"),
+                anchor_type="as-char",
+            )
+            frame.svg_title = block.title
+            frame.svg_description = block.description
+            paragraph = OdfParagraph("", style="Text_20_body")
+            paragraph.append(frame)
+            body.append(paragraph)
         elif isinstance(block, PageBreak):
             body.append(OdfPageBreak())
     out = io.BytesIO()

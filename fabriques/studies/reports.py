@@ -8,8 +8,8 @@ CSV.
 - `run_csv(method, output)`: those tables as one CSV file (« ; », UTF-8 with a BOM), each
   opened by a line « [name] » as the inputs' CSV does.
 - `study_document(...)`: method, purpose, inputs tables, the latest run's results (each
-  figure's title, its text description and its data table: the document machinery has no
-  image block, so figures are given as their tables) and the retained results.
+  figure's title, its text description, the figure itself — the same SVG as on screen — and
+  its data table) and the retained results.
 """
 
 from __future__ import annotations
@@ -22,7 +22,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from fabriques.documents.blocks import BulletList, Document, Heading, KeyValue, Paragraph, Table
+from fabriques.documents.blocks import (
+    BulletList,
+    Document,
+    Figure,
+    Heading,
+    KeyValue,
+    Paragraph,
+    Table,
+)
 
 from .charts import fr_number
 from .charts.mactor import quadrant_names as mactor_quadrants
@@ -305,6 +313,9 @@ def _result_blocks(study: Study, run: StudyRun) -> list[Any]:
         for figure in figures:
             blocks.append(Heading(3, figure.title))
             blocks.append(Paragraph(figure.description))
+            blocks.append(
+                Figure(title=figure.title, description=figure.description, svg=str(figure.svg))
+            )
             if figure.table.rows:
                 blocks.append(
                     Table(

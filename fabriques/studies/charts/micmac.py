@@ -127,7 +127,7 @@ def micmac_plane(
 
     unit = " (‰)" if second else ""
     if second:
-        title = _("Plan influence–dépendance : déplacement du plan %(a)s au plan %(b)s") % {
+        title = _("Plan influence–dépendance : déplacement du plan %(a)s au plan %(b)s") % {
             "a": pnames[plane],
             "b": pnames[compare or ""],
         }

@@ -11,6 +11,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 import foresight.cib
+from fabriques.documents.blocks import Figure
 from fabriques.documents.tests.readback import docx_text, odt_text, pdf_text, squash
 from fabriques.programme.tests.personas import Personas, build_personas
 from fabriques.studies import selectors, services
@@ -124,6 +125,16 @@ class ReportTest(TestCase):
             client.force_login(user)
         return client
 
+    def download(self, client: Client, url: str) -> Any:
+        """A report with figures is rendered in the task queue: the first answer is the
+        « en préparation » page, the queued rendering runs (immediate backend), and the
+        page's refresh gets the file."""
+        with self.captureOnCommitCallbacks(execute=True):
+            waiting = client.get(url)
+        assert waiting.status_code == 200
+        assert "Le document est en préparation…" in waiting.content.decode()
+        return client.get(url)
+
     def test_the_document_holds_method_inputs_results_and_retained(self) -> None:
         document = study_document(
             self.study,
@@ -131,6 +142,14 @@ class ReportTest(TestCase):
             retained=selectors.retained_for_report(self.study),
         )
         text = document.text()
+        figures = [block for block in document.blocks if isinstance(block, Figure)]
+        assert [figure.title for figure in figures] == [
+            "Plan influence–dépendance direct",
+            "Plan influence–dépendance indirect",
+            "Plan influence–dépendance\u00a0: déplacement du plan direct au plan indirect",
+            "Graphe des influences directes (seuil 1)",
+        ]
+        assert all(figure.svg.startswith("<svg") for figure in figures)
         for expected in (
             "Analyse structurelle (MICMAC)",
             "Comprendre ce qui fait bouger le bourg.",
@@ -150,7 +169,9 @@ class ReportTest(TestCase):
         }
         for fmt, read in readers.items():
             with self.subTest(fmt):
-                response = client.get(reverse("studies:report", args=[self.study.pk, fmt]))
+                response = self.download(
+                    client, reverse("studies:report", args=[self.study.pk, fmt])
+                )
                 assert response.status_code == 200
                 assert response["Content-Disposition"].endswith(f'etude-etude-du-bourg.{fmt}"')
                 text = squash(read(response.content))
@@ -173,7 +194,7 @@ class ReportTest(TestCase):
         url = reverse("studies:public_report", args=[self.study.pk, "docx"])
         assert self.client_for("anonymous").get(url).status_code == 404
         Study.objects.filter(pk=self.study.pk).update(status=StudyStatus.PUBLISHED)
-        response = self.client_for("anonymous").get(url)
+        response = self.download(self.client_for("anonymous"), url)
         assert response.status_code == 200
         text = docx_text(response.content)
         assert "Offre de soins" in text
