@@ -58,17 +58,35 @@ def main() -> None:
     pages: harness.Pages = {name: (None, url) for name, url in public.items()}
     pages |= {name: ("admin", url) for name, url in workspace.items()}
     users = {"admin": admin}
-    first = harness.measure(pages, users, args.repeat)
+    kept_pages: harness.Pages = {name: (None, url) for name, url in public.items()}
+    first, first_kept = measure_both(pages, kept_pages, users, args.repeat)
     counts_1 = sizes()
     grow(args.factor)
     counts_n = sizes()
-    second = harness.measure(pages, users, args.repeat)
+    second, second_kept = measure_both(pages, kept_pages, users, args.repeat)
 
     print()
     print(f"Données 1×   : {counts_1}")
     print(f"Données {args.factor}× : {counts_n}")
     print()
+    print("Pages construites (fragments en cache par version des données, sans la page entière) :")
     harness.print_comparison(first, second, args.factor)
+    print()
+    print("Pages publiques d’un visiteur anonyme gardées entières (fabriques.public.pagecache) :")
+    harness.print_comparison(first_kept, second_kept, args.factor)
+
+
+def measure_both(pages, kept_pages, users, repeat):  # type: ignore[no-untyped-def]
+    """The pages built (the whole-page cache off), then the anonymous public pages answered
+    from the whole-page cache (on)."""
+    from django.conf import settings
+
+    settings.PUBLIC_PAGE_CACHE = False
+    built = harness.measure(pages, users, repeat)
+    settings.PUBLIC_PAGE_CACHE = True
+    kept = harness.measure(kept_pages, {}, repeat)
+    settings.PUBLIC_PAGE_CACHE = False
+    return built, kept
 
 
 def sizes() -> str:

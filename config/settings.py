@@ -83,6 +83,9 @@ MIDDLEWARE = [
     # Right after Django's: its headers then reach every answer, static files included.
     "fabriques.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: an anonymous visitor's public page is answered from the cache
+    # without reading a session, a CSRF token or a user (fabriques.public.pagecache).
+    "fabriques.public.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -229,6 +232,9 @@ TASKS = {
 }
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Anonymous visitors' public pages kept whole per data version (fabriques.public.pagecache).
+# Off by default with DJANGO_DEBUG=1, where a template edited on disk must show at once.
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=not DEBUG)
 
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out person is refused before any password is checked.

@@ -20,5 +20,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 # Cached results are versioned by data; tests that exercise the cache override this.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# The whole-page cache is tested where it is turned on (public/tests/test_pagecache.py); the
+# other tests count the queries of the pages themselves.
+PUBLIC_PAGE_CACHE = False
 # A test that checks the second factor for staff turns it on with the `settings` fixture.
 OTP_REQUIRED_FOR_STAFF = False

@@ -8,10 +8,14 @@ from fabriques.territories.tests.factories import ParticipationFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.parametrize("whole_pages", [False, True], ids=["fragments", "whole-pages"])
 @pytest.mark.parametrize(
     "url", ["/", "/fabriques/", "/statistiques/", "/donnees/", "/api/v1/statistics/"]
 )
-def test_cached_pages_show_new_data_at_once(client, locmem, url):
+def test_cached_pages_show_new_data_at_once(client, locmem, settings, url, whole_pages):
+    """With the cached fragments alone (what a signed-in person gets) and with the whole
+    anonymous page kept (fabriques.public.pagecache)."""
+    settings.PUBLIC_PAGE_CACHE = whole_pages
     fabrique = FabriqueFactory(title="Première Fabrique", programme_year__year=2031)
     for _ in range(4):
         ParticipationFactory(fabrique=fabrique)

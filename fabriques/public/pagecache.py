@@ -1,0 +1,200 @@
+"""Whole-response cache of the public site for anonymous visitors, and conditional requests.
+
+A public page changes only when the programme's data does (core.versioning's data version,
+bumped by every write that a public page shows) or when the clock passes a moment the pages
+read (a call opens or closes, a meeting starts, the day changes). Its answer is therefore
+kept whole, under a key made of the data version, those moments, the language and the URL:
+a write makes every kept page stale at once, on every application server sharing the cache.
+
+What is never kept or shared:
+- anything for a request that carries a session cookie (a signed-in person, a sign-in in
+  progress) or a flash message cookie;
+- an answer that sets a cookie (a form's CSRF token, a vote token, a message), that is not a
+  200, that is streamed or large, whose view said `private`/`no-store`/`no-cache`, or that is
+  not HTML, JSON or CSV;
+- anything under the private prefixes (workspace, account, admin), and any method but GET
+  and HEAD.
+
+A kept answer carries a strong `ETag` (a hash of its body) and `Last-Modified` (when it was
+built), so a browser or a proxy asking again with `If-None-Match`/`If-Modified-Since` gets a
+304 without a body; and `Cache-Control: public, max-age=60, stale-while-revalidate=60`, which
+lets a reverse proxy or a CDN reuse it for a minute. A hit costs one query (the data version)
+and one cache look-up; the middleware sits before the session, CSRF and authentication
+middleware, which a hit does not need.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+from fabriques.calls.selectors import call_calendar
+from fabriques.core.security import PRIVATE_PATH_PREFIXES
+from fabriques.core.versioning import CACHE_TIMEOUT, data_version
+from fabriques.workshops.models import Workshop
+
+PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=60"
+# Larger answers (an open-data file) are not kept whole in the cache.
+MAX_BODY_BYTES = 1_000_000
+CACHED_TYPES = ("text/html", "application/json", "text/csv")
+# Paths answered by something else than a page: static files (whitenoise), uploads.
+SKIPPED_PREFIXES = (*PRIVATE_PATH_PREFIXES, "/static/", "/media/")
+NOT_SHARED = ("private", "no-store", "no-cache")
+# Headers a hit answers with as they were built; the others (Date, security headers, the
+# content length) are set again by the outer middleware and the server.
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Content-Disposition",
+    "Vary",
+    "X-Frame-Options",
+    "Link",
+)
+
+
+@dataclass(frozen=True)
+class Kept:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    etag: str  # quoted
+    last_modified: float  # seconds since the epoch
+
+
+def _moments(version: int) -> list[float]:
+    """The coming moments a public page reads the clock for, as timestamps, sorted: calls'
+    openings and closings, meetings' starts. Computed once per data version (a write may
+    add or move one); the past ones do no harm."""
+    key = f"page-moments:v{version}"
+    found: list[float] | None = cache.get(key)
+    if found is None:
+        now = timezone.now()
+        moments = {
+            moment.timestamp()
+            for dates in call_calendar().calls
+            for moment in (dates.opens_at, dates.closes_at)
+            if moment is not None and moment > now
+        }
+        moments.update(
+            starts.timestamp()
+            for starts in Workshop.objects.filter(starts_at__gt=now).values_list(
+                "starts_at", flat=True
+            )
+        )
+        found = sorted(moments)
+        cache.set(key, found, CACHE_TIMEOUT)
+    return found
+
+
+def page_key(request: HttpRequest) -> str:
+    """The key of the request's page: data version, next moment, day, language, URL."""
+    version = data_version()
+    now = timezone.now()
+    moments = _moments(version)
+    upcoming = bisect.bisect_right(moments, now.timestamp())
+    next_moment = f"{moments[upcoming]:.0f}" if upcoming < len(moments) else "-"
+    day = timezone.localdate(now).isoformat()
+    url = hashlib.sha256(request.get_full_path().encode("utf-8")).hexdigest()
+    return f"page:v{version}:{next_moment}:{day}:{settings.LANGUAGE_CODE}:{url}"
+
+
+def may_use_cache(request: HttpRequest) -> bool:
+    return (
+        settings.PUBLIC_PAGE_CACHE
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and not request.path.startswith(SKIPPED_PREFIXES)
+    )
+
+
+def may_keep(response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if response.has_header("Set-Cookie"):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in NOT_SHARED):
+        return False
+    content_type = response.get("Content-Type", "").split(";")[0].strip()
+    return content_type in CACHED_TYPES and len(response.content) <= MAX_BODY_BYTES
+
+
+def _kept(response: HttpResponse, now: float) -> Kept:
+    body = bytes(response.content)
+    return Kept(
+        status=response.status_code,
+        headers=[(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)],
+        body=body,
+        etag=quote_etag(hashlib.sha256(body).hexdigest()[:32]),
+        last_modified=float(int(now)),
+    )
+
+
+def _not_modified(request: HttpRequest, kept: Kept) -> bool:
+    """RFC 9110's order: If-None-Match decides when present, else If-Modified-Since."""
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or kept.etag in tags
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and kept.last_modified <= since
+
+
+def _answer(request: HttpRequest, kept: Kept) -> HttpResponse:
+    response: HttpResponse
+    if _not_modified(request, kept):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(kept.body, status=kept.status)
+        for name, value in kept.headers:
+            response[name] = value
+        response["Content-Length"] = str(len(kept.body))
+    response["ETag"] = kept.etag
+    response["Last-Modified"] = http_date(kept.last_modified)
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    return response
+
+
+def _personal(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """An answer for one person (a session, a cookie set) is marked `private` when its view
+    said nothing, so that no shared cache keeps it for someone else."""
+    personal = settings.SESSION_COOKIE_NAME in request.COOKIES or bool(response.cookies)
+    if personal and not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True)
+    return response
+
+
+class PublicPageCacheMiddleware:
+    """Answers an anonymous visitor's public page from the cache, keeping the ones it builds
+    (see the module's docstring for the rules)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not may_use_cache(request):
+            return _personal(request, self.get_response(request))
+        # The key (its data version) is read before the page is built: a page can only be
+        # kept under a version older than the data it shows, never the reverse.
+        key = page_key(request)
+        kept: Any = cache.get(key)
+        if isinstance(kept, Kept):
+            return _answer(request, kept)
+        response = self.get_response(request)
+        if not may_keep(response):
+            return _personal(request, response)
+        kept = _kept(response, timezone.now().timestamp())
+        cache.set(key, kept, CACHE_TIMEOUT)
+        return _answer(request, kept)
