@@ -10,10 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.messages import constants
-from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -103,7 +102,7 @@ def test_another_server_sharing_the_cache_answers_the_fresh_page(client, page_ca
 
 
 def test_a_signed_in_person_is_never_answered_from_nor_kept_in_the_cache(client, page_cache):
-    person = UserFactory(first_name="Zélie", last_name="Personnelle")
+    person = UserFactory.create(first_name="Zélie", last_name="Personnelle")
     signed_in = Client()
     signed_in.force_login(person)
     theirs, _ = _queries(signed_in, "/")
@@ -132,11 +131,11 @@ def test_a_page_with_a_form_token_is_never_kept(client, page_cache):
 
 def test_a_flash_message_cookie_bypasses_the_cache(client, page_cache):
     client.get("/fabriques/")  # kept
-    request = HttpRequest()
-    storage = CookieStorage(request)
-    client.cookies[CookieStorage.cookie_name] = storage._encode(
-        [Message(constants.SUCCESS, "Votre demande est enregistrée.")]
-    )
+    storage = CookieStorage(HttpRequest())
+    storage.add(constants.SUCCESS, "Votre demande est enregistrée.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies[CookieStorage.cookie_name] = carrier.cookies[CookieStorage.cookie_name].value
     response, queries = _queries(client, "/fabriques/")
     assert queries > 1 and "ETag" not in response
 
@@ -156,7 +155,7 @@ def test_a_head_request_is_answered_from_the_cache(client, page_cache):
 
 
 def test_the_workspace_is_private_and_never_stored(client, page_cache):
-    person = UserFactory()
+    person = UserFactory.create()
     client.force_login(person)
     response = client.get("/espace/")
     assert response.status_code == 200
