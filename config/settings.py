@@ -79,6 +79,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: refuses an oversized body from its Content-Length before anything reads it.
     "fabriques.core.middleware.RequestBodyLimitMiddleware",
+    # Outside every middleware that writes a body: compresses HTML, JSON and CSV answers
+    # (with its random padding against BREACH); the kept public pages come compressed once.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after Django's: its headers then reach every answer, static files included.
     "fabriques.core.security.SecurityHeadersMiddleware",

@@ -17,7 +17,8 @@ What is never kept or shared:
 
 A kept answer carries a strong `ETag` (a hash of its body) and `Last-Modified` (when it was
 built), so a browser or a proxy asking again with `If-None-Match`/`If-Modified-Since` gets a
-304 without a body; and `Cache-Control: public, max-age=60, stale-while-revalidate=60`, which
+304 without a body; it is compressed once, when kept, and sent gzipped to the clients that
+accept it (its own ETag, `Vary: Accept-Encoding`); and `Cache-Control: public, max-age=60, stale-while-revalidate=60`, which
 lets a reverse proxy or a CDN reuse it for a minute. A hit costs one query (the data version)
 and one cache look-up; the middleware sits before the session, CSRF and authentication
 middleware, which a hit does not need.
@@ -35,9 +36,11 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.text import compress_string
 
 from fabriques.calls.selectors import call_calendar
 from fabriques.core.security import PRIVATE_PATH_PREFIXES
@@ -70,6 +73,10 @@ class Kept:
     body: bytes
     etag: str  # quoted
     last_modified: float  # seconds since the epoch
+    # The body compressed once when kept (None when that does not make it shorter), with its
+    # own validator: the two representations are different bytes.
+    gzipped: bytes | None = None
+    gzip_etag: str = ""
 
 
 def _moments(version: int) -> list[float]:
@@ -133,12 +140,19 @@ def may_keep(response: HttpResponse) -> bool:
 
 def _kept(response: HttpResponse, now: float) -> Kept:
     body = bytes(response.content)
+    digest = hashlib.sha256(body).hexdigest()[:32]
+    # Compressed without GZipMiddleware's random padding: a kept page holds no secret (no
+    # CSRF token, nothing personal) for a BREACH attack to guess.
+    gzipped = compress_string(body)
+    shorter = len(gzipped) < len(body)
     return Kept(
         status=response.status_code,
         headers=[(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)],
         body=body,
-        etag=quote_etag(hashlib.sha256(body).hexdigest()[:32]),
+        etag=quote_etag(digest),
         last_modified=float(int(now)),
+        gzipped=gzipped if shorter else None,
+        gzip_etag=quote_etag(f"{digest}-gzip") if shorter else "",
     )
 
 
@@ -147,21 +161,28 @@ def _not_modified(request: HttpRequest, kept: Kept) -> bool:
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in tags or kept.etag in tags
+        return "*" in tags or kept.etag in tags or (bool(kept.gzip_etag) and kept.gzip_etag in tags)
     since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
     return since is not None and kept.last_modified <= since
 
 
 def _answer(request: HttpRequest, kept: Kept) -> HttpResponse:
+    gzipped = kept.gzipped is not None and bool(
+        re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    )
     response: HttpResponse
     if _not_modified(request, kept):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(kept.body, status=kept.status)
+        body = kept.gzipped if gzipped and kept.gzipped is not None else kept.body
+        response = HttpResponse(body, status=kept.status)
         for name, value in kept.headers:
             response[name] = value
-        response["Content-Length"] = str(len(kept.body))
-    response["ETag"] = kept.etag
+        response["Content-Length"] = str(len(body))
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
+    response["ETag"] = kept.gzip_etag if gzipped else kept.etag
     response["Last-Modified"] = http_date(kept.last_modified)
     response["Cache-Control"] = PUBLIC_CACHE_CONTROL
     return response

@@ -5,6 +5,7 @@ form, no message and no error is ever kept or shared."""
 from __future__ import annotations
 
 import datetime
+import gzip
 import os
 from collections.abc import Iterator
 
@@ -76,6 +77,30 @@ def test_a_matching_etag_or_date_gets_304_without_a_body(client, page_cache):
         "/fabriques/", headers={"If-None-Match": '"autre"', "If-Modified-Since": modified}
     )
     assert both.status_code == 200
+
+
+def test_a_kept_page_is_sent_gzipped_to_who_accepts_it(client, page_cache):
+    FabriqueFactory(title="Fabrique des mobilités", programme_year__year=2031)
+    plain = client.get("/fabriques/")
+    packed, queries = _queries(client, "/fabriques/", **{"Accept-Encoding": "gzip, br"})
+    assert queries == 1 and packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 3
+    assert int(packed["Content-Length"]) == len(packed.content)
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert packed["ETag"] != plain["ETag"]
+    again = client.get(
+        "/fabriques/", headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+def test_a_page_built_for_a_signed_in_person_is_compressed_too(client):
+    person = UserFactory.create()
+    client.force_login(person)
+    packed = client.get("/espace/", headers={"Accept-Encoding": "gzip"})
+    assert packed.status_code == 200 and packed["Content-Encoding"] == "gzip"
+    assert b"</html>" in gzip.decompress(packed.content)
 
 
 def test_a_write_makes_the_kept_page_and_its_etag_stale_at_once(client, page_cache):
