@@ -35,6 +35,11 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # A worker is replaced after this many requests, so a slow leak never grows unbounded.
 max_requests = 2000
 max_requests_jitter = 200
+# The application (config/wsgi.py: Django, the middleware, every view module) is loaded once
+# in the master and the workers are forked warm: a replaced worker answers its first request
+# at once instead of importing for a second and more. A new release needs a restart, not a
+# HUP, to load new code (as a deployment does).
+preload_app = True
 
 accesslog = "-"
 # X-Forwarded-* headers are trusted from the local nginx only (gunicorn's default).
