@@ -21,8 +21,23 @@ def data_version(name: str = PUBLIC_DATA) -> int:
     return value or 0
 
 
+# How long the shared cache may answer the data version without the database (see
+# shared_data_version): the bound on staleness if a writer's process died between its commit
+# and its on-commit callback, which otherwise publishes the new version at once.
+SHARED_VERSION_SECONDS = 30
+
+
+def _shared_key(name: str) -> str:
+    return f"data-version:{name}"
+
+
 def bump_data_version(name: str = PUBLIC_DATA) -> None:
-    """Mark the data as changed; runs inside the writer's transaction, so a rollback undoes it."""
+    """Mark the data as changed; runs inside the writer's transaction, so a rollback undoes it.
+
+    The version the shared cache holds is dropped at once and, after the commit, replaced by
+    the database's (see shared_data_version)."""
+    cache.delete(_shared_key(name))
+    transaction.on_commit(lambda: _publish(name))
     if ChangeCounter.objects.filter(name=name).update(value=F("value") + 1):
         return
     try:
@@ -30,6 +45,27 @@ def bump_data_version(name: str = PUBLIC_DATA) -> None:
             ChangeCounter.objects.create(name=name, value=1)
     except IntegrityError:  # created meanwhile by a concurrent writer
         ChangeCounter.objects.filter(name=name).update(value=F("value") + 1)
+
+
+def _publish(name: str) -> None:
+    # The database's value now, not the one this writer made: a later writer's may already
+    # be committed, and the cache must never go back to an older version.
+    cache.set(_shared_key(name), data_version(name), SHARED_VERSION_SECONDS)
+
+
+def shared_data_version(name: str = PUBLIC_DATA) -> int:
+    """The data version as the shared cache holds it — no query — else read from the
+    database and offered to the cache (`add`: a newer version published meanwhile wins).
+
+    A writer drops it before its commit and publishes the new one right after (its
+    on-commit callback runs before its answer leaves), so every server sees a write at once.
+    For the whole-page cache, whose hits must not touch the database."""
+    key = _shared_key(name)
+    value: int | None = cache.get(key)
+    if value is None:
+        value = data_version(name)
+        cache.add(key, value, SHARED_VERSION_SECONDS)
+    return value
 
 
 def cached_by_version(key: str, compute: Callable[[], T], *, name: str = PUBLIC_DATA) -> T:

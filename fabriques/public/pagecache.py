@@ -18,10 +18,12 @@ What is never kept or shared:
 A kept answer carries a strong `ETag` (a hash of its body) and `Last-Modified` (when it was
 built), so a browser or a proxy asking again with `If-None-Match`/`If-Modified-Since` gets a
 304 without a body; it is compressed once, when kept, and sent gzipped to the clients that
-accept it (its own ETag, `Vary: Accept-Encoding`); and `Cache-Control: public, max-age=60, stale-while-revalidate=60`, which
-lets a reverse proxy or a CDN reuse it for a minute. A hit costs one query (the data version)
-and one cache look-up; the middleware sits before the session, CSRF and authentication
-middleware, which a hit does not need.
+accept it (its own ETag, `Vary: Accept-Encoding`); and `Cache-Control: public, max-age=60,
+stale-while-revalidate=60`, which lets a reverse proxy or a CDN reuse it for a minute. A hit
+costs three cache look-ups (the data version as core.versioning.shared_data_version keeps it,
+the coming moments, the page) and no query: it does not even open a database connection.
+The middleware sits before the session, CSRF and authentication middleware, which a hit
+does not need.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from django.utils.text import compress_string
 
 from fabriques.calls.selectors import call_calendar
 from fabriques.core.security import PRIVATE_PATH_PREFIXES
-from fabriques.core.versioning import CACHE_TIMEOUT, data_version
+from fabriques.core.versioning import CACHE_TIMEOUT, shared_data_version
 from fabriques.workshops.models import Workshop
 
 PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=60"
@@ -106,7 +108,7 @@ def _moments(version: int) -> list[float]:
 
 def page_key(request: HttpRequest) -> str:
     """The key of the request's page: data version, next moment, day, language, URL."""
-    version = data_version()
+    version = shared_data_version()
     now = timezone.now()
     moments = _moments(version)
     upcoming = bisect.bisect_right(moments, now.timestamp())

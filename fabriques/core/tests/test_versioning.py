@@ -1,10 +1,16 @@
 """Cached computations: once per data version, never stale after a bump."""
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 
 from fabriques.core.models import ChangeCounter
-from fabriques.core.versioning import bump_data_version, cached_by_version, data_version
+from fabriques.core.versioning import (
+    bump_data_version,
+    cached_by_version,
+    data_version,
+    shared_data_version,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +41,46 @@ def test_cached_value_is_recomputed_after_a_bump(locmem):
     assert cached_by_version("k", compute) == 1
     bump_data_version()
     assert cached_by_version("k", compute) == 2
+
+
+def test_the_shared_version_answers_without_a_query_once_cached(locmem, django_assert_num_queries):
+    bump_data_version()
+    with django_assert_num_queries(1):
+        assert shared_data_version() == 1  # read from the database, offered to the cache
+    with django_assert_num_queries(0):
+        assert shared_data_version() == 1
+
+
+def test_a_bump_drops_the_shared_version_then_publishes_the_committed_one(
+    locmem, django_capture_on_commit_callbacks
+):
+    assert shared_data_version() == 0
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        bump_data_version()
+        # Before the commit: dropped, so a reader goes to the database (which, from another
+        # connection, still says 0 until the commit; the callback then publishes 1).
+        assert cache.get("data-version:public-data") is None
+    assert len(callbacks) == 1
+    cache.set("data-version:public-data", 0)  # a reader's stale read, offered meanwhile
+    callbacks[0]()
+    assert cache.get("data-version:public-data") == 1
+    assert shared_data_version() == 1
+
+
+def test_a_late_callback_never_puts_an_older_version_back(
+    locmem, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as first:
+        bump_data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_data_version()
+    assert shared_data_version() == 2
+    first[0]()  # the first writer's callback runs last
+    assert shared_data_version() == 2
+
+
+def test_a_stale_offer_does_not_overwrite_a_published_version(locmem):
+    bump_data_version()
+    cache.set("data-version:public-data", 1)
+    cache.add("data-version:public-data", 0)  # what a slow reader would offer
+    assert shared_data_version() == 1
