@@ -20,7 +20,7 @@ from typing import Any
 import boto3
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -33,6 +33,7 @@ from fabriques.calls import services as calls_services
 from fabriques.calls.services import ApplicationInput
 from fabriques.calls.tests.factories import CallFactory, pdf_bytes
 from fabriques.core.backup import media_export, media_restore, storage_is_empty
+from fabriques.core.uploads import orphan_cutoff, sweep_orphans
 from fabriques.roadmaps.services.files import roadmap_files_purge_orphans
 from fabriques.roadmaps.tests.factories import build_roadmap_world
 from fabriques.territories.models import ParticipationKind
@@ -224,6 +225,14 @@ def test_deliberation_downloaded_replaced_and_removed_in_the_bucket(
         save(False, application)
     assert bucket_files(bucket) == {}
 
+    # An object lost from the bucket is a 404, as a file lost from the disk.
+    application = save(
+        SimpleUploadedFile("deliberation.pdf", content, "application/pdf"), application
+    )
+    bucket.Object(application.deliberation.name).delete()
+    client.force_login(applicant)
+    assert client.get(url).status_code == 404
+
 
 def test_daily_sweep_deletes_only_old_orphans_from_the_bucket(bucket: Any) -> None:
     orphan = default_storage.save("roadmaps/2026/orphan.pdf", ContentFile(b"%PDF-orphan"))
@@ -234,6 +243,28 @@ def test_daily_sweep_deletes_only_old_orphans_from_the_bucket(bucket: Any) -> No
 
     report = roadmap_files_purge_orphans(now=timezone.now() + datetime.timedelta(days=2))
     assert (report.scanned, report.deleted) == (1, 1)
+    assert bucket_files(bucket) == {}
+
+
+def test_a_file_gone_between_listing_and_reading_does_not_stop_the_sweep(
+    bucket: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    default_storage.save("roadmaps/2026/orphan-1.pdf", ContentFile(b"%PDF-1"))
+    gone = default_storage.save("roadmaps/2026/orphan-2.pdf", ContentFile(b"%PDF-2"))
+    storage = storages["default"]
+    listdir = storage.listdir
+
+    def listdir_then_lose(path: str) -> tuple[list[str], list[str]]:
+        # Another process (a second sweep, a restore) deletes a file once it is listed.
+        directories, files = listdir(path)
+        if gone.rsplit("/", 1)[-1] in files:
+            bucket.Object(gone).delete()
+        return directories, files
+
+    monkeypatch.setattr(storage, "listdir", listdir_then_lose)
+    later = timezone.now() + datetime.timedelta(days=2)
+    report = sweep_orphans(storage, "roadmaps", [], orphan_cutoff(later))
+    assert (report.scanned, report.deleted) == (2, 1)
     assert bucket_files(bucket) == {}
 
 
