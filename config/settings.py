@@ -191,8 +191,36 @@ STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default="") or None
 STATICFILES_DIRS = [BASE_DIR / "fabriques" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploaded files (deliberations, deliverables, attachments, answer letters) are private: only
+# the views that check access serve them, never MEDIA_URL. On the local disk (MEDIA_ROOT) by
+# default; in an S3-compatible object store when DJANGO_S3_BUCKET is set, so that several
+# application servers and task workers share them.
+s3_bucket = env.str("DJANGO_S3_BUCKET", default="")
+if s3_bucket:
+    default_file_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": s3_bucket,
+            # The provider's address (e.g. https://s3.fr-par.scw.cloud); empty for AWS itself.
+            "endpoint_url": env.str("DJANGO_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("DJANGO_S3_REGION", default="") or None,
+            # Empty: boto3's own chain (AWS_* variables, instance role).
+            "access_key": env.str("DJANGO_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("DJANGO_S3_SECRET_ACCESS_KEY", default="") or None,
+            # No ACL on objects: they inherit the bucket's, which must stay private.
+            "default_acl": None,
+            # Any URL the storage makes (admin widgets) is signed and short-lived; the
+            # platform itself streams files through its access-checking views.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # Two uploads with the same name never replace each other, as on the disk.
+            "file_overwrite": False,
+        },
+    }
+else:
+    default_file_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_file_storage,
     "staticfiles": {
         # Production sets whitenoise.storage.CompressedManifestStaticFilesStorage and runs
         # collectstatic at release; local runs serve files straight from the apps.

@@ -209,14 +209,7 @@ def backup_create(*, destination: Path, archive: bool = False) -> Path:
             _sqlite_dump(work / SQLITE_DUMP)
         else:
             _pg_dump(work / PG_DUMP)
-        media_files = 0
-        for file_name in storage_files(default_storage):
-            target = work / MEDIA_DIR / file_name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with default_storage.open(file_name, "rb") as source, target.open("wb") as out:
-                shutil.copyfileobj(source, out)
-            media_files += 1
-        metadata["media_files"] = media_files
+        metadata["media_files"] = media_export(work / MEDIA_DIR)
         (work / METADATA).write_text(
             json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
@@ -229,6 +222,18 @@ def backup_create(*, destination: Path, archive: bool = False) -> Path:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return final
+
+
+def media_export(directory: Path) -> int:
+    """Copy every file of the default storage under directory; returns how many."""
+    count = 0
+    for file_name in storage_files(default_storage):
+        target = directory / file_name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(file_name, "rb") as source, target.open("wb") as out:
+            shutil.copyfileobj(source, out)
+        count += 1
+    return count
 
 
 def _sqlite_dump(target: Path) -> None:
@@ -300,7 +305,7 @@ def backup_restore(*, source: Path, force: bool = False) -> RestoreResult:
             _sqlite_restore(root / SQLITE_DUMP)
         else:
             _pg_restore(root / PG_DUMP)
-        files = _media_restore(root / MEDIA_DIR)
+        files = media_restore(root / MEDIA_DIR)
     result = RestoreResult(
         path=source, metadata=metadata, row_counts=table_row_counts(), files=files
     )
@@ -348,7 +353,8 @@ def _pg_restore(dump: Path) -> None:
     )
 
 
-def _media_restore(media: Path) -> int:
+def media_restore(media: Path) -> int:
+    """Save every file under media into the default storage, under the same name."""
     count = 0
     if not media.is_dir():
         return count

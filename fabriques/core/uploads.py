@@ -568,6 +568,12 @@ def sweep_orphans(
                 continue
         except FileNotFoundError:
             continue  # deleted meanwhile
+        except Exception:
+            # An object store reports a vanished file its own way (S3Storage: botocore's
+            # ClientError 404): skip it as above rather than abort the whole sweep.
+            if not storage.exists(name):
+                continue
+            raise
         storage.delete(name)
         deleted += 1
     return SweepReport(scanned=scanned, deleted=deleted)
