@@ -147,7 +147,7 @@ class ResourceSerializer(serializers.Serializer):
         if resource.url:
             return resource.url
         request = self.context.get("request")
-        url = resource.file.url
+        url = reverse("public:resource_file", args=[resource.fabrique.slug, resource.pk])
         return request.build_absolute_uri(url) if request else url
 
 

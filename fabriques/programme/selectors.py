@@ -59,6 +59,11 @@ def public_fabriques() -> QuerySet[Fabrique]:
     return Fabrique.objects.filter(status__in=PUBLIC_STATUSES)
 
 
+def public_resources() -> QuerySet[Resource]:
+    """The resources of the Fabriques the public may see."""
+    return Resource.objects.filter(fabrique__status__in=PUBLIC_STATUSES)
+
+
 # The prefetches of a Fabrique's lists, written once: the public pages, the workspace, the API
 # and the open data show organisations and territories in the same order.
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("fabriques/", views.catalogue, name="catalogue"),
     path("fabriques/<slug:slug>/", views.fabrique_detail, name="fabrique_detail"),
+    path("fabriques/<slug:slug>/ressources/<int:pk>/", views.resource_file, name="resource_file"),
     path("territoires/", views.territory_list, name="territory_list"),
     path(
         "territoires/communes/<commune_code:code>/",

@@ -3,11 +3,13 @@
 Each view parses its input, calls a selector and renders. Nothing here writes.
 """
 
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import (
+    FileResponse,
     Http404,
     HttpResponseForbidden,
     HttpResponseNotFound,
@@ -79,6 +81,27 @@ def fabrique_detail(request, slug: str):
         ),
     }
     return render(request, "public/fabrique_detail.html", context)
+
+
+@require_safe
+def resource_file(request, slug: str, pk: int):
+    """A file a public Fabrique publishes among its resources, read from the uploads' storage
+    (local disk or object storage): the public never gets a storage URL, which on object
+    storage is signed and expires, and the uploads folder is never served as such."""
+    resource = (
+        programme.public_resources().filter(pk=pk, fabrique__slug=slug).exclude(file="").first()
+    )
+    if resource is None:
+        raise Http404(_("Cette ressource n’existe pas ou n’est pas publiée."))
+    try:
+        stream = resource.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Le fichier de cette ressource est introuvable.")) from None
+    response = FileResponse(
+        stream, as_attachment=True, filename=PurePosixPath(resource.file.name).name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_safe

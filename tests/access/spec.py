@@ -309,6 +309,18 @@ CASES: dict[str, list[Case]] = {
         Case(_a, get=PUBLIC, label="Fabrique en cours"),
         Case(_draft, get=PUBLIC_HIDDEN, label="Fabrique en conception"),
     ],
+    "public:resource_file": [
+        Case(
+            lambda w: {"slug": w.fabrique_a.slug, "pk": w.resource_a.pk},
+            get=PUBLIC,
+            label="Fabrique en cours",
+        ),
+        Case(
+            lambda w: {"slug": w.fabrique_draft.slug, "pk": w.resource_draft.pk},
+            get=PUBLIC_HIDDEN,
+            label="Fabrique en conception",
+        ),
+    ],
     "public:territory_list": [Case(get=PUBLIC)],
     "public:territory_commune": [
         Case(lambda w: {"code": w.participation_a.commune.code}, get=PUBLIC),

@@ -22,7 +22,7 @@ from fabriques.deliverables.tests.factories import (
     DeliverableReviewFactory,
     DeliverableVersionFactory,
 )
-from fabriques.programme.models import FabriqueOrganisation, FabriqueStatus, Role
+from fabriques.programme.models import FabriqueOrganisation, FabriqueStatus, Resource, Role
 from fabriques.programme.tests.factories import (
     FabriqueFactory,
     FabriqueOrganisationFactory,
@@ -64,6 +64,13 @@ class World:
     def user(self, name: str) -> Any:
         combined = self.__dict__.get("combined", {})
         return combined[name] if name in combined else self.personas.user(name)
+
+
+def _resource_file(fabrique: Any) -> Resource:
+    """A resource published as a file (public:resource_file serves it)."""
+    resource = Resource(fabrique=fabrique, title="Synthèse")
+    resource.file.save("synthese.pdf", pdf_upload())
+    return resource
 
 
 def build_world() -> World:
@@ -140,6 +147,8 @@ def build_world() -> World:
         application=application,
         draft_application=draft_application,
         fabrique_draft=draft,
+        resource_a=_resource_file(cast.fabrique_a),
+        resource_draft=_resource_file(draft),
         epci=EpciFactory(),
         qpv=QpvFactory(),
         partner_role_a=FabriqueOrganisation.objects.get(
