@@ -84,10 +84,11 @@ MIDDLEWARE = [
     "fabriques.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before OTPMiddleware, which wraps the user it finds.
+    "fabriques.accounts.middleware.NoSessionCookieMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "fabriques.accounts.middleware.SignInLinkSessionMiddleware",
     "fabriques.accounts.middleware.SecondFactorMiddleware",
@@ -172,6 +173,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "fr"
+# One language, so no LocaleMiddleware: it would only add « Vary: Accept-Language » to every
+# answer. Without it Django translates into LANGUAGE_CODE; a second language needs it back.
 LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "fabriques" / "locale"]
 TIME_ZONE = "Europe/Paris"

@@ -99,6 +99,13 @@ def test_other_methods_are_not_allowed(method):
     assert sorted(response["Allow"].split(", ")) == ["GET", "HEAD"]
 
 
+def test_no_cookie_and_no_variation():
+    response = Client().get(URL)
+
+    assert not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+
+
 def test_not_redirected_to_https(settings):
     # Load balancers ask the application server itself, over plain HTTP.
     settings.SECURE_SSL_REDIRECT = True
