@@ -90,10 +90,11 @@ MIDDLEWARE = [
     # without reading a session, a CSRF token or a user (fabriques.public.pagecache).
     "fabriques.public.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before OTPMiddleware, which wraps the user it finds.
+    "fabriques.accounts.middleware.NoSessionCookieMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "fabriques.accounts.middleware.SignInLinkSessionMiddleware",
     "fabriques.accounts.middleware.SecondFactorMiddleware",
@@ -178,6 +179,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "fr"
+# One language, so no LocaleMiddleware: it would only add « Vary: Accept-Language » to every
+# answer. Without it Django translates into LANGUAGE_CODE; a second language needs it back.
 LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "fabriques" / "locale"]
 TIME_ZONE = "Europe/Paris"
@@ -239,6 +242,8 @@ SECURE = env.bool("DJANGO_SECURE", default=False)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and env.bool("DJANGO_SSL_REDIRECT", default=True)
+# A load balancer asks the health check over plain HTTP, straight to the application server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from fabriques.core import failsafe
+
 admin.site.site_header = _("Fabriques Prospectives — administration")
 admin.site.site_title = _("Administration des Fabriques")
 admin.site.index_title = _("Gestion du programme")
 
 urlpatterns = [
+    path("healthz", failsafe.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("compte/", include("fabriques.accounts.urls")),
     path("espace/", include("fabriques.workspace.urls")),

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 PAGE, API, STATIC = "/", "/api/v1/fabriques/", "/static/public/css/public.css"
+HEALTH = "/healthz"
 
 
 def test_stopped_then_frozen_database_answers_503_quickly_and_logs_little():
@@ -25,13 +26,14 @@ def test_stopped_then_frozen_database_answers_503_quickly_and_logs_little():
         database.start()
         migrate(database.url)
         server = Gunicorn(database.url)
-        for path in (PAGE, API, STATIC):
+        for path in (PAGE, API, STATIC, HEALTH):
             assert get(server.port, path).status == 200, path
+        assert json.loads(get(server.port, HEALTH).body) == {"status": "ok", "database": "ok"}
 
         database.stop()
-        answers = [get(server.port, path) for path in (PAGE, API, STATIC) * 10]
+        answers = [get(server.port, path) for path in (PAGE, API, STATIC, HEALTH) * 10]
 
-        page, api, static = answers[:3]
+        page, api, static, health = answers[:4]
         assert page.status == 503
         assert page.headers["retry-after"] == "30"
         assert "Service momentanément indisponible" in page.body
@@ -39,6 +41,8 @@ def test_stopped_then_frozen_database_answers_503_quickly_and_logs_little():
         assert api.headers["retry-after"] == "30"
         assert json.loads(api.body)["errors"][0]["code"] == "service_unavailable"
         assert static.status == 200
+        assert health.status == 503
+        assert json.loads(health.body) == {"status": "error", "database": "unavailable"}
         assert {a.status for a in answers} == {503, 200}
         time.sleep(0.5)
         log = server.read_log()
@@ -49,8 +53,8 @@ def test_stopped_then_frozen_database_answers_503_quickly_and_logs_little():
         database.start()
         get(server.port, PAGE)
         database.freeze()
-        frozen = [get(server.port, path, timeout=30) for path in (PAGE, API, STATIC)]
-        assert [a.status for a in frozen] == [503, 503, 200]
+        frozen = [get(server.port, path, timeout=30) for path in (PAGE, API, STATIC, HEALTH)]
+        assert [a.status for a in frozen] == [503, 503, 200, 503]
         # The connection timeout (5 s), not gunicorn's 30 s or more.
         assert max(a.seconds for a in frozen) < 10
     finally:

@@ -1,5 +1,10 @@
-"""Keeps a person who still owes a second factor out of the signed-in pages, and ends the
-sessions a sign-in link opened once that link is revoked or expired."""
+"""Keeps a person who still owes a second factor out of the signed-in pages, ends the
+sessions a sign-in link opened once that link is revoked or expired, and leaves the session
+unread on requests that carry no session cookie.
+
+Reading the session, even an empty one, makes SessionMiddleware add « Vary: Cookie »: a
+shared cache could then not keep one copy of an anonymous public page or API answer.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +47,31 @@ OPEN_ACCOUNT_PAGES = frozenset(
 )
 
 
+def has_session_cookie(request: HttpRequest) -> bool:
+    """Whether the request may have a session at all; without the cookie it is empty."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+class NoSessionCookieMiddleware:
+    """After AuthenticationMiddleware: without a session cookie the visitor is anonymous,
+    known without reading the (necessarily empty) session as AuthenticationMiddleware's lazy
+    user would. A view that signs someone in still sets request.user through login().
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not has_session_cookie(request):
+            request.user = AnonymousUser()
+
+            async def auser() -> Any:
+                return request.user
+
+            request.auser = auser
+        return self.get_response(request)
+
+
 class SecondFactorMiddleware:
     """After django_otp's OTPMiddleware: sends to the code (or set-up) page until it is done.
 
@@ -56,6 +87,8 @@ class SecondFactorMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
+        if not has_session_cookie(request):
+            return None  # an empty session owes nothing
         session = getattr(request, "session", None)
         owed = session.get(SESSION_KEY) if session is not None else None
         if not owed or not request.user.is_authenticated:
@@ -88,7 +121,7 @@ class SignInLinkSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if has_session_cookie(request):
             link_id = request.session.get(SIGN_IN_LINK_SESSION_KEY)
             if (
                 link_id is not None

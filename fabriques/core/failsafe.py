@@ -1,10 +1,14 @@
-"""Error answers that need neither the database nor the session, and the 503 of an outage.
+"""Error answers that need neither the database nor the session, the 503 of an outage, and
+the health check (/healthz) that load balancers and the operator ask.
 
 When PostgreSQL is stopped, frozen or too slow, every request fails on its first query, often
 inside a middleware (session, user) before any view runs. Django turns those exceptions into
 its 500 handler, which calls `database_unavailable()`: the answer becomes a 503 with
 Retry-After, and the log gets one line per kind of failure and minute instead of a traceback
 per request.
+
+/healthz answers JSON in both cases: from its own `SELECT 1`, or from the 500 handler when a
+middleware's query failed first (a probe that sends a session cookie).
 """
 
 import logging
@@ -15,10 +19,12 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger("fabriques.database")
 
@@ -31,6 +37,9 @@ LOG_INTERVAL_SECONDS = 60.0
 UNREACHABLE_SQLSTATES = ("08", "53", "57P")
 STATEMENT_TIMEOUT = "57014"  # query_canceled: statement_timeout reached
 LOCK_TIMEOUT = "55P03"  # lock_not_available: lock_timeout reached
+
+# Where config/urls.py serves `healthz`: the 500 handler answers it in its own format.
+HEALTH_PATH = "/healthz"
 
 _lock = threading.Lock()
 _last_logged: dict[str, float] = {}
@@ -81,6 +90,8 @@ def database_unavailable(request: HttpRequest) -> HttpResponse | None:
     if kind is None:
         return None
     _log_once(kind, exc, request)
+    if request.path_info == HEALTH_PATH:
+        return health_response(database_ok=False)
     response = error_response(
         request,
         503,
@@ -92,6 +103,36 @@ def database_unavailable(request: HttpRequest) -> HttpResponse | None:
     response["Cache-Control"] = "no-store"
     # Django logs every answer of its 500 handler with a traceback unless told it is done.
     response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
+# CSRF-exempt so that a POST gets its 405 rather than the CSRF failure page.
+@csrf_exempt
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 if the default database answers a trivial query, else 503; JSON, no page.
+
+    Touches neither the session nor the user, writes nothing and counts against no rate limit:
+    a load balancer may ask it every few seconds.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:  # any django.db error: the probe only says up or down
+        _log_once(failure_kind(exc) or "error", exc, request)
+        return health_response(database_ok=False)
+    return health_response(database_ok=True)
+
+
+def health_response(*, database_ok: bool) -> HttpResponse:
+    if database_ok:
+        response = JsonResponse({"status": "ok", "database": "ok"})
+    else:
+        response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        # Django logs every answer of its 500 handler with a traceback unless told it is done.
+        response._has_been_logged = True  # type: ignore[attr-defined]
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -302,6 +302,8 @@ def _import_confirmation(world: Any) -> dict[str, Any]:
 
 
 CASES: dict[str, list[Case]] = {
+    # The health check: for load balancers, whoever asks; a POST gets 405.
+    "healthz": [Case(get=PUBLIC)],
     # Public site: read-only for everyone; drafts never shown.
     "public:home": [Case(get=PUBLIC)],
     "public:catalogue": [Case(get=PUBLIC)],
