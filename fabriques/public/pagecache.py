@@ -53,8 +53,9 @@ PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=60"
 # Larger answers (an open-data file) are not kept whole in the cache.
 MAX_BODY_BYTES = 1_000_000
 CACHED_TYPES = ("text/html", "application/json", "text/csv")
-# Paths answered by something else than a page: static files (whitenoise), uploads.
-SKIPPED_PREFIXES = (*PRIVATE_PATH_PREFIXES, "/static/", "/media/")
+# Paths answered by something else than a page: static files (whitenoise), uploads, the
+# health probe (which must reach the database, not the cache).
+SKIPPED_PREFIXES = (*PRIVATE_PATH_PREFIXES, "/static/", "/media/", "/healthz")
 NOT_SHARED = ("private", "no-store", "no-cache")
 # Headers a hit answers with as they were built; the others (Date, security headers, the
 # content length) are set again by the outer middleware and the server.

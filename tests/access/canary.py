@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -54,7 +55,7 @@ from fabriques.deliverables.tests.factories import (
     DeliverableVersionFactory,
 )
 from fabriques.opendata.datasets import DATASETS
-from fabriques.programme.models import FabriqueStatus, Milestone, MilestoneKind
+from fabriques.programme.models import FabriqueStatus, Milestone, MilestoneKind, Resource
 from fabriques.programme.services import fabrique_team_invite
 from fabriques.programme.tests.personas import ROLE_NAMES, Personas, build_personas
 from fabriques.territories.tests.factories import EpciFactory, QpvFactory
@@ -129,6 +130,7 @@ class CanaryWorld:
     workshops: list[Any] = field(default_factory=list)
     documents: list[Any] = field(default_factory=list)
     actions: list[Any] = field(default_factory=list)
+    resources: list[Any] = field(default_factory=list)
     # Per side: the roadmaps', sheets' and recommendations' objects (canary_results.py).
     results: list[dict[str, Any]] = field(default_factory=list)
     # Per side: a territory's study and the Fabrique's collective study (canary_studies.py).
@@ -387,6 +389,10 @@ def _plant_fabrique(world: CanaryWorld, side: str) -> None:
     membership.save()
     world.memberships.append(membership)
     world.organisation_roles += list(fabrique.roles.all())
+    # A resource the Fabrique publishes as a file (public: no canary in it).
+    resource = Resource(fabrique=fabrique, title=f"Synthèse {side}")
+    resource.file.save(f"synthese-{side}.pdf", ContentFile(b"%PDF-1.4 synthese"))
+    world.resources.append(resource)
     # A private action of the Fabrique's pilot in its audit trail: a step back in the
     # lifecycle and its reason, as cycle.services.fabrique_transition records it (done by
     # hand: a real step back would need a cohort the personas' Fabriques do not have).
@@ -673,6 +679,7 @@ KWARGS: dict[str, Callable[[CanaryWorld], list[Kwargs]]] = {
     "public:territory_commune": lambda w: [{"code": c.code} for c in w.communes],
     "public:territory_epci": lambda w: [{"siren": w.epci.siren}],
     "public:territory_qpv": lambda w: [{"pk": w.qpv.pk}],
+    "public:resource_file": lambda w: [{"slug": r.fabrique.slug, "pk": r.pk} for r in w.resources],
 }
 # The workshops' routes whose parameter is a workshop.
 WORKSHOP_ROUTES = (
