@@ -98,7 +98,7 @@ def resource_file(request, slug: str, pk: int):
     except FileNotFoundError:
         raise Http404(_("Le fichier de cette ressource est introuvable.")) from None
     response = FileResponse(
-        stream, as_attachment=True, filename=PurePosixPath(resource.file.name).name
+        stream, as_attachment=True, filename=PurePosixPath(resource.file.name or "").name
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -49,7 +49,7 @@ def test_a_fabrique_not_yet_public_a_wrong_slug_a_link_or_a_lost_file_is_404(cli
         client.get(reverse("public:resource_file", args=["autre-slug", public.pk])).status_code
         == 404
     )
-    link = ResourceFactory(fabrique=public.fabrique)
+    link = ResourceFactory.create(fabrique=public.fabrique)
     assert client.get(reverse("public:resource_file", args=["autre", link.pk])).status_code == 404
     public.file.storage.delete(public.file.name)
     lost = client.get(reverse("public:resource_file", args=["autre", public.pk]))
