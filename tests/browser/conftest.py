@@ -73,6 +73,26 @@ def watch_csp(context) -> list[str]:
     return violations
 
 
+def unexpected_violations(violations: list[str]) -> list[str]:
+    """The violations but one the DSFR causes at random: its header copies the tools' links
+    into the mobile menu through innerHTML, and when its collapse has already set a style
+    through the CSSOM on one of them, the copy carries a style attribute that the policy
+    blocks (style-src-attr, from the DSFR's own module, with no sample). Blocking it is
+    harmless — the DSFR sets those styles through the CSSOM again — and nothing of ours is
+    involved; any other violation, the console's included, still fails the test."""
+    dsfr = [
+        v
+        for v in violations
+        if "'directive': 'style-src-attr'" in v
+        and "/static/dsfr/dist/dsfr/dsfr.module.min.js:" in v
+        and "'sample': ''" in v
+    ]
+    rest = [v for v in violations if v not in dsfr]
+    if dsfr:  # the console's copy of the same blocked attribute
+        rest = [v for v in rest if not v.startswith("console: Applying inline style violates")]
+    return rest
+
+
 @pytest.fixture
 def page(browser):
     """A page whose test fails if any page it visits breaks the Content-Security-Policy: the
@@ -82,7 +102,8 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
-    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+    unexpected = unexpected_violations(violations)
+    assert unexpected == [], "Content-Security-Policy violations:\n" + "\n".join(unexpected)
 
 
 def axe_violations(page) -> list[dict]:
