@@ -10,7 +10,6 @@ core's backup), which an app's own tests may not import.
 from __future__ import annotations
 
 import datetime
-import io
 import itertools
 import runpy
 from collections.abc import Iterator
@@ -26,7 +25,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from moto.server import ThreadedMotoServer
-from pypdf import PdfWriter
 
 from fabriques.accounts.tests.factories import UserFactory
 from fabriques.calls import services as calls_services
@@ -122,14 +120,6 @@ def public_grants(bucket: Any, key: str) -> list[dict[str, Any]]:
     return [grant for grant in grants if grant["Grantee"].get("URI") == ALL_USERS]
 
 
-def one_page_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 def test_the_local_disk_stays_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     production = settings_with(monkeypatch)
     assert production["STORAGES"]["default"] == {
@@ -142,7 +132,7 @@ def test_roadmap_attachment_goes_to_the_bucket_and_out_through_the_checked_view(
 ) -> None:
     world = build_roadmap_world()
     roadmap = world.roadmap
-    content = one_page_pdf()
+    content = pdf_bytes()
     client.force_login(world.users["elected_a"])
     response = client.post(
         reverse("roadmaps:attachment_create", args=[roadmap.pk]),
