@@ -33,10 +33,12 @@ with its own part here, looked up the same way.
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -81,6 +83,7 @@ from fabriques.programme.models import (
     Organisation,
     OrganisationKind,
     ProgrammeYear,
+    Resource,
     Role,
     Theme,
 )
@@ -323,6 +326,7 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoReport:
     work = _published_work(published)
     micmac = _study(published, report)
     _studio(published, micmac, work.roadmap, report)
+    resource = _resource_file(published, report)
     for person in (ADMIN, PILOT, PARTNER, PROVIDER, ELECTED, TECHNICAL, APPLICANT, MEMBER):
         _sign_in_ready(person, report)
     if _totp_ready(admin):
@@ -340,6 +344,10 @@ def demo_load(*, now: datetime.datetime | None = None) -> DemoReport:
             _path("public:roadmap", work.roadmap.pk),
         ),
         (f"l’étude publiée « {micmac.title} »", _path("studies:public", micmac.pk)),
+        (
+            f"le fichier « {resource.title} » parmi les ressources de la Fabrique publiée",
+            _path("public:resource_file", published.slug, resource.pk),
+        ),
         (
             f"la préconisation « {work.recommendation} », ses positions et sa réponse",
             _path("public:recommendation", work.recommendation.pk),
@@ -1438,6 +1446,28 @@ def _studio(fabrique: Fabrique, micmac: Study, roadmap: Roadmap, report: DemoRep
                 expected_version=shown.lock_version,
             )
             report.built.append(f"la publication de l’étude « {shown.title} »")
+
+
+DEMO_RESOURCE_TITLE = "Synthèse de la Fabrique (exemple de fichier)"
+
+
+def _resource_file(fabrique: Fabrique, report: DemoReport) -> Resource:
+    """A file among the published Fabrique's resources (a one-page PDF made here), downloaded
+    through public:resource_file from the uploads' storage."""
+    found = Resource.objects.filter(fabrique=fabrique, title=DEMO_RESOURCE_TITLE).first()
+    if found is not None:
+        return found
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": DEMO_RESOURCE_TITLE})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    resource = Resource(fabrique=fabrique, title=DEMO_RESOURCE_TITLE, position=99)
+    resource.file.save("synthese-exemple.pdf", ContentFile(buffer.getvalue()))
+    report.built.append(f"le fichier « {DEMO_RESOURCE_TITLE} » parmi ses ressources")
+    return resource
 
 
 def _published_work(fabrique: Fabrique) -> PublishedWork:
