@@ -6,6 +6,7 @@ refuses to run as root: when the tests do, the cluster runs as the `postgres` us
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import http.client
 import os
@@ -101,12 +102,12 @@ class ThrowawayPostgres:
     def freeze(self) -> None:
         """Pause every process of the cluster: connections stay open, nothing answers."""
         for pid in self.pids():
-            os.kill(pid, signal.SIGSTOP)
+            _signal(pid, signal.SIGSTOP)
 
     def thaw(self) -> None:
         if self.running and (self.data / "postmaster.pid").exists():
             for pid in self.pids():
-                os.kill(pid, signal.SIGCONT)
+                _signal(pid, signal.SIGCONT)
 
     def close(self) -> None:
         try:
@@ -114,6 +115,12 @@ class ThrowawayPostgres:
                 self.stop()
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _signal(pid: int, sig: signal.Signals) -> None:
+    # A backend may end between listing and signalling (a client that went away).
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, sig)
 
 
 def django_env(database_url: str, **extra: str) -> dict[str, str]:

@@ -1,8 +1,10 @@
 """One import at a time, across processes."""
 
+import fcntl
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.db import IntegrityError, OperationalError, connection
 from django.utils.translation import gettext as _
@@ -31,10 +33,10 @@ def exclusive(name: str) -> Iterator[None]:
     """Run the block while no other process runs a block holding the same `name`, else Busy.
 
     PostgreSQL: a session advisory lock, tried without waiting (the imports span several
-    transactions). SQLite lets one writer at a time: a second import waits for the first's
-    transaction up to the connection's timeout, then fails with « database is locked »; or it
-    inserts rows the first one has just committed, having planned them before waiting. Both
-    become Busy rather than a traceback.
+    transactions). SQLite: an advisory file lock beside the database file, tried without
+    waiting, so a second import never plans rows the first one is about to commit. A writer
+    that does not take it (a shell, another tool) still makes SQLite fail with « database is
+    locked », or a row may appear under the import: both become Busy rather than a traceback.
     """
     if connection.vendor == "postgresql":
         key = _key(name)
@@ -48,11 +50,29 @@ def exclusive(name: str) -> Iterator[None]:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
         return
-    try:
-        yield
-    except OperationalError as error:
-        if "locked" not in str(error):
-            raise
-        raise Busy from error
-    except IntegrityError as error:
-        raise Busy from error
+    with _sqlite_file_lock():
+        try:
+            yield
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            raise Busy from error
+        except IntegrityError as error:
+            raise Busy from error
+
+
+@contextmanager
+def _sqlite_file_lock() -> Iterator[None]:
+    name = str(connection.settings_dict["NAME"])
+    if not name or name == ":memory:" or name.startswith("file:"):
+        yield  # an in-memory database: no other process can open it
+        return
+    with Path(f"{name}.imports.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise Busy from error
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
