@@ -199,7 +199,9 @@ def _warm(url: str) -> None:
         answer.read()
 
 
-def _load(url: str, connections: int, duration: int, script: str, cookie: str = "") -> dict:
+def _load(
+    url: str, connections: int, duration: int, script: str, cookie: str = "", gzip: bool = True
+) -> dict:
     command = [
         "wrk",
         "-t2",
@@ -209,9 +211,9 @@ def _load(url: str, connections: int, duration: int, script: str, cookie: str = 
         "10s",
         "-s",
         script,
-        "-H",
-        "Accept-Encoding: gzip",
     ]
+    if gzip:
+        command += ["-H", "Accept-Encoding: gzip"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(

@@ -271,6 +271,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Anonymous visitors' public pages kept whole per data version (fabriques.public.pagecache).
 # Off by default with DJANGO_DEBUG=1, where a template edited on disk must show at once.
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=not DEBUG)
+# After each write to the public data (or when a visitor finds the files behind the data), the
+# task worker builds the open-data files again (fabriques.opendata.publishing); the daily job
+# builds them if a change was missed.
+OPEN_DATA_AUTO_PUBLISH = env.bool("OPEN_DATA_AUTO_PUBLISH", default=True)
 
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out person is refused before any password is checked.

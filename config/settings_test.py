@@ -23,5 +23,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # The whole-page cache is tested where it is turned on (public/tests/test_pagecache.py); the
 # other tests count the queries of the pages themselves.
 PUBLIC_PAGE_CACHE = False
+# A test whose write commits, or that opens /donnees/, would otherwise build every open-data
+# file (the immediate task backend): the open-data tests turn it on.
+OPEN_DATA_AUTO_PUBLISH = False
 # A test that checks the second factor for staff turns it on with the `settings` fixture.
 OTP_REQUIRED_FOR_STAFF = False

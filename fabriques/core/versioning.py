@@ -6,6 +6,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.dispatch import Signal
 
 from .models import ChangeCounter
 
@@ -13,6 +14,10 @@ T = TypeVar("T")
 
 PUBLIC_DATA = "public-data"
 CACHE_TIMEOUT = 24 * 3600
+
+# Sent after the commit of a write that changed a family of data (argument: name). What is
+# derived from the data and too costly to rebuild on a request (the open-data files) listens.
+data_changed = Signal()
 
 
 def data_version(name: str = PUBLIC_DATA) -> int:
@@ -51,6 +56,7 @@ def _publish(name: str) -> None:
     # The database's value now, not the one this writer made: a later writer's may already
     # be committed, and the cache must never go back to an older version.
     cache.set(_shared_key(name), data_version(name), SHARED_VERSION_SECONDS)
+    data_changed.send(sender=None, name=name)
 
 
 def shared_data_version(name: str = PUBLIC_DATA) -> int:

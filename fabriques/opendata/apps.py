@@ -6,3 +6,10 @@ class OpendataConfig(AppConfig):
     name = "fabriques.opendata"
     label = "opendata"
     verbose_name = _("Données ouvertes")
+
+    def ready(self) -> None:
+        from fabriques.core.versioning import data_changed
+
+        from .publishing import on_data_changed
+
+        data_changed.connect(on_data_changed, dispatch_uid="opendata.publish")

@@ -14,23 +14,62 @@ class _Echo:
         return value
 
 
+def _csv_writer():
+    return csv.writer(_Echo(), lineterminator="\r\n")
+
+
 def csv_chunks(dataset: Dataset, rows: Iterable[dict]) -> Iterator[str]:
     """RFC 4180 CSV: comma, double quotes when needed, CRLF, UTF-8 without BOM, header first."""
-    names = dataset.field_names
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(names)
+    writer = CsvWriter(dataset)
+    yield writer.header()
     for row in rows:
-        yield writer.writerow([csv_value(row[name]) for name in names])
+        yield writer.row(row)
 
 
 def json_chunks(dataset: Dataset, rows: Iterable[dict]) -> Iterator[str]:
     """A JSON array of objects with the schema's fields in order; lists stay arrays."""
-    names = dataset.field_names
-    yield "["
-    for index, row in enumerate(rows):
-        record = json.dumps({name: row[name] for name in names}, ensure_ascii=False)
-        yield ("," if index else "") + "\n" + record
-    yield "\n]\n"
+    writer = JsonWriter(dataset)
+    yield writer.header()
+    for row in rows:
+        yield writer.row(row)
+    yield writer.footer()
+
+
+class CsvWriter:
+    """The CSV file, a row at a time (see csv_chunks)."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.names = dataset.field_names
+        self._writer = _csv_writer()
+
+    def header(self) -> str:
+        return self._writer.writerow(self.names)
+
+    def row(self, row: dict) -> str:
+        return self._writer.writerow([csv_value(row[name]) for name in self.names])
+
+    def footer(self) -> str:
+        return ""
+
+
+class JsonWriter:
+    """The JSON file, a row at a time (see json_chunks)."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.names = dataset.field_names
+        self._first = True
+
+    def header(self) -> str:
+        return "["
+
+    def row(self, row: dict) -> str:
+        record = json.dumps({name: row[name] for name in self.names}, ensure_ascii=False)
+        separator = "\n" if self._first else ",\n"
+        self._first = False
+        return separator + record
+
+    def footer(self) -> str:
+        return "\n]\n"
 
 
 def descriptor(dataset: Dataset, absolute) -> dict:

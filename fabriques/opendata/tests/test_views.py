@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from fabriques.opendata.datasets import DATASETS
+from fabriques.opendata.publishing import publish
 from fabriques.programme.models import (
     PUBLIC_STATUSES,
     Fabrique,
@@ -45,8 +46,9 @@ def test_index_lists_every_dataset_with_its_files_schema_and_licence(client, pro
 
 
 def test_index_shows_real_sizes_and_row_counts(client, programme):
-    html = client.get(reverse("opendata:index")).content.decode()
     content = b"".join(client.get("/donnees/participations.csv").streaming_content)
+    publish()  # the index reads them from the published files (test_publishing.py)
+    html = client.get(reverse("opendata:index")).content.decode()
     assert f"CSV – {filesizeformat(len(content))}" in html
     assert "6 lignes" in html  # six participations in public Fabriques
 

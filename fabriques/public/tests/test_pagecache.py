@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime
 import gzip
+import io
 import os
 from collections.abc import Iterator
 
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.management import call_command
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
@@ -44,6 +46,9 @@ def _queries(client: Client, url: str, **headers: str):
 @pytest.mark.parametrize("url", PAGES)
 def test_a_second_visit_costs_the_data_version_and_is_the_same_page(client, page_cache, url):
     FabriqueFactory(title="Fabrique des mobilités", programme_year__year=2031)
+    if url == "/donnees/":
+        # Kept once its files hold the current data (until then it says no-cache).
+        call_command("publish_open_data", stdout=io.StringIO())
     cold, cold_queries = _queries(client, url)
     warm, warm_queries = _queries(client, url)
     assert cold.status_code == warm.status_code == 200

@@ -36,6 +36,9 @@ DAILY = (
     "purge_orphan_deliverable_files",
     "purge_orphan_recommendation_files",
     "purge_orphan_roadmap_files",
+    # The open-data files, if a change of the public data has not been published yet (the
+    # task queued after each write normally has).
+    "publish_open_data",
     # Request-limit counters past their two windows (hashed keys; two hours at most).
     "purge_rate_limits",
 )
