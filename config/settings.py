@@ -233,8 +233,11 @@ STORAGES = {
         )
     },
 }
-# Serve files straight from the apps in local runs so `make run` needs no collectstatic.
-WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+# Local runs serve files straight from the apps, so `make run` needs no collectstatic.
+# The finders (files read from the apps, uncompressed, unhashed) only where nothing was
+# collected: in production WhiteNoise serves STATIC_ROOT alone, with the gzip and brotli
+# copies collectstatic made (brotli: its package comes with WeasyPrint's fonttools).
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=STATIC_ROOT is None)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Security: strict by default for production (DJANGO_SECURE=1 behind an HTTPS reverse proxy).
