@@ -6,7 +6,8 @@ Usage: .venv/bin/python bench/load.py [--factor 1] [--duration 20] [--connection
 
 Builds its own database (var/bench-load.sqlite3, or the PostgreSQL database of
 --database-url, emptied), imports the referential and the 2018–2021 history, copies every
-Fabrique (factor − 1) times (bench/programme_100x.py), then starts gunicorn with the
+Fabrique (factor − 1) times (bench/programme_100x.py), builds the open-data files (as a
+deployment's task worker does after the writes), then starts gunicorn with the
 production configuration (config/gunicorn.conf.py: gthread workers, DEBUG off) on a free
 port of 127.0.0.1 and loads each page with wrk (Debian's package: apt-get install wrk) for
 `--duration` seconds at each number of connections: first the static CSS (WhiteNoise), then
@@ -80,6 +81,10 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk est absent : apt-get install wrk")
 
+    # Its own storage (the open-data files): the development database's stay where they are.
+    media = ROOT / "var" / "bench-load-media"
+    shutil.rmtree(media, ignore_errors=True)
+    os.environ["DJANGO_MEDIA_ROOT"] = str(media)
     harness.setup("bench-load", args.database_url)
     from django.conf import settings
     from django.core.management import call_command
@@ -91,6 +96,8 @@ def main() -> None:
     call_command("import_programme", verbosity=0)
     if args.factor > 1:
         grow(args.factor)
+    # As the task worker of a deployment does after the writes (none runs here).
+    call_command("publish_open_data", verbosity=0)
     admin = administrator()
     signed_in = Client()
     signed_in.force_login(admin)
@@ -110,6 +117,7 @@ def main() -> None:
         "WEB_CONCURRENCY": str(os.cpu_count() or 2),
         "PUBLIC_PAGE_CACHE": "0" if args.no_page_cache else "1",
         "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_MEDIA_ROOT": str(media),
     }
     if args.cache_url:
         env["CACHE_URL"] = args.cache_url
