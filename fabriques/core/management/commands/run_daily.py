@@ -1,8 +1,16 @@
-"""The platform's daily jobs in one command, for one cron line or scheduler entry."""
+"""The platform's daily jobs in one command: run once (a cron line, a platform's scheduler), or
+kept running with --every-day-at (the Procfile's `clock` process)."""
 
+import datetime
+import logging
+import time
 from typing import Any
 
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, CommandError, CommandParser, call_command
+from django.db import connections
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 DAILY = (
     # Reminders before and after deliverables' due dates (idempotent: each is sent once).
@@ -43,11 +51,65 @@ DAILY = (
     "purge_rate_limits",
 )
 
+# A long wait is slept in pieces and the clock read again after each: a machine suspended or
+# a clock set back or forth moves the next run with it.
+SLEEP_PIECE_SECONDS = 300
+
+
+def next_run(now: datetime.datetime, at: datetime.time) -> datetime.datetime:
+    """The first moment at `at` o'clock (the site's time zone) strictly after `now`."""
+    local = timezone.localtime(now)
+    day = local.date()
+    candidate = timezone.make_aware(datetime.datetime.combine(day, at))
+    if candidate <= local:
+        candidate = timezone.make_aware(
+            datetime.datetime.combine(day + datetime.timedelta(days=1), at)
+        )
+    return candidate
+
+
+def parse_time(value: str) -> datetime.time:
+    try:
+        return datetime.time.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--every-day-at attend une heure HH:MM, pas {value!r}.") from None
+
 
 class Command(BaseCommand):
-    help = "Lance les tâches quotidiennes : relances des livrables et purges prévues par la politique de données."
+    help = (
+        "Lance les tâches quotidiennes : relances des livrables et purges prévues par la "
+        "politique de données. Avec --every-day-at HH:MM, reste lancé et les lance chaque jour "
+        "à cette heure (processus clock du Procfile)."
+    )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--every-day-at",
+            metavar="HH:MM",
+            help="Rester lancé et lancer les tâches chaque jour à cette heure (heure de Paris).",
+        )
+
+    def handle(self, *args: Any, every_day_at: str | None = None, **options: Any) -> None:
+        if every_day_at is None:
+            self.run_jobs()
+            return
+        at = parse_time(every_day_at)
+        while True:
+            due = next_run(timezone.now(), at)
+            self.stdout.write(f"Prochain passage quotidien : {due.isoformat()}")
+            while (left := (due - timezone.now()).total_seconds()) > 0:
+                time.sleep(min(left, SLEEP_PIECE_SECONDS))
+            # Connections of a process that slept a day are stale; each run opens its own.
+            connections.close_all()
+            try:
+                self.run_jobs()
+            except Exception:
+                # One day's failure must not stop the following days: logged, tried again.
+                logger.exception("The daily jobs failed; they run again tomorrow.")
+            finally:
+                connections.close_all()
+
+    def run_jobs(self) -> None:
         for name in DAILY:
             self.stdout.write(f"— {name}")
             call_command(name, stdout=self.stdout, stderr=self.stderr)
