@@ -3,7 +3,7 @@
 Threads rather than sync workers: a sync worker is held whole by a client that sends its
 request one byte a second, or by a request waiting on the database; with threads, such a
 request holds one thread and the worker goes on answering. nginx in front (see
-config/nginx.conf.example) buffers whole requests and responses, so slow clients are its
+config/nginx.conf) buffers whole requests and responses, so slow clients are its
 business; these settings are the second line when it is absent or misconfigured.
 """
 
