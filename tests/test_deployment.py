@@ -516,6 +516,8 @@ def deployment() -> Iterator[Deployment]:
             DJANGO_DEBUG="0",
             DJANGO_SECURE="1",
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+            # The public address, for the forms posted through nginx (its port is not in Host).
+            DJANGO_CSRF_TRUSTED_ORIGINS=f"https://127.0.0.1:{proxy_port}",
             SITE_URL=f"https://127.0.0.1:{proxy_port}",
             CACHE_URL=REDIS_URL,
             PUBLIC_PAGE_CACHE="1",
@@ -696,6 +698,18 @@ def nginx_buffers_limits_and_balances(deployment: Deployment) -> None:
     assert redirect.status == 301
     assert redirect.getheader("Location", "").startswith("https://127.0.0.1")
     plain.close()
+
+    # A sign-in through nginx, its form padded past client_body_buffer_size: nginx keeps the
+    # whole body in a temporary file before gunicorn sees a byte of it.
+    member = Browser()
+    login = reverse("accounts:login")
+    page = member.get(proxy, login)
+    fields = form_fields(page.text, {"username": "partner_a@exemple.fr", "password": PASSWORD})
+    signed_in = member.post(proxy, login, [*fields, ("remplissage", "x" * 300_000)])
+    assert signed_in.status == 302, form_errors(signed_in.text) or signed_in.text[:2000]
+    assert member.get(proxy, reverse("workspace:home")).status == 200
+    nginx_errors = (deployment.directory / "nginx-error.log").read_text()
+    assert "a client request body is buffered to a temporary file" in nginx_errors
 
     # A body above the application's own limit is refused by nginx from its Content-Length.
     too_big = visitor.request(
