@@ -445,7 +445,7 @@ def form_fields(page: str, changes: dict[str, str]) -> list[tuple[str, str]]:
 
 # --- The set-up ---------------------------------------------------------------------------
 
-# Loaded through the services' factories in one process of the deployment's own settings: two
+# Loaded with the tests' factories, in one process of the deployment's own settings: two
 # Fabriques, one person per role (the personas), a roadmap of Fabrique A's territory.
 LOAD_DATA = """
 import json
@@ -558,6 +558,7 @@ def deployment() -> Iterator[Deployment]:
             # GUNICORN_CMD_ARGS after its configuration file).
             server_env = env | {"PORT": str(port), "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}"}
             processes[name] = start(name, ["sh", "-c", commands["web"]], server_env, directory)
+        # The Procfile's line, without the worker's random wait of a few seconds at start.
         processes["worker"] = start(
             "worker", ["sh", "-c", commands["worker"] + " --no-startup-delay"], env, directory
         )
