@@ -52,12 +52,13 @@ def postgres_missing_reason() -> str | None:
 class ThrowawayPostgres:
     """A PostgreSQL cluster of its own, on a free port, trust authentication."""
 
-    def __init__(self) -> None:
+    def __init__(self, parent: Path | None = None) -> None:
+        """`parent`: where its folder goes (the system's temporary folder by default)."""
         bindir = postgres_bin()
         assert bindir is not None, postgres_missing_reason()
         self.bin = bindir
         self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="fabriques-pg-"))
+        self.dir = Path(tempfile.mkdtemp(prefix="fabriques-pg-", dir=parent))
         self.data = self.dir / "data"
         self.running = False
         if os.geteuid() == 0:
