@@ -3,8 +3,9 @@
 A public page changes only when the programme's data does (core.versioning's data version,
 bumped by every write that a public page shows) or when the clock passes a moment the pages
 read (a call opens or closes, a meeting starts, the day changes). Its answer is therefore
-kept whole, under a key made of the data version, those moments, the language and the URL:
-a write makes every kept page stale at once, on every application server sharing the cache.
+kept whole, under a key made of the data version, the language and the URL, until the next
+of those moments: a write makes every kept page stale at once, on every application server
+sharing the cache, and so does the clock passing a moment.
 
 What is never kept or shared:
 - anything for a request that carries a session cookie (a signed-in person, a sign-in in
@@ -20,8 +21,9 @@ built), so a browser or a proxy asking again with `If-None-Match`/`If-Modified-S
 304 without a body; it is compressed once, when kept, and sent gzipped to the clients that
 accept it (its own ETag, `Vary: Accept-Encoding`); and `Cache-Control: public, max-age=60,
 stale-while-revalidate=60`, which lets a reverse proxy or a CDN reuse it for a minute. A hit
-costs three cache look-ups (the data version as core.versioning.shared_data_version keeps it,
-the coming moments, the page) and no query: it does not even open a database connection.
+costs two cache look-ups (the data version as core.versioning.shared_data_version keeps it,
+then the page, which says until when it holds) and no query: it does not even open a
+database connection. The coming moments are read only when a page is built.
 The middleware sits before the session, CSRF and authentication middleware, which a hit
 does not need.
 """
@@ -29,6 +31,7 @@ does not need.
 from __future__ import annotations
 
 import bisect
+import datetime
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,6 +83,8 @@ class Kept:
     # own validator: the two representations are different bytes.
     gzipped: bytes | None = None
     gzip_etag: str = ""
+    # The first moment the page may read differently without a write (see kept_until).
+    valid_until: float = float("inf")
 
 
 def _moments(version: int) -> list[float]:
@@ -108,15 +113,21 @@ def _moments(version: int) -> list[float]:
 
 
 def page_key(request: HttpRequest) -> str:
-    """The key of the request's page: data version, next moment, day, language, URL."""
+    """The key of the request's page: data version, language, URL."""
     version = shared_data_version()
-    now = timezone.now()
+    url = hashlib.sha256(request.get_full_path().encode("utf-8")).hexdigest()
+    return f"page:v{version}:{settings.LANGUAGE_CODE}:{url}"
+
+
+def kept_until(key: str, now: datetime.datetime) -> float:
+    """Until when a page built at `now` holds: the next moment it reads the clock for (a
+    call's opening or closing, a meeting's start), else the next local midnight."""
+    version = int(key.split(":", 2)[1].removeprefix("v"))
     moments = _moments(version)
     upcoming = bisect.bisect_right(moments, now.timestamp())
-    next_moment = f"{moments[upcoming]:.0f}" if upcoming < len(moments) else "-"
-    day = timezone.localdate(now).isoformat()
-    url = hashlib.sha256(request.get_full_path().encode("utf-8")).hexdigest()
-    return f"page:v{version}:{next_moment}:{day}:{settings.LANGUAGE_CODE}:{url}"
+    tomorrow = timezone.localtime(now).date() + datetime.timedelta(days=1)
+    midnight = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time())).timestamp()
+    return min(moments[upcoming], midnight) if upcoming < len(moments) else midnight
 
 
 def may_use_cache(request: HttpRequest) -> bool:
@@ -141,7 +152,7 @@ def may_keep(response: HttpResponse) -> bool:
     return content_type in CACHED_TYPES and len(response.content) <= MAX_BODY_BYTES
 
 
-def _kept(response: HttpResponse, now: float) -> Kept:
+def _kept(response: HttpResponse, now: float, valid_until: float) -> Kept:
     body = bytes(response.content)
     digest = hashlib.sha256(body).hexdigest()[:32]
     # Compressed without GZipMiddleware's random padding: a kept page holds no secret (no
@@ -156,6 +167,7 @@ def _kept(response: HttpResponse, now: float) -> Kept:
         last_modified=float(int(now)),
         gzipped=gzipped if shorter else None,
         gzip_etag=quote_etag(f"{digest}-gzip") if shorter else "",
+        valid_until=valid_until,
     )
 
 
@@ -214,11 +226,14 @@ class PublicPageCacheMiddleware:
         # kept under a version older than the data it shows, never the reverse.
         key = page_key(request)
         kept: Any = cache.get(key)
-        if isinstance(kept, Kept):
+        now = timezone.now()
+        if isinstance(kept, Kept) and now.timestamp() < kept.valid_until:
             return _answer(request, kept)
+        # Read before the page is built: if a moment passes meanwhile, the page expires at once.
+        valid_until = kept_until(key, now)
         response = self.get_response(request)
         if not may_keep(response):
             return _personal(request, response)
-        kept = _kept(response, timezone.now().timestamp())
+        kept = _kept(response, now.timestamp(), valid_until)
         cache.set(key, kept, CACHE_TIMEOUT)
         return _answer(request, kept)

@@ -193,19 +193,26 @@ def test_the_workspace_is_private_and_never_stored(client, page_cache):
     assert "ETag" not in response
 
 
-def test_the_key_moves_when_the_clock_passes_a_meeting_start(page_cache, monkeypatch):
-    """A meeting that starts changes the public figures without any write: the key changes
-    when the clock passes it, and not before."""
+def test_a_kept_page_expires_when_the_clock_passes_a_meeting_start(client, page_cache, monkeypatch):
+    """A meeting that starts changes the public figures without any write: a page kept
+    before it is built again once the clock passes it, and not before."""
     now = timezone.now()
     WorkshopFactory(starts_at=now + datetime.timedelta(hours=2))
-    request = HttpRequest()
-    request.path = "/fabriques/"
     monkeypatch.setattr(pagecache.timezone, "now", lambda: now)
-    before = pagecache.page_key(request)
+    _response, built = _queries(client, "/fabriques/")
+    assert built > 0
     monkeypatch.setattr(pagecache.timezone, "now", lambda: now + datetime.timedelta(hours=1))
-    assert pagecache.page_key(request) == before
+    assert _queries(client, "/fabriques/")[1] == 0
     monkeypatch.setattr(pagecache.timezone, "now", lambda: now + datetime.timedelta(hours=3))
-    assert pagecache.page_key(request) != before
+    assert _queries(client, "/fabriques/")[1] > 0  # built again
+    assert _queries(client, "/fabriques/")[1] == 0  # and kept again
+
+
+def test_a_kept_page_holds_until_midnight_at_most(page_cache):
+    key = pagecache.page_key(HttpRequest())
+    noon = timezone.make_aware(datetime.datetime(2031, 3, 3, 12))
+    midnight = timezone.make_aware(datetime.datetime(2031, 3, 4))
+    assert pagecache.kept_until(key, noon) == midnight.timestamp()
 
 
 def test_off_it_keeps_nothing(client, locmem, settings):
