@@ -179,6 +179,7 @@ class _Sink:
         self._gzip = gzip.GzipFile(fileobj=self.compressed, mode="wb", compresslevel=9, mtime=0)
         self._hash = hashlib.sha256()
         self.size = 0
+        self.compressed_size = 0
 
     def write(self, text: str) -> None:
         data = text.encode("utf-8")
@@ -189,6 +190,7 @@ class _Sink:
 
     def finish(self) -> str:
         self._gzip.close()
+        self.compressed_size = self.compressed.tell()
         for handle in (self.raw, self.compressed):
             handle.flush()
             handle.seek(0)
@@ -234,7 +236,7 @@ def _write_dataset(
                     name=name,
                     gzip_name=gzip_name,
                     size=sink.size,
-                    gzip_size=default_storage.size(gzip_name),
+                    gzip_size=sink.compressed_size,
                     sha256=digest,
                     rows=rows,
                 )
