@@ -76,3 +76,75 @@ def test_stopped_then_frozen_database_answers_503_quickly_and_logs_little():
         if server is not None:
             server.close()
         database.close()
+
+
+def test_a_kept_connection_is_checked_within_a_bound_and_left_usable():
+    """The health check of kept connections (fabriques.core.postgresql): answered on a live
+    server, the connection stays usable; a frozen server is given up on after the bound
+    instead of being waited on until it thaws; a stopped one fails at once."""
+    import psycopg
+
+    from fabriques.core.postgresql.base import HEALTH_CHECK_SECONDS, answers_within
+
+    database = ThrowawayPostgres()
+    try:
+        database.start()
+        kept = psycopg.connect(database.url, autocommit=True)
+        assert answers_within(kept.pgconn, HEALTH_CHECK_SECONDS)
+        assert answers_within(kept.pgconn, HEALTH_CHECK_SECONDS)
+        # psycopg's own calls work as before on the checked connection.
+        assert kept.execute("SELECT 41 + 1").fetchone() == (42,)
+
+        kept.autocommit = False
+        kept.execute("SELECT 1")  # a transaction is open: not idle, never checked here
+        assert not answers_within(kept.pgconn, HEALTH_CHECK_SECONDS)
+        kept.rollback()
+        kept.autocommit = True
+
+        database.freeze()
+        started = time.monotonic()
+        assert not answers_within(kept.pgconn, 0.5)
+        waited = time.monotonic() - started
+        database.thaw()
+        # Given up after the bound, not when the server came back (it stays frozen for as
+        # long as the check waits). The caller (Django) then closes the connection.
+        assert 0.5 <= waited < 5
+        kept.close()
+
+        kept = psycopg.connect(database.url, autocommit=True)
+        database.stop()
+        assert not answers_within(kept.pgconn, HEALTH_CHECK_SECONDS)
+        kept.close()
+    finally:
+        database.thaw()
+        database.close()
+
+
+def test_the_production_settings_use_the_bounded_check_and_keep_connections():
+    import subprocess
+    import sys
+
+    from tests.servers import ROOT, django_env
+
+    def database_settings(url: str, **extra: str) -> list[str]:
+        script = (
+            "import django; django.setup(); from django.conf import settings; "
+            "d = settings.DATABASES['default']; "
+            "print(d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+        )
+        return subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env=django_env(url, **extra),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+
+    for url, engine in (
+        ("postgres://postgres@127.0.0.1:1/x", "fabriques.core.postgresql"),
+        ("sqlite:////tmp/unused.sqlite3", "django.db.backends.sqlite3"),
+    ):
+        assert database_settings(url) == [engine, "60", "True"], url
+        assert database_settings(url, DATABASE_CONN_MAX_AGE="0") == [engine, "0", "True"], url
+        assert database_settings(url, DJANGO_DEBUG="1") == [engine, "0", "True"], url

@@ -171,9 +171,10 @@ class CanaryWorldTests(TestCase):
         # While waiting, the tasks only carry the id of a stored message.
         self._assert_no_secret_in_tasks(secrets)
 
-        # The worker checks its connection between tasks and, with CONN_MAX_AGE at 0, closes
-        # it: on PostgreSQL that would end this test class's transaction. Everything else it
-        # does (claim, run, record the result) is the real thing.
+        # The worker checks its connection between tasks and may close it (after an error,
+        # or with DATABASE_CONN_MAX_AGE=0): on PostgreSQL that would end this test class's
+        # transaction. Everything else it does (claim, run, record the result) is the real
+        # thing.
         with (
             override_settings(TASKS=DATABASE_TASKS),
             mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"),
