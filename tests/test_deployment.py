@@ -639,7 +639,7 @@ def servers_share_cache_sessions_files_and_tasks(deployment: Deployment) -> None
     again = visitor.get(b, public_page)
     assert again.headers["etag"] == first.headers["etag"]
     assert visitor.cookies == {}
-    assert deployment.redis.keys("*page:v*")
+    assert deployment.redis.keys("*:page:fr:*")
 
     # A session opened on A works on B.
     pilot = Browser()

@@ -1,7 +1,7 @@
 """Cached computations keyed by a data version, so that no write ever leaves them stale."""
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -72,6 +72,18 @@ def shared_data_version(name: str = PUBLIC_DATA) -> int:
         value = data_version(name)
         cache.add(key, value, SHARED_VERSION_SECONDS)
     return value
+
+
+def shared_data_version_and(*keys: str, name: str = PUBLIC_DATA) -> tuple[int, dict[str, Any]]:
+    """shared_data_version() and the cache's entries for `keys`, read together in one round
+    trip to the cache (the whole-page cache's hit: the version and the page)."""
+    version_key = _shared_key(name)
+    found = cache.get_many([version_key, *keys])
+    value: int | None = found.pop(version_key, None)
+    if value is None:
+        value = data_version(name)
+        cache.add(version_key, value, SHARED_VERSION_SECONDS)
+    return value, found
 
 
 def cached_by_version(key: str, compute: Callable[[], T], *, name: str = PUBLIC_DATA) -> T:

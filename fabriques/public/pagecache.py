@@ -3,9 +3,9 @@
 A public page changes only when the programme's data does (core.versioning's data version,
 bumped by every write that a public page shows) or when the clock passes a moment the pages
 read (a call opens or closes, a meeting starts, the day changes). Its answer is therefore
-kept whole, under a key made of the data version, the language and the URL, until the next
-of those moments: a write makes every kept page stale at once, on every application server
-sharing the cache, and so does the clock passing a moment.
+kept whole, under a key made of the language and the URL, with the data version it was built
+from, until the next of those moments: a write makes every kept page stale at once, on every
+application server sharing the cache, and so does the clock passing a moment.
 
 What is never kept or shared:
 - anything for a request that carries a session cookie (a signed-in person, a sign-in in
@@ -21,9 +21,10 @@ built), so a browser or a proxy asking again with `If-None-Match`/`If-Modified-S
 304 without a body; it is compressed once, when kept, and sent gzipped to the clients that
 accept it (its own ETag, `Vary: Accept-Encoding`); and `Cache-Control: public, max-age=60,
 stale-while-revalidate=60`, which lets a reverse proxy or a CDN reuse it for a minute. A hit
-costs two cache look-ups (the data version as core.versioning.shared_data_version keeps it,
-then the page, which says until when it holds) and no query: it does not even open a
-database connection. The coming moments are read only when a page is built.
+costs one round trip to the cache, which reads together the data version (as
+core.versioning.shared_data_version keeps it) and the page (which says from which version it
+was built and until when it holds), and no query: it does not even open a database
+connection. The coming moments are read only when a page is built.
 The middleware sits before the session, CSRF and authentication middleware, which a hit
 does not need.
 """
@@ -49,7 +50,7 @@ from django.utils.text import compress_string
 
 from fabriques.calls.selectors import call_calendar
 from fabriques.core.security import PRIVATE_PATH_PREFIXES
-from fabriques.core.versioning import CACHE_TIMEOUT, shared_data_version
+from fabriques.core.versioning import CACHE_TIMEOUT, shared_data_version_and
 from fabriques.workshops.models import Workshop
 
 PUBLIC_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=60"
@@ -85,6 +86,8 @@ class Kept:
     gzip_etag: str = ""
     # The first moment the page may read differently without a write (see kept_until).
     valid_until: float = float("inf")
+    # The data version it was built from (read before it was built): it holds for that one.
+    version: int = -1
 
 
 def _moments(version: int) -> list[float]:
@@ -113,16 +116,15 @@ def _moments(version: int) -> list[float]:
 
 
 def page_key(request: HttpRequest) -> str:
-    """The key of the request's page: data version, language, URL."""
-    version = shared_data_version()
+    """The key of the request's page: language, URL."""
     url = hashlib.sha256(request.get_full_path().encode("utf-8")).hexdigest()
-    return f"page:v{version}:{settings.LANGUAGE_CODE}:{url}"
+    return f"page:{settings.LANGUAGE_CODE}:{url}"
 
 
-def kept_until(key: str, now: datetime.datetime) -> float:
-    """Until when a page built at `now` holds: the next moment it reads the clock for (a
-    call's opening or closing, a meeting's start), else the next local midnight."""
-    version = int(key.split(":", 2)[1].removeprefix("v"))
+def kept_until(version: int, now: datetime.datetime) -> float:
+    """Until when a page built at `now` from this data version holds: the next moment it
+    reads the clock for (a call's opening or closing, a meeting's start), else the next
+    local midnight."""
     moments = _moments(version)
     upcoming = bisect.bisect_right(moments, now.timestamp())
     tomorrow = timezone.localtime(now).date() + datetime.timedelta(days=1)
@@ -152,7 +154,7 @@ def may_keep(response: HttpResponse) -> bool:
     return content_type in CACHED_TYPES and len(response.content) <= MAX_BODY_BYTES
 
 
-def _kept(response: HttpResponse, now: float, valid_until: float) -> Kept:
+def _kept(response: HttpResponse, now: float, valid_until: float, version: int) -> Kept:
     body = bytes(response.content)
     digest = hashlib.sha256(body).hexdigest()[:32]
     # Compressed without GZipMiddleware's random padding: a kept page holds no secret (no
@@ -168,6 +170,7 @@ def _kept(response: HttpResponse, now: float, valid_until: float) -> Kept:
         gzipped=gzipped if shorter else None,
         gzip_etag=quote_etag(f"{digest}-gzip") if shorter else "",
         valid_until=valid_until,
+        version=version,
     )
 
 
@@ -222,18 +225,23 @@ class PublicPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not may_use_cache(request):
             return _personal(request, self.get_response(request))
-        # The key (its data version) is read before the page is built: a page can only be
-        # kept under a version older than the data it shows, never the reverse.
+        # The data version is read before the page is built: a page can only be kept as of a
+        # version older than the data it shows, never the reverse.
         key = page_key(request)
-        kept: Any = cache.get(key)
+        version, found = shared_data_version_and(key)
+        kept: Any = found.get(key)
         now = timezone.now()
-        if isinstance(kept, Kept) and now.timestamp() < kept.valid_until:
+        if (
+            isinstance(kept, Kept)
+            and kept.version == version
+            and now.timestamp() < kept.valid_until
+        ):
             return _answer(request, kept)
         # Read before the page is built: if a moment passes meanwhile, the page expires at once.
-        valid_until = kept_until(key, now)
+        valid_until = kept_until(version, now)
         response = self.get_response(request)
         if not may_keep(response):
             return _personal(request, response)
-        kept = _kept(response, now.timestamp(), valid_until)
+        kept = _kept(response, now.timestamp(), valid_until, version)
         cache.set(key, kept, CACHE_TIMEOUT)
         return _answer(request, kept)

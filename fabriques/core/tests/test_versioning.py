@@ -10,6 +10,7 @@ from fabriques.core.versioning import (
     cached_by_version,
     data_version,
     shared_data_version,
+    shared_data_version_and,
 )
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,17 @@ def test_a_stale_offer_does_not_overwrite_a_published_version(locmem):
     cache.set("data-version:public-data", 1)
     cache.add("data-version:public-data", 0)  # what a slow reader would offer
     assert shared_data_version() == 1
+
+
+def test_the_version_and_entries_are_read_together(
+    locmem, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    cache.set("some-page", "kept")
+    with django_assert_num_queries(1):  # not in the cache yet: read, then offered to it
+        assert shared_data_version_and("some-page", "absent") == (0, {"some-page": "kept"})
+    with django_assert_num_queries(0):
+        assert shared_data_version_and("some-page") == (0, {"some-page": "kept"})
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_data_version()
+    with django_assert_num_queries(0):  # published by the writer's on-commit callback
+        assert shared_data_version_and() == (1, {})

@@ -9,6 +9,7 @@ import gzip
 import io
 import os
 from collections.abc import Iterator
+from unittest import mock
 
 import pytest
 from django.contrib.messages import constants
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from fabriques.accounts.tests.factories import UserFactory
+from fabriques.core.versioning import shared_data_version
 from fabriques.programme.tests.factories import FabriqueFactory
 from fabriques.public import pagecache
 from fabriques.workshops.tests.factories import WorkshopFactory
@@ -209,10 +211,9 @@ def test_a_kept_page_expires_when_the_clock_passes_a_meeting_start(client, page_
 
 
 def test_a_kept_page_holds_until_midnight_at_most(page_cache):
-    key = pagecache.page_key(HttpRequest())
     noon = timezone.make_aware(datetime.datetime(2031, 3, 3, 12))
     midnight = timezone.make_aware(datetime.datetime(2031, 3, 4))
-    assert pagecache.kept_until(key, noon) == midnight.timestamp()
+    assert pagecache.kept_until(shared_data_version(), noon) == midnight.timestamp()
 
 
 def test_off_it_keeps_nothing(client, locmem, settings):
@@ -246,6 +247,7 @@ def test_two_servers_sharing_redis_see_a_write_at_once(settings):
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
     settings.PUBLIC_PAGE_CACHE = True
+    import redis
     from django.core.cache import cache
 
     cache.clear()
@@ -253,8 +255,18 @@ def test_two_servers_sharing_redis_see_a_write_at_once(settings):
         server_a, server_b = Client(), Client()
         FabriqueFactory(title="Première Fabrique", programme_year__year=2031)
         built = server_a.get("/fabriques/")
-        kept, queries = _queries(server_b, "/fabriques/")
+        commands: list[str] = []
+        send = redis.Redis.execute_command
+
+        def counted(self: redis.Redis, *args: object, **options: object) -> object:
+            commands.append(str(args[0]))
+            return send(self, *args, **options)
+
+        with mock.patch.object(redis.Redis, "execute_command", counted):
+            kept, queries = _queries(server_b, "/fabriques/")
         assert queries == 0 and kept.content == built.content and kept["ETag"] == built["ETag"]
+        # A hit is one round trip to Redis: the data version and the page, read together.
+        assert commands == ["MGET"]
         FabriqueFactory(title="Seconde Fabrique", programme_year__year=2032)
         assert "Seconde Fabrique" in server_b.get("/fabriques/").content.decode()
         assert "Seconde Fabrique" in server_a.get("/fabriques/").content.decode()
