@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,28 +100,68 @@ class Dashboard:
     def is_empty(self) -> bool:
         return not any(getattr(self, name) for name in self.SECTIONS)
 
+    @property
+    def soon(self) -> datetime.date:
+        return self.today + datetime.timedelta(days=DUE_SOON_DAYS)
 
-def dashboard(*, user: Person, today: datetime.date | None = None) -> Dashboard:
-    """Late, awaiting review, changes requested and due soon, over the Fabriques the person
-    manages or provides. One query whatever the number of deliverables (grants are cached)."""
-    today = today or timezone.localdate()
-    grants = grants_for(user)
-    result = Dashboard(
-        today=today,
-        manages=grants.is_anct,
-        provides=bool(grants.provider_fabriques),
+
+@dataclass(frozen=True)
+class DashboardCounts:
+    """How many deliverables each section of the dashboard holds (the workspace's home)."""
+
+    awaiting_review: int = 0
+    late: int = 0
+    changes_requested: int = 0
+    due_soon: int = 0
+
+
+def dashboard_counts(*, user: Person, today: datetime.date | None = None) -> DashboardCounts:
+    """The sizes of dashboard()'s sections, counted by the database in one query: each
+    deliverable in the first section whose condition it meets, as dashboard() sorts them."""
+    board, queryset = _dashboard_scope(user=user, today=today or timezone.localdate())
+    if queryset is None:
+        return DashboardCounts()
+    submitted = Q(status=DeliverableStatus.SUBMITTED)
+    late = Q(status__in=OWED_STATUSES, due_on__lt=board.today) & ~submitted
+    changes = Q(status=DeliverableStatus.CHANGES_REQUESTED) & ~late
+    soon = Q(due_on__lte=board.soon) & ~submitted & ~late & ~changes
+    return DashboardCounts(
+        **queryset.aggregate(
+            awaiting_review=Count("pk", filter=submitted),
+            late=Count("pk", filter=late),
+            changes_requested=Count("pk", filter=changes),
+            due_soon=Count("pk", filter=soon),
+        )
     )
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+
+
+def _dashboard_scope(
+    *, user: Person, today: datetime.date
+) -> tuple[Dashboard, QuerySet[Deliverable] | None]:
+    """The empty board and the deliverables it may hold (None: the person follows none)."""
+    grants = grants_for(user)
+    board = Dashboard(today=today, manages=grants.is_anct, provides=bool(grants.provider_fabriques))
     # Pending deliverables due later than `soon` fall in no section: leave them in the database.
     queryset = Deliverable.objects.filter(
         Q(status__in=(DeliverableStatus.SUBMITTED, DeliverableStatus.CHANGES_REQUESTED))
-        | Q(status=DeliverableStatus.PENDING, due_on__lte=soon)
+        | Q(status=DeliverableStatus.PENDING, due_on__lte=board.soon)
     )
     if not grants.is_admin:
         fabrique_ids = grants.piloted | grants.provider_fabriques
         if not fabrique_ids:
-            return result
+            return board, None
         queryset = queryset.filter(fabrique_id__in=fabrique_ids)
+    return board, queryset
+
+
+def dashboard(*, user: Person, today: datetime.date | None = None) -> Dashboard:
+    """Late, awaiting review, changes requested and due soon, over the Fabriques the person
+    manages or provides. One query whatever the number of deliverables (grants are cached)."""
+    result, queryset = _dashboard_scope(user=user, today=today or timezone.localdate())
+    if queryset is None:
+        return result
+    soon = result.soon
+    today = result.today
     queryset = _with_last_submission(
         queryset.select_related("fabrique", "participation").order_by(
             "due_on", "fabrique__title", "position", "id"

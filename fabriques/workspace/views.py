@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from fabriques.accounts.roles import grants_for
-from fabriques.deliverables.selectors import dashboard as deliverables_dashboard
+from fabriques.deliverables.selectors import dashboard_counts
 from fabriques.programme.access import require_admin
 from fabriques.programme.selectors import (
     active_workspace_fabriques,
@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "current_year": year,
             "progress": year_progress(year=year) if grants.is_anct else None,
             # What is late or waiting, for those who follow or owe deliverables.
-            "todo": deliverables_dashboard(user=request.user)
+            "todo": dashboard_counts(user=request.user)
             if grants.is_anct or grants.provider_fabriques
             else None,
             # Actions decided in workshops, for those who follow some (None otherwise).

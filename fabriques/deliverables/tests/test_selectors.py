@@ -7,7 +7,12 @@ import pytest
 from fabriques.accounts.models import Membership, User
 from fabriques.deliverables.access import may_see_deliverable, visible_deliverables_q
 from fabriques.deliverables.models import Deliverable, DeliverableStatus
-from fabriques.deliverables.selectors import dashboard, fabrique_deliverables, publication_problems
+from fabriques.deliverables.selectors import (
+    dashboard,
+    dashboard_counts,
+    fabrique_deliverables,
+    publication_problems,
+)
 from fabriques.programme.models import Role
 from fabriques.programme.tests.factories import FabriqueFactory, FabriqueOrganisationFactory
 from fabriques.programme.tests.personas import ROLE_NAMES
@@ -92,6 +97,18 @@ def test_dashboard_sorts_deliverables_by_what_to_do(cast):
     assert dashboard(user=cast.partner_a, today=TODAY).is_empty
     assert dashboard(user=cast.elected_a, today=TODAY).is_empty
 
+    # The home page's counts are the sizes of the same sections, for every person.
+    for person in (cast.pilot_a, cast.provider_a, cast.admin, cast.partner_a, cast.elected_a):
+        board = dashboard(user=person, today=TODAY)
+        counts = dashboard_counts(user=person, today=TODAY)
+        assert {name: getattr(counts, name) for name in board.SECTIONS} == {
+            name: len(getattr(board, name)) for name in board.SECTIONS
+        }
+    assert dashboard_counts(user=cast.admin, today=TODAY).late == 3
+    assert dashboard_counts(user=cast.partner_a, today=TODAY) == dashboard_counts(
+        user=cast.elected_a, today=TODAY
+    )
+
 
 def test_dashboard_query_count_does_not_grow_with_deliverables(cast, django_assert_num_queries):
     provider_org = cast.provider_org_a
@@ -122,6 +139,10 @@ def test_dashboard_query_count_does_not_grow_with_deliverables(cast, django_asse
             for d in getattr(board, name)
         ]
     assert len(board.awaiting_review) == 36
+    with django_assert_num_queries(1):  # the grants are cached on the user
+        counts = dashboard_counts(user=user, today=TODAY)
+    assert counts.awaiting_review == 36
+    assert sum(vars(counts).values()) == 12 * 10
     # All are due within 14 days or late: each of the 120 appears in exactly one section.
     assert len(shown) == 12 * 10
 

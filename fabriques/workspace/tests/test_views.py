@@ -107,11 +107,12 @@ class HomeTests(TestCase):
         for name in ("provider_a", "pilot_a"):
             with self.subTest(persona=name):
                 todo = self.get(name).context["todo"]
-                self.assertEqual((len(todo.late), len(todo.awaiting_review)), (1, 1))
+                self.assertEqual((todo.late, todo.awaiting_review), (1, 1))
+                self.assertContains(self.get(name), '<p class="fr-h3 fr-mb-0">1</p>', count=2)
         for name in ("provider_b", "pilot_b"):
             with self.subTest(persona=name):
                 todo = self.get(name).context["todo"]
-                self.assertEqual((len(todo.late), len(todo.awaiting_review)), (0, 0))
+                self.assertEqual((todo.late, todo.awaiting_review), (0, 0))
         self.assertIsNone(self.get("partner_a").context["todo"])
 
     def test_query_budget(self):
