@@ -45,6 +45,7 @@ PUBLIC = {
     "catalogue, recherche (q=sante)": "/fabriques/?q=sante",
     "page Fabrique": "/fabriques/2019-transition-ecologique-des-villes-moyennes/",
     "page territoire (Lorient)": "/territoires/communes/56121/",
+    "page organisation (ANCT)": "/organisations/anct/",
     "statistiques": "/statistiques/",
     "données ouvertes": "/donnees/",
     "API liste": "/api/v1/fabriques/",
