@@ -153,11 +153,20 @@ def migrate(database_url: str, root: Path = ROOT) -> None:
 class Gunicorn:
     """The platform under gunicorn, configured as the Procfile does."""
 
-    def __init__(self, database_url: str, *, root: Path = ROOT, workers: int = 2, **env: str):
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        root: Path = ROOT,
+        workers: int = 2,
+        app: str = "config.wsgi",
+        **env: str,
+    ):
+        """`app`: another WSGI application to serve with the same configuration."""
         self.root = root
         self.port = free_port()
         self.log_path = Path(tempfile.mkstemp(prefix="fabriques-gunicorn-", suffix=".log")[1])
-        command = [sys.executable, "-m", "gunicorn", "config.wsgi"]
+        command = [sys.executable, "-m", "gunicorn", app]
         if (root / "config" / "gunicorn.conf.py").exists():
             command += ["--config", "config/gunicorn.conf.py"]
         command += ["--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]

@@ -66,12 +66,7 @@ def shared_data_version(name: str = PUBLIC_DATA) -> int:
     A writer drops it before its commit and publishes the new one right after (its
     on-commit callback runs before its answer leaves), so every server sees a write at once.
     For the whole-page cache, whose hits must not touch the database."""
-    key = _shared_key(name)
-    value: int | None = cache.get(key)
-    if value is None:
-        value = data_version(name)
-        cache.add(key, value, SHARED_VERSION_SECONDS)
-    return value
+    return shared_data_version_and(name=name)[0]
 
 
 def shared_data_version_and(*keys: str, name: str = PUBLIC_DATA) -> tuple[int, dict[str, Any]]:
