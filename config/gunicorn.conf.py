@@ -50,13 +50,28 @@ preload_app = True
 def when_ready(server):  # type: ignore[no-untyped-def]
     """In the master, once the application is loaded and before the workers are forked: the
     translation catalogues, the URL patterns and every template (fabriques.core.warmup), which
-    each worker would otherwise load on its first pages (about 150 ms of CPU for the first)."""
+    each worker would otherwise load on its first pages (about 150 ms of CPU for the first).
+
+    Then every object the master holds (about 350,000) is set aside from the garbage collector
+    (gc.freeze, as Python's documentation advises before a fork without exec). Otherwise each
+    worker's full collections walk them all, about 110 ms with the process held, and a new
+    worker's first one also copies every memory page it shares with the master. Measured with
+    wrk (40 connections, 12 s, 4 workers replaced): the slowest request took 800-850 ms and the
+    mean was 33 ms; with the objects frozen, 190-230 ms and 11.5 ms."""
+    import gc
+
     from django.apps import apps
 
+    compiled = 0
     if server.cfg.preload_app and apps.ready:  # the platform, not another application
         from fabriques.core.warmup import warm
 
-        server.log.info("Warmed up: %d templates compiled", warm())
+        compiled = warm()
+    gc.collect()
+    gc.freeze()
+    server.log.info(
+        "Warmed up: %d templates compiled, %d objects frozen", compiled, gc.get_freeze_count()
+    )
 
 
 accesslog = "-"
