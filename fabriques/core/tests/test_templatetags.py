@@ -46,6 +46,23 @@ def test_markdown_is_sanitised_and_headings_shifted():
     assert markdown("") == ""
 
 
+def test_markdown_is_parsed_once_per_text_and_offset(monkeypatch):
+    import markdown as markdown_lib
+
+    calls = []
+    parse = markdown_lib.markdown
+
+    def counted(text: str, **options: object) -> str:
+        calls.append(text)
+        return str(parse(text, **options))
+
+    monkeypatch.setattr(markdown_lib, "markdown", counted)
+    text = "## Un texte vu une seule fois par ce test"
+    assert markdown(text) == markdown(text) == "<h4>Un texte vu une seule fois par ce test</h4>"
+    assert markdown(text, 0) == "<h2>Un texte vu une seule fois par ce test</h2>"
+    assert len(calls) == 2  # once for each heading offset
+
+
 def test_dsfr_table_writes_the_four_wrappers_once():
     from django.template import Context, Template
 
