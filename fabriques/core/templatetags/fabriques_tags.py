@@ -11,11 +11,17 @@ from typing import Any, Protocol
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.conf import settings
 from django.core.paginator import Page
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.defaulttags import CsrfTokenNode
+from django.template.loader_tags import BlockNode
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -227,3 +233,54 @@ def dsfr_table(content: str, classes: str = "", id: str = "", scroll_label: str 
         scroll,
         content,
     )
+
+
+# Fragments rendered once per process and language ({% kept_per_language %}).
+_KEPT: dict[tuple[str, str, str], str] = {}
+
+
+@receiver(setting_changed)
+def _forget_kept_fragments(**kwargs: Any) -> None:
+    """A test that overrides a setting (a URL configuration, the static files' storage) gets
+    fragments rendered with it."""
+    _KEPT.clear()
+
+
+class KeptPerLanguageNode(template.Node):
+    def __init__(self, key: tuple[str, str], nodelist: template.NodeList):
+        self.key = key
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        if settings.DEBUG:  # a template edited on disk shows at once
+            return self.nodelist.render(context)
+        key = (*self.key, get_language() or "")
+        html = _KEPT.get(key)
+        if html is None:
+            html = _KEPT[key] = self.nodelist.render(context)
+        return html
+
+
+@register.tag
+def kept_per_language(parser: template.base.Parser, token: template.base.Token) -> template.Node:
+    """`{% kept_per_language "name" %}…{% endkept_per_language %}`: the enclosed fragment is
+    rendered once per process and language, then given as it is to every page.
+
+    Only for what depends on the language alone: texts, URLs of fixed pages, static files
+    (the URL patterns and the collected files change only with a release, which restarts the
+    processes). Never a variable of the page, the person or the data. The footer of every
+    page is one: about 0.85 ms of the 12 ms a signed-in page costs to render.
+    """
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(
+            'kept_per_language takes one quoted name: {% kept_per_language "footer" %}'
+        )
+    nodelist = parser.parse(("endkept_per_language",))
+    parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode) or nodelist.get_nodes_by_type(CsrfTokenNode):
+        raise template.TemplateSyntaxError(
+            "kept_per_language cannot hold a {% block %} (pages fill it) nor a {% csrf_token %}"
+        )
+    origin = parser.origin.template_name if parser.origin else ""
+    return KeptPerLanguageNode((str(origin), bits[1][1:-1]), nodelist)

@@ -82,3 +82,47 @@ def test_dsfr_table_writes_the_four_wrappers_once():
     ).render(Context())
     assert plain.startswith('<div class="fr-table"><div class="fr-table__wrapper">')
     assert "tabindex" not in plain
+
+
+def kept(name: str) -> str:
+    return (
+        f'{{% load i18n fabriques_tags %}}{{% kept_per_language "{name}" %}}'
+        '{% translate "Fermer" %} {{ value }}{% endkept_per_language %}'
+    )
+
+
+def test_a_kept_fragment_is_rendered_once_per_language():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    first = Template(kept("une-langue")).render(Context({"value": "premier"}))
+    again = Template(kept("une-langue")).render(Context({"value": "second"}))
+    assert first == again == "Fermer premier"  # kept: a variable in it would be wrong
+    with translation.override("en"):  # rendered again (no English catalogue: same text)
+        assert Template(kept("une-langue")).render(Context({"value": "second"})) == (
+            "Fermer second"
+        )
+
+
+def test_a_kept_fragment_is_rendered_each_time_in_debug(settings):
+    from django.template import Context, Template
+
+    settings.DEBUG = True
+    assert Template(kept("debug")).render(Context({"value": "un"})) == "Fermer un"
+    assert Template(kept("debug")).render(Context({"value": "deux"})) == "Fermer deux"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% kept_per_language %}x{% endkept_per_language %}",
+        "{% kept_per_language essai %}x{% endkept_per_language %}",
+        '{% kept_per_language "essai" %}{% block b %}{% endblock %}{% endkept_per_language %}',
+        '{% kept_per_language "essai" %}{% csrf_token %}{% endkept_per_language %}',
+    ],
+)
+def test_a_kept_fragment_takes_one_quoted_name_and_no_block_nor_token(source):
+    from django.template import Template, TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load fabriques_tags %}" + source)
