@@ -34,7 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _django as harness
+from programme_100x import administrator, sizes
+from programme_100x import build as build_programme
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = "/static/public/css/public.css"
@@ -83,20 +84,12 @@ def main() -> None:
         raise SystemExit("wrk est absent : apt-get install wrk")
 
     # Its own storage (the open-data files): the development database's stay where they are.
-    media = ROOT / "var" / "bench-load-media"
-    shutil.rmtree(media, ignore_errors=True)
-    os.environ["DJANGO_MEDIA_ROOT"] = str(media)
-    harness.setup("bench-load", args.database_url)
+    media = build_programme("bench-load", args.database_url, args.factor)
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from programme_100x import administrator, grow, sizes
 
-    call_command("import_referential", verbosity=0)
-    call_command("import_programme", verbosity=0)
-    if args.factor > 1:
-        grow(args.factor)
     # As the task worker of a deployment does after the writes (none runs here).
     call_command("publish_open_data", verbosity=0)
     admin = administrator()

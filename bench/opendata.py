@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _django as harness
 from load import REPORT, _free_port, _load, _wait_for
+from programme_100x import build as build_programme
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -71,20 +70,11 @@ def main() -> None:
 
 def measure(factor: int, args) -> tuple[int, dict, list]:  # type: ignore[no-untyped-def]
     # Its own storage too: the files of the development database stay where they are.
-    media = ROOT / "var" / "bench-opendata-media"
-    shutil.rmtree(media, ignore_errors=True)
-    os.environ["DJANGO_MEDIA_ROOT"] = str(media)
-    harness.setup("bench-opendata", args.database_url)
-    from django.core.management import call_command
+    build_programme("bench-opendata", args.database_url, factor)
     from django.db import connection
-    from programme_100x import grow
 
     from fabriques.opendata.models import PublishedFile
 
-    call_command("import_referential", verbosity=0)
-    call_command("import_programme", verbosity=0)
-    if factor > 1:
-        grow(factor)
     connection.close()
     env = {
         **os.environ,

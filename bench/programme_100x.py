@@ -96,6 +96,26 @@ def sizes() -> str:
     return f"{Fabrique.objects.count()} Fabriques, {Participation.objects.count()} participations"
 
 
+def build(name: str, database_url: str, factor: int) -> Path:
+    """The programme `factor` times over in a database and an uploads folder of the bench's
+    own (var/<name>.sqlite3 or `database_url`, emptied; var/<name>-media): the referential,
+    the 2018–2021 history, then the copies. The folder's path: a server started on this
+    database must be given it (DJANGO_MEDIA_ROOT) to find the files written there."""
+    import shutil
+
+    media = harness.ROOT / "var" / f"{name}-media"
+    shutil.rmtree(media, ignore_errors=True)
+    os.environ["DJANGO_MEDIA_ROOT"] = str(media)
+    harness.setup(name, database_url)
+    from django.core.management import call_command
+
+    call_command("import_referential", verbosity=0)
+    call_command("import_programme", verbosity=0)
+    if factor > 1:
+        grow(factor)
+    return media
+
+
 def administrator():
     from fabriques.accounts.models import Membership, MembershipRole, User
 
