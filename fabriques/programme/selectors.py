@@ -559,13 +559,14 @@ class WorkspaceFabriqueDetail:
 
 def workspace_fabrique_detail(*, fabrique: Fabrique) -> WorkspaceFabriqueDetail:
     """Everything the Fabrique's workspace page shows, 5 queries: themes, programmes,
-    organisation roles, participations with their entity and département, milestones."""
+    organisation roles, participations with their département (the page shows their stored
+    label, not their entity), milestones."""
     prefetch_related_objects(
         [fabrique],
         themes_prefetch(),
         anct_programmes_prefetch(),
         roles_prefetch(),
-        participations_prefetch(),
+        participations_prefetch(related=("departement",)),
         Prefetch("milestones", queryset=Milestone.objects.order_by("date", "position", "id")),
     )
     roles = list(fabrique.roles.all())
