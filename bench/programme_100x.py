@@ -99,8 +99,9 @@ def sizes() -> str:
 def build(name: str, database_url: str, factor: int) -> Path:
     """The programme `factor` times over in a database and an uploads folder of the bench's
     own (var/<name>.sqlite3 or `database_url`, emptied; var/<name>-media): the referential,
-    the 2018–2021 history, then the copies, then the planner's statistics. The folder's path: a server started on this
-    database must be given it (DJANGO_MEDIA_ROOT) to find the files written there."""
+    the 2018–2021 history, the copies, then the planner's statistics. Returns the folder:
+    a server started on this database must be given it (DJANGO_MEDIA_ROOT) to find the
+    files written there."""
     import shutil
 
     media = harness.ROOT / "var" / f"{name}-media"
@@ -118,7 +119,7 @@ def build(name: str, database_url: str, factor: int) -> Path:
     if connection.vendor == "postgresql":
         # The planner's statistics, as autovacuum gathers them after a bulk import in
         # production (a server may run with it off, as this machine's does: the plans were
-        # then made blind, with seq scans of the référentiel's tables in a page's joins).
+        # then made blind, with seq scans of the referential's tables in a page's joins).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return media
